@@ -1,0 +1,14 @@
+//! # faultline-core
+//!
+//! The pure heart of Faultline: the platform's topology as data, the scenario
+//! format, and the deterministic simulation. Nothing in this crate touches the
+//! web, the wall clock or OS randomness, so it builds and tests natively in
+//! seconds and compiles unchanged to `wasm32-unknown-unknown`.
+
+pub mod source;
+pub mod topology;
+
+pub use source::{SourceError, SourceSpan};
+pub use topology::{
+    Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology,
+};
