@@ -10,5 +10,7 @@ pub mod topology;
 
 pub use source::{SourceError, SourceSpan};
 pub use topology::{
-    Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology,
+    parse_topology, validate_raw, DependencyKind, RawTopology, Region, BUNDLED_TOPOLOGY_NAME,
+    BUNDLED_TOPOLOGY_TOML,
 };
+pub use topology::{Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology};

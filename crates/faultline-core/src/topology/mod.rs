@@ -7,6 +7,27 @@
 //! call graph, so the dependency edges are our additions; the file says where
 //! each came from.
 
+//!
+//! Loading is in [`load`]: [`parse_topology`] reads a whole file and
+//! [`validate_raw`] checks a [`RawTopology`] deserialised elsewhere (a
+//! scenario's inline `[topology]` table). Both report every problem as a
+//! [`crate::SourceError`] with file, line and column.
+//!
+//! Dependency edges come in three kinds ([`DependencyKind`]): `call` (requests
+//! flow `from` → `to`, failures travel back), `control` (the control plane
+//! watches, configures or schedules its target) and `hosts` (a provider runs
+//! its target, whose failure follows the provider's). Together they form one
+//! acyclic graph; [`Topology::topological_order`] lists components so every
+//! edge points forward.
+
+pub mod load;
 mod model;
 
-pub use model::{Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology};
+pub use load::{
+    parse_topology, validate_raw, RawComponent, RawDependency, RawDomain, RawFailover, RawPlane,
+    RawRegion, RawTopology, BUNDLED_TOPOLOGY_NAME, BUNDLED_TOPOLOGY_TOML,
+};
+pub use model::{
+    Component, DependencyEdge, DependencyKind, Domain, FailoverEdge, Plane, PlaneId, Region,
+    Topology,
+};

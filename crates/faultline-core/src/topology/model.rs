@@ -20,8 +20,13 @@ pub enum PlaneId {
 
 impl PlaneId {
     /// All planes, top to bottom as the diagram draws them.
-    pub const ALL: [PlaneId; 5] =
-        [PlaneId::Edge, PlaneId::Service, PlaneId::State, PlaneId::Control, PlaneId::External];
+    pub const ALL: [PlaneId; 5] = [
+        PlaneId::Edge,
+        PlaneId::Service,
+        PlaneId::State,
+        PlaneId::Control,
+        PlaneId::External,
+    ];
 
     /// The identifier used in data files (`"Edge"`, `"Service"`, ...).
     pub fn as_str(self) -> &'static str {
@@ -49,6 +54,10 @@ pub struct Plane {
     pub title: String,
     /// Fill colour from the seed, e.g. `#0066CC`.
     pub color: String,
+    /// Border colour from the seed's `style` line, e.g. `#004499`.
+    pub stroke: String,
+    /// Text colour from the seed's `style` line, e.g. `#fff`.
+    pub text_color: String,
 }
 
 /// A failure domain: a group of components that fail together or are isolated together.
@@ -60,6 +69,10 @@ pub struct Domain {
     pub title: String,
     /// The plane the domain sits in.
     pub plane: PlaneId,
+    /// True for domains Faultline adds to hold components the seed's map lacks.
+    pub added: bool,
+    /// Where an added domain comes from (seed document and section), empty otherwise.
+    pub source: String,
 }
 
 /// One component (a node of the diagram).
@@ -84,14 +97,60 @@ pub struct Component {
     pub source: String,
 }
 
-/// A "who calls whom" edge: `from` depends on `to`.
+/// What a dependency edge means, and so which way a failure travels along it.
+///
+/// All three kinds point "downward" in the diagram's sense of authority or
+/// request flow, so together they form one acyclic graph whose topological
+/// order puts callers before callees and controllers before what they control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DependencyKind {
+    /// `from` sends requests to `to` and depends on it: requests flow along the
+    /// edge, and a failure of `to` is felt by `from` (against the arrow).
+    Call,
+    /// `from` (a control-plane component) watches, configures or schedules
+    /// `to`: losing `from` takes a capability away from `to` (dashboards, flag
+    /// changes, autoscaling), never the other way round.
+    Control,
+    /// `from` (a provider) hosts `to`: when `from` fails, `to` fails with it
+    /// (along the arrow).
+    Hosts,
+}
+
+impl DependencyKind {
+    /// All kinds, in data-file order.
+    pub const ALL: [DependencyKind; 3] = [
+        DependencyKind::Call,
+        DependencyKind::Control,
+        DependencyKind::Hosts,
+    ];
+
+    /// The identifier used in data files (`"call"`, `"control"`, `"hosts"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DependencyKind::Call => "call",
+            DependencyKind::Control => "control",
+            DependencyKind::Hosts => "hosts",
+        }
+    }
+
+    /// Parses a data-file identifier; `None` for anything else.
+    pub fn parse(s: &str) -> Option<DependencyKind> {
+        DependencyKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A dependency edge. For [`DependencyKind::Call`] (the common case) it is a
+/// "who calls whom" edge: `from` depends on `to`. See [`DependencyKind`] for
+/// the control and hosting edges.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DependencyEdge {
-    /// Index of the caller in [`Topology::components`].
+    /// Index of the caller (controller, host) in [`Topology::components`].
     pub from: usize,
-    /// Index of the callee.
+    /// Index of the callee (controlled, hosted component).
     pub to: usize,
-    /// Why this edge exists (which seed passage it follows from).
+    /// What the edge means.
+    pub kind: DependencyKind,
+    /// Why this edge exists (which seed passage or reasoning it follows from).
     pub why: String,
 }
 
@@ -104,6 +163,26 @@ pub struct FailoverEdge {
     pub to: usize,
     /// The seed's label lines, e.g. `["Connection failure", "WebSocket migration"]`.
     pub label: Vec<String>,
+    /// True for failover paths Faultline adds that the seed's diagram does not draw.
+    pub added: bool,
+    /// Where an added failover comes from (seed document and section), empty otherwise.
+    pub source: String,
+}
+
+/// A user population: where a share of the users connect from, and which
+/// edge components carry their text and voice traffic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Region {
+    /// Short id used in scenarios, e.g. `US`.
+    pub id: String,
+    /// Display name, e.g. "United States".
+    pub name: String,
+    /// Fraction of all users, in `(0, 1]`; the shares of a topology sum to 1.
+    pub share: f64,
+    /// Index of the component the region's gateway and API traffic enters through.
+    pub edge: usize,
+    /// Index of the component the region's voice traffic enters through.
+    pub voice_edge: usize,
 }
 
 /// A whole, validated topology. Indices in edges always point at real components.
@@ -123,6 +202,11 @@ pub struct Topology {
     pub dependencies: Vec<DependencyEdge>,
     /// Failover edges.
     pub failovers: Vec<FailoverEdge>,
+    /// User populations by region, in file order.
+    pub regions: Vec<Region>,
+    /// Component indices in a deterministic topological order of the
+    /// dependency graph (callers, controllers and hosts before their targets).
+    pub topo_order: Vec<usize>,
 }
 
 impl Topology {
@@ -139,5 +223,44 @@ impl Topology {
     /// The plane record for a plane id.
     pub fn plane(&self, id: PlaneId) -> Option<&Plane> {
         self.planes.iter().find(|p| p.id == id)
+    }
+
+    /// Index of the domain with this id, if any.
+    pub fn domain_index(&self, id: &str) -> Option<usize> {
+        self.domains.iter().position(|d| d.id == id)
+    }
+
+    /// The region with this id, if any.
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    /// Component indices in a deterministic topological order of the dependency
+    /// graph: every edge's `from` comes before its `to`. Ties are broken by file
+    /// order, so the same file always gives the same order.
+    pub fn topological_order(&self) -> Vec<usize> {
+        self.topo_order.clone()
+    }
+
+    /// Indices of the components in a domain, in file order.
+    pub fn components_in_domain(&self, domain: usize) -> Vec<usize> {
+        (0..self.components.len())
+            .filter(|&i| self.components[i].domain == domain)
+            .collect()
+    }
+
+    /// Indices of the domains in a plane, in file order.
+    pub fn domains_in_plane(&self, plane: PlaneId) -> Vec<usize> {
+        (0..self.domains.len())
+            .filter(|&i| self.domains[i].plane == plane)
+            .collect()
+    }
+
+    /// The dependency edges of one kind.
+    pub fn dependencies_of_kind(
+        &self,
+        kind: DependencyKind,
+    ) -> impl Iterator<Item = &DependencyEdge> + '_ {
+        self.dependencies.iter().filter(move |e| e.kind == kind)
     }
 }
