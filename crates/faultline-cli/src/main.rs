@@ -1,0 +1,78 @@
+//! `faultline`: the native command line of Faultline.
+//!
+//! Each subcommand lives in its own module with a `USAGE` line and a
+//! `run(args) -> ExitCode` function; [`COMMANDS`] is the dispatch table, so a
+//! new subcommand is one `mod` line and one table entry. Arguments are parsed
+//! by hand (no clap) to keep the binary small and the behaviour obvious.
+//!
+//! Exit codes: 0 success, 1 the input is wrong (invalid file, unreadable
+//! file), 2 the command line is wrong (unknown subcommand, missing argument;
+//! `help` also exits 2, as the project brief asks).
+
+mod input;
+mod list;
+mod validate;
+
+use std::process::ExitCode;
+
+/// One subcommand: its name, its one-line usage, and what runs it.
+struct Command {
+    /// What the user types after `faultline`.
+    name: &'static str,
+    /// Usage line(s) shown by `faultline help`.
+    usage: &'static str,
+    /// Runs the subcommand with the arguments after its name.
+    run: fn(&[String]) -> ExitCode,
+}
+
+/// The dispatch table, in the order `help` lists it.
+const COMMANDS: &[Command] = &[
+    Command {
+        name: "validate",
+        usage: validate::USAGE,
+        run: validate::run,
+    },
+    Command {
+        name: "list",
+        usage: list::USAGE,
+        run: list::run,
+    },
+];
+
+/// The exit code for a malformed command line.
+pub const USAGE_ERROR: u8 = 2;
+
+fn usage() -> String {
+    let mut s = String::from(
+        "faultline: validate, list and run Faultline topologies and scenarios\n\nUsage:\n",
+    );
+    for c in COMMANDS {
+        for line in c.usage.lines() {
+            s.push_str("  ");
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
+    s.push_str("  faultline help\n          Show this message.\n");
+    s
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((name, rest)) = args.split_first() else {
+        eprint!("{}", usage());
+        return ExitCode::from(USAGE_ERROR);
+    };
+    match COMMANDS.iter().find(|c| c.name == name) {
+        Some(c) => (c.run)(rest),
+        None if matches!(name.as_str(), "help" | "-h" | "--help") => {
+            print!("{}", usage());
+            ExitCode::from(USAGE_ERROR)
+        }
+        None => {
+            eprintln!("faultline: unknown subcommand \"{name}\"\n");
+            eprint!("{}", usage());
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Runs the built `faultline` binary as a user would.
+
+use std::process::{Command, Output};
+
+fn faultline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .output()
+        .expect("run faultline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn repo_file(rel: &str) -> String {
+    format!("{}/../../{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    repo_file(&format!(
+        "crates/faultline-core/tests/fixtures/topology/{name}"
+    ))
+}
+
+#[test]
+fn validate_accepts_the_bundled_topology_file() {
+    let o = faultline(&["validate", &repo_file("scenarios/topology.toml")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("ok: 41 components, "), "{out}");
+    assert!(
+        out.contains(" dependency edges, 16 failover edges"),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_accepts_the_embedded_copy_by_name() {
+    let o = faultline(&["validate", "bundled:topology.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok: 41 components"));
+}
+
+#[test]
+fn validate_reports_every_error_with_file_line_and_column() {
+    let path = fixture("many_errors.toml");
+    let o = faultline(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert_eq!(
+        lines[0],
+        format!("{path}:40:10: component \"Memcached_Guilds\" refers to unknown domain \"CachDomain\" (did you mean \"CacheDomain\"?)")
+    );
+    assert!(lines[1].starts_with(&format!(
+        "{path}:45:6: dependency edge refers to unknown component"
+    )));
+    assert!(lines[2].starts_with(&format!("{path}:49:8: failover edge from")));
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn validate_reports_syntax_errors() {
+    let path = fixture("syntax_error.toml");
+    let o = faultline(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with(&format!("{path}:38:22: invalid basic string")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn validate_several_files_names_each_and_fails_if_any_fails() {
+    let good = fixture("valid.toml");
+    let bad = fixture("cycle.toml");
+    let o = faultline(&["validate", &good, &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        format!("{good}: ok: 2 components, 1 dependency edges, 1 failover edges\n")
+    );
+    assert!(stderr(&o).contains("dependency cycle: CloudFlare_US -> Redis_Sessions"));
+}
+
+#[test]
+fn validate_rejects_unreadable_and_unrecognised_files() {
+    let o = faultline(&["validate", "/nonexistent/topology.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("/nonexistent/topology.toml: cannot read:"));
+
+    let readme = repo_file("README.md");
+    let o = faultline(&["validate", &readme]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not a file Faultline recognises"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn validate_without_a_file_is_a_usage_error() {
+    let o = faultline(&["validate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("faultline validate FILE"));
+}
+
+#[test]
+fn list_shows_planes_domains_components_and_regions() {
+    let o = faultline(&["list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "Edge Plane (Edge, #0066CC)",
+        "External Dependencies - Third-Party Risk (External, #f9f9f9)",
+        "GatewayDomain - Gateway Domain - Connection Boundary",
+        "+ APIDomain - API Domain - Request Boundary",
+        "Redis_Sessions",
+        "Redis Sessions (blast radius: Re-authentication)",
+        "+API_Gateway",
+        "US     45.0%  edge CloudFlare_US, voice VoiceEdge_US",
+        "41 components (33 from the seed, 8 added, marked +), 16 domains",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    // Planes appear in drawing order.
+    let pos = |s: &str| out.find(s).unwrap();
+    assert!(pos("Edge Plane") < pos("Service Plane"));
+    assert!(pos("Service Plane") < pos("State Plane"));
+    assert!(pos("Control Plane") < pos("External Dependencies"));
+}
+
+#[test]
+fn list_json_is_the_topology() {
+    let o = faultline(&["list", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["components"].as_array().unwrap().len(), 41);
+    assert_eq!(v["regions"][0]["id"], "US");
+}
+
+#[test]
+fn list_of_a_broken_file_reports_its_errors() {
+    let path = fixture("bad_shares.toml");
+    let o = faultline(&["list", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(":38:6: region shares sum to 0.95"));
+}
+
+#[test]
+fn help_and_unknown_subcommands_print_usage_with_exit_code_2() {
+    let o = faultline(&["help"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("Usage:"));
+    assert!(stdout(&o).contains("faultline validate FILE"));
+    assert!(stdout(&o).contains("faultline list"));
+
+    let o = faultline(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown subcommand \"frobnicate\""));
+    assert!(stderr(&o).contains("Usage:"));
+
+    let o = faultline(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Usage:"));
+}
