@@ -724,6 +724,32 @@ fn every_problem_is_reported_in_line_order() {
 }
 
 #[test]
+fn every_misshapen_table_is_reported_not_just_the_first() {
+    let errors = errors_of("many_shape_errors.toml");
+    let got: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let want = [
+        "many_shape_errors.toml:3:1: unknown top-level key `colour`",
+        "many_shape_errors.toml:38:1: missing field `blast_radius` in [[component]]",
+        "many_shape_errors.toml:48:1: unknown field `blast_raduis`",
+        "many_shape_errors.toml:52:9: invalid type: string \"45%\", expected f64",
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(g.starts_with(w), "{g:?} should start with {w:?}");
+    }
+}
+
+#[test]
+fn every_syntax_error_is_reported() {
+    let errors = errors_of("two_syntax_errors.toml");
+    let lines: Vec<usize> = errors.iter().map(|e| e.span.unwrap().line).collect();
+    assert!(lines.len() >= 2, "{errors:?}");
+    assert_eq!(lines[0], 38);
+    assert!(lines.contains(&44), "{errors:?}");
+    assert!(errors[0].message.contains("invalid basic string"));
+}
+
+#[test]
 fn bundled_errors_name_the_bundled_file() {
     let broken = faultline_core::BUNDLED_TOPOLOGY_TOML.replacen(
         "to = \"Redis_Sessions\"",

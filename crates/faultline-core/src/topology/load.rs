@@ -23,7 +23,9 @@ use std::ops::Range;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 use super::model::{
@@ -195,20 +197,130 @@ impl Topology {
 /// Parses and validates a whole topology file. `file` is the name used in
 /// errors (a path, or `bundled:<name>`). Returns every problem found.
 pub fn parse_topology(text: &str, file: &str) -> Result<Topology, Vec<SourceError>> {
-    match toml::from_str::<RawTopology>(text) {
-        Ok(raw) => validate_raw(raw, text, file),
-        Err(e) => Err(vec![toml_error(&e, text, file)]),
+    let raw = parse_raw_topology(text, file)?;
+    validate_raw(raw, text, file)
+}
+
+/// Reads a whole topology file into a [`RawTopology`] without checking
+/// cross-references.
+///
+/// Unlike a plain `toml::from_str`, which stops at the first problem, this
+/// reports every syntax error, and then every table that does not fit its
+/// shape (missing field, unknown key, wrong type), each at its position.
+pub fn parse_raw_topology(text: &str, file: &str) -> Result<RawTopology, Vec<SourceError>> {
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        let mut errors: Vec<SourceError> =
+            syntax.iter().map(|e| toml_error(e, text, file)).collect();
+        sort_errors(&mut errors);
+        return Err(errors);
+    }
+    let mut errors = Vec::new();
+    let mut name: Option<String> = None;
+    let mut raw = RawTopology {
+        name: String::new(),
+        source: String::new(),
+        planes: Vec::new(),
+        domains: Vec::new(),
+        components: Vec::new(),
+        failovers: Vec::new(),
+        dependencies: Vec::new(),
+        regions: Vec::new(),
+    };
+    for (key, value) in root.into_inner() {
+        let mut err = |e: toml::de::Error| errors.push(toml_error(&e, text, file));
+        match key.get_ref().as_ref() {
+            "name" => name = de_value(value).map_err(&mut err).ok(),
+            "source" => raw.source = de_value(value).map_err(&mut err).unwrap_or_default(),
+            "plane" => raw.planes = de_elements(value, &mut err),
+            "domain" => raw.domains = de_elements(value, &mut err),
+            "component" => raw.components = de_elements(value, &mut err),
+            "failover" => raw.failovers = de_elements(value, &mut err),
+            "dependency" => raw.dependencies = de_elements(value, &mut err),
+            "region" => raw.regions = de_elements(value, &mut err),
+            other => {
+                let at = SourceSpan::from_offset(text, key.span().start);
+                errors.push(SourceError::at(
+                    file,
+                    at,
+                    format!(
+                        "unknown top-level key `{other}`, expected one of `name`, `source`, \
+                         `plane`, `domain`, `component`, `failover`, `dependency`, `region`"
+                    ),
+                ));
+            }
+        }
+    }
+    match name {
+        Some(n) => raw.name = n,
+        None if errors.is_empty() => {
+            errors.push(SourceError::whole(file, "missing top-level field `name`"))
+        }
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(raw)
+    } else {
+        sort_errors(&mut errors);
+        Err(errors)
+    }
+}
+
+/// Deserialises one parsed value (spans stay absolute offsets into the file).
+fn de_value<T: DeserializeOwned>(value: Spanned<DeValue<'_>>) -> Result<T, toml::de::Error> {
+    T::deserialize(ValueDeserializer::from(value))
+}
+
+/// Deserialises an array of tables element by element, so one bad table
+/// does not hide the problems of the others.
+fn de_elements<T: DeserializeOwned>(
+    value: Spanned<DeValue<'_>>,
+    err: &mut impl FnMut(toml::de::Error),
+) -> Vec<T> {
+    let span = value.span();
+    match value.into_inner() {
+        DeValue::Array(items) => items
+            .into_iter()
+            .filter_map(|item| de_value(item).map_err(&mut *err).ok())
+            .collect(),
+        other => de_value(Spanned::new(span, other))
+            .map_err(err)
+            .unwrap_or_default(),
     }
 }
 
 /// Turns a `toml` deserialisation error into a [`SourceError`] at its position.
-/// Public so that loaders of files embedding a topology report alike.
+/// Public so that loaders of files embedding a topology report alike. A
+/// missing field is reported at its table's header, which the message names.
 pub fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> SourceError {
-    let message = e.message().trim().replace('\n', " ");
+    let mut message = e.message().trim().replace('\n', " ");
     match e.span() {
-        Some(span) => SourceError::at(file, SourceSpan::from_offset(text, span.start), message),
+        Some(span) => {
+            let at = SourceSpan::from_offset(text, span.start);
+            if message.starts_with("missing field") {
+                let line = text[span.start.min(text.len())..]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                if line.starts_with('[') {
+                    message = format!("{message} in {line}");
+                }
+            }
+            SourceError::at(file, at, message)
+        }
         None => SourceError::whole(file, message),
     }
+}
+
+/// Orders errors by position, whole-file errors last (a stable sort keeps
+/// errors at the same position in the order they were found).
+fn sort_errors(errors: &mut [SourceError]) {
+    errors.sort_by_key(|e| {
+        e.span
+            .map(|s| (s.line, s.column))
+            .unwrap_or((usize::MAX, 0))
+    });
 }
 
 /// Collects errors with positions computed against one text.
@@ -601,11 +713,7 @@ pub fn validate_raw(
     };
 
     if !errs.list.is_empty() {
-        errs.list.sort_by_key(|e| {
-            e.span
-                .map(|s| (s.line, s.column))
-                .unwrap_or((usize::MAX, 0))
-        });
+        sort_errors(&mut errs.list);
         return Err(errs.list);
     }
     Ok(Topology {
