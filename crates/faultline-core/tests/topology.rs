@@ -868,3 +868,37 @@ proptest! {
         prop_assert!(errors[0].message.contains(&needle_b));
     }
 }
+
+// ---------------------------------------------------------------------------
+// Topologies built by hand (as UI and simulation tests do)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn hand_built_topology_computes_its_order_on_demand() {
+    use faultline_core::{Component, DependencyEdge, Domain, FailoverEdge, Plane};
+    let component = |id: &str| Component {
+        id: id.into(),
+        name: id.into(),
+        domain: 0,
+        plane: PlaneId::Edge,
+        facts: Vec::new(),
+        blast_radius: "b".into(),
+        added: false,
+        source: String::new(),
+    };
+    let t = Topology {
+        name: "hand".into(),
+        source: "test".into(),
+        planes: vec![Plane::new(PlaneId::Edge, "Edge Plane", "#0066CC")],
+        domains: vec![Domain::new("D", "Domain", PlaneId::Edge)],
+        components: vec![component("C"), component("B"), component("A")],
+        dependencies: vec![
+            DependencyEdge::call(2, 1, "a calls b"),
+            DependencyEdge::call(1, 0, "b calls c"),
+        ],
+        failovers: vec![FailoverEdge::new(0, 1, vec!["label".into()])],
+        regions: Vec::new(),
+        topo_order: Vec::new(),
+    };
+    assert_eq!(t.topological_order(), [2, 1, 0]);
+}

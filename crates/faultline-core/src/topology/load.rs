@@ -731,7 +731,10 @@ pub fn validate_raw(
 
 /// A deterministic topological order (Kahn's algorithm, lowest file index
 /// first among the ready components), or the dependency cycles found.
-fn order_or_cycles(n: usize, edges: &[DependencyEdge]) -> Result<Vec<usize>, Vec<Vec<usize>>> {
+pub(crate) fn order_or_cycles(
+    n: usize,
+    edges: &[DependencyEdge],
+) -> Result<Vec<usize>, Vec<Vec<usize>>> {
     let mut graph: DiGraph<usize, ()> = DiGraph::with_capacity(n, edges.len());
     let nodes: Vec<NodeIndex> = (0..n).map(|i| graph.add_node(i)).collect();
     for e in edges {

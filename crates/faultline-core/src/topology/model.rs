@@ -60,6 +60,19 @@ pub struct Plane {
     pub text_color: String,
 }
 
+impl Plane {
+    /// A plane with a fill colour only (stroke and text colour left empty).
+    pub fn new(id: PlaneId, title: impl Into<String>, color: impl Into<String>) -> Plane {
+        Plane {
+            id,
+            title: title.into(),
+            color: color.into(),
+            stroke: String::new(),
+            text_color: String::new(),
+        }
+    }
+}
+
 /// A failure domain: a group of components that fail together or are isolated together.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Domain {
@@ -73,6 +86,19 @@ pub struct Domain {
     pub added: bool,
     /// Where an added domain comes from (seed document and section), empty otherwise.
     pub source: String,
+}
+
+impl Domain {
+    /// A domain from the seed (not an addition).
+    pub fn new(id: impl Into<String>, title: impl Into<String>, plane: PlaneId) -> Domain {
+        Domain {
+            id: id.into(),
+            title: title.into(),
+            plane,
+            added: false,
+            source: String::new(),
+        }
+    }
 }
 
 /// One component (a node of the diagram).
@@ -154,7 +180,19 @@ pub struct DependencyEdge {
     pub why: String,
 }
 
-/// A failover path from the seed: when `from` fails, its load moves to `to`.
+impl DependencyEdge {
+    /// A [`DependencyKind::Call`] edge: `from` calls `to`.
+    pub fn call(from: usize, to: usize, why: impl Into<String>) -> DependencyEdge {
+        DependencyEdge {
+            from,
+            to,
+            kind: DependencyKind::Call,
+            why: why.into(),
+        }
+    }
+}
+
+/// A failover path (from the seed unless `added`): when `from` fails, its load moves to `to`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FailoverEdge {
     /// Index of the component that fails.
@@ -167,6 +205,19 @@ pub struct FailoverEdge {
     pub added: bool,
     /// Where an added failover comes from (seed document and section), empty otherwise.
     pub source: String,
+}
+
+impl FailoverEdge {
+    /// A failover edge from the seed (not an addition).
+    pub fn new(from: usize, to: usize, label: Vec<String>) -> FailoverEdge {
+        FailoverEdge {
+            from,
+            to,
+            label,
+            added: false,
+            source: String::new(),
+        }
+    }
 }
 
 /// A user population: where a share of the users connect from, and which
@@ -238,8 +289,16 @@ impl Topology {
     /// Component indices in a deterministic topological order of the dependency
     /// graph: every edge's `from` comes before its `to`. Ties are broken by file
     /// order, so the same file always gives the same order.
+    ///
+    /// A loaded topology stores the order in [`Topology::topo_order`]. For one
+    /// built by hand (tests) with `topo_order` left empty, the order is computed
+    /// here; should such a topology contain a cycle, file order is returned.
     pub fn topological_order(&self) -> Vec<usize> {
-        self.topo_order.clone()
+        if self.topo_order.len() == self.components.len() {
+            return self.topo_order.clone();
+        }
+        super::load::order_or_cycles(self.components.len(), &self.dependencies)
+            .unwrap_or_else(|_| (0..self.components.len()).collect())
     }
 
     /// Indices of the components in a domain, in file order.
