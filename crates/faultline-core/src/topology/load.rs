@@ -298,7 +298,9 @@ pub fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> SourceError {
         Some(span) => {
             let at = SourceSpan::from_offset(text, span.start);
             if message.starts_with("missing field") {
-                let line = text[span.start.min(text.len())..]
+                let line = text
+                    .get(span.start..)
+                    .unwrap_or("")
                     .lines()
                     .next()
                     .unwrap_or("")

@@ -24,9 +24,9 @@ pub mod load;
 mod model;
 
 pub use load::{
-    parse_raw_topology, parse_topology, validate_raw, RawComponent, RawDependency, RawDomain,
-    RawFailover, RawPlane, RawRegion, RawTopology, BUNDLED_TOPOLOGY_NAME, BUNDLED_TOPOLOGY_TOML,
-    SHARE_TOLERANCE,
+    parse_raw_topology, parse_topology, toml_error, validate_raw, RawComponent, RawDependency,
+    RawDomain, RawFailover, RawPlane, RawRegion, RawTopology, BUNDLED_TOPOLOGY_NAME,
+    BUNDLED_TOPOLOGY_TOML, SHARE_TOLERANCE,
 };
 pub use model::{
     Component, DependencyEdge, DependencyKind, Domain, FailoverEdge, Plane, PlaneId, Region,
