@@ -1,0 +1,332 @@
+//! The chart panel: a window selector, one small chart per indicator (title,
+//! current value, objective, canvas) and an overlay while monitoring is blind.
+//!
+//! Redrawing is cheap by construction: the canvases are created once and
+//! reused; one effect redraws when the history, the markers, the window, the
+//! clock or the window size change (several pushes in one frame cause one
+//! redraw, because effects run after the updates settle), skips a chart whose
+//! inputs are unchanged, and draws no more points than the canvas has pixel
+//! columns. Canvas sizes are measured only at mount and on window resize, so
+//! drawing never forces a layout.
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
+
+use super::draw::{draw_chart, DrawInput, PlotGeometry};
+use super::series::{
+    nearest_marker, ChartHistory, Marker, MarkerKind, ScenarioClock, SeriesSpec, Window,
+};
+
+/// CSS height of each chart's canvas.
+const CANVAS_HEIGHT: f64 = 110.0;
+/// CSS width assumed for a canvas that has not been laid out yet.
+const FALLBACK_WIDTH: f64 = 300.0;
+
+const STYLE: &str = "
+.fl-charts{position:relative;font:12px/1.3 system-ui,sans-serif;color:#111827}
+.fl-charts-bar{display:flex;align-items:center;gap:6px;margin:0 0 6px}
+.fl-charts-bar h2{font-size:13px;margin:0 auto 0 0}
+.fl-charts-bar button{font:inherit;padding:2px 8px;border:1px solid #9ca3af;border-radius:4px;background:#fff;color:#111827;cursor:pointer}
+.fl-charts-bar button[aria-pressed=true]{background:#1f2937;border-color:#1f2937;color:#fff}
+.fl-charts-bar button:focus-visible{outline:2px solid #2563eb;outline-offset:1px}
+.fl-charts-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:8px}
+.fl-chart{margin:0;border:1px solid #e5e7eb;border-radius:6px;padding:4px 6px;background:#fff;min-width:0}
+.fl-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 8px}
+.fl-chart-title{font-weight:600}
+.fl-chart-value{margin-left:auto;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
+.fl-chart-value[data-breach=true]{color:#b91c1c}
+.fl-chart-value[data-breach=true]::before{content:'\\26A0\\FE0E  '}
+.fl-chart-ref{width:100%;font-size:11px;color:#6b7280;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.fl-chart-canvas{display:block;width:100%;height:110px}
+.fl-charts-blind{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;background:rgba(243,244,246,.85);border-radius:6px;color:#374151;font-size:14px;text-align:center}
+.fl-charts-blind strong{font-size:16px}
+";
+
+/// What a chart was last drawn from; equal keys mean nothing to redraw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct DrawKey {
+    revision: u64,
+    window: Window,
+    clock: ScenarioClock,
+    css: (u32, u32),
+    dpr_bits: u64,
+    markers: u64,
+}
+
+/// A cheap fingerprint of the markers: changes when one is added or edited.
+fn fingerprint(markers: &[Marker]) -> u64 {
+    markers.iter().fold(markers.len() as u64, |h, m| {
+        let kind = match m.kind {
+            MarkerKind::Event => 1,
+            MarkerKind::UserAction => 2,
+        };
+        (h.wrapping_mul(1_000_003) ^ m.t_ms)
+            .wrapping_mul(31)
+            .wrapping_add(m.label.len() as u64 * 4 + kind)
+    })
+}
+
+fn device_pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// The live chart panel: one chart per indicator in `history`, each with its
+/// title, current value, objective (dashed, breaches tinted) and the markers
+/// as thin vertical lines (hover shows what happened), over the window chosen
+/// with the "Last 5 minutes" / "Last hour" / "Whole run" buttons.
+///
+/// The set of indicators is read once, at mount; their data is reactive.
+#[component]
+pub fn ChartPanel(
+    /// The samples; the app pushes one per sample interval.
+    #[prop(into)]
+    history: Signal<ChartHistory>,
+    /// Events and user actions to mark on every chart.
+    #[prop(into, optional)]
+    markers: Signal<Vec<Marker>>,
+    /// Monitoring is blind: show the "no data" overlay over the charts.
+    #[prop(into, optional)]
+    blind: Signal<bool>,
+    /// The scenario's own clock, so the time axes read like the incident.
+    #[prop(into, optional)]
+    clock: Signal<ScenarioClock>,
+    /// The window shown; pass a signal to set or observe it from outside.
+    #[prop(optional)]
+    window: Option<RwSignal<Window>>,
+) -> impl IntoView {
+    let window = window.unwrap_or_else(|| RwSignal::new(Window::default()));
+    let specs: Vec<SeriesSpec> = history.with_untracked(|h| h.specs().to_vec());
+    let count = specs.len();
+    let canvases: Vec<NodeRef<html::Canvas>> = (0..count).map(|_| NodeRef::new()).collect();
+    let geometry = StoredValue::new(vec![None::<PlotGeometry>; count]);
+    let drawn = StoredValue::new(vec![None::<DrawKey>; count]);
+    let sizes = StoredValue::new(vec![(0.0_f64, 0.0_f64); count]);
+
+    // Measure canvases again after the window is resized.
+    let resized = RwSignal::new(0_u32);
+    let listener = window_event_listener(leptos::ev::resize, move |_| {
+        resized.update(|n| *n = n.wrapping_add(1));
+    });
+    on_cleanup(move || listener.remove());
+
+    let refs = canvases.clone();
+    let measured_at = StoredValue::new(None::<u32>);
+    Effect::new(move |_| {
+        let resize_count = resized.get();
+        let win = window.get();
+        let clk = clock.get();
+        let elements: Vec<Option<HtmlCanvasElement>> = refs.iter().map(|r| r.get()).collect();
+        let dpr = device_pixel_ratio();
+        let remeasure = measured_at.get_value() != Some(resize_count);
+        if remeasure {
+            measured_at.set_value(Some(resize_count));
+        }
+        markers.with(|marks| {
+            let marks_key = fingerprint(marks);
+            history.with(|h| {
+                for (i, el) in elements.iter().enumerate() {
+                    let Some(canvas) = el else { continue };
+                    let Some(spec) = h.specs().get(i) else {
+                        continue;
+                    };
+                    let mut css = sizes.with_value(|s| s[i]);
+                    if remeasure || css.0 <= 0.0 {
+                        let w = f64::from(canvas.client_width());
+                        let h = f64::from(canvas.client_height());
+                        css = (
+                            if w > 0.0 { w } else { FALLBACK_WIDTH },
+                            if h > 0.0 { h } else { CANVAS_HEIGHT },
+                        );
+                        if w > 0.0 {
+                            sizes.update_value(|s| s[i] = css);
+                        }
+                    }
+                    let key = DrawKey {
+                        revision: h.revision(),
+                        window: win,
+                        clock: clk,
+                        css: (css.0 as u32, css.1 as u32),
+                        dpr_bits: dpr.to_bits(),
+                        markers: marks_key,
+                    };
+                    if drawn.with_value(|d| d[i] == Some(key)) {
+                        continue;
+                    }
+                    let columns = PlotGeometry::columns_for(css.0, dpr);
+                    let frame = h.frame(i, win, columns);
+                    let input = DrawInput {
+                        spec,
+                        frame: frame.as_ref(),
+                        markers: marks,
+                        clock: clk,
+                    };
+                    match draw_chart(canvas, &input, css, dpr) {
+                        Ok(g) => {
+                            geometry.update_value(|v| v[i] = Some(g));
+                            drawn.update_value(|d| d[i] = Some(key));
+                        }
+                        Err(e) => leptos::logging::warn!("chart {}: {e}", spec.key),
+                    }
+                }
+            });
+        });
+    });
+
+    let window_buttons = Window::ALL
+        .iter()
+        .map(|&w| {
+            view! {
+                <button
+                    type="button"
+                    data-window=format!("{w:?}")
+                    aria-pressed=move || (window.get() == w).to_string()
+                    on:click=move |_| window.set(w)
+                >
+                    {w.label()}
+                </button>
+            }
+        })
+        .collect_view();
+
+    let charts = specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            chart_view(
+                i,
+                spec,
+                canvases[i],
+                history,
+                markers,
+                clock,
+                window,
+                geometry,
+            )
+        })
+        .collect_view();
+
+    view! {
+        <section class="fl-charts" aria-label="Service-level indicators">
+            <style>{STYLE}</style>
+            <div class="fl-charts-bar" role="group" aria-label="Chart time window">
+                <h2>"Service-level indicators"</h2>
+                {window_buttons}
+            </div>
+            <div class="fl-charts-grid" aria-hidden=move || blind.get().to_string()>
+                {charts}
+            </div>
+            <Show when=move || blind.get()>
+                <div class="fl-charts-blind" role="status" data-testid="charts-blind">
+                    <strong>"Monitoring is blind"</strong>
+                    <span>"No data: the values shown are stale."</span>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// One indicator's chart: header with title, current value and objective,
+/// and its canvas.
+#[allow(clippy::too_many_arguments)]
+fn chart_view(
+    i: usize,
+    spec: SeriesSpec,
+    canvas: NodeRef<html::Canvas>,
+    history: Signal<ChartHistory>,
+    markers: Signal<Vec<Marker>>,
+    clock: Signal<ScenarioClock>,
+    window: RwSignal<Window>,
+    geometry: StoredValue<Vec<Option<PlotGeometry>>>,
+) -> impl IntoView {
+    let format = spec.format;
+    let slo = spec.slo;
+    let title = spec.title;
+    let latest = move || history.with(|h| h.latest(i));
+    let value_text = move || {
+        latest()
+            .map(|p| format.format(p.value))
+            .unwrap_or_else(|| "—".to_string())
+    };
+    let breached = move || {
+        latest()
+            .zip(slo)
+            .is_some_and(|(p, s)| s.is_breached(p.value))
+    };
+    let reference = match (spec.slo, spec.baseline) {
+        (Some(s), _) => Some((format!("SLO {}", s.describe(format)), s.source)),
+        (None, Some(b)) => Some((format!("Normal {}", format.format(b.value)), b.source)),
+        (None, None) => None,
+    };
+    let reference_text = reference.as_ref().map(|r| r.0.clone());
+    let label = move || {
+        let mut s = format!("{title} over the {}", window.get().label().to_lowercase());
+        s.push_str(&format!(", now {}", value_text()));
+        if let Some(r) = &reference_text {
+            s.push_str(&format!(", {r}"));
+        }
+        if breached() {
+            s.push_str(", objective broken");
+        }
+        s
+    };
+    let on_move = move |ev: web_sys::MouseEvent| {
+        let Some(g) = geometry.with_value(|v| v.get(i).copied().flatten()) else {
+            return;
+        };
+        let Some(target) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let t = g.time_at(f64::from(ev.offset_x()));
+        let tolerance = (g.ms_per_px() * 5.0).ceil() as u64;
+        let clk = clock.get_untracked();
+        let tip = markers.with_untracked(|ms| {
+            nearest_marker(ms, t, tolerance).map(|m| {
+                let who = match m.kind {
+                    MarkerKind::Event => "event",
+                    MarkerKind::UserAction => "your action",
+                };
+                format!("{} · {} ({who})", clk.label(m.t_ms), m.label)
+            })
+        });
+        let tip = tip.unwrap_or_else(|| format!("{title} · {}", clk.label(t)));
+        let _ = target.set_attribute("title", &tip);
+    };
+    view! {
+        <figure class="fl-chart" data-key=spec.key>
+            <figcaption class="fl-chart-head">
+                <span class="fl-chart-title">{title}</span>
+                <span
+                    class="fl-chart-value"
+                    data-key=spec.key
+                    data-breach=move || breached().to_string()
+                >
+                    {value_text}
+                </span>
+                {reference
+                    .map(|(text, source)| {
+                        view! {
+                            <span class="fl-chart-ref" title=source>
+                                {text}
+                            </span>
+                        }
+                    })}
+            </figcaption>
+            <canvas
+                node_ref=canvas
+                class="fl-chart-canvas"
+                data-key=spec.key
+                role="img"
+                aria-label=label
+                on:mousemove=on_move
+            ></canvas>
+        </figure>
+    }
+}

@@ -1,0 +1,329 @@
+//! Drawing one indicator's chart on a canvas: plotters (through
+//! `plotters-canvas`) draws the grid, the tinted breach spans, the dashed
+//! objective, the data line and the markers; axis labels go straight to the
+//! canvas's 2D context, because plotters measures text by adding and removing
+//! a DOM element per label, which is churn we do not want on every frame.
+//!
+//! The canvas is drawn in device pixels (CSS size × `devicePixelRatio`) so it
+//! stays crisp; every length below is given in CSS pixels and scaled.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::series::{markers_in, ChartFrame, Marker, MarkerKind, ScenarioClock, SeriesSpec};
+
+/// The dashed objective line's colour (amber-700); tests look for it.
+pub const SLO_COLOUR: (u8, u8, u8) = (180, 83, 9);
+/// The indicator's line colour (blue-600); tests look for it.
+pub const LINE_COLOUR: (u8, u8, u8) = (37, 99, 235);
+/// The colour of markers for simulation events (violet-600), drawn with a
+/// triangle on top.
+pub const EVENT_COLOUR: (u8, u8, u8) = (124, 58, 237);
+/// The colour of markers for user actions (teal-600), drawn with a square on
+/// top.
+pub const USER_ACTION_COLOUR: (u8, u8, u8) = (13, 148, 136);
+/// The tint behind spans that break the objective (red-600, mostly
+/// transparent).
+pub const BREACH_TINT: (u8, u8, u8, f64) = (220, 38, 38, 0.14);
+
+const GRID: RGBColor = RGBColor(229, 231, 235);
+const AXIS: RGBColor = RGBColor(156, 163, 175);
+const BASELINE: RGBColor = RGBColor(107, 114, 128);
+const TEXT: &str = "#4b5563";
+
+/// Blank space around the plot, in CSS pixels.
+const LEFT_LABELS: f64 = 46.0;
+const BOTTOM_LABELS: f64 = 16.0;
+const TOP: f64 = 8.0;
+const RIGHT: f64 = 10.0;
+
+/// Where the plot sits on the canvas, in CSS pixels, and the time it spans:
+/// what pointer handling needs to turn a position into a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotGeometry {
+    /// The plot's left edge, in CSS pixels from the canvas's left.
+    pub left: f64,
+    /// The plot's right edge, in CSS pixels from the canvas's left.
+    pub right: f64,
+    /// The time range shown, in simulated milliseconds.
+    pub range: (u64, u64),
+}
+
+impl PlotGeometry {
+    /// The simulated time under CSS x-position `x` (clamped to the plot).
+    pub fn time_at(&self, x: f64) -> u64 {
+        let width = (self.right - self.left).max(1.0);
+        let f = ((x - self.left) / width).clamp(0.0, 1.0);
+        self.range.0 + ((self.range.1 - self.range.0) as f64 * f).round() as u64
+    }
+
+    /// Simulated milliseconds per CSS pixel.
+    pub fn ms_per_px(&self) -> f64 {
+        (self.range.1 - self.range.0) as f64 / (self.right - self.left).max(1.0)
+    }
+
+    /// The number of device-pixel columns the plot spans at `dpr`: how many
+    /// columns to downsample to.
+    pub fn columns_for(css_width: f64, dpr: f64) -> usize {
+        ((css_width - LEFT_LABELS - RIGHT) * dpr).max(1.0) as usize
+    }
+}
+
+/// The canvas's backing size in device pixels for a CSS size and pixel ratio.
+pub fn device_size(css_width: f64, css_height: f64, dpr: f64) -> (u32, u32) {
+    let dpr = if dpr.is_finite() && dpr > 0.0 {
+        dpr
+    } else {
+        1.0
+    };
+    (
+        (css_width * dpr).round().max(1.0) as u32,
+        (css_height * dpr).round().max(1.0) as u32,
+    )
+}
+
+/// What one chart shows.
+#[derive(Clone, Copy, Debug)]
+pub struct DrawInput<'a> {
+    /// The indicator.
+    pub spec: &'a SeriesSpec,
+    /// Its prepared data, or `None` before the first sample.
+    pub frame: Option<&'a ChartFrame>,
+    /// Every marker; those outside the frame's range are skipped.
+    pub markers: &'a [Marker],
+    /// The scenario's clock, for the time axis.
+    pub clock: ScenarioClock,
+}
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Draws one chart on `canvas`, which is `css` = (width, height) CSS pixels at
+/// pixel ratio `dpr`. Resizes the canvas's backing store only when its size
+/// changed. Returns where the plot landed, for pointer lookups.
+pub fn draw_chart(
+    canvas: &HtmlCanvasElement,
+    input: &DrawInput<'_>,
+    css: (f64, f64),
+    dpr: f64,
+) -> Result<PlotGeometry, String> {
+    let dpr = if dpr.is_finite() && dpr > 0.0 {
+        dpr
+    } else {
+        1.0
+    };
+    let (w, h) = device_size(css.0, css.1, dpr);
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(|_| "canvas has no 2D context".to_string())?
+        .ok_or("canvas has no 2D context")?
+        .dyn_into()
+        .map_err(|_| "not a 2D context".to_string())?;
+    let px = |v: f64| (v * dpr).round() as i32;
+    let width_px = |v: f64| ((v * dpr).round() as u32).max(1);
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+
+    let (x0, x1) = input.frame.map(|f| f.range).unwrap_or((0, 60_000));
+    let (x0f, x1f) = (x0 as f64, x1.max(x0 + 1) as f64);
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(px(TOP))
+        .margin_right(px(RIGHT))
+        .y_label_area_size(px(LEFT_LABELS))
+        .x_label_area_size(px(BOTTOM_LABELS))
+        .build_cartesian_2d(x0f..x1f, 0f64..1f64)
+        .map_err(err)?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let geometry = PlotGeometry {
+        left: f64::from(xr.start) / dpr,
+        right: f64::from(xr.end) / dpr,
+        range: (x0, x1.max(x0 + 1)),
+    };
+
+    ctx.set_font(&format!("{}px system-ui, sans-serif", (10.0 * dpr).round()));
+    ctx.set_fill_style_str(TEXT);
+
+    // Time grid and labels in the scenario's clock.
+    let max_ticks = ((geometry.right - geometry.left) / 72.0).floor().max(1.0) as usize;
+    let (ticks, step) = input.clock.ticks(geometry.range, max_ticks);
+    ctx.set_text_baseline("top");
+    ctx.set_text_align("center");
+    let mut last_label_end = f64::NEG_INFINITY;
+    for t in ticks {
+        let x = t as f64;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, 1.0)],
+                GRID.stroke_width(width_px(1.0)),
+            )))
+            .map_err(err)?;
+        let label = input.clock.tick_label(t, step);
+        let (cx, _) = chart.backend_coord(&(x, 0.0));
+        // An estimate (digits are about 0.6 em wide) instead of measureText,
+        // which is good enough to keep labels from overlapping.
+        let half = label.chars().count() as f64 * 6.0 * dpr / 2.0;
+        let cx = f64::from(cx)
+            .max(f64::from(xr.start) + half)
+            .min(f64::from(w) - half);
+        if cx - half > last_label_end + 4.0 * dpr {
+            let _ = ctx.fill_text(&label, cx, f64::from(yr.end) + 3.0 * dpr);
+            last_label_end = cx + half;
+        }
+    }
+
+    let Some(frame) = input.frame else {
+        draw_axes(&mut chart, width_px(1.0), (x0f, x1f))?;
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        let _ = ctx.fill_text(
+            "No data yet",
+            f64::from(xr.start + xr.end) / 2.0,
+            f64::from(yr.start + yr.end) / 2.0,
+        );
+        root.present().map_err(err)?;
+        return Ok(geometry);
+    };
+    let axis = frame.axis;
+
+    // Value grid and labels.
+    ctx.set_text_align("right");
+    ctx.set_text_baseline("middle");
+    for v in axis.ticks() {
+        let y = axis.normalize(v);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x0f, y), (x1f, y)],
+                GRID.stroke_width(width_px(1.0)),
+            )))
+            .map_err(err)?;
+        let (_, cy) = chart.backend_coord(&(x0f, y));
+        let label = input.spec.format.format(v);
+        let _ = ctx.fill_text(
+            &label,
+            f64::from(xr.start) - 4.0 * dpr,
+            f64::from(cy).clamp(6.0 * dpr, f64::from(yr.end) - 2.0 * dpr),
+        );
+    }
+
+    // Spans that broke the objective, at least one pixel wide.
+    let one_px_ms = geometry.ms_per_px() / dpr;
+    let (tr, tg, tb, ta) = BREACH_TINT;
+    chart
+        .draw_series(frame.breaches.iter().map(|(a, b)| {
+            let (a, b) = (*a as f64, (*b as f64).max(*a as f64 + one_px_ms));
+            Rectangle::new([(a, 0.0), (b, 1.0)], RGBColor(tr, tg, tb).mix(ta).filled())
+        }))
+        .map_err(err)?;
+
+    if let Some(base) = input.spec.baseline {
+        let y = axis.normalize(base.value);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x0f, y), (x1f, y)],
+                px(2.0),
+                px(3.0),
+                BASELINE.stroke_width(width_px(1.0)),
+            ))
+            .map_err(err)?;
+    }
+
+    if let Some(slo) = input.spec.slo {
+        let y = axis.normalize(slo.value);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x0f, y), (x1f, y)],
+                px(6.0),
+                px(4.0),
+                rgb(SLO_COLOUR).stroke_width(width_px(2.0)),
+            ))
+            .map_err(err)?;
+    }
+
+    // The data, broken at gaps; a lone point shows as a dot.
+    let line = rgb(LINE_COLOUR);
+    for run in frame.points.split(|p| p.value.is_nan()) {
+        let pts: Vec<(f64, f64)> = run
+            .iter()
+            .map(|p| (p.t_ms as f64, axis.normalize(p.value)))
+            .collect();
+        match pts.len() {
+            0 => {}
+            1 => {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        pts[0],
+                        px(1.5).max(1),
+                        line.filled(),
+                    )))
+                    .map_err(err)?;
+            }
+            _ => {
+                chart
+                    .draw_series(LineSeries::new(pts, line.stroke_width(width_px(1.5))))
+                    .map_err(err)?;
+            }
+        }
+    }
+
+    // Markers: a thin line and a shape on top (triangle: event, square: user
+    // action) so the kinds differ without colour.
+    let s = px(3.5).max(2);
+    for m in markers_in(input.markers, frame.range) {
+        let x = m.t_ms as f64;
+        let colour = match m.kind {
+            MarkerKind::Event => rgb(EVENT_COLOUR),
+            MarkerKind::UserAction => rgb(USER_ACTION_COLOUR),
+        };
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, 1.0)],
+                colour.mix(0.85).stroke_width(width_px(1.0)),
+            )))
+            .map_err(err)?;
+        let (cx, top) = chart.backend_coord(&(x, 1.0));
+        let shape = match m.kind {
+            MarkerKind::Event => vec![(cx - s, top - s), (cx + s, top - s), (cx, top + s)],
+            MarkerKind::UserAction => vec![
+                (cx - s, top - s),
+                (cx + s, top - s),
+                (cx + s, top + s),
+                (cx - s, top + s),
+            ],
+        };
+        root.draw(&Polygon::new(shape, colour.filled()))
+            .map_err(err)?;
+    }
+
+    draw_axes(&mut chart, width_px(1.0), (x0f, x1f))?;
+    root.present().map_err(err)?;
+    Ok(geometry)
+}
+
+type Chart<'a> = ChartContext<
+    'a,
+    CanvasBackend,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The left and bottom axis lines.
+fn draw_axes(chart: &mut Chart<'_>, width: u32, (x0, x1): (f64, f64)) -> Result<(), String> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x0, 1.0), (x0, 0.0), (x1, 0.0)],
+            AXIS.stroke_width(width),
+        )))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! Live charts of the service-level indicators over simulated time.
+//!
+//! The panel does not know the simulation's types: the app owns a
+//! [`ChartHistory`] in a signal, pushes one sample (the simulated time and one
+//! value per indicator, in the order of [`ChartHistory::specs`]) per sample
+//! interval, and hands the panel that signal, the markers (events and user
+//! actions) and whether monitoring is blind.
+//!
+//! - [`series`]: the data model, with no web types: samples in a bounded
+//!   two-tier history, windows, reduction to the canvas's pixel columns, axes
+//!   and the objectives from the seeds.
+//! - [`draw`]: one chart on one canvas, with plotters.
+//! - [`component`]: the [`ChartPanel`] Leptos component: the window selector,
+//!   one reused canvas per indicator, current values and the blind overlay.
+//!
+//! ```ignore
+//! let history = RwSignal::new(ChartHistory::default());
+//! // once per sample interval:
+//! history.update(|h| { h.push(t_ms, &values); });
+//! view! { <ChartPanel history=history markers=markers blind=blind
+//!                    clock=ScenarioClock::starting_at(16, 47, 0) /> }
+//! ```
+
+pub mod component;
+pub mod draw;
+pub mod series;
+
+pub use component::ChartPanel;
+pub use series::{
+    default_indicators, keys, AxisScale, Baseline, ChartFrame, ChartHistory, ChartPoint, Direction,
+    Marker, MarkerKind, ScenarioClock, SeriesSpec, Slo, ValueFormat, Window, YAxis,
+};

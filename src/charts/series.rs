@@ -1,0 +1,1067 @@
+//! The indicators' data model, with no web types so it can be reasoned about
+//! (and tested) apart from the canvas.
+//!
+//! The app pushes one sample per sample interval: a simulated time and one
+//! value per indicator, in the order of [`ChartHistory::specs`]. Memory is
+//! bounded by two tiers:
+//!
+//! - a ring of the most recent samples at full resolution (enough for the
+//!   "Last hour" window at a one-second sample interval by default), and
+//! - a whole-run tier of time buckets keeping each indicator's minimum,
+//!   maximum and last value; when it fills up, neighbouring buckets merge and
+//!   the bucket length doubles, so a run of any length fits in a fixed number
+//!   of buckets and a short spike is never averaged away.
+//!
+//! Drawing never walks more data than the canvas can show:
+//! [`ChartHistory::frame`] reduces the chosen window to at most two points
+//! (the minimum and the maximum) per pixel column.
+
+use std::collections::VecDeque;
+
+/// One value of one indicator at one simulated time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartPoint {
+    /// Simulated time since the start of the run, in milliseconds.
+    pub t_ms: u64,
+    /// The indicator's value; `NaN` means "no data" and breaks the line.
+    pub value: f64,
+}
+
+/// Which side of the objective is good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The value must stay at or above the objective (success rates).
+    AtLeast,
+    /// The value must stay below the objective (latencies).
+    AtMost,
+}
+
+/// A service-level objective drawn as a dashed line on its chart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slo {
+    /// The objective, in the indicator's own unit.
+    pub value: f64,
+    /// Which side of `value` is good.
+    pub direction: Direction,
+    /// Where the figure comes from (seed and passage), shown to the user.
+    pub source: &'static str,
+}
+
+impl Slo {
+    /// Whether `value` breaks the objective. "No data" (`NaN`) is not a breach.
+    pub fn is_breached(&self, value: f64) -> bool {
+        if value.is_nan() {
+            return false;
+        }
+        match self.direction {
+            Direction::AtLeast => value < self.value,
+            Direction::AtMost => value >= self.value,
+        }
+    }
+
+    /// The objective in words, e.g. `≥ 99.95%` or `< 100 ms`.
+    pub fn describe(&self, format: ValueFormat) -> String {
+        let sign = match self.direction {
+            Direction::AtLeast => "≥",
+            Direction::AtMost => "<",
+        };
+        format!("{sign} {}", format.format(self.value))
+    }
+}
+
+/// A normal (pre-incident) level, drawn as a faint dotted line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Baseline {
+    /// The normal value, in the indicator's own unit.
+    pub value: f64,
+    /// Where the figure comes from (seed and passage).
+    pub source: &'static str,
+}
+
+/// How an indicator's values are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueFormat {
+    /// A percentage in 0–100, e.g. `99.95%`.
+    Percent,
+    /// A duration in milliseconds, e.g. `75 ms` or `2.4 s`.
+    Millis,
+    /// A count, e.g. `950`, `12.5k` or `1.20M`.
+    Count,
+}
+
+impl ValueFormat {
+    /// The value as shown next to the chart's title.
+    pub fn format(self, value: f64) -> String {
+        if !value.is_finite() {
+            return "—".to_string();
+        }
+        match self {
+            ValueFormat::Percent => format!("{}%", trim_decimals(value, 3)),
+            ValueFormat::Millis => format_millis(value),
+            ValueFormat::Count => format_count(value),
+        }
+    }
+}
+
+/// Writes `value` with at most `max` decimals, dropping trailing zeros but
+/// keeping at least one, so `99.950` reads `99.95` and `40` reads `40.0`.
+fn trim_decimals(value: f64, max: usize) -> String {
+    let mut s = format!("{value:.max$}");
+    if s.contains('.') {
+        while s.ends_with('0') && !s.ends_with(".0") {
+            s.pop();
+        }
+    }
+    s
+}
+
+fn format_millis(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{} ms", trim_decimals(ms, 2))
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 10_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{:.0} s", ms / 1000.0)
+    }
+}
+
+fn format_count(n: f64) -> String {
+    let a = n.abs();
+    if a < 1000.0 {
+        format!("{n:.0}")
+    } else if a < 1_000_000.0 {
+        format!("{}k", trim_decimals(n / 1000.0, 1))
+    } else if a < 1_000_000_000.0 {
+        format!("{:.2}M", n / 1_000_000.0)
+    } else {
+        format!("{:.2}B", n / 1_000_000_000.0)
+    }
+}
+
+/// How the y axis maps values to height.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisScale {
+    /// A percentage axis whose bottom zooms in steps (99.9, 99.5, 99, 98, 95,
+    /// 90, 80, 50, 0) to the lowest value shown, so 99.95% and 99.99% stay
+    /// apart in normal times and a fall to 40% still fits.
+    Percent,
+    /// Logarithmic by whole decades, at least 10 ms to 1 s; reads 50 ms and
+    /// 30 s on the same chart.
+    Log,
+    /// Linear from zero to a round number above the highest value.
+    Linear,
+}
+
+/// One indicator: what it is called, how it is written and its objective.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesSpec {
+    /// A stable identifier, e.g. `"api_p95"` (see [`keys`]).
+    pub key: &'static str,
+    /// The chart's title.
+    pub title: &'static str,
+    /// The unit in words, e.g. `"%"` or `"ms"`.
+    pub unit: &'static str,
+    /// The objective, drawn dashed, with the region breaking it tinted.
+    pub slo: Option<Slo>,
+    /// The normal level, drawn dotted.
+    pub baseline: Option<Baseline>,
+    /// How values are written.
+    pub format: ValueFormat,
+    /// How the y axis is scaled.
+    pub scale: AxisScale,
+}
+
+/// The keys of the default indicators, for the app to find their columns.
+pub mod keys {
+    /// API request success rate, percent.
+    pub const API_SUCCESS: &str = "api_success";
+    /// API response time, 95th percentile, milliseconds.
+    pub const API_P95: &str = "api_p95";
+    /// WebSocket connection success rate, percent.
+    pub const WS_CONNECT: &str = "ws_connect";
+    /// Voice connection success rate, percent.
+    pub const VOICE_CONNECT: &str = "voice_connect";
+    /// Message delivery success rate, percent.
+    pub const DELIVERY_RATE: &str = "delivery_rate";
+    /// Message delivery latency, 99th percentile, milliseconds.
+    pub const DELIVERY_P99: &str = "delivery_p99";
+    /// Database query time, milliseconds.
+    pub const DB_QUERY: &str = "db_query";
+    /// Users affected, a count.
+    pub const USERS_AFFECTED: &str = "users_affected";
+}
+
+/// The default indicator set, with objectives from seed `002` (Discord's
+/// monthly SLOs and WebSocket targets) and normal levels from seed `001`'s
+/// key-metrics table.
+pub fn default_indicators() -> Vec<SeriesSpec> {
+    let at_least = |value, source| {
+        Some(Slo {
+            value,
+            direction: Direction::AtLeast,
+            source,
+        })
+    };
+    let at_most = |value, source| {
+        Some(Slo {
+            value,
+            direction: Direction::AtMost,
+            source,
+        })
+    };
+    vec![
+        SeriesSpec {
+            key: keys::API_SUCCESS,
+            title: "API success rate",
+            unit: "%",
+            slo: at_least(
+                99.95,
+                "seed 002 SLOs: availability 99.95% (seed 001: normal 99.95%)",
+            ),
+            baseline: None,
+            format: ValueFormat::Percent,
+            scale: AxisScale::Percent,
+        },
+        SeriesSpec {
+            key: keys::API_P95,
+            title: "API latency p95",
+            unit: "ms",
+            slo: at_most(100.0, "seed 002 SLOs: REST API response time p95 <100ms"),
+            baseline: None,
+            format: ValueFormat::Millis,
+            scale: AxisScale::Log,
+        },
+        SeriesSpec {
+            key: keys::WS_CONNECT,
+            title: "WebSocket connection rate",
+            unit: "%",
+            slo: at_least(99.9, "seed 002: WebSocket connection success >99.9%"),
+            baseline: None,
+            format: ValueFormat::Percent,
+            scale: AxisScale::Percent,
+        },
+        SeriesSpec {
+            key: keys::VOICE_CONNECT,
+            title: "Voice connection success",
+            unit: "%",
+            slo: at_least(99.95, "seed 002 SLOs: voice connection success 99.95%"),
+            baseline: None,
+            format: ValueFormat::Percent,
+            scale: AxisScale::Percent,
+        },
+        SeriesSpec {
+            key: keys::DELIVERY_RATE,
+            title: "Message delivery rate",
+            unit: "%",
+            slo: at_least(99.99, "seed 002 SLOs: 99.99% message delivery"),
+            baseline: None,
+            format: ValueFormat::Percent,
+            scale: AxisScale::Percent,
+        },
+        SeriesSpec {
+            key: keys::DELIVERY_P99,
+            title: "Message delivery p99",
+            unit: "ms",
+            slo: at_most(200.0, "seed 002 SLOs: message latency p99 <200ms globally"),
+            baseline: None,
+            format: ValueFormat::Millis,
+            scale: AxisScale::Log,
+        },
+        SeriesSpec {
+            key: keys::DB_QUERY,
+            title: "Database query time",
+            unit: "ms",
+            slo: None,
+            baseline: Some(Baseline {
+                value: 50.0,
+                source: "seed 001 key metrics: database query time normal 50ms",
+            }),
+            format: ValueFormat::Millis,
+            scale: AxisScale::Log,
+        },
+        SeriesSpec {
+            key: keys::USERS_AFFECTED,
+            title: "Users affected",
+            unit: "users",
+            slo: None,
+            baseline: None,
+            format: ValueFormat::Count,
+            scale: AxisScale::Linear,
+        },
+    ]
+}
+
+/// The time span a chart shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Window {
+    /// The last five simulated minutes.
+    Last5Min,
+    /// The last simulated hour.
+    #[default]
+    LastHour,
+    /// Everything since the run started.
+    WholeRun,
+}
+
+impl Window {
+    /// Every window, in the order the selector shows them.
+    pub const ALL: [Window; 3] = [Window::Last5Min, Window::LastHour, Window::WholeRun];
+
+    /// The selector button's text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Window::Last5Min => "Last 5 minutes",
+            Window::LastHour => "Last hour",
+            Window::WholeRun => "Whole run",
+        }
+    }
+
+    /// The window's length, or `None` for the whole run.
+    pub fn span_ms(self) -> Option<u64> {
+        match self {
+            Window::Last5Min => Some(5 * 60_000),
+            Window::LastHour => Some(60 * 60_000),
+            Window::WholeRun => None,
+        }
+    }
+}
+
+/// What a marker records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// Something the simulation did (a failure, a breaker trip, a failover).
+    Event,
+    /// Something the user did (a kill, a kill switch, a traffic spike).
+    UserAction,
+}
+
+/// A moment worth pointing at on every chart, drawn as a thin vertical line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// Simulated time since the start of the run, in milliseconds.
+    pub t_ms: u64,
+    /// What happened, in plain words.
+    pub label: String,
+    /// Whether the simulation or the user did it.
+    pub kind: MarkerKind,
+}
+
+/// The scenario's own wall clock: what time of day simulated time zero is,
+/// so a chart of an incident that began at 16:47 is labelled 16:47.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ScenarioClock {
+    /// Milliseconds after midnight at simulated time zero.
+    pub start_ms_of_day: u64,
+}
+
+const DAY_MS: u64 = 24 * 3_600_000;
+
+impl ScenarioClock {
+    /// A clock whose simulated time zero reads `hours:minutes:seconds`.
+    pub fn starting_at(hours: u64, minutes: u64, seconds: u64) -> Self {
+        ScenarioClock {
+            start_ms_of_day: ((hours * 60 + minutes) * 60 + seconds) * 1000 % DAY_MS,
+        }
+    }
+
+    /// Milliseconds after midnight at simulated time `t_ms`.
+    pub fn ms_of_day(&self, t_ms: u64) -> u64 {
+        (self.start_ms_of_day + t_ms) % DAY_MS
+    }
+
+    /// The time of day at `t_ms` as `HH:MM:SS`.
+    pub fn label(&self, t_ms: u64) -> String {
+        let s = self.ms_of_day(t_ms) / 1000;
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    /// An axis label at `t_ms` for ticks `step_ms` apart: `HH:MM` when the
+    /// ticks fall on whole minutes, `HH:MM:SS` otherwise.
+    pub fn tick_label(&self, t_ms: u64, step_ms: u64) -> String {
+        let full = self.label(t_ms);
+        if step_ms.is_multiple_of(60_000) {
+            full[..5].to_string()
+        } else {
+            full
+        }
+    }
+
+    /// Tick times in `range` (inclusive), on round times of this clock, at
+    /// most `max_ticks` of them, with the step they are apart.
+    pub fn ticks(&self, range: (u64, u64), max_ticks: usize) -> (Vec<u64>, u64) {
+        const STEPS: [u64; 19] = [
+            1_000,
+            2_000,
+            5_000,
+            10_000,
+            15_000,
+            30_000,
+            60_000,
+            120_000,
+            300_000,
+            600_000,
+            900_000,
+            1_800_000,
+            3_600_000,
+            7_200_000,
+            10_800_000,
+            21_600_000,
+            43_200_000,
+            86_400_000,
+            172_800_000,
+        ];
+        let (lo, hi) = range;
+        let span = hi.saturating_sub(lo).max(1);
+        let max_ticks = max_ticks.max(1) as u64;
+        let step = STEPS
+            .iter()
+            .copied()
+            .find(|s| span / s < max_ticks)
+            .unwrap_or(span.div_ceil(max_ticks));
+        // First tick: the first time at or after `lo` whose clock reading is
+        // a multiple of the step.
+        let phase = self.ms_of_day(lo) % step;
+        let mut t = if phase == 0 { lo } else { lo + (step - phase) };
+        let mut out = Vec::new();
+        while t <= hi {
+            out.push(t);
+            t += step;
+        }
+        (out, step)
+    }
+}
+
+/// A y axis fitted to the values shown: its range, scale and tick values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct YAxis {
+    /// The value at the bottom.
+    pub lo: f64,
+    /// The value at the top.
+    pub hi: f64,
+    /// Whether heights are logarithmic.
+    pub log: bool,
+}
+
+impl YAxis {
+    /// The axis for `spec` that shows every finite value in `points`, the
+    /// objective and the baseline.
+    pub fn fit(spec: &SeriesSpec, points: &[ChartPoint]) -> YAxis {
+        let mut min = f64::INFINITY;
+        let mut max = f64::NEG_INFINITY;
+        let refs = spec
+            .slo
+            .map(|s| s.value)
+            .into_iter()
+            .chain(spec.baseline.map(|b| b.value));
+        for v in points.iter().map(|p| p.value).chain(refs) {
+            if v.is_finite() {
+                min = min.min(v);
+                max = max.max(v);
+            }
+        }
+        match spec.scale {
+            AxisScale::Percent => {
+                const FLOORS: [f64; 9] = [99.9, 99.5, 99.0, 98.0, 95.0, 90.0, 80.0, 50.0, 0.0];
+                let lo = if min.is_finite() {
+                    FLOORS.iter().copied().find(|f| *f < min).unwrap_or(0.0)
+                } else {
+                    99.9
+                };
+                YAxis {
+                    lo: lo.min(min.max(0.0)),
+                    hi: 100.0_f64.max(max.min(1e9)),
+                    log: false,
+                }
+            }
+            AxisScale::Log => {
+                let decade_floor = |v: f64| 10f64.powf(v.log10().floor());
+                let decade_ceil = |v: f64| 10f64.powf(v.log10().ceil());
+                let lo = if min.is_finite() && min > 0.0 {
+                    decade_floor(min).min(10.0)
+                } else {
+                    10.0
+                };
+                let hi = if max.is_finite() && max > 0.0 {
+                    decade_ceil(max).max(1000.0)
+                } else {
+                    1000.0
+                };
+                let hi = if hi <= max { hi * 10.0 } else { hi };
+                YAxis { lo, hi, log: true }
+            }
+            AxisScale::Linear => {
+                let top = if max.is_finite() { max * 1.1 } else { 0.0 };
+                YAxis {
+                    lo: 0.0_f64.min(if min.is_finite() { min } else { 0.0 }),
+                    hi: nice_ceil(top.max(10.0)),
+                    log: false,
+                }
+            }
+        }
+    }
+
+    /// Where `value` sits between the bottom (0.0) and the top (1.0), clamped
+    /// to that range; `NaN` stays `NaN`.
+    pub fn normalize(&self, value: f64) -> f64 {
+        if value.is_nan() {
+            return f64::NAN;
+        }
+        let f = if self.log {
+            let v = value.max(self.lo * 1e-3);
+            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
+        } else {
+            (value - self.lo) / (self.hi - self.lo)
+        };
+        f.clamp(0.0, 1.0)
+    }
+
+    /// The values to label: each decade on a log axis, otherwise the bottom,
+    /// the middle and the top.
+    pub fn ticks(&self) -> Vec<f64> {
+        if self.log {
+            let mut out = Vec::new();
+            let mut v = self.lo;
+            while v <= self.hi * 1.000_001 {
+                out.push(v);
+                v *= 10.0;
+            }
+            out
+        } else {
+            vec![self.lo, (self.lo + self.hi) / 2.0, self.hi]
+        }
+    }
+}
+
+/// The smallest of 1, 2, 5 × a power of ten at or above `v` (`v` > 0).
+fn nice_ceil(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// Everything needed to draw one indicator's chart over one window: the
+/// reduced points, the axis, and where the objective was broken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartFrame {
+    /// The time range shown, inclusive, in simulated milliseconds.
+    pub range: (u64, u64),
+    /// At most two points per pixel column, in time order; `NaN` values are
+    /// gaps.
+    pub points: Vec<ChartPoint>,
+    /// The fitted y axis.
+    pub axis: YAxis,
+    /// Time spans in which the objective was broken, in time order.
+    pub breaches: Vec<(u64, u64)>,
+}
+
+/// Spans of consecutive points that break `slo`: each runs from the first
+/// breaking point to the next point that keeps it (or the last point).
+pub fn breach_spans(points: &[ChartPoint], slo: &Slo) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut open: Option<u64> = None;
+    let mut last_t = 0;
+    for p in points {
+        if slo.is_breached(p.value) {
+            open.get_or_insert(p.t_ms);
+        } else if let Some(start) = open.take() {
+            out.push((start, p.t_ms));
+        }
+        last_t = p.t_ms;
+    }
+    if let Some(start) = open {
+        out.push((start, last_t));
+    }
+    out
+}
+
+/// The markers inside `range`, in their given order.
+pub fn markers_in(markers: &[Marker], range: (u64, u64)) -> impl Iterator<Item = &Marker> {
+    markers
+        .iter()
+        .filter(move |m| m.t_ms >= range.0 && m.t_ms <= range.1)
+}
+
+/// The marker closest to `t_ms` within `tolerance_ms`, if any.
+pub fn nearest_marker(markers: &[Marker], t_ms: u64, tolerance_ms: u64) -> Option<&Marker> {
+    markers
+        .iter()
+        .filter(|m| m.t_ms.abs_diff(t_ms) <= tolerance_ms)
+        .min_by_key(|m| m.t_ms.abs_diff(t_ms))
+}
+
+/// One whole-run bucket of one indicator.
+#[derive(Clone, Copy, Debug)]
+struct Extremes {
+    min: f64,
+    t_min: u64,
+    max: f64,
+    t_max: u64,
+}
+
+impl Extremes {
+    const EMPTY: Extremes = Extremes {
+        min: f64::NAN,
+        t_min: 0,
+        max: f64::NAN,
+        t_max: 0,
+    };
+
+    fn point(t: u64, v: f64) -> Extremes {
+        Extremes {
+            min: v,
+            t_min: t,
+            max: v,
+            t_max: t,
+        }
+    }
+
+    /// Folds `other` (later in time) into `self`; `NaN` only when both are.
+    fn merge(&mut self, other: Extremes) {
+        if other.min.is_nan() {
+            return;
+        }
+        if self.min.is_nan() || other.min < self.min {
+            self.min = other.min;
+            self.t_min = other.t_min;
+        }
+        if self.max.is_nan() || other.max > self.max {
+            self.max = other.max;
+            self.t_max = other.t_max;
+        }
+    }
+}
+
+/// The whole-run tier: fixed-capacity buckets, each `bucket_ms` long.
+#[derive(Clone, Debug, PartialEq)]
+struct Coarse {
+    bucket_ms: u64,
+    /// Bucket index (`t / bucket_ms`) of each bucket.
+    ids: Vec<u64>,
+    /// Per indicator, one entry per bucket.
+    columns: Vec<Vec<Extremes>>,
+}
+
+impl PartialEq for Extremes {
+    fn eq(&self, o: &Self) -> bool {
+        self.min.to_bits() == o.min.to_bits()
+            && self.max.to_bits() == o.max.to_bits()
+            && self.t_min == o.t_min
+            && self.t_max == o.t_max
+    }
+}
+
+impl Coarse {
+    fn push(&mut self, t: u64, values: &[f64], capacity: usize) {
+        let id = t / self.bucket_ms;
+        if self.ids.last() != Some(&id) {
+            self.ids.push(id);
+            for col in &mut self.columns {
+                col.push(Extremes::EMPTY);
+            }
+        }
+        for (col, v) in self.columns.iter_mut().zip(values) {
+            if let Some(e) = col.last_mut() {
+                if !v.is_nan() {
+                    e.merge(Extremes::point(t, *v));
+                }
+            }
+        }
+        if self.ids.len() > capacity {
+            self.compact(capacity);
+        }
+    }
+
+    /// Doubles the bucket length until the buckets fit, merging buckets that
+    /// then share an index.
+    fn compact(&mut self, capacity: usize) {
+        while self.ids.len() > capacity {
+            self.bucket_ms *= 2;
+            let old_ids = std::mem::take(&mut self.ids);
+            for col in &mut self.columns {
+                let mut ids: Vec<u64> = Vec::with_capacity(old_ids.len() / 2 + 1);
+                let mut merged: Vec<Extremes> = Vec::with_capacity(old_ids.len() / 2 + 1);
+                for (id, e) in old_ids.iter().zip(col.iter()) {
+                    match merged.last_mut() {
+                        Some(last) if ids.last() == Some(&(id / 2)) => last.merge(*e),
+                        _ => {
+                            ids.push(id / 2);
+                            merged.push(*e);
+                        }
+                    }
+                }
+                *col = merged;
+            }
+            self.ids = old_ids.iter().map(|id| id / 2).collect();
+            self.ids.dedup();
+        }
+    }
+}
+
+/// Samples of every indicator over the run, bounded in memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartHistory {
+    specs: Vec<SeriesSpec>,
+    recent_capacity: usize,
+    coarse_capacity: usize,
+    recent_t: VecDeque<u64>,
+    recent: Vec<VecDeque<f64>>,
+    coarse: Coarse,
+    first_t: Option<u64>,
+    revision: u64,
+}
+
+impl Default for ChartHistory {
+    fn default() -> Self {
+        ChartHistory::new(default_indicators())
+    }
+}
+
+impl ChartHistory {
+    /// Full-resolution samples kept by [`ChartHistory::new`]: a little over
+    /// an hour at one sample per simulated second.
+    pub const DEFAULT_RECENT: usize = 3_700;
+    /// Whole-run buckets kept by [`ChartHistory::new`].
+    pub const DEFAULT_BUCKETS: usize = 1_024;
+
+    /// An empty history of `specs` with the default capacities.
+    pub fn new(specs: Vec<SeriesSpec>) -> Self {
+        Self::with_capacity(specs, Self::DEFAULT_RECENT, Self::DEFAULT_BUCKETS)
+    }
+
+    /// An empty history keeping `recent` full-resolution samples and at most
+    /// `buckets` whole-run buckets (each at least 2).
+    pub fn with_capacity(specs: Vec<SeriesSpec>, recent: usize, buckets: usize) -> Self {
+        let n = specs.len();
+        ChartHistory {
+            specs,
+            recent_capacity: recent.max(2),
+            coarse_capacity: buckets.max(2),
+            recent_t: VecDeque::new(),
+            recent: vec![VecDeque::new(); n],
+            coarse: Coarse {
+                bucket_ms: 1000,
+                ids: Vec::new(),
+                columns: vec![Vec::new(); n],
+            },
+            first_t: None,
+            revision: 0,
+        }
+    }
+
+    /// The indicators, in column order.
+    pub fn specs(&self) -> &[SeriesSpec] {
+        &self.specs
+    }
+
+    /// The column of the indicator called `key`.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.specs.iter().position(|s| s.key == key)
+    }
+
+    /// Forgets every sample (for a reset), keeping the indicators.
+    pub fn clear(&mut self) {
+        *self = ChartHistory::with_capacity(
+            std::mem::take(&mut self.specs),
+            self.recent_capacity,
+            self.coarse_capacity,
+        );
+    }
+
+    /// Adds one sample: `values` in column order; missing values count as
+    /// "no data", extra ones are ignored. A sample earlier than the last one
+    /// is refused (returns `false`): call [`ChartHistory::clear`] on a reset.
+    pub fn push(&mut self, t_ms: u64, values: &[f64]) -> bool {
+        if self.recent_t.back().is_some_and(|last| t_ms < *last) {
+            return false;
+        }
+        let n = self.specs.len();
+        let value = |i: usize| values.get(i).copied().unwrap_or(f64::NAN);
+        if self.recent_t.len() == self.recent_capacity {
+            self.recent_t.pop_front();
+            for col in &mut self.recent {
+                col.pop_front();
+            }
+        }
+        self.recent_t.push_back(t_ms);
+        for (i, col) in self.recent.iter_mut().enumerate() {
+            col.push_back(value(i));
+        }
+        if n == values.len() {
+            self.coarse.push(t_ms, values, self.coarse_capacity);
+        } else {
+            let padded: Vec<f64> = (0..n).map(value).collect();
+            self.coarse.push(t_ms, &padded, self.coarse_capacity);
+        }
+        self.first_t.get_or_insert(t_ms);
+        self.revision += 1;
+        true
+    }
+
+    /// How many samples have been pushed since creation or the last clear;
+    /// changes whenever the data does, so a drawing can be skipped when equal.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether no sample has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.recent_t.is_empty()
+    }
+
+    /// The number of full-resolution samples held.
+    pub fn recent_len(&self) -> usize {
+        self.recent_t.len()
+    }
+
+    /// The number of whole-run buckets held (never more than the capacity).
+    pub fn bucket_count(&self) -> usize {
+        self.coarse.ids.len()
+    }
+
+    /// The time of the first and the last sample.
+    pub fn time_span(&self) -> Option<(u64, u64)> {
+        Some((self.first_t?, *self.recent_t.back()?))
+    }
+
+    /// The latest sample of column `series` (its value may be `NaN`).
+    pub fn latest(&self, series: usize) -> Option<ChartPoint> {
+        Some(ChartPoint {
+            t_ms: *self.recent_t.back()?,
+            value: *self.recent.get(series)?.back()?,
+        })
+    }
+
+    /// The time range `window` shows: it ends at the latest sample, except
+    /// that while the run is shorter than the window it starts at the first
+    /// sample and keeps the window's length, so the axis does not stretch.
+    pub fn window_range(&self, window: Window) -> Option<(u64, u64)> {
+        let (first, last) = self.time_span()?;
+        Some(match window.span_ms() {
+            Some(span) if last - first >= span => (last - span, last),
+            Some(span) => (first, first + span),
+            None => (first, last.max(first + 1)),
+        })
+    }
+
+    /// Column `series` over `range`, reduced to at most two points (the
+    /// minimum and the maximum, in time order) per each of `columns` pixel
+    /// columns. Uses full-resolution samples when they reach back far enough
+    /// and the whole-run buckets otherwise.
+    pub fn downsample(&self, series: usize, range: (u64, u64), columns: usize) -> Vec<ChartPoint> {
+        let mut out = Vec::new();
+        if series >= self.specs.len() || columns == 0 || range.1 < range.0 {
+            return out;
+        }
+        let mut reducer = Reducer::new(range, columns, &mut out);
+        let recent_covers = match (self.recent_t.front(), self.first_t) {
+            (Some(front), Some(first)) => *front <= range.0 || *front == first,
+            _ => false,
+        };
+        if recent_covers {
+            let start = self.recent_t.partition_point(|t| *t < range.0);
+            for i in start..self.recent_t.len() {
+                let t = self.recent_t[i];
+                if t > range.1 {
+                    break;
+                }
+                reducer.add(t, Extremes::point(t, self.recent[series][i]));
+            }
+        } else {
+            let col = &self.coarse.columns[series];
+            let bucket_ms = self.coarse.bucket_ms;
+            for (id, e) in self.coarse.ids.iter().zip(col) {
+                let t = id * bucket_ms;
+                if t + bucket_ms <= range.0 {
+                    continue;
+                }
+                if t > range.1 {
+                    break;
+                }
+                reducer.add(t.max(range.0), *e);
+            }
+        }
+        reducer.finish();
+        out
+    }
+
+    /// Column `series` prepared for drawing over `window` at `columns`
+    /// pixel columns; `None` before the first sample.
+    pub fn frame(&self, series: usize, window: Window, columns: usize) -> Option<ChartFrame> {
+        let spec = self.specs.get(series)?;
+        let range = self.window_range(window)?;
+        let points = self.downsample(series, range, columns);
+        let axis = YAxis::fit(spec, &points);
+        let breaches = spec
+            .slo
+            .map(|slo| breach_spans(&points, &slo))
+            .unwrap_or_default();
+        Some(ChartFrame {
+            range,
+            points,
+            axis,
+            breaches,
+        })
+    }
+}
+
+/// Folds time-ordered extremes into pixel columns.
+struct Reducer<'a> {
+    range: (u64, u64),
+    columns: u64,
+    current: Option<(u64, Extremes)>,
+    out: &'a mut Vec<ChartPoint>,
+}
+
+impl<'a> Reducer<'a> {
+    fn new(range: (u64, u64), columns: usize, out: &'a mut Vec<ChartPoint>) -> Self {
+        Reducer {
+            range,
+            columns: columns as u64,
+            current: None,
+            out,
+        }
+    }
+
+    fn column_of(&self, t: u64) -> u64 {
+        let span = (self.range.1 - self.range.0).max(1);
+        let offset = t.saturating_sub(self.range.0).min(span);
+        (u128::from(offset) * u128::from(self.columns) / u128::from(span))
+            .min(u128::from(self.columns - 1)) as u64
+    }
+
+    /// Adds extremes first seen at `t` (`t` never decreases between calls).
+    fn add(&mut self, t: u64, e: Extremes) {
+        let col = self.column_of(t);
+        match &mut self.current {
+            Some((c, acc)) if *c == col => acc.merge(e),
+            _ => {
+                self.flush();
+                let mut acc = Extremes::EMPTY;
+                acc.merge(e);
+                // Remember a gap's time so the line breaks in the right place.
+                if acc.min.is_nan() {
+                    acc.t_min = t;
+                }
+                self.current = Some((col, acc));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let Some((_, e)) = self.current.take() else {
+            return;
+        };
+        if e.min.is_nan() {
+            self.out.push(ChartPoint {
+                t_ms: e.t_min,
+                value: f64::NAN,
+            });
+            return;
+        }
+        let clamp = |t: u64| t.clamp(self.range.0, self.range.1);
+        let (a, b) = if e.t_min <= e.t_max {
+            ((e.t_min, e.min), (e.t_max, e.max))
+        } else {
+            ((e.t_max, e.max), (e.t_min, e.min))
+        };
+        self.out.push(ChartPoint {
+            t_ms: clamp(a.0),
+            value: a.1,
+        });
+        if a != b {
+            self.out.push(ChartPoint {
+                t_ms: clamp(b.0),
+                value: b.1,
+            });
+        }
+    }
+
+    fn finish(mut self) {
+        self.flush();
+    }
+}
+
+// Native only: the app's tests run in the browser, where `tests/charts.rs`
+// checks the same behaviour; these run with a native `cargo test` of the lib.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn spec(key: &'static str) -> SeriesSpec {
+        default_indicators()
+            .into_iter()
+            .find(|s| s.key == key)
+            .unwrap()
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(ValueFormat::Percent.format(99.95), "99.95%");
+        assert_eq!(ValueFormat::Percent.format(40.0), "40.0%");
+        assert_eq!(ValueFormat::Millis.format(75.4), "75 ms");
+        assert_eq!(ValueFormat::Millis.format(30_000.0), "30 s");
+        assert_eq!(ValueFormat::Millis.format(2_400.0), "2.4 s");
+        assert_eq!(ValueFormat::Count.format(12_500.0), "12.5k");
+        assert_eq!(ValueFormat::Count.format(f64::NAN), "—");
+    }
+
+    #[test]
+    fn ring_and_buckets_stay_bounded_and_keep_spikes() {
+        let mut h = ChartHistory::with_capacity(vec![spec(keys::API_P95)], 100, 16);
+        for s in 0..10_000u64 {
+            let v = if s == 7_777 { 30_000.0 } else { 60.0 };
+            assert!(h.push(s * 1000, &[v]));
+        }
+        assert_eq!(h.recent_len(), 100);
+        assert!(h.bucket_count() <= 16);
+        let f = h.frame(0, Window::WholeRun, 50).unwrap();
+        assert!(f.points.iter().any(|p| p.value == 30_000.0));
+        assert!(f.points.len() <= 100);
+        assert!(f.axis.hi >= 30_000.0 && f.axis.log);
+        assert_eq!(f.breaches.len(), 1);
+        assert!(!h.push(5, &[1.0]));
+    }
+
+    #[test]
+    fn windows_and_ticks() {
+        let mut h = ChartHistory::new(default_indicators());
+        for s in 0..600u64 {
+            h.push(s * 1000, &[99.99; 8]);
+        }
+        assert_eq!(h.window_range(Window::Last5Min), Some((299_000, 599_000)));
+        assert_eq!(h.window_range(Window::LastHour), Some((0, 3_600_000)));
+        let c = ScenarioClock::starting_at(16, 47, 30);
+        assert_eq!(c.label(0), "16:47:30");
+        let (ticks, step) = c.ticks((0, 300_000), 6);
+        assert_eq!(step, 60_000);
+        assert_eq!(c.tick_label(ticks[0], step), "16:48");
+        assert_eq!(ticks[0], 30_000);
+    }
+
+    #[test]
+    fn axes() {
+        let pts = |v: &[f64]| -> Vec<ChartPoint> {
+            v.iter()
+                .enumerate()
+                .map(|(i, v)| ChartPoint {
+                    t_ms: i as u64,
+                    value: *v,
+                })
+                .collect()
+        };
+        let a = YAxis::fit(&spec(keys::API_SUCCESS), &pts(&[99.97, 99.99]));
+        assert_eq!((a.lo, a.hi), (99.9, 100.0));
+        let a = YAxis::fit(&spec(keys::API_SUCCESS), &pts(&[40.0]));
+        assert_eq!(a.lo, 0.0);
+        let a = YAxis::fit(&spec(keys::API_P95), &pts(&[50.0, 30_000.0]));
+        assert_eq!((a.lo, a.hi), (10.0, 100_000.0));
+        assert!((a.normalize(100.0) - 0.25).abs() < 1e-9);
+        assert_eq!(a.ticks().len(), 5);
+    }
+}
