@@ -5,6 +5,8 @@
 //! web, the wall clock or OS randomness, so it builds and tests natively in
 //! seconds and compiles unchanged to `wasm32-unknown-unknown`.
 
+pub mod scenario;
+pub mod sim;
 pub mod source;
 pub mod topology;
 
@@ -14,3 +16,5 @@ pub use topology::{
     BUNDLED_TOPOLOGY_TOML,
 };
 pub use topology::{Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology};
+pub use scenario::Scenario;
+pub use sim::{Action, ActionError, Event, Sample, Sim, SimError, Snapshot};

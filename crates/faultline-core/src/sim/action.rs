@@ -1,0 +1,334 @@
+//! What a user (or a scenario's timeline) can do to the running platform.
+//!
+//! Actions are plain data (serde, internally tagged with `type`), so the UI
+//! can keep the action log in a URL and a scenario can list timed actions.
+//! Components, edges and switches are named by id; [`crate::sim::Sim::apply`]
+//! checks every name and range and answers with an [`ActionError`], never a
+//! panic.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::breaker::BreakerPreset;
+use super::retry::RetryPolicy;
+
+/// An operator's (or a trigger's) intervention.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Take every server of a component down.
+    Kill {
+        /// Component id.
+        component: String,
+    },
+    /// Bring a killed or crashed component back (servers restart in batches).
+    Revive {
+        /// Component id.
+        component: String,
+    },
+    /// Keep only a fraction of a component's capacity (1 = full, 0.25 = a quarter).
+    Degrade {
+        /// Component id.
+        component: String,
+        /// Remaining capacity share, in `(0, 1]`.
+        capacity_fraction: f64,
+    },
+    /// Add a fixed delay to every request a component serves (a slow disk, a GC pause).
+    AddLatency {
+        /// Component id.
+        component: String,
+        /// Extra latency in ms, `0..=600000`.
+        ms: f64,
+    },
+    /// Cut a component off from one of its dependencies (requests are held, then delivered).
+    Partition {
+        /// Caller component id.
+        component: String,
+        /// Callee component id (there must be a dependency edge).
+        dependency: String,
+    },
+    /// Undo a partition.
+    Heal {
+        /// Caller component id.
+        component: String,
+        /// Callee component id.
+        dependency: String,
+    },
+    /// Override the circuit breaker on a dependency edge.
+    SetBreaker {
+        /// Caller id.
+        from: String,
+        /// Callee id.
+        to: String,
+        /// Automatic, forced open or forced closed.
+        mode: BreakerMode,
+    },
+    /// Choose the semantics of every breaker (seed, Hystrix, Resilience4j).
+    SetBreakerPreset {
+        /// The preset.
+        preset: BreakerPreset,
+    },
+    /// Flip one of the seed's six emergency flags.
+    SetKillSwitch {
+        /// Which flag.
+        switch: KillSwitch,
+        /// New value.
+        on: bool,
+    },
+    /// Enable or disable one of the seed's four automatic triggers.
+    SetAutoTrigger {
+        /// Which trigger.
+        trigger: AutoTrigger,
+        /// Armed or not.
+        enabled: bool,
+    },
+    /// Multiply all user traffic (a spike: 10.0; shedding: 0.5).
+    SetTrafficMultiplier {
+        /// Multiplier, `0..=100`.
+        multiplier: f64,
+    },
+    /// Change the clients' retry policy.
+    SetRetryPolicy {
+        /// The new policy.
+        policy: RetryPolicy,
+    },
+    /// Multiply a component's server count (autoscaler or operator scaling).
+    Scale {
+        /// Component id.
+        component: String,
+        /// Factor applied to the configured server count, `(0, 100]`.
+        factor: f64,
+    },
+    /// Restart a component's servers batch by batch.
+    RollingRestart {
+        /// Component id.
+        component: String,
+    },
+    /// Globally stop message sending (seed 004's load shedding).
+    DisableMessageSending {
+        /// True to disable.
+        disabled: bool,
+    },
+    /// Cap gateway (re)connections admitted per second (seed 004); 0 removes the cap.
+    SetReconnectAdmission {
+        /// Connections per second, ≥ 0.
+        per_second: f64,
+    },
+    /// Turn deadline checking on a component on or off (drop requests whose client gave up).
+    SetDeadlineCheck {
+        /// Component id.
+        component: String,
+        /// On or off.
+        on: bool,
+    },
+}
+
+impl Action {
+    /// A short name for logs, e.g. `"kill"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Kill { .. } => "kill",
+            Action::Revive { .. } => "revive",
+            Action::Degrade { .. } => "degrade",
+            Action::AddLatency { .. } => "add_latency",
+            Action::Partition { .. } => "partition",
+            Action::Heal { .. } => "heal",
+            Action::SetBreaker { .. } => "set_breaker",
+            Action::SetBreakerPreset { .. } => "set_breaker_preset",
+            Action::SetKillSwitch { .. } => "set_kill_switch",
+            Action::SetAutoTrigger { .. } => "set_auto_trigger",
+            Action::SetTrafficMultiplier { .. } => "set_traffic_multiplier",
+            Action::SetRetryPolicy { .. } => "set_retry_policy",
+            Action::Scale { .. } => "scale",
+            Action::RollingRestart { .. } => "rolling_restart",
+            Action::DisableMessageSending { .. } => "disable_message_sending",
+            Action::SetReconnectAdmission { .. } => "set_reconnect_admission",
+            Action::SetDeadlineCheck { .. } => "set_deadline_check",
+        }
+    }
+}
+
+/// Operator override of a breaker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerMode {
+    /// The breaker follows its own rules.
+    Auto,
+    /// Held open: every call rejected.
+    ForceOpen,
+    /// Held closed: every call passes.
+    ForceClosed,
+}
+
+/// The seed's six emergency feature flags (seed 000, "Emergency Feature Flags").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillSwitch {
+    /// Refuse messages to large guilds (the large-guild router's share).
+    DisableLargeGuildMessages,
+    /// Read-only mode: refuse all writes (sends, uploads), keep reads.
+    EnableReadOnlyMode,
+    /// Refuse file uploads.
+    DisableFileUploads,
+    /// Halve every rate limit.
+    EnableAggressiveRateLimiting,
+    /// Refuse voice joins.
+    DisableVoiceConnections,
+    /// Deliver messages without queueing: message routers drop their backlog beyond a short queue.
+    EnableMessageQueueBypass,
+}
+
+impl KillSwitch {
+    /// All six, in the seed's order.
+    pub const ALL: [KillSwitch; 6] = [
+        KillSwitch::DisableLargeGuildMessages,
+        KillSwitch::EnableReadOnlyMode,
+        KillSwitch::DisableFileUploads,
+        KillSwitch::EnableAggressiveRateLimiting,
+        KillSwitch::DisableVoiceConnections,
+        KillSwitch::EnableMessageQueueBypass,
+    ];
+
+    /// The seed's flag name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KillSwitch::DisableLargeGuildMessages => "disable_large_guild_messages",
+            KillSwitch::EnableReadOnlyMode => "enable_read_only_mode",
+            KillSwitch::DisableFileUploads => "disable_file_uploads",
+            KillSwitch::EnableAggressiveRateLimiting => "enable_aggressive_rate_limiting",
+            KillSwitch::DisableVoiceConnections => "disable_voice_connections",
+            KillSwitch::EnableMessageQueueBypass => "enable_message_queue_bypass",
+        }
+    }
+}
+
+/// The seed's four automatic triggers (seed 000, "Automatic Triggers").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoTrigger {
+    /// Database CPU > 90% for 5 minutes → read-only mode.
+    DatabaseCpu,
+    /// Message queue depth > 1M → message queue bypass.
+    QueueDepth,
+    /// Error rate > 5% → aggressive rate limiting.
+    ErrorRate,
+    /// Storage > 95% → disable file uploads.
+    Storage,
+}
+
+impl AutoTrigger {
+    /// All four, in the seed's order.
+    pub const ALL: [AutoTrigger; 4] = [
+        AutoTrigger::DatabaseCpu,
+        AutoTrigger::QueueDepth,
+        AutoTrigger::ErrorRate,
+        AutoTrigger::Storage,
+    ];
+
+    /// The switch this trigger turns on.
+    pub fn switch(self) -> KillSwitch {
+        match self {
+            AutoTrigger::DatabaseCpu => KillSwitch::EnableReadOnlyMode,
+            AutoTrigger::QueueDepth => KillSwitch::EnableMessageQueueBypass,
+            AutoTrigger::ErrorRate => KillSwitch::EnableAggressiveRateLimiting,
+            AutoTrigger::Storage => KillSwitch::DisableFileUploads,
+        }
+    }
+
+    /// The seed's wording of the rule.
+    pub fn rule(self) -> &'static str {
+        match self {
+            AutoTrigger::DatabaseCpu => "Database CPU > 90% for 5 minutes → enable_read_only_mode",
+            AutoTrigger::QueueDepth => "Message queue depth > 1M → enable_message_queue_bypass",
+            AutoTrigger::ErrorRate => "Error rate > 5% → enable_aggressive_rate_limiting",
+            AutoTrigger::Storage => "Storage > 95% → disable_file_uploads",
+        }
+    }
+}
+
+/// Why an action was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionError {
+    /// No component has this id.
+    UnknownComponent(String),
+    /// There is no dependency edge between these two components.
+    UnknownEdge {
+        /// Caller id.
+        from: String,
+        /// Callee id.
+        to: String,
+    },
+    /// A value is outside its allowed range.
+    OutOfRange {
+        /// Which field.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+        /// The allowed range, in words.
+        allowed: &'static str,
+    },
+    /// The retry policy is inconsistent.
+    BadPolicy(String),
+    /// Flags cannot change: both configuration services are down.
+    ConfigUnavailable,
+}
+
+impl fmt::Display for ActionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionError::UnknownComponent(c) => write!(f, "unknown component `{c}`"),
+            ActionError::UnknownEdge { from, to } => {
+                write!(f, "`{from}` has no dependency on `{to}`")
+            }
+            ActionError::OutOfRange {
+                field,
+                value,
+                allowed,
+            } => {
+                write!(f, "{field} = {value} is out of range (allowed: {allowed})")
+            }
+            ActionError::BadPolicy(m) => write!(f, "bad retry policy: {m}"),
+            ActionError::ConfigUnavailable => {
+                write!(
+                    f,
+                    "flags cannot change: Config Service and Emergency Config are both down"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ActionError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_through_json_and_toml() {
+        let a = vec![
+            Action::Kill {
+                component: "Redis_Sessions".into(),
+            },
+            Action::SetTrafficMultiplier { multiplier: 10.0 },
+            Action::SetRetryPolicy {
+                policy: RetryPolicy::seed_broken(),
+            },
+            Action::SetKillSwitch {
+                switch: KillSwitch::EnableReadOnlyMode,
+                on: true,
+            },
+        ];
+        let json = serde_json::to_string(&a).unwrap();
+        let back: Vec<Action> = serde_json::from_str(&json).unwrap();
+        assert_eq!(a, back);
+        let t: Action = toml::from_str("type = \"kill\"\ncomponent = \"X\"").unwrap();
+        assert_eq!(
+            t,
+            Action::Kill {
+                component: "X".into()
+            }
+        );
+    }
+}

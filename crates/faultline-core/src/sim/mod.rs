@@ -1,0 +1,165 @@
+//! The simulation engine: a deterministic, aggregate (fluid) model of the
+//! platform, advanced in fixed integer-millisecond ticks.
+//!
+//! Each tick:
+//! 1. timeline actions due are applied; breakers past their open timeout
+//!    move to half-open; failovers advance;
+//! 2. users by region (see [`users`]) generate request rates per class at
+//!    their region's edge; retries due this tick come out of the ring;
+//! 3. **forward pass**, callers before callees (topological order): each
+//!    component applies its rate limit (429s), queues the rest per bulkhead
+//!    compartment (see [`flow`]), serves what its live capacity allows, and
+//!    sends the served requests' calls down its dependency edges through
+//!    each edge's breaker, partition and cache-miss factor;
+//! 4. **backward pass**, callees before callers: success, fast-failure
+//!    share and latency per class combine each component's own queueing
+//!    (timeouts against its deadline) with its dependencies' outcomes;
+//! 5. outcomes at the edges drive users' connection states and schedule
+//!    client retries into future ticks; memory, crashes, restarts,
+//!    autoscaling, caches, triggers and health are updated; a sample is
+//!    taken every sample interval.
+//!
+//! Everything is in fixed-size vectors allocated by [`Sim::new`]; nothing is
+//! allocated per tick except event messages. Iteration order is the
+//! topology's order; maths goes through `libm`; the random generator is the
+//! simulation's own [`rng::Pcg32`]: the same scenario, seed and actions give
+//! a bit-identical run on every platform.
+
+pub mod action;
+pub mod breaker;
+pub mod class;
+pub mod event;
+mod flow;
+pub mod queueing;
+pub mod retry;
+pub mod rng;
+pub mod snapshot;
+pub mod users;
+
+pub use action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
+pub use breaker::{BreakerConfig, BreakerPreset, BreakerState, BreakerWindow};
+pub use class::{RequestClass, NCLASS};
+pub use event::{Event, EventKind};
+pub use flow::run_hash;
+pub use retry::{Backoff, Jitter, RetryBudget, RetryPolicy};
+pub use snapshot::{
+    ComponentSample, ComponentState, EdgeState, FailoverState, Health, Sample, Sli, Snapshot,
+    SwitchState, Users, MAX_REGIONS,
+};
+
+use crate::scenario::Scenario;
+use crate::topology::Topology;
+
+/// Most bulkhead compartments per component.
+pub const MAX_POOLS: usize = 4;
+
+/// Why a simulation could not be built.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimError {
+    /// The scenario is inconsistent (message in plain words).
+    Invalid(String),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::Invalid(m) => write!(f, "cannot simulate this scenario: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// A running simulation. Build with [`Sim::new`], advance with [`Sim::step`]
+/// or [`Sim::step_until`], read with [`Sim::snapshot`], [`Sim::events`] and
+/// [`Sim::samples`], intervene with [`Sim::apply`].
+pub struct Sim {
+    pub(crate) st: flow::State,
+}
+
+impl Sim {
+    /// A simulation of `scenario` with random seed `seed`, at t = 0.
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<Sim, SimError> {
+        Ok(Sim {
+            st: flow::State::new(scenario, seed)?,
+        })
+    }
+
+    /// Advances one tick (`scenario.tick_ms`).
+    pub fn step(&mut self) {
+        self.st.step();
+    }
+
+    /// Advances whole ticks until `now_ms() >= t_ms`.
+    pub fn step_until(&mut self, t_ms: u64) {
+        while self.st.now_ms < t_ms {
+            self.st.step();
+        }
+    }
+
+    /// Runs to the scenario's end.
+    pub fn run_to_end(&mut self) {
+        let end = self.st.scenario.duration_ms;
+        self.step_until(end);
+    }
+
+    /// True once the scenario's duration has elapsed.
+    pub fn finished(&self) -> bool {
+        self.st.now_ms >= self.st.scenario.duration_ms
+    }
+
+    /// Simulated time, ms since the start.
+    pub fn now_ms(&self) -> u64 {
+        self.st.now_ms
+    }
+
+    /// The platform's state now.
+    pub fn snapshot(&self) -> Snapshot {
+        self.st.snapshot()
+    }
+
+    /// Applies an action now. Unknown names and out-of-range values are refused.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.st.apply(action, "operator")
+    }
+
+    /// The whole event log.
+    pub fn events(&self) -> &[Event] {
+        &self.st.events
+    }
+
+    /// Events from index `from` on (for incremental UIs).
+    pub fn events_since(&self, from: usize) -> &[Event] {
+        &self.st.events[from.min(self.st.events.len())..]
+    }
+
+    /// Samples taken so far, one per sample interval.
+    pub fn samples(&self) -> &[Sample] {
+        &self.st.samples
+    }
+
+    /// The topology simulated.
+    pub fn topology(&self) -> &Topology {
+        &self.st.scenario.topology
+    }
+
+    /// The scenario simulated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.st.scenario
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.st.seed
+    }
+
+    /// Actions applied so far with their times (timeline and operator), for replay links.
+    pub fn action_log(&self) -> &[(u64, Action)] {
+        &self.st.action_log
+    }
+}
+
+/// Checks an action's names and ranges against a topology without applying it.
+pub fn check_action(t: &Topology, a: &Action) -> Result<(), ActionError> {
+    flow::check_action(t, a).map(|_| ())
+}

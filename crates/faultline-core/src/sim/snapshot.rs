@@ -1,0 +1,204 @@
+//! What the UI and the CLI read: the platform's state at one instant.
+//!
+//! Index order matches the topology: `components[i]` is
+//! `topology.components[i]`, `edges[j]` is `topology.dependencies[j]`,
+//! `failovers[k]` is `topology.failovers[k]`.
+
+use serde::{Deserialize, Serialize};
+
+use super::action::KillSwitch;
+use super::breaker::BreakerState;
+
+/// A component's health, as the diagram colours it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// Within its limits.
+    Healthy,
+    /// Working but slow or erroring (error rate > 1%, or capacity reduced).
+    Degraded,
+    /// Demand above capacity: the queue grows, requests time out.
+    Overloaded,
+    /// No live server.
+    Down,
+    /// Its load is moving to a backup along a failover edge.
+    FailingOver,
+    /// Servers restarting after a crash or kill.
+    Recovering,
+}
+
+/// Service-level indicators, as in seed 001's key-metrics table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sli {
+    /// Share of API requests (send, read, search, upload) that succeed (normal 0.9995).
+    pub api_success: f64,
+    /// 95th percentile API latency, ms (normal ~150 ms; SLO p95 < 100 ms per seed 002).
+    pub api_latency_p95_ms: f64,
+    /// Share of WebSocket connection attempts that succeed (normal 0.98).
+    pub ws_connect_rate: f64,
+    /// Share of voice joins that succeed (normal 0.998).
+    pub voice_success: f64,
+    /// Share of sent messages delivered (normal 0.999).
+    pub delivery_rate: f64,
+    /// 99th percentile message delivery latency, ms (SLO p99 < 200 ms).
+    pub delivery_latency_p99_ms: f64,
+    /// Mean database query time, ms (normal 50 ms).
+    pub db_query_ms: f64,
+    /// Users who cannot use the platform normally (not connected, or failing requests).
+    pub users_affected: f64,
+    /// The same, per region, in the topology's region order.
+    pub users_affected_by_region: [f64; MAX_REGIONS],
+    /// Users affected per feature: [messaging, voice, search, uploads].
+    pub users_affected_by_feature: [f64; 4],
+    /// User requests per second reaching the edge, all classes, retries included.
+    pub request_rate: f64,
+    /// Share of those requests that are retries.
+    pub retry_share: f64,
+}
+
+/// Regions tracked (the seed has four).
+pub const MAX_REGIONS: usize = 8;
+
+/// One component's live figures.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentState {
+    /// Health.
+    pub health: Health,
+    /// Busy share of live capacity, `0..=1`.
+    pub utilisation: f64,
+    /// Requests waiting.
+    pub queue: f64,
+    /// Queue capacity.
+    pub queue_limit: f64,
+    /// Memory in use as a share of the limit, `0..=1`.
+    pub memory_fraction: f64,
+    /// Share of requests that fail (errors, rejections, timeouts).
+    pub error_rate: f64,
+    /// Requests per second completed (including wasted work).
+    pub throughput: f64,
+    /// Requests per second it can serve now.
+    pub capacity: f64,
+    /// Requests per second arriving.
+    pub arrivals: f64,
+    /// Mean latency of requests it answers, ms (own queueing plus its dependencies).
+    pub latency_ms: f64,
+    /// Live servers.
+    pub servers: f64,
+    /// Configured (target) servers.
+    pub target_servers: f64,
+    /// Cache components: current hit rate; others 0.
+    pub hit_rate: f64,
+    /// Connection-pool components: connections in use as a share of the pool.
+    pub pool_in_use: f64,
+}
+
+/// One dependency edge's live figures.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EdgeState {
+    /// Calls per second offered along the edge (before the breaker).
+    pub traffic: f64,
+    /// Share of calls failing (including breaker rejections).
+    pub error_rate: f64,
+    /// Breaker state.
+    pub breaker: BreakerState,
+    /// True while partitioned.
+    pub partitioned: bool,
+    /// Calls held by a partition, waiting to be delivered.
+    pub held: f64,
+}
+
+/// One failover edge's live figures.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FailoverState {
+    /// True once the failover has begun (health check failed).
+    pub active: bool,
+    /// Share of the primary's load now on the backup, `0..=1`.
+    pub moved: f64,
+    /// Phase in words: "idle", "detecting", "migrating", "promoting", "active", "restored".
+    pub phase: &'static str,
+}
+
+/// Users by connection state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Users {
+    /// Connected (a live WebSocket).
+    pub connected: f64,
+    /// Trying to reconnect.
+    pub reconnecting: f64,
+    /// Gave up for now.
+    pub offline: f64,
+}
+
+/// A kill switch and its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchState {
+    /// Which switch.
+    pub switch: KillSwitch,
+    /// Its value.
+    pub on: bool,
+}
+
+/// The whole platform at one instant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Simulated time, ms since the start.
+    pub t_ms: u64,
+    /// What the dashboards show (stale while monitoring is blind).
+    pub sli: Sli,
+    /// The true indicators (for debriefs; the UI hides them while blind).
+    pub sli_true: Sli,
+    /// Per component, in topology order.
+    pub components: Vec<ComponentState>,
+    /// Per dependency edge, in topology order.
+    pub edges: Vec<EdgeState>,
+    /// Per failover edge, in topology order.
+    pub failovers: Vec<FailoverState>,
+    /// The six kill switches.
+    pub kill_switches: [SwitchState; 6],
+    /// Users by connection state.
+    pub users: Users,
+    /// Users by connection state per region (topology region order).
+    pub users_by_region: Vec<Users>,
+    /// True when both monitoring systems are down: `sli` is stale.
+    pub monitoring_blind: bool,
+    /// Time the dashboards' figures date from.
+    pub sli_as_of_ms: u64,
+    /// True when flags cannot be changed (configuration services down).
+    pub config_blocked: bool,
+    /// True when the orchestrator is down (no autoscaling, no restarts).
+    pub orchestrator_down: bool,
+    /// Traffic multiplier in force.
+    pub traffic_multiplier: f64,
+}
+
+/// One row of the timeline, taken every sample interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sample {
+    /// Simulated time, ms.
+    pub t_ms: u64,
+    /// True indicators.
+    pub sli: Sli,
+    /// Users by state.
+    pub users: Users,
+    /// Per-component compact figures.
+    pub components: Vec<ComponentSample>,
+}
+
+/// Per-component figures in a [`Sample`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ComponentSample {
+    /// Health.
+    pub health: Health,
+    /// Utilisation `0..=1`.
+    pub utilisation: f64,
+    /// Queue length.
+    pub queue: f64,
+    /// Memory share.
+    pub memory_fraction: f64,
+    /// Error rate.
+    pub error_rate: f64,
+    /// Throughput, requests/s.
+    pub throughput: f64,
+    /// Latency, ms.
+    pub latency_ms: f64,
+}
