@@ -373,7 +373,7 @@ impl Scenario {
         }
         for r in &raw.route {
             match resolve_route(&topology, r) {
-                Ok((e, er)) => routes[e] = er,
+                Ok((e, er)) => merge_route(&mut routes[e], er, !r.classes.is_empty()),
                 Err(m) => errors.push(err_near(file, text, &format!("\"{}\"", r.to), m)),
             }
         }
@@ -644,6 +644,21 @@ fn overlay(base: &ComponentParams, over: &toml::Table) -> Result<ComponentParams
         .map_err(|e| e.message().trim().to_string())
 }
 
+/// A later `[[route]]` for the same edge naming classes updates only those lanes.
+fn merge_route(old: &mut EdgeRoute, new: EdgeRoute, only_listed: bool) {
+    if only_listed {
+        for k in 0..NCLASS {
+            if new.calls[k] > 0.0 {
+                old.calls[k] = new.calls[k];
+            }
+        }
+        old.miss_of = new.miss_of.or(old.miss_of);
+        old.on_failure = new.on_failure;
+    } else {
+        *old = new;
+    }
+}
+
 fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute), String> {
     let from = t
         .component_index(&r.from)
@@ -751,7 +766,7 @@ pub fn resolve_platform(
     }
     for r in &raw.route {
         match resolve_route(t, r) {
-            Ok((e, er)) => routes[e] = er,
+            Ok((e, er)) => merge_route(&mut routes[e], er, !r.classes.is_empty()),
             Err(m) => errors.push(err_near(file, text, &format!("to = \"{}\"", r.to), m)),
         }
     }
