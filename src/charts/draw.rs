@@ -30,7 +30,7 @@ pub const BREACH_TINT: (u8, u8, u8, f64) = (220, 38, 38, 0.14);
 
 const GRID: RGBColor = RGBColor(229, 231, 235);
 const AXIS: RGBColor = RGBColor(156, 163, 175);
-const BASELINE: RGBColor = RGBColor(107, 114, 128);
+const BASELINE: (u8, u8, u8) = (107, 114, 128);
 const TEXT: &str = "#4b5563";
 
 /// Blank space around the plot, in CSS pixels.
@@ -209,7 +209,7 @@ pub fn draw_chart(
             )))
             .map_err(err)?;
         let (_, cy) = chart.backend_coord(&(x0f, y));
-        let label = input.spec.format.format(v);
+        let label = input.spec.format.format_tick(v);
         let _ = ctx.fill_text(
             &label,
             f64::from(xr.start) - 4.0 * dpr,
@@ -227,28 +227,33 @@ pub fn draw_chart(
         }))
         .map_err(err)?;
 
+    // Reference lines use the canvas's own dashes: one stroke each, where
+    // plotters' dashed series strokes every dash separately.
+    let hline = |value: f64, colour: (u8, u8, u8), width: f64, dash: [f64; 2]| {
+        let (_, y) = chart.backend_coord(&(x0f, axis.normalize(value)));
+        let dashes = js_sys::Array::of2(&(dash[0] * dpr).into(), &(dash[1] * dpr).into());
+        ctx.save();
+        let _ = ctx.set_line_dash(&dashes);
+        ctx.set_stroke_style_str(&format!("rgb({},{},{})", colour.0, colour.1, colour.2));
+        ctx.set_line_width((width * dpr).round().max(1.0));
+        ctx.begin_path();
+        // Odd widths sit on a half pixel so they cover whole pixel rows.
+        let y = f64::from(y)
+            - if (width * dpr).round() % 2.0 == 1.0 {
+                0.5
+            } else {
+                0.0
+            };
+        ctx.move_to(f64::from(xr.start), y);
+        ctx.line_to(f64::from(xr.end), y);
+        ctx.stroke();
+        ctx.restore();
+    };
     if let Some(base) = input.spec.baseline {
-        let y = axis.normalize(base.value);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x0f, y), (x1f, y)],
-                px(2.0),
-                px(3.0),
-                BASELINE.stroke_width(width_px(1.0)),
-            ))
-            .map_err(err)?;
+        hline(base.value, BASELINE, 1.0, [2.0, 3.0]);
     }
-
     if let Some(slo) = input.spec.slo {
-        let y = axis.normalize(slo.value);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x0f, y), (x1f, y)],
-                px(6.0),
-                px(4.0),
-                rgb(SLO_COLOUR).stroke_width(width_px(2.0)),
-            ))
-            .map_err(err)?;
+        hline(slo.value, SLO_COLOUR, 2.0, [6.0, 4.0]);
     }
 
     // The data, broken at gaps; a lone point shows as a dot.
@@ -258,6 +263,7 @@ pub fn draw_chart(
             .iter()
             .map(|p| (p.t_ms as f64, axis.normalize(p.value)))
             .collect();
+        let pts = drop_flat_interior(&pts, |y| chart.backend_coord(&(x0f, y)).1);
         match pts.len() {
             0 => {}
             1 => {
@@ -309,6 +315,20 @@ pub fn draw_chart(
     draw_axes(&mut chart, width_px(1.0), (x0f, x1f))?;
     root.present().map_err(err)?;
     Ok(geometry)
+}
+
+/// Drops the points inside runs that land on the same pixel row: a flat
+/// stretch becomes its two ends, so a calm line costs a few canvas calls.
+fn drop_flat_interior(pts: &[(f64, f64)], row: impl Fn(f64) -> i32) -> Vec<(f64, f64)> {
+    let rows: Vec<i32> = pts.iter().map(|p| row(p.1)).collect();
+    let last = pts.len().saturating_sub(1);
+    pts.iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            *i == 0 || *i == last || rows[*i] != rows[i - 1] || rows[*i] != rows[i + 1]
+        })
+        .map(|(_, p)| *p)
+        .collect()
 }
 
 type Chart<'a> = ChartContext<

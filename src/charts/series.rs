@@ -103,6 +103,29 @@ impl ValueFormat {
     }
 }
 
+impl ValueFormat {
+    /// A compact axis label: no trailing zeros, e.g. `100%`, `1 s`, `2M`.
+    pub fn format_tick(self, value: f64) -> String {
+        if !value.is_finite() {
+            return String::new();
+        }
+        let short = |v: f64, max: usize| {
+            let s = trim_decimals(v, max);
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        };
+        match self {
+            ValueFormat::Percent => format!("{}%", short(value, 3)),
+            ValueFormat::Millis if value >= 1000.0 => format!("{} s", short(value / 1000.0, 1)),
+            ValueFormat::Millis => format!("{} ms", short(value, 2)),
+            ValueFormat::Count if value.abs() >= 1_000_000.0 => {
+                format!("{}M", short(value / 1_000_000.0, 2))
+            }
+            ValueFormat::Count if value.abs() >= 1000.0 => format!("{}k", short(value / 1000.0, 1)),
+            ValueFormat::Count => short(value, 0),
+        }
+    }
+}
+
 /// Writes `value` with at most `max` decimals, dropping trailing zeros but
 /// keeping at least one, so `99.950` reads `99.95` and `40` reads `40.0`.
 fn trim_decimals(value: f64, max: usize) -> String {
@@ -974,7 +997,7 @@ impl<'a> Reducer<'a> {
             t_ms: clamp(a.0),
             value: a.1,
         });
-        if a != b {
+        if a.0 != b.0 && a.1 != b.1 {
             self.out.push(ChartPoint {
                 t_ms: clamp(b.0),
                 value: b.1,
@@ -1009,6 +1032,12 @@ mod tests {
         assert_eq!(ValueFormat::Millis.format(2_400.0), "2.4 s");
         assert_eq!(ValueFormat::Count.format(12_500.0), "12.5k");
         assert_eq!(ValueFormat::Count.format(f64::NAN), "—");
+        assert_eq!(ValueFormat::Percent.format_tick(100.0), "100%");
+        assert_eq!(ValueFormat::Percent.format_tick(99.95), "99.95%");
+        assert_eq!(ValueFormat::Millis.format_tick(1000.0), "1 s");
+        assert_eq!(ValueFormat::Millis.format_tick(10.0), "10 ms");
+        assert_eq!(ValueFormat::Count.format_tick(2_000_000.0), "2M");
+        assert_eq!(ValueFormat::Count.format_tick(0.0), "0");
     }
 
     #[test]
