@@ -115,6 +115,12 @@ pub enum Action {
         /// Connections per second, ≥ 0.
         per_second: f64,
     },
+    /// Refuse a share of every incoming request at the edge with a final
+    /// "try later" answer (retries included), as load shedding does.
+    ShedLoad {
+        /// Share refused, `0..=1` (0 stops shedding).
+        fraction: f64,
+    },
     /// Turn deadline checking on a component on or off (drop requests whose client gave up).
     SetDeadlineCheck {
         /// Component id.
@@ -144,6 +150,7 @@ impl Action {
             Action::RollingRestart { .. } => "rolling_restart",
             Action::DisableMessageSending { .. } => "disable_message_sending",
             Action::SetReconnectAdmission { .. } => "set_reconnect_admission",
+            Action::ShedLoad { .. } => "shed_load",
             Action::SetDeadlineCheck { .. } => "set_deadline_check",
         }
     }

@@ -109,6 +109,7 @@ pub(crate) struct Comp {
     pub arrivals: f64,
     pub latency: f64,
     pub pool_in_use: f64,
+    pub waiting: f64,
     pub mem_frac: f64,
     pub down: bool,
     pub health: Health,
@@ -195,6 +196,7 @@ pub(crate) struct State {
     pub trigger_ms: [u64; 4],
     pub sending_disabled: bool,
     pub admission: f64,
+    pub shed: f64,
     pub timeline_idx: usize,
     pub events: Vec<Event>,
     pub samples: Vec<Sample>,
@@ -311,6 +313,10 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
         }
         Action::SetRetryPolicy { policy } => {
             policy.validate().map_err(ActionError::BadPolicy)?;
+            Target::None
+        }
+        Action::ShedLoad { fraction } => {
+            range("fraction", *fraction, 0.0, 1.0, false, "0 ≤ fraction ≤ 1")?;
             Target::None
         }
         Action::SetReconnectAdmission { per_second } => {
@@ -449,6 +455,7 @@ impl State {
                     arrivals: 0.0,
                     latency: 0.0,
                     pool_in_use: 0.0,
+                    waiting: 0.0,
                     mem_frac: 0.0,
                     down: false,
                     health: Health::Healthy,
@@ -562,6 +569,7 @@ impl State {
             trigger_ms: [0; 4],
             sending_disabled: false,
             admission: 0.0,
+            shed: 0.0,
             timeline_idx: 0,
             events: Vec::new(),
             samples: Vec::new(),
@@ -740,6 +748,10 @@ impl State {
             }
             (Action::SetReconnectAdmission { per_second }, _) => {
                 self.admission = *per_second;
+            }
+            (Action::ShedLoad { fraction }, _) => {
+                self.shed = *fraction;
+                self.load_cause = Some(ev);
             }
             _ => {}
         }
@@ -1014,15 +1026,11 @@ impl State {
                 self.att[r][k] += retries;
                 tot += self.att[r][k];
             }
-            // Poisson noise plus extra relative noise, one draw per region per tick.
-            let cv = libm::sqrt(
-                noise * noise
-                    + if tot * dt > 1.0 {
-                        1.0 / (tot * dt)
-                    } else {
-                        1.0
-                    },
-            );
+            // Rate noise, one draw per region per tick. Poisson variability within a
+            // tick is already in the M/M/c formulas, so only the scenario's extra
+            // relative noise (bursty users) moves the rate.
+            let _ = tot;
+            let cv = noise;
             let f = (1.0 + cv * self.rng.noise()).max(0.0);
             let (edge, voice) = self.region_entry[r];
             for k in 0..NCLASS {
@@ -1047,6 +1055,11 @@ impl State {
                     }
                     RequestClass::GatewayConnect => refuse = 1.0 - admit_connect,
                     _ => {}
+                }
+                // Load shedding at the edge: a final "try later" answer for a
+                // share of every request, retries included (heartbeats are kept).
+                if k != RequestClass::Presence.lane() {
+                    refuse = 1.0 - (1.0 - refuse) * (1.0 - self.shed);
                 }
                 self.refused[r][k] = refuse;
                 let admitted = self.att[r][k] * (1.0 - refuse);
@@ -1129,6 +1142,7 @@ impl State {
                 c.throughput = 0.0;
                 c.capacity = 0.0;
                 c.pool_in_use = 0.0;
+                c.waiting = c.queue.iter().sum();
                 continue;
             }
             let lim = c.p.rate_limit_per_server * live * if aggressive { 0.5 } else { 1.0 };
@@ -1138,9 +1152,11 @@ impl State {
                 0.0
             };
             let mu = 1000.0 / c.p.service_ms;
+            let down_prev = (c.latency - c.own_lat).max(0.0);
             let mut served_tot = 0.0;
             let mut cap_tot = 0.0;
             let mut in_use = 0.0;
+            let mut waiting = 0.0;
             c.served_k = [0.0; NCLASS];
             for g in 0..c.npools {
                 let mut lam = 0.0;
@@ -1171,7 +1187,12 @@ impl State {
                 q -= rejected;
                 let mut expired = 0.0;
                 if c.deadline_check {
-                    let maxq = cap * c.p.deadline_ms / 1000.0;
+                    // Requests that cannot finish before their caller gives up
+                    // (remaining time under twice the expected service and
+                    // downstream time) are dropped without being worked on.
+                    let need =
+                        2.0 * (c.p.service_ms + c.extra_ms + c.p.base_latency_ms + down_prev);
+                    let maxq = cap * (c.p.deadline_ms - need).max(0.0) / 1000.0;
                     if q > maxq {
                         expired = q - maxq;
                         q = maxq;
@@ -1210,6 +1231,8 @@ impl State {
                     1.0
                 };
                 c.pool_wq[g] = cw / rate * factor;
+                // Little's law: the stationary queue is λ·W_q, on top of any backlog.
+                waiting += (q + lam * c.pool_wq[g]).min(qlim);
                 let srate = served / dt;
                 served_tot += srate;
                 cap_tot += cap;
@@ -1236,6 +1259,7 @@ impl State {
                 0.0
             };
             c.pool_in_use = in_use;
+            c.waiting = waiting;
             if c.p.role == Role::Database || c.p.storage_gb > 0.0 {
                 c.storage_used += c.served_k[RequestClass::Upload.lane()] * UPLOAD_MB / 1024.0 * dt;
             }
@@ -1528,6 +1552,7 @@ impl State {
         let nr = self.users.len();
         let ur = self.user_rates();
         let tick_ms = self.scenario.tick_ms;
+        let policy = self.retry;
         // Per class: attempts, successes, failures (fast/slow) across regions.
         let mut att = [0.0; NCLASS];
         let mut okn = [0.0; NCLASS];
@@ -1581,7 +1606,6 @@ impl State {
             }
         }
         // Client retries.
-        let policy = self.retry;
         let mut want = 0.0;
         let mut sched: [[f64; ATTEMPT_BUCKETS + 1]; NCLASS] = [[0.0; ATTEMPT_BUCKETS + 1]; NCLASS];
         for k in 0..NCLASS {
@@ -1605,7 +1629,20 @@ impl State {
                 let due = self.retry_due[k][b]
                     * (att[k] / (first + self.retry_due[k].iter().sum::<f64>()).max(1e-12));
                 let nb = (b + 1).min(ATTEMPT_BUCKETS);
-                sched[k][nb] += due * retryable;
+                // The last bucket pools retry #4 and later; under a cap of m
+                // attempts a request leaves it after about m − 4 more tries
+                // (geometric approximation of the deterministic cap).
+                let cont = if b + 1 >= ATTEMPT_BUCKETS && policy.max_attempts > 0 {
+                    let left = policy.max_attempts as f64 - ATTEMPT_BUCKETS as f64;
+                    if left > 1.0 {
+                        1.0 - 1.0 / left
+                    } else {
+                        0.0
+                    }
+                } else {
+                    1.0
+                };
+                sched[k][nb] += due * retryable * cont;
             }
         }
         for k in 0..NCLASS {
@@ -2058,7 +2095,7 @@ impl State {
             .map(|c| ComponentSample {
                 health: c.health,
                 utilisation: c.util,
-                queue: c.queue.iter().sum(),
+                queue: c.waiting,
                 memory_fraction: c.mem_frac,
                 error_rate: c.err,
                 throughput: c.throughput,
@@ -2091,7 +2128,7 @@ impl State {
             .map(|c| ComponentState {
                 health: c.health,
                 utilisation: c.util,
-                queue: c.queue.iter().sum(),
+                queue: c.waiting,
                 queue_limit: c.p.queue_limit,
                 memory_fraction: c.mem_frac,
                 error_rate: c.err,
@@ -2230,6 +2267,12 @@ fn describe(t: &Topology, a: &Action) -> String {
             } else {
                 "reconnect admission unlimited".into()
             }
+        }
+        Action::ShedLoad { fraction } => {
+            format!(
+                "shed {:.0}% of incoming requests at the edge",
+                fraction * 100.0
+            )
         }
         Action::SetDeadlineCheck { component, on } => format!(
             "deadline checks on {} {}",

@@ -138,11 +138,12 @@ impl RetryPolicy {
         }
     }
 
-    /// Seed 001's mobile clients during the January 2022 incident: broken backoff, no cap.
+    /// Seed 001's mobile clients during the January 2022 incident: broken
+    /// backoff, up to ten attempts (seed 001: "10x traffic amplification").
     pub fn seed_broken() -> Self {
         RetryPolicy {
             backoff: Backoff::Broken,
-            max_attempts: 0,
+            max_attempts: 10,
             ..RetryPolicy::none()
         }
     }
@@ -354,7 +355,8 @@ mod tests {
     #[test]
     fn broken_backoff_splits_and_never_caps() {
         let p = RetryPolicy::seed_broken();
-        assert!(p.allows_retry(1000));
+        assert!(p.allows_retry(9));
+        assert!(!p.allows_retry(10));
         let w = p.windows(5);
         assert_eq!(w[0].unwrap().lo_ms, 1000);
         assert_eq!(w[0].unwrap().hi_ms, 1000);

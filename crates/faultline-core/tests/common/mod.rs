@@ -1,0 +1,57 @@
+//! Small scenarios shared by the simulation tests.
+#![allow(dead_code)]
+
+use faultline_core::scenario::{simple_topology, Route, Scenario};
+use faultline_core::sim::{RequestClass, RetryPolicy, Sim, Snapshot};
+
+/// Users who only read messages (no heartbeats, no reconnect churn), so one
+/// lane carries `rate` requests per second through the topology.
+pub fn reads_only(s: &mut Scenario, rate: f64) {
+    s.traffic.users = 100_000.0;
+    s.traffic.heartbeat_ms = 1e15;
+    s.traffic.session_ms = 1e15;
+    s.traffic.noise = 0.0;
+    s.traffic.per_user = Default::default();
+    s.traffic.per_user.message_send = 0.0;
+    s.traffic.per_user.message_read = rate / 100_000.0;
+    s.traffic.per_user.voice_join = 0.0;
+    s.traffic.per_user.search = 0.0;
+    s.traffic.per_user.upload = 0.0;
+    s.client_retry = RetryPolicy::none();
+}
+
+/// Edge → Api with an edge far larger than needed and an Api of `servers`
+/// servers at `service_ms`.
+pub fn edge_api(servers: f64, service_ms: f64) -> Scenario {
+    let t = simple_topology(&["Edge", "Api"], &[("Edge", "Api")], &[]);
+    let mut s = Scenario::with_topology("edge-api", t);
+    let e = s.params_mut("Edge").unwrap();
+    e.servers = 100.0;
+    e.service_ms = 0.001;
+    e.queue_limit = 1e9;
+    let a = s.params_mut("Api").unwrap();
+    a.servers = servers;
+    a.service_ms = service_ms;
+    s
+}
+
+/// The `Api` component's figures.
+pub fn comp<'a>(
+    sim: &Sim,
+    snap: &'a Snapshot,
+    id: &str,
+) -> &'a faultline_core::sim::ComponentState {
+    &snap.components[sim.topology().component_index(id).unwrap()]
+}
+
+/// A route carrying only message reads.
+pub fn read_route(from: &str, to: &str) -> Route {
+    Route {
+        from: from.into(),
+        to: to.into(),
+        classes: vec![RequestClass::MessageRead],
+        calls: 1.0,
+        miss_of: None,
+        on_failure: faultline_core::scenario::OnFailure::Fail,
+    }
+}

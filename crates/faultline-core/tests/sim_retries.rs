@@ -1,0 +1,173 @@
+//! Retry storms: metastable overload, recovery with capped or budgeted
+//! retries, shedding, and synchronised waves without jitter.
+
+mod common;
+
+use common::*;
+use faultline_core::scenario::Scenario;
+use faultline_core::sim::{Action, BreakerMode, Jitter, RetryBudget, RetryPolicy, Sim};
+
+/// Api of 1000 req/s at 40% load; clients give up after 2 s; a 3× spike for
+/// a minute at t = 60 s.
+fn spiky(policy: RetryPolicy) -> Scenario {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 400.0);
+    for id in ["Api", "Edge"] {
+        let p = s.params_mut(id).unwrap();
+        p.deadline_ms = 2000.0;
+    }
+    s.params_mut("Api").unwrap().queue_limit = 20_000.0;
+    s.client_retry = policy;
+    s
+}
+
+/// The breaker is held closed so that only the retry mechanism acts.
+fn start(s: &Scenario) -> Sim {
+    let mut sim = Sim::new(s, 1).unwrap();
+    sim.apply(Action::SetBreaker {
+        from: "Edge".into(),
+        to: "Api".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim
+}
+
+fn run_spike(policy: RetryPolicy, minutes_after: u64) -> Sim {
+    let s = spiky(policy);
+    let mut sim = start(&s);
+    sim.step_until(60_000);
+    sim.apply(Action::SetTrafficMultiplier { multiplier: 3.0 })
+        .unwrap();
+    sim.step_until(120_000);
+    sim.apply(Action::SetTrafficMultiplier { multiplier: 1.0 })
+        .unwrap();
+    sim.step_until(120_000 + minutes_after * 60_000);
+    sim
+}
+
+#[test]
+fn aggressive_retries_keep_the_system_overloaded_after_the_spike() {
+    let sim = run_spike(RetryPolicy::seed_broken(), 10);
+    let snap = sim.snapshot();
+    // Ten minutes after the trigger is gone, the load is back to half the
+    // capacity, yet nearly nothing succeeds: retries of timed-out requests
+    // keep the queue full and servers busy with work nobody waits for.
+    assert!(snap.sli.api_success < 0.2, "{:?}", snap.sli);
+    let api = comp(&sim, &snap, "Api");
+    assert!(api.utilisation > 0.99);
+    assert!(snap.sli.retry_share > 0.5, "{:?}", snap.sli);
+}
+
+#[test]
+fn capped_or_budgeted_retries_recover_after_the_same_spike() {
+    let capped = RetryPolicy {
+        max_attempts: 2,
+        ..RetryPolicy::exponential(1000, 60_000, 2, Jitter::Full)
+    };
+    let budget = RetryPolicy {
+        budget: Some(RetryBudget {
+            ratio: 0.1,
+            max_tokens: 1000.0,
+        }),
+        ..RetryPolicy::seed_broken()
+    };
+    for p in [capped, budget, RetryPolicy::none()] {
+        let sim = run_spike(p, 10);
+        let snap = sim.snapshot();
+        assert!(snap.sli.api_success > 0.99, "{p:?}: {:?}", snap.sli);
+        assert!(comp(&sim, &snap, "Api").utilisation < 0.7);
+    }
+}
+
+#[test]
+fn shedding_load_ends_the_metastable_state() {
+    let mut sim = run_spike(RetryPolicy::seed_broken(), 5);
+    assert!(sim.snapshot().sli.api_success < 0.2);
+    // Shed 90% of requests at the edge for two minutes, then stop shedding.
+    let t = sim.now_ms();
+    sim.apply(Action::ShedLoad { fraction: 0.9 }).unwrap();
+    sim.step_until(t + 120_000);
+    sim.apply(Action::ShedLoad { fraction: 0.0 }).unwrap();
+    sim.step_until(t + 600_000);
+    let snap = sim.snapshot();
+    assert!(snap.sli.api_success > 0.99, "{:?}", snap.sli);
+}
+
+/// Dropping expired work and serving the newest requests first (adaptive
+/// LIFO with deadline checks, as the SRE book's "Handling Overload" and
+/// Facebook's queueing advice recommend) turns the same storm into a
+/// recovery: fresh requests succeed, so retries die out.
+#[test]
+fn lifo_with_deadline_checks_recovers_from_the_same_storm() {
+    let mut s = spiky(RetryPolicy::seed_broken());
+    let a = s.params_mut("Api").unwrap();
+    a.deadline_check = true;
+    a.discipline = faultline_core::scenario::Discipline::Lifo;
+    let mut sim = start(&s);
+    sim.step_until(60_000);
+    sim.apply(Action::SetTrafficMultiplier { multiplier: 3.0 })
+        .unwrap();
+    sim.step_until(120_000);
+    sim.apply(Action::SetTrafficMultiplier { multiplier: 1.0 })
+        .unwrap();
+    sim.step_until(720_000);
+    assert!(
+        sim.snapshot().sli.api_success > 0.99,
+        "{:?}",
+        sim.snapshot().sli
+    );
+}
+
+/// A 1 s outage of the Api at 90% load, then back at full capacity with a
+/// small queue: the requests of that second all failed together.
+fn outage(jitter: Jitter) -> (f64, f64, Vec<f64>) {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 900.0);
+    s.tick_ms = 100;
+    s.sample_ms = 100;
+    let a = s.params_mut("Api").unwrap();
+    a.queue_limit = 100.0;
+    a.restart_ms = 100;
+    a.restart_batch = 1.0;
+    s.client_retry = RetryPolicy::exponential(4000, 64_000, 6, jitter);
+    let mut sim = start(&s);
+    sim.step_until(10_000);
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(11_000);
+    sim.apply(Action::Revive {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(90_000);
+    let rates: Vec<f64> = sim.samples().iter().map(|x| x.sli.request_rate).collect();
+    let peak = rates[110..].iter().cloned().fold(0.0, f64::max);
+    let total: f64 = rates.iter().map(|r| r * 0.1).sum();
+    (peak, total, rates)
+}
+
+#[test]
+fn retries_without_jitter_come_back_in_waves_and_full_jitter_flattens_them() {
+    let (peak_none, total_none, rates) = outage(Jitter::None);
+    let (peak_full, total_full, _) = outage(Jitter::Full);
+    // Waves: blocks of doubled arrivals at the retry instants (4, 12, 28 s
+    // after the outage) separated by quiet stretches at the 900/s baseline.
+    let high: Vec<bool> = rates[110..600].iter().map(|&r| r > 1.3 * 900.0).collect();
+    let waves = high.windows(2).filter(|w| !w[0] && w[1]).count();
+    assert!(
+        waves >= 2,
+        "expected separate retry waves, got {waves}: {:?}",
+        &rates[100..400]
+    );
+    assert!(
+        peak_full < 0.75 * peak_none,
+        "peak {peak_full} vs {peak_none}"
+    );
+    assert!(
+        total_full < total_none,
+        "attempts {total_full} vs {total_none}"
+    );
+}
