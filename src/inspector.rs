@@ -1,0 +1,154 @@
+//! The side panel: everything the map knows about the selected component —
+//! its seed facts, blast radius, what it depends on, what depends on it, and
+//! where its load goes when it fails. Related components are buttons, so a
+//! trainee can walk the failure paths from the keyboard.
+
+use std::sync::Arc;
+
+use faultline_core::{DependencyKind, Topology};
+use leptos::prelude::*;
+
+use crate::Selection;
+
+/// One related component in a list: a button that selects it, plus a note.
+fn related(topology: &Topology, selection: Selection, index: usize, note: String) -> impl IntoView {
+    let name = topology.components[index].name.clone();
+    let id = topology.components[index].id.clone();
+    view! {
+        <li>
+            <button class="link" data-target=id on:click=move |_| selection.0.set(Some(index))>
+                {name}
+            </button>
+            {(!note.is_empty()).then(|| view! { <span class="note">{note}</span> })}
+        </li>
+    }
+}
+
+/// A titled list of related components, or nothing when the list is empty.
+fn section(title: &'static str, class: &'static str, items: Vec<AnyView>) -> Option<AnyView> {
+    (!items.is_empty()).then(|| {
+        view! {
+            <section class=format!("rel {class}")>
+                <h3>{title}</h3>
+                <ul>{items}</ul>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// The inspector panel for the current selection.
+#[component]
+pub fn Inspector(topology: Arc<Topology>) -> impl IntoView {
+    let selection = expect_context::<Selection>();
+    move || {
+        match selection.0.get() {
+        None => view! {
+            <div class="inspector-empty">
+                <h2>"Inspector"</h2>
+                <p>"Select a component to see its facts, blast radius, dependencies and failover paths."</p>
+                <p class="hint">
+                    "Click a node, or move to it with " <kbd>"Tab"</kbd> " and press " <kbd>"Enter"</kbd>
+                    ". " <kbd>"Esc"</kbd> " clears the selection."
+                </p>
+            </div>
+        }
+        .into_any(),
+        Some(i) => details(&topology, selection, i).into_any(),
+    }
+    }
+}
+
+/// The panel's content for component `i`.
+fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
+    let Some(c) = t.components.get(i) else {
+        return view! { <p class="error">"Unknown component."</p> }.into_any();
+    };
+    let plane = t
+        .plane(c.plane)
+        .map_or(c.plane.as_str().to_string(), |p| p.title.clone());
+    let color = t
+        .plane(c.plane)
+        .map_or("#999".to_string(), |p| p.color.clone());
+    let domain = t
+        .domains
+        .get(c.domain)
+        .map_or(String::new(), |d| d.title.clone());
+
+    let edges_from = |kind: DependencyKind| -> Vec<AnyView> {
+        t.dependencies
+            .iter()
+            .filter(|e| e.from == i && e.kind == kind)
+            .map(|e| related(t, selection, e.to, String::new()).into_any())
+            .collect()
+    };
+    let edges_to = |kind: DependencyKind| -> Vec<AnyView> {
+        t.dependencies
+            .iter()
+            .filter(|e| e.to == i && e.kind == kind)
+            .map(|e| related(t, selection, e.from, String::new()).into_any())
+            .collect()
+    };
+    let fails_to: Vec<AnyView> = t
+        .failovers
+        .iter()
+        .filter(|f| f.from == i)
+        .map(|f| related(t, selection, f.to, f.label.join(" · ")).into_any())
+        .collect();
+    let takes_from: Vec<AnyView> = t
+        .failovers
+        .iter()
+        .filter(|f| f.to == i)
+        .map(|f| related(t, selection, f.from, f.label.join(" · ")).into_any())
+        .collect();
+
+    let facts = c
+        .facts
+        .iter()
+        .map(|f| view! { <li>{f.clone()}</li> })
+        .collect_view();
+    let added = c.added.then(|| {
+        view! {
+            <p class="added-note">
+                <strong>"Added by Faultline"</strong>
+                " — not drawn in the seed's map. Source: "
+                {c.source.clone()}
+            </p>
+        }
+    });
+    view! {
+        <article class="inspector-detail" data-selected=c.id.clone() style=format!("--plane: {color}")>
+            <h2>{c.name.clone()}</h2>
+            <p class="ident">
+                <code>{c.id.clone()}</code>
+            </p>
+            <dl class="where">
+                <dt>"Plane"</dt>
+                <dd>{plane}</dd>
+                <dt>"Failure domain"</dt>
+                <dd>{domain}</dd>
+            </dl>
+            <section class="blast">
+                <h3>"Blast radius"</h3>
+                <p class="blast-radius">{c.blast_radius.clone()}</p>
+            </section>
+            {added}
+            <section class="facts">
+                <h3>"Facts"</h3>
+                <ul>{facts}</ul>
+            </section>
+            {section("If it fails, load moves to", "failover-out", fails_to)}
+            {section("Takes over when these fail", "failover-in", takes_from)}
+            {section("Calls (depends on)", "deps-out", edges_from(DependencyKind::Call))}
+            {section("Called by (its dependents)", "deps-in", edges_to(DependencyKind::Call))}
+            {section("Controls", "control-out", edges_from(DependencyKind::Control))}
+            {section("Controlled by", "control-in", edges_to(DependencyKind::Control))}
+            {section("Hosts", "hosts-out", edges_from(DependencyKind::Hosts))}
+            {section("Hosted on", "hosts-in", edges_to(DependencyKind::Hosts))}
+            <button class="clear" on:click=move |_| selection.0.set(None)>
+                "Clear selection (Esc)"
+            </button>
+        </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,1096 @@
+//! Pure geometry of the four-plane diagram: where every plane band, failure
+//! domain, component node, edge and edge label goes.
+//!
+//! Nothing here touches the DOM, so the rules the page promises ("no two nodes
+//! overlap, every node sits inside its domain, every domain inside its plane,
+//! no label covers a node") are unit-tested natively.
+//!
+//! The layout is a function of the topology and one number, the width
+//! available for the drawing, so it is deterministic: the same topology at the
+//! same width always gives the same picture. Planes are horizontal bands in
+//! the seed's order (Edge, Service, State, Control, External). Inside a band
+//! the failure domains are packed into rows; for each band we try every "at
+//! most `r` rows of nodes per domain" arrangement and keep the shortest band
+//! that fits the width. Text is never measured (there is no DOM here): widths
+//! are estimated from character counts with the proportions of DejaVu Sans,
+//! the widest common sans-serif, so real fonts only ever come out narrower.
+//!
+//! Failover edges (dashed) get a *lane*: a strip at the bottom of the source
+//! component's domain where the edge runs and its label sits, so failover
+//! labels never land on a node. Both ends of a failover inside one domain are
+//! placed next to each other in the domain's last row of nodes, so the edge
+//! drops into the lane and climbs back up without passing under other nodes.
+//! Dependency edges (solid) are smooth curves drawn beneath the nodes.
+
+use faultline_core::{PlaneId, Topology};
+
+/// Font size of a component's name, in CSS pixels.
+pub const NAME_FONT_PX: f64 = 12.0;
+/// Font size of a component's fact line and of edge labels.
+pub const SMALL_FONT_PX: f64 = 11.0;
+/// Font size of domain titles.
+pub const DOMAIN_FONT_PX: f64 = 11.5;
+/// Font size of the rotated plane titles.
+pub const PLANE_FONT_PX: f64 = 12.0;
+/// Line height of edge labels.
+pub const LABEL_LINE_PX: f64 = 13.0;
+
+/// Height of a component node.
+pub const NODE_H: f64 = 40.0;
+const NODE_MIN_W: f64 = 150.0;
+const NODE_MAX_W: f64 = 200.0;
+const NODE_TEXT_PAD: f64 = 9.0;
+/// Room kept at a node's top right for the "added" badge.
+pub const ADDED_BADGE_W: f64 = 14.0;
+const NODE_GAP_X: f64 = 14.0;
+const NODE_GAP_Y: f64 = 12.0;
+const DOMAIN_PAD: f64 = 8.0;
+const DOMAIN_HEADER: f64 = 22.0;
+const LANE_H: f64 = 36.0;
+const DOMAIN_GAP: f64 = 12.0;
+const PLANE_TITLE_W: f64 = 26.0;
+const PLANE_PAD: f64 = 8.0;
+const PLANE_GAP: f64 = 6.0;
+const MARGIN: f64 = 2.0;
+/// Narrowest width the layout is computed for; narrower screens scroll.
+pub const MIN_WIDTH: f64 = 560.0;
+
+/// Estimated advance of `text` in pixels (DejaVu Sans proportions, which are
+/// wider than Arial, Helvetica, Roboto or Segoe UI).
+pub fn text_width(text: &str, font_px: f64, bold: bool) -> f64 {
+    let per_char = if bold { 0.66 } else { 0.60 };
+    text.chars().count() as f64 * font_px * per_char
+}
+
+/// Cuts `text` to fit `max_px`, ending with an ellipsis when shortened.
+pub fn fit_text(text: &str, font_px: f64, bold: bool, max_px: f64) -> String {
+    if text_width(text, font_px, bold) <= max_px {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for ch in text.chars() {
+        out.push(ch);
+        if text_width(&out, font_px, bold) + font_px > max_px {
+            out.pop();
+            break;
+        }
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// An axis-aligned rectangle in diagram pixels (y grows downwards).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// Right edge.
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    /// Bottom edge.
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    /// Horizontal centre.
+    pub fn cx(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+    /// Vertical centre.
+    pub fn cy(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    /// True when the two rectangles share interior area (touching edges do not count).
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
+    /// True when `other` lies entirely inside this rectangle.
+    pub fn contains(&self, other: &Rect) -> bool {
+        other.x >= self.x
+            && other.y >= self.y
+            && other.right() <= self.right()
+            && other.bottom() <= self.bottom()
+    }
+}
+
+/// A plane band.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaneBox {
+    /// Which plane.
+    pub plane: PlaneId,
+    /// Text of the rotated title (the seed's title, shortened if the band is low).
+    pub title: String,
+    /// The seed's colour for the plane.
+    pub color: String,
+    /// The whole band.
+    pub rect: Rect,
+    /// The coloured title strip at the band's left.
+    pub title_strip: Rect,
+}
+
+/// A failure domain's box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainBox {
+    /// Index into `Topology::domains`.
+    pub domain: usize,
+    /// Which plane it sits in.
+    pub plane: PlaneId,
+    /// The box.
+    pub rect: Rect,
+    /// Title as drawn (the part before " - " when the full title does not fit).
+    pub title: String,
+}
+
+/// A component's node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeBox {
+    /// Index into `Topology::components`.
+    pub component: usize,
+    /// Index into `Topology::domains`.
+    pub domain: usize,
+    /// The node's rectangle.
+    pub rect: Rect,
+    /// The name as drawn (shortened with an ellipsis if it cannot fit).
+    pub name: String,
+    /// One short fact under the name.
+    pub fact: String,
+}
+
+/// A label placed on an edge: a box that must not cover any node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelBox {
+    /// The label's background box.
+    pub rect: Rect,
+    /// Lines of text, top to bottom.
+    pub lines: Vec<String>,
+}
+
+/// A routed edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRoute {
+    /// Index into `Topology::dependencies` or `Topology::failovers`.
+    pub edge: usize,
+    /// Source component index.
+    pub from: usize,
+    /// Target component index.
+    pub to: usize,
+    /// SVG path data (`d` attribute), ending at the target's border.
+    pub path: String,
+    /// The label, for failover edges.
+    pub label: Option<LabelBox>,
+}
+
+/// The complete picture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// Total width.
+    pub width: f64,
+    /// Total height.
+    pub height: f64,
+    /// Node width used for every component.
+    pub node_w: f64,
+    /// Plane bands, top to bottom (planes without domains are left out).
+    pub planes: Vec<PlaneBox>,
+    /// Domain boxes.
+    pub domains: Vec<DomainBox>,
+    /// One node per component, indexed like `Topology::components`.
+    pub nodes: Vec<NodeBox>,
+    /// Dependency edges, indexed like `Topology::dependencies`.
+    pub dependencies: Vec<EdgeRoute>,
+    /// Failover edges, indexed like `Topology::failovers`.
+    pub failovers: Vec<EdgeRoute>,
+}
+
+/// One domain's shape for a given number of node columns.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    cols: usize,
+    rows: usize,
+    w: f64,
+    h: f64,
+}
+
+/// Facts about a domain that decide its possible shapes.
+struct DomainSpec {
+    index: usize,
+    /// Components in drawing order (failover endpoints last, so they share the last row).
+    members: Vec<usize>,
+    /// Number of failover lanes (failovers whose source is in this domain).
+    lanes: usize,
+    /// Smallest column count allowed (2 when a failover stays inside the domain).
+    min_cols: usize,
+    /// Width the title needs.
+    title_w: f64,
+}
+
+impl DomainSpec {
+    fn shape(&self, cols: usize, node_w: f64) -> Shape {
+        let n = self.members.len().max(1);
+        let cols = cols.clamp(1, n);
+        let rows = n.div_ceil(cols);
+        let nodes_w = cols as f64 * node_w + (cols as f64 - 1.0) * NODE_GAP_X;
+        let w = (nodes_w + 2.0 * DOMAIN_PAD).max(self.title_w + 2.0 * DOMAIN_PAD);
+        let h = DOMAIN_HEADER
+            + rows as f64 * NODE_H
+            + (rows as f64 - 1.0) * NODE_GAP_Y
+            + self.lanes as f64 * LANE_H
+            + DOMAIN_PAD;
+        Shape { cols, rows, w, h }
+    }
+}
+
+/// Short title of a domain or plane: the part before " - ".
+fn short_title(title: &str) -> &str {
+    title.split(" - ").next().unwrap_or(title).trim()
+}
+
+/// Computes the diagram for `topology` drawn `width` pixels wide.
+pub fn layout(topology: &Topology, width: f64) -> Layout {
+    let width = width.max(MIN_WIDTH).floor();
+    // Wide enough for the longest name (plus the badge on added components).
+    let longest_name = topology
+        .components
+        .iter()
+        .map(|c| {
+            text_width(&c.name, NAME_FONT_PX, true) + if c.added { ADDED_BADGE_W } else { 0.0 }
+        })
+        .fold(0.0, f64::max);
+    let node_w = (longest_name + 2.0 * NODE_TEXT_PAD)
+        .clamp(NODE_MIN_W, NODE_MAX_W)
+        .ceil();
+
+    let specs = domain_specs(topology);
+    let inner_x = MARGIN + PLANE_TITLE_W + PLANE_PAD;
+    // A domain whose failover endpoints must sit in one row sets a floor on
+    // the width; below it the page scrolls sideways rather than overlap.
+    let narrowest = specs
+        .iter()
+        .map(|s| s.shape(s.min_cols, node_w).w)
+        .fold(0.0, f64::max);
+    let width = width.max((inner_x + narrowest + PLANE_PAD + MARGIN).ceil());
+    let inner_w = width - inner_x - PLANE_PAD - MARGIN;
+
+    let mut planes = Vec::new();
+    let mut domains = Vec::new();
+    let mut nodes: Vec<Option<NodeBox>> = vec![None; topology.components.len()];
+    let mut y = MARGIN;
+    for plane_id in PlaneId::ALL {
+        let plane_specs: Vec<&DomainSpec> = specs
+            .iter()
+            .filter(|s| topology.domains[s.index].plane == plane_id)
+            .collect();
+        if plane_specs.is_empty() {
+            continue;
+        }
+        let rows = pack_plane(&plane_specs, node_w, inner_w);
+        let band_top = y;
+        let mut row_y = band_top + PLANE_PAD;
+        for row in &rows {
+            let row_h = row.iter().map(|(_, s)| s.h).fold(0.0, f64::max);
+            let used: f64 =
+                row.iter().map(|(_, s)| s.w).sum::<f64>() + DOMAIN_GAP * (row.len() as f64 - 1.0);
+            // Spread spare width over the domains so each row fills the band.
+            let extra = ((inner_w - used) / row.len() as f64).max(0.0).floor();
+            let mut x = inner_x;
+            for (spec, shape) in row {
+                let rect = Rect {
+                    x,
+                    y: row_y,
+                    w: shape.w + extra,
+                    h: row_h,
+                };
+                let full = &topology.domains[spec.index].title;
+                let title = if text_width(full, DOMAIN_FONT_PX, true) + 2.0 * DOMAIN_PAD <= rect.w {
+                    full.clone()
+                } else {
+                    fit_text(
+                        short_title(full),
+                        DOMAIN_FONT_PX,
+                        true,
+                        rect.w - 2.0 * DOMAIN_PAD,
+                    )
+                };
+                place_nodes(topology, spec, shape, rect, node_w, &mut nodes);
+                domains.push(DomainBox {
+                    domain: spec.index,
+                    plane: plane_id,
+                    rect,
+                    title,
+                });
+                x += rect.w + DOMAIN_GAP;
+            }
+            row_y += row_h + DOMAIN_GAP;
+        }
+        let band_h = row_y - DOMAIN_GAP + PLANE_PAD - band_top;
+        let rect = Rect {
+            x: MARGIN,
+            y: band_top,
+            w: width - 2.0 * MARGIN,
+            h: band_h,
+        };
+        let title_strip = Rect {
+            x: MARGIN,
+            y: band_top,
+            w: PLANE_TITLE_W,
+            h: band_h,
+        };
+        let (full_title, color) = match topology.plane(plane_id) {
+            Some(p) => (p.title.clone(), p.color.clone()),
+            None => (plane_id.as_str().to_string(), "#999999".to_string()),
+        };
+        let title = [
+            full_title.as_str(),
+            short_title(&full_title),
+            plane_id.as_str(),
+        ]
+        .into_iter()
+        .find(|t| text_width(t, PLANE_FONT_PX, true) + 12.0 <= band_h)
+        .map(str::to_string)
+        .unwrap_or_else(|| fit_text(plane_id.as_str(), PLANE_FONT_PX, true, band_h - 8.0));
+        planes.push(PlaneBox {
+            plane: plane_id,
+            title,
+            color,
+            rect,
+            title_strip,
+        });
+        y = band_top + band_h + PLANE_GAP;
+    }
+    let height = (y - PLANE_GAP + MARGIN).ceil();
+
+    // Components whose domain index is out of range cannot occur in a validated
+    // topology; give them a harmless spot rather than panicking.
+    let nodes: Vec<NodeBox> = nodes
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            n.unwrap_or_else(|| NodeBox {
+                component: i,
+                domain: topology.components[i].domain,
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.0,
+                    h: 0.0,
+                },
+                name: topology.components[i].name.clone(),
+                fact: String::new(),
+            })
+        })
+        .collect();
+
+    let failovers = route_failovers(topology, &nodes, &domains, &specs);
+    let dependencies = route_dependencies(topology, &nodes);
+    Layout {
+        width,
+        height,
+        node_w,
+        planes,
+        domains,
+        nodes,
+        dependencies,
+        failovers,
+    }
+}
+
+/// Builds each domain's member order, lane count and column constraints.
+fn domain_specs(topology: &Topology) -> Vec<DomainSpec> {
+    (0..topology.domains.len())
+        .map(|d| {
+            let members: Vec<usize> = (0..topology.components.len())
+                .filter(|&c| topology.components[c].domain == d)
+                .collect();
+            let lanes = topology
+                .failovers
+                .iter()
+                .filter(|f| topology.components[f.from].domain == d)
+                .count();
+            // Endpoints of failovers that stay inside the domain go last, in
+            // edge order, so they end up side by side in the last row.
+            let mut tail: Vec<usize> = Vec::new();
+            for f in &topology.failovers {
+                if topology.components[f.from].domain == d && topology.components[f.to].domain == d
+                {
+                    for c in [f.from, f.to] {
+                        if !tail.contains(&c) {
+                            tail.push(c);
+                        }
+                    }
+                }
+            }
+            let mut ordered: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|c| !tail.contains(c))
+                .collect();
+            ordered.extend(tail.iter().copied());
+            let min_cols = if tail.is_empty() {
+                1
+            } else {
+                tail.len().min(members.len()).max(1)
+            };
+            let title_w = text_width(
+                short_title(&topology.domains[d].title),
+                DOMAIN_FONT_PX,
+                true,
+            );
+            DomainSpec {
+                index: d,
+                members: ordered,
+                lanes,
+                min_cols,
+                title_w,
+            }
+        })
+        .filter(|s| !s.members.is_empty())
+        .collect()
+}
+
+/// Domains of one band, row by row, each with the shape chosen for it.
+type Rows<'a> = Vec<Vec<(&'a DomainSpec, Shape)>>;
+
+/// Packs a plane's domains into rows. Tries every cap on rows-of-nodes per
+/// domain and keeps the arrangement with the lowest band (then fewest rows).
+fn pack_plane<'a>(specs: &[&'a DomainSpec], node_w: f64, inner_w: f64) -> Rows<'a> {
+    let max_n = specs.iter().map(|s| s.members.len()).max().unwrap_or(1);
+    let mut best: Option<(f64, Rows<'a>)> = None;
+    for cap in 1..=max_n {
+        let shapes: Vec<(&DomainSpec, Shape)> = specs
+            .iter()
+            .map(|s| {
+                let n = s.members.len();
+                let mut cols = n.div_ceil(cap).max(s.min_cols).min(n);
+                // Never wider than the band if a narrower shape exists.
+                while cols > s.min_cols.max(1) && s.shape(cols, node_w).w > inner_w {
+                    cols -= 1;
+                }
+                (*s, s.shape(cols, node_w))
+            })
+            .collect();
+        let mut rows: Rows<'a> = Vec::new();
+        let mut row_w = 0.0;
+        for item in shapes {
+            let add = if rows.last().is_some_and(|r| !r.is_empty()) {
+                DOMAIN_GAP + item.1.w
+            } else {
+                item.1.w
+            };
+            match rows.last_mut() {
+                Some(row) if row_w + add <= inner_w => {
+                    row.push(item);
+                    row_w += add;
+                }
+                _ => {
+                    row_w = item.1.w;
+                    rows.push(vec![item]);
+                }
+            }
+        }
+        let height: f64 = rows
+            .iter()
+            .map(|r| r.iter().map(|(_, s)| s.h).fold(0.0, f64::max))
+            .sum::<f64>()
+            + DOMAIN_GAP * (rows.len() as f64 - 1.0);
+        // Penalise overflowing rows so a fitting arrangement always wins.
+        let overflow = rows
+            .iter()
+            .map(|r| r.iter().map(|(_, s)| s.w).sum::<f64>() + DOMAIN_GAP * (r.len() as f64 - 1.0))
+            .any(|w| w > inner_w + 0.5);
+        let score = height + if overflow { 1e6 } else { 0.0 };
+        if best.as_ref().is_none_or(|(b, _)| score < *b - 0.5) {
+            best = Some((score, rows));
+        }
+    }
+    best.map(|(_, rows)| rows).unwrap_or_default()
+}
+
+/// Puts a domain's nodes in a grid inside `rect`: the first row takes the
+/// remainder (so the last row is full and holds the failover endpoints), and
+/// every row is centred.
+fn place_nodes(
+    topology: &Topology,
+    spec: &DomainSpec,
+    shape: &Shape,
+    rect: Rect,
+    node_w: f64,
+    nodes: &mut [Option<NodeBox>],
+) {
+    let n = spec.members.len();
+    let first_row = n - (shape.rows - 1) * shape.cols;
+    let mut idx = 0;
+    for row in 0..shape.rows {
+        let in_row = if row == 0 { first_row } else { shape.cols };
+        let row_w = in_row as f64 * node_w + (in_row as f64 - 1.0) * NODE_GAP_X;
+        let x0 = (rect.x + (rect.w - row_w) / 2.0).floor();
+        let y = rect.y + DOMAIN_HEADER + row as f64 * (NODE_H + NODE_GAP_Y);
+        for col in 0..in_row {
+            let c = spec.members[idx];
+            idx += 1;
+            let comp = &topology.components[c];
+            let text_w = node_w - 2.0 * NODE_TEXT_PAD;
+            let name = fit_text(
+                &comp.name,
+                NAME_FONT_PX,
+                true,
+                text_w - if comp.added { ADDED_BADGE_W } else { 0.0 },
+            );
+            let fact = comp
+                .facts
+                .iter()
+                .find(|f| text_width(f, SMALL_FONT_PX, false) <= text_w)
+                .cloned()
+                .unwrap_or_else(|| {
+                    comp.facts
+                        .first()
+                        .map(|f| fit_text(f, SMALL_FONT_PX, false, text_w))
+                        .unwrap_or_default()
+                });
+            nodes[c] = Some(NodeBox {
+                component: c,
+                domain: spec.index,
+                rect: Rect {
+                    x: x0 + col as f64 * (node_w + NODE_GAP_X),
+                    y,
+                    w: node_w,
+                    h: NODE_H,
+                },
+                name,
+                fact,
+            });
+        }
+    }
+}
+
+/// Formats a number for SVG path data (one decimal, no trailing ".0").
+fn num(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Routes failover edges through their source domain's lanes.
+///
+/// Lane `k` of a domain holds its `k`-th failover. An edge leaves its source's
+/// bottom, runs along the lane and climbs into the target's bottom (same
+/// domain) or curves to the target's nearer border (another domain). The
+/// label sits on the lane's run, moved sideways where another failover of the
+/// domain drops through the lane, so a label never hides another edge's drop.
+fn route_failovers(
+    topology: &Topology,
+    nodes: &[NodeBox],
+    domains: &[DomainBox],
+    specs: &[DomainSpec],
+) -> Vec<EdgeRoute> {
+    let mut next_lane: Vec<usize> = vec![0; topology.domains.len()];
+    // (source x, target x) of every failover, computed first so labels can avoid other drops.
+    let mut plans = Vec::new();
+    for f in &topology.failovers {
+        let src = &nodes[f.from];
+        let dst = &nodes[f.to];
+        let d = src.domain;
+        let lane = next_lane[d];
+        next_lane[d] += 1;
+        let same = dst.domain == d;
+        let dir = if !same || dst.rect.cx() >= src.rect.cx() {
+            1.0
+        } else {
+            -1.0
+        };
+        let offset = 6.0 + 8.0 * lane as f64;
+        let sx = src.rect.cx() + dir * offset;
+        let tx = if same {
+            dst.rect.cx() - dir * offset
+        } else {
+            sx
+        };
+        plans.push((d, lane, same, dir, sx, tx));
+    }
+    topology
+        .failovers
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (d, lane, same, dir, sx, tx) = plans[i];
+            let src = &nodes[f.from];
+            let dst = &nodes[f.to];
+            let dbox = domains
+                .iter()
+                .find(|b| b.domain == d)
+                .map(|b| b.rect)
+                .unwrap_or(src.rect);
+            let lanes = specs
+                .iter()
+                .find(|s| s.index == d)
+                .map_or(1, |s| s.lanes.max(1));
+            let lanes_top = dbox.bottom() - DOMAIN_PAD - lanes as f64 * LANE_H;
+            let lane_y = lanes_top + lane as f64 * LANE_H + LANE_H / 2.0;
+
+            let lines: Vec<String> = f
+                .label
+                .iter()
+                .map(|l| fit_text(l, SMALL_FONT_PX, false, dbox.w - 24.0))
+                .collect();
+            let label_w = lines
+                .iter()
+                .map(|l| text_width(l, SMALL_FONT_PX, false))
+                .fold(0.0, f64::max)
+                .ceil()
+                + 10.0;
+            let label_h = lines.len().max(1) as f64 * LABEL_LINE_PX + 4.0;
+            // Drops of the domain's other failovers that cross this lane (those in deeper lanes).
+            let drops: Vec<f64> = plans
+                .iter()
+                .enumerate()
+                .filter(|(j, p)| *j != i && p.0 == d && p.1 > lane)
+                .flat_map(|(_, p)| if p.2 { vec![p.4, p.5] } else { vec![p.4] })
+                .collect();
+            let lo_bound = dbox.x + 4.0;
+            let hi_bound = dbox.right() - 4.0;
+            let clamp = |c: f64| c.clamp(lo_bound + label_w / 2.0, hi_bound - label_w / 2.0);
+            let clear = |c: f64| drops.iter().all(|&x| (x - c).abs() > label_w / 2.0 + 4.0);
+            let (a, b) = if same {
+                (sx.min(tx), sx.max(tx))
+            } else {
+                (sx - label_w, sx + label_w)
+            };
+            let mut cuts: Vec<f64> = vec![a];
+            cuts.extend(drops.iter().copied().filter(|&x| x > a && x < b));
+            cuts.push(b);
+            cuts.sort_by(f64::total_cmp);
+            let mut candidates = vec![clamp((a + b) / 2.0)];
+            candidates.extend(cuts.windows(2).map(|w| clamp((w[0] + w[1]) / 2.0)));
+            let center = candidates
+                .iter()
+                .copied()
+                .find(|&c| clear(c))
+                .unwrap_or(candidates[0]);
+            let label = LabelBox {
+                rect: Rect {
+                    x: center - label_w / 2.0,
+                    y: lane_y - label_h / 2.0,
+                    w: label_w,
+                    h: label_h,
+                },
+                lines,
+            };
+
+            let sy = src.rect.bottom();
+            let path = if same {
+                let ty = dst.rect.bottom() + 2.0;
+                let r = 8.0_f64.min((tx - sx).abs() / 2.0);
+                format!(
+                    "M{} {} L{} {} Q{} {} {} {} L{} {} Q{} {} {} {} L{} {}",
+                    num(sx),
+                    num(sy),
+                    num(sx),
+                    num(lane_y - r),
+                    num(sx),
+                    num(lane_y),
+                    num(sx + dir * r),
+                    num(lane_y),
+                    num(tx - dir * r),
+                    num(lane_y),
+                    num(tx),
+                    num(lane_y),
+                    num(tx),
+                    num(lane_y - r),
+                    num(tx),
+                    num(ty)
+                )
+            } else {
+                // Down into the lane, then a smooth curve to the target's nearer border.
+                let (ex, ey) = border_point(&dst.rect, sx, lane_y);
+                let bend = ((ey - lane_y).abs() * 0.5).clamp(30.0, 160.0);
+                let c2y = if ey > lane_y { ey - bend } else { ey + bend };
+                format!(
+                    "M{} {} L{} {} C{} {} {} {} {} {}",
+                    num(sx),
+                    num(sy),
+                    num(sx),
+                    num(lane_y),
+                    num(sx + (ex - sx).signum() * bend.min((ex - sx).abs() / 2.0)),
+                    num(lane_y),
+                    num(ex),
+                    num(c2y),
+                    num(ex),
+                    num(ey)
+                )
+            };
+            EdgeRoute {
+                edge: i,
+                from: f.from,
+                to: f.to,
+                path,
+                label: Some(label),
+            }
+        })
+        .collect()
+}
+
+/// Where an edge coming from (`x`, `y`) should meet `rect`: the top or bottom
+/// middle when the rect is above or below, else the nearer side.
+fn border_point(rect: &Rect, x: f64, y: f64) -> (f64, f64) {
+    if y < rect.y {
+        (rect.cx(), rect.y - 2.0)
+    } else if y > rect.bottom() {
+        (rect.cx(), rect.bottom() + 2.0)
+    } else if x < rect.cx() {
+        (rect.x - 2.0, rect.cy())
+    } else {
+        (rect.right() + 2.0, rect.cy())
+    }
+}
+
+/// Which side of a node an edge leaves or enters by.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+/// Routes dependency edges as cubic curves between node borders. Edges that
+/// share a side of a node are spread along it, ordered by where their other
+/// end lies, so they fan out instead of meeting in one point.
+fn route_dependencies(topology: &Topology, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
+    let sides: Vec<(Side, Side)> = topology
+        .dependencies
+        .iter()
+        .map(|e| {
+            let a = &nodes[e.from].rect;
+            let b = &nodes[e.to].rect;
+            if b.y >= a.bottom() {
+                (Side::Bottom, Side::Top)
+            } else if b.bottom() <= a.y {
+                (Side::Top, Side::Bottom)
+            } else if b.cx() >= a.cx() {
+                (Side::Right, Side::Left)
+            } else {
+                (Side::Left, Side::Right)
+            }
+        })
+        .collect();
+    // For each (node, side), the edges touching it with the other end's position.
+    let mut slots: Vec<Vec<(usize, bool, f64)>> = vec![Vec::new(); nodes.len() * 4];
+    let side_ix = |s: Side| match s {
+        Side::Top => 0,
+        Side::Bottom => 1,
+        Side::Left => 2,
+        Side::Right => 3,
+    };
+    for (i, e) in topology.dependencies.iter().enumerate() {
+        let (sa, sb) = sides[i];
+        let key = |s: Side, other: &Rect| {
+            if matches!(s, Side::Top | Side::Bottom) {
+                other.cx()
+            } else {
+                other.cy()
+            }
+        };
+        slots[e.from * 4 + side_ix(sa)].push((i, true, key(sa, &nodes[e.to].rect)));
+        slots[e.to * 4 + side_ix(sb)].push((i, false, key(sb, &nodes[e.from].rect)));
+    }
+    let mut anchor: Vec<[(f64, f64); 2]> = vec![[(0.0, 0.0); 2]; topology.dependencies.len()];
+    for (k, list) in slots.iter_mut().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        list.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+        let rect = &nodes[k / 4].rect;
+        let side = [Side::Top, Side::Bottom, Side::Left, Side::Right][k % 4];
+        let n = list.len() as f64;
+        for (j, (edge, is_from, _)) in list.iter().enumerate() {
+            let t = (j as f64 + 1.0) / (n + 1.0);
+            let p = match side {
+                Side::Top => (rect.x + rect.w * (0.2 + 0.6 * t), rect.y),
+                Side::Bottom => (rect.x + rect.w * (0.2 + 0.6 * t), rect.bottom()),
+                Side::Left => (rect.x, rect.y + rect.h * t),
+                Side::Right => (rect.right(), rect.y + rect.h * t),
+            };
+            anchor[*edge][if *is_from { 0 } else { 1 }] = p;
+        }
+    }
+    topology
+        .dependencies
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (sa, sb) = sides[i];
+            let (x1, y1) = anchor[i][0];
+            let (mut x2, mut y2) = anchor[i][1];
+            // Stop just short of the border so the arrowhead stays visible.
+            match sb {
+                Side::Top => y2 -= 2.0,
+                Side::Bottom => y2 += 2.0,
+                Side::Left => x2 -= 2.0,
+                Side::Right => x2 += 2.0,
+            }
+            let bend = ((y2 - y1).abs().max((x2 - x1).abs()) * 0.4).clamp(20.0, 120.0);
+            let (c1, c2) = match sa {
+                Side::Bottom => ((x1, y1 + bend), (x2, y2 - bend)),
+                Side::Top => ((x1, y1 - bend), (x2, y2 + bend)),
+                Side::Right => ((x1 + bend, y1), (x2 - bend, y2)),
+                Side::Left => ((x1 - bend, y1), (x2 + bend, y2)),
+            };
+            let path = format!(
+                "M{} {} C{} {} {} {} {} {}",
+                num(x1),
+                num(y1),
+                num(c1.0),
+                num(c1.1),
+                num(c2.0),
+                num(c2.1),
+                num(x2),
+                num(y2)
+            );
+            EdgeRoute {
+                edge: i,
+                from: e.from,
+                to: e.to,
+                path,
+                label: None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_core::{Component, FailoverEdge};
+
+    fn bundled() -> Topology {
+        Topology::bundled().expect("bundled topology loads")
+    }
+
+    /// The bundled map made harder: a long-named added component in the
+    /// busiest domain, a lone component in a new-looking corner, and a
+    /// failover that crosses three planes.
+    fn stressed() -> Topology {
+        let mut t = bundled();
+        let busiest = (0..t.domains.len())
+            .max_by_key(|&d| t.components_in_domain(d).len())
+            .unwrap();
+        let plane = t.domains[busiest].plane;
+        t.components.push(Component {
+            id: "Stress_Extra".into(),
+            name: "An Unusually Long Component Name".into(),
+            domain: busiest,
+            plane,
+            facts: vec!["A fact line that is far too long to fit in any node at all".into()],
+            blast_radius: "Everyone".into(),
+            added: true,
+            source: "test".into(),
+        });
+        let extra = t.components.len() - 1;
+        let first = 0;
+        t.failovers.push(FailoverEdge {
+            from: first,
+            to: extra,
+            label: vec!["A label line".into(), "Another".into()],
+            added: true,
+            source: "test".into(),
+        });
+        t
+    }
+
+    /// Checks every geometric promise the page makes, at one width.
+    fn assert_clean(t: &Topology, width: f64) {
+        let l = layout(t, width);
+        assert_eq!(l.nodes.len(), t.components.len());
+        assert!(l.width >= width.max(MIN_WIDTH).floor());
+        for (i, a) in l.nodes.iter().enumerate() {
+            assert_eq!(a.component, i);
+            assert!(a.rect.w > 0.0, "{} has no place", t.components[i].id);
+            for b in &l.nodes[i + 1..] {
+                assert!(
+                    !a.rect.overlaps(&b.rect),
+                    "at width {width}: {} overlaps {}",
+                    t.components[a.component].id,
+                    t.components[b.component].id
+                );
+            }
+            let dbox = l
+                .domains
+                .iter()
+                .find(|d| d.domain == a.domain)
+                .expect("domain drawn");
+            assert!(
+                dbox.rect.contains(&a.rect),
+                "at width {width}: {} outside its domain",
+                t.components[i].id
+            );
+            assert!(
+                text_width(&a.name, NAME_FONT_PX, true) <= a.rect.w - 2.0 * NODE_TEXT_PAD,
+                "name {} too wide",
+                a.name
+            );
+            assert!(
+                text_width(&a.fact, SMALL_FONT_PX, false) <= a.rect.w - 2.0 * NODE_TEXT_PAD,
+                "fact {} too wide",
+                a.fact
+            );
+        }
+        for (i, d) in l.domains.iter().enumerate() {
+            let band = l
+                .planes
+                .iter()
+                .find(|p| p.plane == d.plane)
+                .expect("plane drawn");
+            assert!(
+                band.rect.contains(&d.rect),
+                "at width {width}: domain {} outside its plane",
+                d.title
+            );
+            assert!(
+                !band.title_strip.overlaps(&d.rect),
+                "domain {} covers the plane title",
+                d.title
+            );
+            assert!(
+                text_width(&d.title, DOMAIN_FONT_PX, true) <= d.rect.w - 2.0 * DOMAIN_PAD,
+                "domain title {} too long",
+                d.title
+            );
+            for e in &l.domains[i + 1..] {
+                assert!(
+                    !d.rect.overlaps(&e.rect),
+                    "domains {} and {} overlap",
+                    d.title,
+                    e.title
+                );
+            }
+        }
+        for (i, p) in l.planes.iter().enumerate() {
+            assert!(p.rect.x >= 0.0 && p.rect.right() <= l.width && p.rect.bottom() <= l.height);
+            assert!(
+                text_width(&p.title, PLANE_FONT_PX, true) <= p.rect.h,
+                "plane title {} too long",
+                p.title
+            );
+            for q in &l.planes[i + 1..] {
+                assert!(!p.rect.overlaps(&q.rect));
+            }
+        }
+        assert_eq!(l.failovers.len(), t.failovers.len());
+        for (i, f) in l.failovers.iter().enumerate() {
+            let lab = f.label.as_ref().expect("every failover has a label");
+            for n in &l.nodes {
+                assert!(
+                    !lab.rect.overlaps(&n.rect),
+                    "at width {width}: label {:?} covers {}",
+                    lab.lines,
+                    t.components[n.component].id
+                );
+            }
+            for other in &l.failovers[i + 1..] {
+                let o = other.label.as_ref().unwrap();
+                assert!(
+                    !lab.rect.overlaps(&o.rect),
+                    "labels {:?} and {:?} overlap",
+                    lab.lines,
+                    o.lines
+                );
+            }
+            let dbox = l
+                .domains
+                .iter()
+                .find(|d| d.domain == l.nodes[f.from].domain)
+                .unwrap();
+            assert!(
+                dbox.rect.contains(&lab.rect),
+                "label {:?} leaves its domain",
+                lab.lines
+            );
+        }
+        assert_eq!(l.dependencies.len(), t.dependencies.len());
+        for e in l.dependencies.iter().chain(&l.failovers) {
+            assert!(
+                e.path.starts_with('M') && !e.path.contains("NaN") && !e.path.contains("inf"),
+                "bad path {}",
+                e.path
+            );
+        }
+    }
+
+    const WIDTHS: [f64; 9] = [
+        400.0, 560.0, 720.0, 880.0, 1000.0, 1280.0, 1520.0, 1920.0, 2560.0,
+    ];
+
+    #[test]
+    fn bundled_layout_is_clean_at_common_widths() {
+        let t = bundled();
+        for w in WIDTHS {
+            assert_clean(&t, w);
+        }
+    }
+
+    #[test]
+    fn stressed_layout_is_clean_at_common_widths() {
+        let t = stressed();
+        for w in WIDTHS {
+            assert_clean(&t, w);
+        }
+    }
+
+    #[test]
+    fn layout_is_deterministic() {
+        let t = bundled();
+        assert_eq!(layout(&t, 1000.0), layout(&t, 1000.0));
+    }
+
+    #[test]
+    fn wider_screens_give_lower_diagrams() {
+        let t = bundled();
+        assert!(layout(&t, 1900.0).height <= layout(&t, 900.0).height);
+    }
+
+    #[test]
+    fn every_plane_is_drawn_in_seed_order() {
+        let l = layout(&bundled(), 1200.0);
+        let order: Vec<PlaneId> = l.planes.iter().map(|p| p.plane).collect();
+        assert_eq!(order, PlaneId::ALL.to_vec());
+        for w in l.planes.windows(2) {
+            assert!(w[0].rect.bottom() <= w[1].rect.y);
+        }
+    }
+
+    #[test]
+    fn failover_endpoints_in_one_domain_share_a_row() {
+        let t = bundled();
+        let l = layout(&t, 900.0);
+        for f in &t.failovers {
+            let (a, b) = (&l.nodes[f.from], &l.nodes[f.to]);
+            if a.domain == b.domain {
+                assert_eq!(
+                    a.rect.y, b.rect.y,
+                    "{} and {}",
+                    t.components[f.from].id, t.components[f.to].id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_text_is_shortened_with_an_ellipsis() {
+        let s = fit_text("A very long component name indeed", 12.0, true, 100.0);
+        assert!(s.ends_with('…'));
+        assert!(text_width(&s, 12.0, true) <= 100.0);
+        assert_eq!(fit_text("Short", 12.0, true, 100.0), "Short");
+    }
+}

@@ -1,0 +1,44 @@
+//! # faultline-app
+//!
+//! The browser side of Faultline: a Leptos (client-side rendered) page that
+//! draws the platform's four-plane failure-domain map from the bundled
+//! topology and lets you inspect every component. The simulation lives in
+//! `faultline-core`; this crate only reads it and draws.
+//!
+//! - [`layout`]: pure geometry (plane bands, domain boxes, nodes, edge routes),
+//!   unit-tested natively.
+//! - [`diagram`]: the SVG drawing and node selection.
+//! - [`inspector`]: the side panel for the selected component.
+//! - [`charts`]: live SLI charts (plotters on canvas).
+//! - [`app`]: the page around them.
+
+pub mod app;
+pub mod charts;
+pub mod diagram;
+pub mod inspector;
+pub mod layout;
+
+pub use app::App;
+
+use leptos::prelude::*;
+
+/// The selected component (index into `Topology::components`), shared by the
+/// diagram and the inspector through Leptos context.
+#[derive(Clone, Copy, Debug)]
+pub struct Selection(pub RwSignal<Option<usize>>);
+
+/// Mounts the app into the page's `#app` element (or the body), replacing the
+/// loading indicator that `index.html` shows until the wasm has started.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let document = document();
+    let target = document
+        .get_element_by_id("app")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        .or_else(|| document.body());
+    let Some(target) = target else {
+        return;
+    };
+    target.set_inner_html("");
+    leptos::mount::mount_to(target, App).forget();
+}

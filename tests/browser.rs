@@ -1,0 +1,225 @@
+//! Browser tests: mount the page into a fresh element in headless Chromium,
+//! then click, type and read the DOM as a user would.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown -p faultline-app`
+//! (the runner in `.cargo/config.toml` is `wasm-bindgen-test-runner`, which
+//! finds `chromedriver` on the PATH and runs it headless).
+
+#![cfg(target_arch = "wasm32")]
+
+use faultline_app::App;
+use faultline_core::Topology;
+use leptos::mount::mount_to;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, MouseEvent, MouseEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A new, empty element appended to the body, so every test starts clean.
+fn fresh_root() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn node(root: &HtmlElement, id: &str) -> Element {
+    root.query_selector(&format!("[data-component=\"{id}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no node for {id}"))
+}
+
+fn panel_text(root: &HtmlElement) -> String {
+    root.query_selector(".inspector")
+        .unwrap()
+        .expect("inspector panel")
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn click(el: &Element) {
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    el.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap())
+        .unwrap();
+}
+
+fn key(el: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    el.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+}
+
+fn selected_ids(root: &HtmlElement) -> Vec<String> {
+    let list = root.query_selector_all(".node.selected").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .filter_map(|e| e.get_attribute("data-component"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn one_node_per_component() {
+    let topology = Topology::bundled().expect("bundled topology loads");
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+
+    let nodes = root.query_selector_all("[data-component]").unwrap();
+    assert_eq!(nodes.length() as usize, topology.components.len());
+    for c in &topology.components {
+        let el = node(&root, &c.id);
+        assert_eq!(
+            el.get_attribute("role").as_deref(),
+            Some("button"),
+            "{}",
+            c.id
+        );
+        assert_eq!(
+            el.get_attribute("tabindex").as_deref(),
+            Some("0"),
+            "{}",
+            c.id
+        );
+        let label = el.get_attribute("aria-label").unwrap_or_default();
+        assert!(label.contains(&c.name), "{} aria-label {label:?}", c.id);
+        assert!(
+            el.text_content().unwrap_or_default().len() > 3,
+            "{} shows no text",
+            c.id
+        );
+    }
+    // Five plane bands, every failure domain drawn, every edge drawn.
+    assert_eq!(root.query_selector_all("[data-plane]").unwrap().length(), 5);
+    assert_eq!(
+        root.query_selector_all("[data-domain]").unwrap().length() as usize,
+        topology.domains.len()
+    );
+    assert_eq!(
+        root.query_selector_all("path.dep").unwrap().length() as usize,
+        topology.dependencies.len()
+    );
+    assert_eq!(
+        root.query_selector_all("path.failover").unwrap().length() as usize,
+        topology.failovers.len()
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_node_shows_its_facts_and_blast_radius() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    assert!(panel_text(&root).contains("Select a component"));
+
+    click(&node(&root, "Redis_Sessions"));
+    leptos::task::tick().await;
+    let text = panel_text(&root);
+    for expected in [
+        "Redis Sessions",
+        "Re-authentication",
+        "200M+ sessions",
+        "15-min TTL",
+        "State Plane",
+        "Cache Domain",
+    ] {
+        assert!(text.contains(expected), "panel lacks {expected:?}: {text}");
+    }
+    // Its failover path (seed: "Cache failure / Database fallback") and a caller.
+    assert!(
+        text.contains("ScyllaDB Primary") && text.contains("Database fallback"),
+        "{text}"
+    );
+    assert!(text.contains("Gateway Primary"), "{text}");
+    assert_eq!(selected_ids(&root), vec!["Redis_Sessions".to_string()]);
+
+    // Following a related component from the panel selects it.
+    let link = root
+        .query_selector(".inspector button.link[data-target=\"ScyllaDB_Primary\"]")
+        .unwrap()
+        .expect("link");
+    click(&link);
+    leptos::task::tick().await;
+    assert!(panel_text(&root).contains("Message persistence"));
+    assert_eq!(selected_ids(&root), vec!["ScyllaDB_Primary".to_string()]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn enter_and_space_select_escape_clears() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+
+    key(&node(&root, "Gateway_Primary"), "Enter");
+    leptos::task::tick().await;
+    let text = panel_text(&root);
+    assert!(
+        text.contains("Gateway Primary") && text.contains("50% users"),
+        "{text}"
+    );
+    assert_eq!(selected_ids(&root), vec!["Gateway_Primary".to_string()]);
+
+    key(&node(&root, "CloudFlare_EU"), " ");
+    leptos::task::tick().await;
+    assert!(panel_text(&root).contains("EU users"));
+    assert_eq!(selected_ids(&root), vec!["CloudFlare_EU".to_string()]);
+
+    key(&node(&root, "CloudFlare_EU"), "Escape");
+    leptos::task::tick().await;
+    assert!(panel_text(&root).contains("Select a component"));
+    assert!(selected_ids(&root).is_empty());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn added_components_are_marked_and_cite_their_source() {
+    let topology = Topology::bundled().expect("bundled topology loads");
+    let added = topology
+        .components
+        .iter()
+        .find(|c| c.added)
+        .expect("the map has added components");
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+
+    let el = node(&root, &added.id);
+    assert!(el.class_list().contains("added"));
+    assert!(
+        root.query_selector_all(".node.added").unwrap().length() as usize
+            == topology.components.iter().filter(|c| c.added).count()
+    );
+    click(&el);
+    leptos::task::tick().await;
+    let text = panel_text(&root);
+    assert!(text.contains("Added by Faultline"), "{text}");
+    assert!(text.contains(&added.source), "{text}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn page_has_about_line_and_sources() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    let about = root
+        .query_selector(".about")
+        .unwrap()
+        .expect("about line")
+        .text_content()
+        .unwrap();
+    assert!(about.contains("independent teaching tool"));
+    assert!(about.contains("not affiliated"));
+    for n in ["000", "001", "002", "003", "004"] {
+        assert!(about.contains(n), "about line does not cite {n}");
+    }
+    root.remove();
+}
