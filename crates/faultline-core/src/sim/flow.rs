@@ -135,6 +135,10 @@ pub(crate) struct Edge {
     pub ok: [f64; NCLASS],
     pub err: f64,
     pub traffic: f64,
+    /// The failover whose primary this edge calls, if any.
+    pub fo: Option<usize>,
+    /// Share of each lane the failover currently sends to the backup instead.
+    pub fo_share: [f64; NCLASS],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -491,6 +495,8 @@ impl State {
                     ok: [1.0; NCLASS],
                     err: 0.0,
                     traffic: 0.0,
+                    fo: t.failovers.iter().position(|f| f.from == d.to),
+                    fo_share: [0.0; NCLASS],
                 }
             })
             .collect();
@@ -1281,16 +1287,40 @@ impl State {
                 } else {
                     1.0
                 };
+                // Failover: the caller's load balancer sends the moved share
+                // straight to the backup (past this edge's breaker).
+                let mut fo_share = [0.0; NCLASS];
+                let mut backup = None;
+                if let Some(f) = self.edges[e].fo {
+                    let fo = &self.fos[f];
+                    if fo.moved > 0.0 {
+                        backup = Some(fo.to);
+                        for k in 0..NCLASS {
+                            let w = RequestClass::ALL[k].is_write() && !fo.writes_moved;
+                            fo_share[k] = if w { 0.0 } else { fo.moved };
+                        }
+                    }
+                }
+                self.edges[e].fo_share = fo_share;
                 let mut total_calls = 0.0;
+                let mut offered = 0.0;
                 for k in 0..NCLASS {
                     let per = self.edges[e].route.calls[k] * miss;
                     self.edges[e].eff_calls[k] = per;
-                    let calls = self.comps[i].served_k[k] * per * mult;
+                    let all = self.comps[i].served_k[k] * per * mult;
+                    offered += all;
+                    let via_backup = all * fo_share[k];
+                    if let Some(b) = backup {
+                        if via_backup > 0.0 {
+                            self.deliver(oi, b, k, via_backup);
+                        }
+                    }
+                    let calls = all - via_backup;
                     self.edges[e].calls[k] = calls;
                     total_calls += calls;
                 }
                 let edge = &mut self.edges[e];
-                edge.traffic = total_calls;
+                edge.traffic = offered;
                 edge.adm = match edge.mode {
                     BreakerMode::ForceOpen => 0.0,
                     BreakerMode::ForceClosed => 1.0,
@@ -1377,7 +1407,7 @@ impl State {
                     let callee = &self.comps[to];
                     let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
                     let ok_r = 1.0 - powi(q, retries + 1);
-                    let (e_ok, e_fast, lat) = if part {
+                    let (mut e_ok, mut e_fast, mut lat) = if part {
                         (0.0, 0.0, t_e)
                     } else {
                         let fs = if q > 0.0 {
@@ -1391,6 +1421,14 @@ impl State {
                             adm * callee.lat[k].min(t_e),
                         )
                     };
+                    // The share sent to a failover backup gets the backup's outcome.
+                    let sh = self.edges[e].fo_share[k];
+                    if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
+                        let bc = &self.comps[self.fos[f].to];
+                        e_ok = (1.0 - sh) * e_ok + sh * bc.ok[k];
+                        e_fast = (1.0 - sh) * e_fast + sh * bc.fast[k];
+                        lat = (1.0 - sh) * lat + sh * bc.lat[k].min(bc.p.deadline_ms);
+                    }
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
                     if on_fail == OnFailure::Fail {
@@ -1928,11 +1966,11 @@ impl State {
                                 }
                             }
                             CacheKind::ReadThrough => {
+                                // The cache fetches misses itself and keeps late answers too.
                                 if db.down {
                                     0.0
                                 } else {
-                                    1.0 - edge.err.min(1.0) * 0.0
-                                        - if edge.adm < 1.0 { 1.0 - edge.adm } else { 0.0 }
+                                    edge.adm
                                 }
                             }
                         };

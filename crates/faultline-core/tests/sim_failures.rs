@@ -1,0 +1,497 @@
+//! Breakers, caches, session buffers, reconnect herds and failovers, each
+//! driven only by a trigger; everything after it comes from the mechanisms.
+
+mod common;
+
+use common::*;
+use faultline_core::scenario::{simple_topology, CacheKind, OnFailure, Role, Route, Scenario};
+use faultline_core::sim::{Action, BreakerMode, BreakerState, EventKind, RequestClass, Sim};
+
+fn api_db() -> Scenario {
+    let t = simple_topology(
+        &["Edge", "Api", "Db"],
+        &[("Edge", "Api"), ("Api", "Db")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("api-db", t);
+    reads_only(&mut s, 500.0);
+    for id in ["Edge", "Api", "Db"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 20.0;
+        p.service_ms = 10.0;
+        p.deadline_ms = 2000.0;
+        p.restart_ms = 1000;
+        p.restart_batch = 1.0;
+    }
+    s
+}
+
+#[test]
+fn breaker_opens_rejects_probes_and_closes() {
+    let s = api_db();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(30_000);
+    sim.apply(Action::Kill {
+        component: "Db".into(),
+    })
+    .unwrap();
+    sim.step_until(35_000);
+    let snap = sim.snapshot();
+    assert_eq!(snap.edges[1].breaker, BreakerState::Open);
+    // While open the database sees no calls at all: rejected at the caller.
+    assert_eq!(comp(&sim, &snap, "Db").arrivals, 0.0);
+    let opened = sim
+        .events()
+        .iter()
+        .find(|e| e.message.contains("Api → Db opened"))
+        .unwrap()
+        .t_ms;
+    assert!(opened <= 32_000, "opened at {opened}");
+    // 30 s later it probes; the database is still dead, so it reopens.
+    sim.step_until(opened + 31_000);
+    let ev: Vec<_> = sim
+        .events()
+        .iter()
+        .filter(|e| e.kind == EventKind::Breaker)
+        .map(|e| (e.t_ms, e.message.clone()))
+        .collect();
+    assert!(
+        ev.iter()
+            .any(|(t, m)| m.contains("half-open") && *t == opened + 30_000),
+        "{ev:?}"
+    );
+    assert!(ev.iter().any(|(_, m)| m.contains("reopened")), "{ev:?}");
+    // Bring the database back: the next probes succeed and the breaker closes.
+    sim.apply(Action::Revive {
+        component: "Db".into(),
+    })
+    .unwrap();
+    sim.step_until(opened + 95_000);
+    let ev: Vec<_> = sim
+        .events()
+        .iter()
+        .filter(|e| e.kind == EventKind::Breaker)
+        .map(|e| e.message.clone())
+        .collect();
+    assert!(ev.last().unwrap().contains("closed"), "{ev:?}");
+    assert_eq!(sim.snapshot().edges[1].breaker, BreakerState::Closed);
+    assert!(sim.snapshot().sli.api_success > 0.99);
+    // The breaker event names the database's failure as its cause.
+    let b = sim
+        .events()
+        .iter()
+        .find(|e| e.message.contains("Api → Db opened"))
+        .unwrap();
+    let cause = &sim.events()[b.cause.expect("cause")];
+    assert_eq!(cause.component.as_deref(), Some("Db"));
+}
+
+/// Api reads through a cache with hit rate 0.9 in front of a database.
+fn cached(kind: CacheKind, pool: f64) -> Scenario {
+    let t = simple_topology(
+        &["Edge", "Api", "Cache", "Db"],
+        &[("Edge", "Api"), ("Api", "Cache"), ("Api", "Db")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("cache", t);
+    reads_only(&mut s, 1000.0);
+    for id in ["Edge", "Api", "Cache", "Db"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 100.0;
+        p.service_ms = 1.0;
+        p.deadline_ms = 1000.0;
+        p.restart_ms = 1000;
+        p.restart_batch = 1.0;
+    }
+    let c = s.params_mut("Cache").unwrap();
+    c.hit_rate = 0.9;
+    c.cache_kind = kind;
+    c.warm_ms = 60_000.0;
+    let d = s.params_mut("Db").unwrap();
+    d.servers = 15.0;
+    d.service_ms = 20.0; // 750 req/s: 13% busy with 100 misses/s, overloaded by 1000/s
+    d.pool = pool;
+    d.role = Role::Database;
+    d.queue_limit = 5000.0;
+    let mut r = read_route("Api", "Db");
+    r.miss_of = Some("Cache".into());
+    s.set_route(&r).unwrap();
+    // A failed cache read is just a miss.
+    let mut c = read_route("Api", "Cache");
+    c.on_failure = OnFailure::Ignore;
+    s.set_route(&c).unwrap();
+    s
+}
+
+/// Users keep calling the Api whatever happens (the edge's breaker is held
+/// closed), so only the Api → Db breaker decides.
+fn cached_sim(s: &Scenario) -> Sim {
+    let mut sim = Sim::new(s, 1).unwrap();
+    sim.apply(Action::SetBreaker {
+        from: "Edge".into(),
+        to: "Api".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim
+}
+
+#[test]
+fn losing_a_cache_multiplies_database_load_by_one_over_one_minus_h() {
+    let s = cached(CacheKind::LookAside, 0.0);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(20_000);
+    let before = comp(&sim, &sim.snapshot(), "Db").arrivals;
+    sim.apply(Action::SetBreaker {
+        from: "Api".into(),
+        to: "Db".into(),
+        mode: faultline_core::sim::BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim.apply(Action::Kill {
+        component: "Cache".into(),
+    })
+    .unwrap();
+    sim.step_until(22_000);
+    let after = comp(&sim, &sim.snapshot(), "Db").arrivals;
+    let ratio = after / before;
+    assert!(
+        (ratio - 10.0).abs() < 0.5,
+        "×{ratio} (expected 1/(1−0.9) = 10)"
+    );
+}
+
+#[test]
+fn a_lost_cache_exhausts_the_pool_unless_the_breaker_sheds() {
+    let run = |mode| {
+        let s = cached(CacheKind::LookAside, 15.0);
+        let mut sim = cached_sim(&s);
+        sim.step_until(20_000);
+        assert!(comp(&sim, &sim.snapshot(), "Db").pool_in_use < 0.2);
+        sim.apply(Action::SetBreaker {
+            from: "Api".into(),
+            to: "Db".into(),
+            mode,
+        })
+        .unwrap();
+        sim.apply(Action::Kill {
+            component: "Cache".into(),
+        })
+        .unwrap();
+        sim.step_until(80_000);
+        sim
+    };
+    use faultline_core::sim::BreakerMode;
+    let held = run(BreakerMode::ForceClosed);
+    let snap = held.snapshot();
+    let db = comp(&held, &snap, "Db");
+    assert!(db.pool_in_use > 0.99, "pool {}", db.pool_in_use);
+    assert!(db.error_rate > 0.5, "db errors {}", db.error_rate);
+    // With the seed's breaker the database's callers stop calling it: the
+    // database survives (low utilisation) while reads fail fast.
+    let auto = run(BreakerMode::Auto);
+    let snap = auto.snapshot();
+    assert!(auto
+        .events()
+        .iter()
+        .any(|e| e.message.contains("Api → Db opened")));
+    assert!(comp(&auto, &snap, "Db").arrivals < 0.5 * comp(&held, &held.snapshot(), "Db").arrivals);
+}
+
+#[test]
+fn look_aside_cache_stays_cold_under_load_read_through_refills() {
+    let run = |kind| {
+        let s = cached(kind, 0.0);
+        let mut sim = cached_sim(&s);
+        sim.apply(Action::SetBreaker {
+            from: "Api".into(),
+            to: "Db".into(),
+            mode: faultline_core::sim::BreakerMode::ForceClosed,
+        })
+        .unwrap();
+        sim.step_until(20_000);
+        sim.apply(Action::Kill {
+            component: "Cache".into(),
+        })
+        .unwrap();
+        sim.step_until(40_000);
+        sim.apply(Action::Revive {
+            component: "Cache".into(),
+        })
+        .unwrap();
+        sim.step_until(600_000);
+        let snap = sim.snapshot();
+        (comp(&sim, &snap, "Cache").hit_rate, snap.sli.api_success)
+    };
+    let (h_la, ok_la) = run(CacheKind::LookAside);
+    let (h_rt, ok_rt) = run(CacheKind::ReadThrough);
+    assert!(h_la < 0.1, "look-aside refilled to {h_la}");
+    assert!(ok_la < 0.5);
+    assert!(h_rt > 0.85, "read-through only at {h_rt}");
+    assert!(ok_rt > 0.99);
+}
+
+/// Gateway → Sessions → Presence; sessions buffer presence events in memory.
+fn sessions() -> Scenario {
+    let t = simple_topology(
+        &["Gateway", "Sessions", "Presence"],
+        &[("Gateway", "Sessions"), ("Sessions", "Presence")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("sessions", t);
+    s.traffic.users = 1_000_000.0;
+    s.traffic.noise = 0.0;
+    s.traffic.per_user = Default::default();
+    s.traffic.per_user.message_send = 0.0;
+    s.traffic.per_user.message_read = 0.0;
+    s.traffic.per_user.voice_join = 0.0;
+    s.traffic.per_user.search = 0.0;
+    s.traffic.per_user.upload = 0.0;
+    s.traffic.per_user.presence = 0.01; // plus heartbeats: ~34k events/s
+    for id in ["Gateway", "Sessions", "Presence"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 100.0;
+        p.service_ms = 1.0;
+        p.deadline_ms = 5000.0;
+        p.restart_ms = 10_000;
+        p.restart_batch = 0.2;
+        p.queue_limit = 1e6;
+    }
+    let ses = s.params_mut("Sessions").unwrap();
+    ses.memory_mb = 1024.0;
+    ses.base_memory_mb = 512.0;
+    ses.item_kb = 4.0;
+    s.params_mut("Presence").unwrap().servers = 45.0; // 45k/s: 75% busy
+    s.set_route(&Route {
+        from: "Sessions".into(),
+        to: "Presence".into(),
+        classes: vec![RequestClass::Presence],
+        calls: 1.0,
+        miss_of: None,
+        on_failure: OnFailure::Buffer,
+    })
+    .unwrap();
+    s
+}
+
+#[test]
+fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
+    let s = sessions();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    // 2017's sessions had no fast-fail towards presence (seed 004).
+    sim.apply(Action::SetBreaker {
+        from: "Sessions".into(),
+        to: "Presence".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    // A presence node is lost: a third of its capacity.
+    sim.apply(Action::Degrade {
+        component: "Presence".into(),
+        capacity_fraction: 0.66,
+    })
+    .unwrap();
+    // Presence's queue grows until waits pass the 5 s deadline, then calls fail.
+    sim.step_until(150_000);
+    let snap = sim.snapshot();
+    let e = &snap.edges[1];
+    assert!(e.error_rate > 0.05, "presence should be failing: {e:?}");
+    // Predict: each of 100 servers has 512 MB of headroom, part of it
+    // already used, and buffers (calls × failure share / servers) events per
+    // second of 4 KB each: crash after headroom ÷ (event rate × event size).
+    let per_server_rate = e.traffic * e.error_rate / 100.0;
+    let used_kb = e.held / 100.0 * 4.0;
+    let left_s = (512.0 * 1024.0 - used_kb) / (per_server_rate * 4.0);
+    let expect = 150_000.0 + left_s * 1000.0;
+    sim.step_until(3_600_000);
+    let crash = sim
+        .events()
+        .iter()
+        .find(|x| x.kind == EventKind::Crash)
+        .expect("sessions crash");
+    let got = crash.t_ms as f64;
+    assert!(
+        (got - expect).abs() < 0.1 * (expect - 150_000.0),
+        "crash at {got} ms, predicted {expect:.0} ms"
+    );
+    assert_eq!(crash.component.as_deref(), Some("Sessions"));
+}
+
+fn herd(admission: f64) -> (f64, u64, f64) {
+    let mut s = sessions();
+    s.traffic.give_up_ms = 1e12; // users keep trying for the whole test
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(30_000);
+    if admission > 0.0 {
+        sim.apply(Action::SetReconnectAdmission {
+            per_second: admission,
+        })
+        .unwrap();
+    }
+    // Everyone is disconnected at once (seeds 003/004: "a full service restart").
+    sim.apply(Action::Kill {
+        component: "Sessions".into(),
+    })
+    .unwrap();
+    sim.step_until(90_000);
+    sim.apply(Action::Revive {
+        component: "Sessions".into(),
+    })
+    .unwrap();
+    let mut peak: f64 = 0.0;
+    let mut back = 0;
+    while sim.now_ms() < 1_800_000 {
+        sim.step();
+        let snap = sim.snapshot();
+        peak = peak.max(comp(&sim, &snap, "Gateway").arrivals);
+        if back == 0 && snap.users.connected > 0.95e6 {
+            back = sim.now_ms();
+        }
+    }
+    (peak, back, sim.snapshot().users.connected)
+}
+
+#[test]
+fn a_reconnect_herd_is_flattened_by_admission_control() {
+    // Without admission control the herd (1M users retrying every ~5 s)
+    // exceeds the gateway's capacity; its queue fills past the deadline and
+    // every connect times out: metastable, nobody gets back in.
+    let (peak_free, back_free, connected_free) = herd(0.0);
+    assert_eq!(back_free, 0);
+    assert!(connected_free < 0.5e6, "{connected_free}");
+    // Admitting 5,000 connects a second keeps the gateway under capacity:
+    // everyone is back within minutes (seed 004: "under 16 minutes").
+    let (peak_adm, back_adm, _) = herd(5_000.0);
+    assert!(
+        back_adm > 0 && back_adm < 90_000 + 16 * 60_000,
+        "back at {back_adm}"
+    );
+    assert!(peak_adm < 0.7 * peak_free, "peak {peak_adm} vs {peak_free}");
+}
+
+/// Edge → Primary, failover Primary → Backup (undersized), seed timings.
+fn failover(backup_servers: f64, database: bool) -> Scenario {
+    let t = simple_topology(
+        &["Edge", "Primary", "Backup"],
+        &[("Edge", "Primary")],
+        &[("Primary", "Backup")],
+    );
+    let mut s = Scenario::with_topology("failover", t);
+    reads_only(&mut s, 800.0);
+    s.traffic.per_user.message_send = 200.0 / 100_000.0;
+    for id in ["Edge", "Primary", "Backup"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 20.0;
+        p.service_ms = 10.0; // 2000 req/s, 50% busy with 1000 req/s
+        p.deadline_ms = 2000.0;
+    }
+    s.params_mut("Backup").unwrap().servers = backup_servers;
+    if database {
+        let p = s.params_mut("Primary").unwrap();
+        p.role = Role::Database;
+        p.failover_promote_ms = 300_000;
+    }
+    s
+}
+
+#[test]
+fn failover_follows_the_seed_timings_and_an_undersized_backup_overloads() {
+    let s = failover(8.0, false); // 800 req/s of capacity for 1000 req/s
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    sim.step_until(89_000);
+    assert!(
+        !sim.snapshot().failovers[0].active,
+        "health check still pending"
+    );
+    sim.step_until(92_000);
+    let began = sim
+        .events()
+        .iter()
+        .find(|e| e.message.contains("failover begins"))
+        .unwrap()
+        .t_ms;
+    assert!(
+        (90_000..=91_000).contains(&began),
+        "began at {began} (30 s health check)"
+    );
+    sim.step_until(began + 60_000);
+    let m = sim.snapshot().failovers[0].moved;
+    assert!(
+        (m - 0.5).abs() < 0.02,
+        "half migrated after 1 of 2 minutes: {m}"
+    );
+    sim.step_until(began + 125_000);
+    let snap = sim.snapshot();
+    assert_eq!(snap.failovers[0].moved, 1.0);
+    let b = comp(&sim, &snap, "Backup");
+    assert_eq!(b.health, faultline_core::sim::Health::Overloaded, "{b:?}");
+    assert!(snap.sli.api_success < 0.9);
+
+    // A backup of the right size carries the load.
+    let mut sim = Sim::new(&failover(20.0, false), 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    sim.step_until(300_000);
+    assert!(sim.snapshot().sli.api_success > 0.99);
+}
+
+#[test]
+fn database_failover_is_read_only_until_promotion() {
+    let mut sim = Sim::new(&failover(20.0, true), 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    // Health check 30 s + migration 2 min: reads work, writes wait for promotion.
+    sim.step_until(60_000 + 30_000 + 125_000);
+    let snap = sim.snapshot();
+    assert!(
+        snap.sli.delivery_rate < 0.05,
+        "writes should fail before promotion: {:?}",
+        snap.sli
+    );
+    let reads_ok = {
+        let s = snap.sli;
+        // API success mixes reads (working) and writes (failing): 800 of 1000.
+        s.api_success
+    };
+    assert!((reads_ok - 0.8).abs() < 0.05, "{reads_ok}");
+    // Promotion 5 minutes after the failover began.
+    sim.step_until(60_000 + 30_000 + 300_000 + 2_000);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("replica promoted")));
+    sim.step_until(60_000 + 30_000 + 300_000 + 10_000);
+    assert!(sim.snapshot().sli.delivery_rate > 0.99);
+    let _ = RequestClass::MessageSend;
+}
+
+#[test]
+fn a_fast_fail_breaker_towards_presence_prevents_the_crash() {
+    // Seed 004's fix: "a fast-fail mechanism to this dependency".
+    let s = sessions();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Degrade {
+        component: "Presence".into(),
+        capacity_fraction: 0.66,
+    })
+    .unwrap();
+    sim.step_until(1_800_000);
+    assert!(sim.events().iter().all(|e| e.kind != EventKind::Crash));
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("Sessions → Presence opened")));
+}
