@@ -42,7 +42,7 @@ const NODE_MAX_W: f64 = 200.0;
 const NODE_TEXT_PAD: f64 = 9.0;
 /// Room kept at a node's top right for the "added" badge.
 pub const ADDED_BADGE_W: f64 = 14.0;
-const NODE_GAP_X: f64 = 14.0;
+const NODE_GAP_X: f64 = 18.0;
 const NODE_GAP_Y: f64 = 12.0;
 const DOMAIN_PAD: f64 = 8.0;
 const DOMAIN_HEADER: f64 = 22.0;
@@ -232,6 +232,12 @@ struct DomainSpec {
     min_cols: usize,
     /// Width the title needs.
     title_w: f64,
+    /// The hub of a three-node domain whose failovers all share one endpoint
+    /// (two primaries failing over to one backup, or a chain through a middle
+    /// node). Such a domain may use two columns: the hub alone on top,
+    /// centred over the gap between the other two, so both failovers run
+    /// through that gap without passing under a node.
+    hub: Option<usize>,
 }
 
 impl DomainSpec {
@@ -429,16 +435,39 @@ fn domain_specs(topology: &Topology) -> Vec<DomainSpec> {
                     }
                 }
             }
+            let inner: Vec<(usize, usize)> = topology
+                .failovers
+                .iter()
+                .filter(|f| {
+                    topology.components[f.from].domain == d && topology.components[f.to].domain == d
+                })
+                .map(|f| (f.from, f.to))
+                .collect();
+            let hub = (members.len() == 3 && tail.len() == 3 && inner.len() >= 2)
+                .then(|| {
+                    tail.iter()
+                        .copied()
+                        .find(|&h| inner.iter().all(|&(a, b)| a == h || b == h))
+                })
+                .flatten();
             let mut ordered: Vec<usize> = members
                 .iter()
                 .copied()
                 .filter(|c| !tail.contains(c))
                 .collect();
-            ordered.extend(tail.iter().copied());
-            let min_cols = if tail.is_empty() {
-                1
-            } else {
-                tail.len().min(members.len()).max(1)
+            match hub {
+                // Hub in the middle: next to both partners in one row, or
+                // alone above them when the domain takes two columns.
+                Some(h) => {
+                    let others: Vec<usize> = tail.iter().copied().filter(|&c| c != h).collect();
+                    ordered = vec![others[0], h, others[1]];
+                }
+                None => ordered.extend(tail.iter().copied()),
+            }
+            let min_cols = match (hub, tail.is_empty()) {
+                (Some(_), _) => 2,
+                (None, true) => 1,
+                (None, false) => tail.len().min(members.len()).max(1),
             };
             let title_w = text_width(
                 short_title(&topology.domains[d].title),
@@ -451,6 +480,7 @@ fn domain_specs(topology: &Topology) -> Vec<DomainSpec> {
                 lanes,
                 min_cols,
                 title_w,
+                hub,
             }
         })
         .filter(|s| !s.members.is_empty())
@@ -529,13 +559,22 @@ fn place_nodes(
     let n = spec.members.len();
     let first_row = n - (shape.rows - 1) * shape.cols;
     let mut idx = 0;
+    // A hub domain in two columns puts its hub alone on top (see `DomainSpec::hub`).
+    let order: Vec<usize> = match spec.hub {
+        Some(h) if shape.rows == 2 && first_row == 1 => {
+            let mut o = vec![h];
+            o.extend(spec.members.iter().copied().filter(|&c| c != h));
+            o
+        }
+        _ => spec.members.clone(),
+    };
     for row in 0..shape.rows {
         let in_row = if row == 0 { first_row } else { shape.cols };
         let row_w = in_row as f64 * node_w + (in_row as f64 - 1.0) * NODE_GAP_X;
         let x0 = (rect.x + (rect.w - row_w) / 2.0).floor();
         let y = rect.y + DOMAIN_HEADER + row as f64 * (NODE_H + NODE_GAP_Y);
         for col in 0..in_row {
-            let c = spec.members[idx];
+            let c = order[idx];
             idx += 1;
             let comp = &topology.components[c];
             let text_w = node_w - 2.0 * NODE_TEXT_PAD;
@@ -610,10 +649,18 @@ fn route_failovers(
         } else {
             -1.0
         };
-        let offset = 6.0 + 8.0 * lane as f64;
-        let sx = src.rect.cx() + dir * offset;
+        // Ends drop straight down to the lane. An end sitting above its
+        // partner (a hub) drops through the gap under it, so stays near its centre.
+        let offset = |upper: bool| {
+            if upper {
+                2.0 + 3.0 * lane as f64
+            } else {
+                6.0 + 8.0 * lane as f64
+            }
+        };
+        let sx = src.rect.cx() + dir * offset(same && src.rect.y < dst.rect.y);
         let tx = if same {
-            dst.rect.cx() - dir * offset
+            dst.rect.cx() - dir * offset(dst.rect.y < src.rect.y)
         } else {
             sx
         };
@@ -671,13 +718,22 @@ fn route_failovers(
             cuts.extend(drops.iter().copied().filter(|&x| x > a && x < b));
             cuts.push(b);
             cuts.sort_by(f64::total_cmp);
-            let mut candidates = vec![clamp((a + b) / 2.0)];
+            let mid = clamp((a + b) / 2.0);
+            let mut candidates = vec![mid];
             candidates.extend(cuts.windows(2).map(|w| clamp((w[0] + w[1]) / 2.0)));
+            // Or just beside a drop, whichever clear spot is nearest the middle.
+            candidates.extend(drops.iter().flat_map(|&x| {
+                [
+                    clamp(x - label_w / 2.0 - 6.0),
+                    clamp(x + label_w / 2.0 + 6.0),
+                ]
+            }));
             let center = candidates
                 .iter()
                 .copied()
-                .find(|&c| clear(c))
-                .unwrap_or(candidates[0]);
+                .filter(|&c| clear(c))
+                .min_by(|p, q| (p - mid).abs().total_cmp(&(q - mid).abs()))
+                .unwrap_or(mid);
             let label = LabelBox {
                 rect: Rect {
                     x: center - label_w / 2.0,
@@ -1070,18 +1126,46 @@ mod tests {
         }
     }
 
+    /// The x of a path's first and last points.
+    fn ends(path: &str) -> (f64, f64) {
+        let nums: Vec<f64> = path
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        (nums[0], nums[nums.len() - 2])
+    }
+
     #[test]
-    fn failover_endpoints_in_one_domain_share_a_row() {
+    fn failovers_inside_a_domain_never_run_under_another_node() {
         let t = bundled();
-        let l = layout(&t, 900.0);
-        for f in &t.failovers {
-            let (a, b) = (&l.nodes[f.from], &l.nodes[f.to]);
-            if a.domain == b.domain {
-                assert_eq!(
-                    a.rect.y, b.rect.y,
-                    "{} and {}",
-                    t.components[f.from].id, t.components[f.to].id
-                );
+        for w in WIDTHS {
+            let l = layout(&t, w);
+            for (f, r) in t.failovers.iter().zip(&l.failovers) {
+                let (a, b) = (&l.nodes[f.from], &l.nodes[f.to]);
+                if a.domain != b.domain {
+                    continue;
+                }
+                let lane_y = r.label.as_ref().unwrap().rect.cy();
+                let (sx, tx) = ends(&r.path);
+                for (x, end) in [(sx, a), (tx, b)] {
+                    assert!(
+                        x > end.rect.x && x < end.rect.right(),
+                        "drop leaves its node"
+                    );
+                    for n in &l.nodes {
+                        let crosses = x > n.rect.x - 1.0
+                            && x < n.rect.right() + 1.0
+                            && n.rect.y > end.rect.bottom()
+                            && n.rect.y < lane_y;
+                        assert!(
+                            !crosses,
+                            "at {w}: failover {} -> {} runs under {}",
+                            t.components[f.from].id,
+                            t.components[f.to].id,
+                            t.components[n.component].id
+                        );
+                    }
+                }
             }
         }
     }
