@@ -1,0 +1,293 @@
+//! The inspector's live part for one component: health, live figures with
+//! sparklines, the operator's actions (kill, revive, degrade, add latency,
+//! rolling restart, scale) and a breaker control per outgoing dependency.
+//!
+//! Every button goes through [`Live::act`], so actions land in the action
+//! log, the event log and the URL, and refusals show as a message.
+
+use faultline_core::sim::BreakerMode;
+use faultline_core::{Action, DependencyKind};
+use leptos::prelude::*;
+
+use super::driver::Live;
+use super::view_model::{self, breaker_mode_word, breaker_word, rate};
+
+/// How many samples the sparklines show.
+const SPARK_SAMPLES: usize = 60;
+
+/// An SVG sparkline of `values` scaled into `0..=max` (or their own maximum).
+fn sparkline(values: &[f64], max: Option<f64>, class: &'static str) -> impl IntoView {
+    let (w, h) = (120.0, 24.0);
+    let top = max.unwrap_or_else(|| values.iter().copied().fold(0.0_f64, f64::max).max(1e-9));
+    let n = values.len().max(2) as f64 - 1.0;
+    let points = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let v = if v.is_finite() { *v } else { 0.0 };
+            format!(
+                "{:.1},{:.1}",
+                i as f64 / n * w,
+                h - 1.0 - (v / top).clamp(0.0, 1.0) * (h - 2.0)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <svg class=format!("spark {class}") width="120" height="24" viewBox="0 0 120 24" aria-hidden="true">
+            <polyline points=points fill="none" stroke-width="1.5"></polyline>
+        </svg>
+    }
+}
+
+/// Live figures, sparklines and actions for component `index`.
+#[component]
+pub fn ComponentActions(
+    /// Index into the topology's components.
+    index: usize,
+) -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let scenario = live.scenario_now();
+    let t = &scenario.topology;
+    let Some(comp) = t.components.get(index) else {
+        return view! { <p class="live-error">"Unknown component."</p> }.into_any();
+    };
+    let id = comp.id.clone();
+    let name = comp.name.clone();
+
+    let node = Memo::new(move |_| live.view.with(|v| v.nodes.get(index).cloned()));
+    let figures = move || {
+        live.snapshot.with(|s| {
+            s.components.get(index).map(|c| {
+                view! {
+                    <dl class="live-figures">
+                        <dt>"Load"</dt>
+                        <dd data-figure="load">{format!("{:.0}%", c.utilisation * 100.0)}</dd>
+                        <dt>"Throughput"</dt>
+                        <dd>{format!("{} of {}", rate(c.throughput), rate(c.capacity))}</dd>
+                        <dt>"Queue"</dt>
+                        <dd>{format!("{:.0} / {:.0}", c.queue, c.queue_limit)}</dd>
+                        <dt>"Latency"</dt>
+                        <dd>{format!("{:.0} ms", c.latency_ms)}</dd>
+                        <dt>"Errors"</dt>
+                        <dd>{format!("{:.2}%", c.error_rate * 100.0)}</dd>
+                        <dt>"Servers"</dt>
+                        <dd>{format!("{:.0} of {:.0}", c.servers, c.target_servers)}</dd>
+                        <dt>"Memory"</dt>
+                        <dd>{format!("{:.0}%", c.memory_fraction * 100.0)}</dd>
+                        {(c.hit_rate > 0.0)
+                            .then(|| view! { <dt>"Cache hits"</dt><dd>{format!("{:.1}%", c.hit_rate * 100.0)}</dd> })}
+                        {(c.pool_in_use > 0.0)
+                            .then(|| view! { <dt>"Pool in use"</dt><dd>{format!("{:.0}%", c.pool_in_use * 100.0)}</dd> })}
+                    </dl>
+                }
+            })
+        })
+    };
+    let sparks = move || {
+        live.snapshot.track();
+        let (load, err, lat) = live.with_sim(|s| {
+            let samples = s.samples();
+            let from = samples.len().saturating_sub(SPARK_SAMPLES);
+            let mut load = Vec::new();
+            let mut err = Vec::new();
+            let mut lat = Vec::new();
+            for x in &samples[from..] {
+                if let Some(c) = x.components.get(index) {
+                    load.push(c.utilisation);
+                    err.push(c.error_rate);
+                    lat.push(c.latency_ms);
+                }
+            }
+            (load, err, lat)
+        });
+        (load.len() >= 2).then(|| {
+            view! {
+                <div class="live-sparks">
+                    <span>"load"</span>
+                    {sparkline(&load, Some(1.0), "spark-load")}
+                    <span>"errors"</span>
+                    {sparkline(&err, Some(1.0), "spark-err")}
+                    <span>"latency"</span>
+                    {sparkline(&lat, None, "spark-lat")}
+                </div>
+            }
+        })
+    };
+
+    let capacity = RwSignal::new(50.0_f64);
+    let latency = RwSignal::new(200.0_f64);
+    let scale = RwSignal::new(2.0_f64);
+    let act = move |a: Action| {
+        let _ = live.act(a);
+    };
+    let (i1, i2, i3, i4, i5, i6) = (
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+        id.clone(),
+    );
+
+    let breakers = t
+        .dependencies
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.from == index && d.kind == DependencyKind::Call)
+        .map(|(j, d)| {
+            let to_id = t.components[d.to].id.clone();
+            let to_name = t.components[d.to].name.clone();
+            let from_id = id.clone();
+            let state = move || {
+                live.snapshot
+                    .with(|s| s.edges.get(j).map(|e| breaker_word(e.breaker)).unwrap_or("?"))
+            };
+            let mode = Memo::new(move |_| {
+                live.applied.with(|log| {
+                    let sc = live.scenario.read();
+                    view_model::controls(&sc, log)
+                        .breaker_modes
+                        .get(j)
+                        .copied()
+                        .unwrap_or(BreakerMode::Auto)
+                })
+            });
+            let buttons = [BreakerMode::Auto, BreakerMode::ForceOpen, BreakerMode::ForceClosed]
+                .into_iter()
+                .map(|m| {
+                    let (f, tt) = (from_id.clone(), to_id.clone());
+                    let label = match m {
+                        BreakerMode::Auto => "Auto",
+                        BreakerMode::ForceOpen => "Force open",
+                        BreakerMode::ForceClosed => "Force closed",
+                    };
+                    let key = match m {
+                        BreakerMode::Auto => "auto",
+                        BreakerMode::ForceOpen => "force_open",
+                        BreakerMode::ForceClosed => "force_closed",
+                    };
+                    view! {
+                        <button
+                            class="seg"
+                            data-mode=key
+                            aria-pressed=move || if mode.get() == m { "true" } else { "false" }
+                            aria-label=format!("Breaker to {}: {}", to_name_for(&tt), breaker_mode_word(m))
+                            on:click=move |_| act(Action::SetBreaker { from: f.clone(), to: tt.clone(), mode: m })
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li class="live-breaker" data-edge=format!("{}>{}", id, to_id) data-breaker=state>
+                    <span class="to">{to_name}</span>
+                    <span class="state">{state}</span>
+                    <span class="segs" role="group" aria-label="Breaker mode">{buttons}</span>
+                </li>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="live-actions" data-live-component=id.clone() aria-label=format!("Live state and actions for {name}")>
+            <h3>"Live"</h3>
+            {move || {
+                node.get()
+                    .map(|n| {
+                        view! {
+                            <p class="live-health" data-health=n.word style=format!("--health:{}", n.color)>
+                                <span class="glyph" aria-hidden="true">{n.glyph}</span>
+                                " "
+                                {n.word}
+                            </p>
+                        }
+                    })
+            }}
+            {figures}
+            {sparks}
+            <h3>"Act on it"</h3>
+            <div class="live-buttons">
+                <button data-action="kill" on:click=move |_| act(Action::Kill { component: i1.clone() })>"Kill"</button>
+                <button data-action="revive" on:click=move |_| act(Action::Revive { component: i2.clone() })>"Revive"</button>
+                <button data-action="rolling_restart" on:click=move |_| act(Action::RollingRestart { component: i3.clone() })>
+                    "Rolling restart"
+                </button>
+            </div>
+            <div class="live-row">
+                <label>
+                    "Capacity "
+                    <input
+                        type="range"
+                        min="5"
+                        max="100"
+                        step="5"
+                        aria-label="Capacity to keep, percent"
+                        prop:value=move || capacity.get().to_string()
+                        on:input=move |e| capacity.set(event_target_value(&e).parse().unwrap_or(50.0))
+                    />
+                    <output>{move || format!("{:.0}%", capacity.get())}</output>
+                </label>
+                <button
+                    data-action="degrade"
+                    on:click=move |_| act(Action::Degrade { component: i4.clone(), capacity_fraction: capacity.get_untracked() / 100.0 })
+                >
+                    "Degrade"
+                </button>
+            </div>
+            <div class="live-row">
+                <label>
+                    "Extra latency "
+                    <input
+                        type="number"
+                        min="0"
+                        max="600000"
+                        step="50"
+                        aria-label="Extra latency in milliseconds"
+                        prop:value=move || latency.get().to_string()
+                        on:input=move |e| latency.set(event_target_value(&e).parse().unwrap_or(f64::NAN))
+                    />
+                    " ms"
+                </label>
+                <button data-action="add_latency" on:click=move |_| act(Action::AddLatency { component: i5.clone(), ms: latency.get_untracked() })>
+                    "Add latency"
+                </button>
+            </div>
+            <div class="live-row">
+                <label>
+                    "Servers × "
+                    <select
+                        aria-label="Scale factor"
+                        on:change=move |e| scale.set(event_target_value(&e).parse().unwrap_or(1.0))
+                    >
+                        {[0.5, 1.0, 1.5, 2.0, 3.0, 5.0]
+                            .into_iter()
+                            .map(|f| view! { <option value=f.to_string() selected=f == 2.0>{f.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button data-action="scale" on:click=move |_| act(Action::Scale { component: i6.clone(), factor: scale.get_untracked() })>
+                    "Scale"
+                </button>
+            </div>
+            {(!breakers_is_empty(t, index)).then(|| view! {
+                <h3>"Circuit breakers on its calls"</h3>
+                <ul class="live-breakers">{breakers}</ul>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn to_name_for(id: &str) -> String {
+    id.replace('_', " ")
+}
+
+fn breakers_is_empty(t: &faultline_core::Topology, index: usize) -> bool {
+    !t.dependencies
+        .iter()
+        .any(|d| d.from == index && d.kind == DependencyKind::Call)
+}

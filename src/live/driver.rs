@@ -1,0 +1,577 @@
+//! The live driver: owns the running [`Sim`] and the only wall clock.
+//!
+//! [`Live`] is a `Copy` handle (put in Leptos context by
+//! [`provide_live`]) to the simulation, kept in a local [`StoredValue`] and
+//! never cloned, plus the signals the page reads: the latest [`Snapshot`],
+//! the event log, the chart history and markers, the operator's action log,
+//! playback state and a notice line. One requestAnimationFrame loop
+//! ([`run_loop`]) advances simulated time by `dt × speed` (with `dt` clamped,
+//! so a tab that slept does not jump hours) and publishes what changed.
+//!
+//! Every operator action goes through [`Live::act`]: it is applied to the
+//! simulation (which writes it into its own event log), appended to the
+//! action log with its simulated time (that log goes into the URL for
+//! replay), and a refusal is shown as a message, never a panic.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use faultline_core::scenario::time::format_clock;
+use faultline_core::sim::{EventKind, Sli};
+use faultline_core::{Action, Event, Scenario, Sim, Snapshot, Topology};
+use leptos::prelude::*;
+
+use super::url_state::{self, RunState};
+use super::view_model::{self, DiagramView};
+use crate::charts::{default_indicators, keys, ChartHistory, Marker, MarkerKind, ScenarioClock};
+
+/// Playback speeds offered (simulated seconds per wall-clock second).
+pub const SPEEDS: [f64; 11] = [
+    1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 3600.0,
+];
+
+/// Longest wall-clock frame honoured, ms: after a tab sleep the run resumes
+/// where it was instead of jumping ahead.
+pub const MAX_FRAME_MS: f64 = 100.0;
+
+/// Most event markers kept for the charts.
+const MAX_MARKERS: usize = 300;
+
+/// A line shown above the sandbox: a refusal, a bad link, a hint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// True for problems (shown in red, `role="alert"`).
+    pub error: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// Handle to the running sandbox (cheap to copy; everything inside is a signal or stored value).
+#[derive(Clone, Copy)]
+pub struct Live {
+    sim: StoredValue<Sim, LocalStorage>,
+    /// The scenario running (its name, clock, topology).
+    pub scenario: RwSignal<Arc<Scenario>>,
+    /// The scenario's link key.
+    pub scenario_key: RwSignal<String>,
+    /// The platform now.
+    pub snapshot: RwSignal<Snapshot>,
+    /// The diagram's view model, derived from the snapshot.
+    pub view: Memo<DiagramView>,
+    /// Every event so far (the simulation's log, copied as it grows).
+    pub events: RwSignal<Vec<Event>>,
+    /// Every action applied so far, scenario timeline and operator.
+    pub applied: RwSignal<Vec<(u64, Action)>>,
+    /// The operator's actions (what a link replays).
+    pub user_actions: RwSignal<Vec<(u64, Action)>>,
+    /// SLI history for the charts.
+    pub history: RwSignal<ChartHistory>,
+    /// Chart markers from events and actions.
+    pub markers: RwSignal<Vec<Marker>>,
+    /// Running or paused.
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per wall second.
+    pub speed: RwSignal<f64>,
+    /// The run's seed.
+    pub seed: RwSignal<u64>,
+    /// The current notice, if any.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Wall-clock ms the last frame's simulation work took.
+    pub frame_work_ms: RwSignal<f64>,
+    target_ms: StoredValue<f64>,
+    events_seen: StoredValue<usize>,
+    samples_seen: StoredValue<usize>,
+    url_written_at: StoredValue<f64>,
+}
+
+/// The chart indicator value for `key` from an SLI record (percentages as 0–100).
+pub fn indicator_value(key: &str, s: &Sli) -> f64 {
+    match key {
+        keys::API_SUCCESS => s.api_success * 100.0,
+        keys::API_P95 => s.api_latency_p95_ms,
+        keys::WS_CONNECT => s.ws_connect_rate * 100.0,
+        keys::VOICE_CONNECT => s.voice_success * 100.0,
+        keys::DELIVERY_RATE => s.delivery_rate * 100.0,
+        keys::DELIVERY_P99 => s.delivery_latency_p99_ms,
+        keys::DB_QUERY => s.db_query_ms,
+        keys::USERS_AFFECTED => s.users_affected,
+        _ => f64::NAN,
+    }
+}
+
+/// Whether an event deserves a marker on the charts.
+fn marked(e: &Event) -> Option<MarkerKind> {
+    match e.kind {
+        EventKind::Action => Some(MarkerKind::UserAction),
+        EventKind::Crash
+        | EventKind::Failover
+        | EventKind::KillSwitch
+        | EventKind::Trigger
+        | EventKind::Control => Some(MarkerKind::Event),
+        EventKind::Breaker if e.message.contains("open") && !e.message.contains("half") => {
+            Some(MarkerKind::Event)
+        }
+        _ => None,
+    }
+}
+
+fn now_wall_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+impl Live {
+    /// A sandbox running `scenario` (link key `key`) from t = 0 with `seed`.
+    pub fn new(key: &str, scenario: Scenario, seed: u64, speed: f64) -> Result<Live, String> {
+        let sim = Sim::new(&scenario, seed).map_err(|e| e.to_string())?;
+        let snapshot = RwSignal::new(sim.snapshot());
+        let scenario = RwSignal::new(Arc::new(scenario));
+        let view = Memo::new(move |_| {
+            let s = scenario.read();
+            snapshot.with(|snap| view_model::diagram_view(&s.topology, snap))
+        });
+        let live = Live {
+            sim: StoredValue::new_local(sim),
+            scenario,
+            scenario_key: RwSignal::new(key.to_string()),
+            snapshot,
+            view,
+            events: RwSignal::new(Vec::new()),
+            applied: RwSignal::new(Vec::new()),
+            user_actions: RwSignal::new(Vec::new()),
+            history: RwSignal::new(ChartHistory::new(default_indicators())),
+            markers: RwSignal::new(Vec::new()),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(speed),
+            seed: RwSignal::new(seed),
+            notice: RwSignal::new(None),
+            frame_work_ms: RwSignal::new(0.0),
+            target_ms: StoredValue::new(0.0),
+            events_seen: StoredValue::new(0),
+            samples_seen: StoredValue::new(0),
+            url_written_at: StoredValue::new(0.0),
+        };
+        live.publish();
+        Ok(live)
+    }
+
+    /// The scenario running now (untracked).
+    pub fn scenario_now(&self) -> Arc<Scenario> {
+        self.scenario.get_untracked()
+    }
+
+    /// Simulated time now, ms (untracked).
+    pub fn now_ms(&self) -> u64 {
+        self.sim.with_value(|s| s.now_ms())
+    }
+
+    /// The scenario's clock at `t_ms`, as `HH:MM:SS`.
+    pub fn clock_at(&self, t_ms: u64) -> String {
+        self.scenario
+            .with_untracked(|s| format_clock(s.start_clock_ms, t_ms))
+    }
+
+    /// The charts' clock for this scenario.
+    pub fn chart_clock(&self) -> ScenarioClock {
+        let start = self.scenario.with(|s| s.start_clock_ms);
+        ScenarioClock {
+            start_ms_of_day: start % 86_400_000,
+        }
+    }
+
+    /// Runs `f` with the simulation (read only).
+    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> R {
+        self.sim.with_value(f)
+    }
+
+    /// Applies an operator action now: to the simulation (which logs it as
+    /// an event), to the action log kept for links, and refreshes the page.
+    /// A refusal becomes a visible notice and is returned.
+    pub fn act(&self, action: Action) -> Result<(), String> {
+        let kind = action.kind();
+        let mut t = 0;
+        let result = self.sim.try_update_value(|s| {
+            t = s.now_ms();
+            s.apply(action.clone())
+        });
+        match result {
+            Some(Ok(())) => {
+                self.user_actions.update(|v| v.push((t, action)));
+                self.notice.set(None);
+                self.publish();
+                self.save_url();
+                Ok(())
+            }
+            Some(Err(e)) => {
+                let text = format!("Refused ({kind}): {e}");
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: text.clone(),
+                }));
+                Err(text)
+            }
+            None => Err("the sandbox has been closed".into()),
+        }
+    }
+
+    /// Copies what changed in the simulation into the signals.
+    pub fn publish(&self) {
+        let Some((snap, new_events, new_samples, log_len)) = self.sim.try_with_value(|s| {
+            let seen = self.events_seen.get_value();
+            let ev: Vec<Event> = s.events_since(seen).to_vec();
+            let sseen = self.samples_seen.get_value();
+            let samples: Vec<(u64, Sli)> = s
+                .samples()
+                .get(sseen..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|x| (x.t_ms, x.sli))
+                .collect();
+            (s.snapshot(), ev, samples, s.action_log().len())
+        }) else {
+            return;
+        };
+        if !new_events.is_empty() {
+            self.events_seen.update_value(|n| *n += new_events.len());
+            let marks: Vec<Marker> = new_events
+                .iter()
+                .filter_map(|e| {
+                    marked(e).map(|kind| Marker {
+                        t_ms: e.t_ms,
+                        label: e.message.clone(),
+                        kind,
+                    })
+                })
+                .collect();
+            if !marks.is_empty() {
+                self.markers.update(|m| {
+                    m.extend(marks);
+                    if m.len() > MAX_MARKERS {
+                        let cut = m.len() - MAX_MARKERS;
+                        m.drain(..cut);
+                    }
+                });
+            }
+            self.events.update(|v| v.extend(new_events));
+        }
+        if !new_samples.is_empty() {
+            self.samples_seen.update_value(|n| *n += new_samples.len());
+            self.history.update(|h| {
+                let keys: Vec<&'static str> = h.specs().iter().map(|s| s.key).collect();
+                for (t, sli) in &new_samples {
+                    let values: Vec<f64> = keys.iter().map(|k| indicator_value(k, sli)).collect();
+                    h.push(*t, &values);
+                }
+            });
+        }
+        if log_len != self.applied.with_untracked(|v| v.len()) {
+            let log = self.sim.with_value(|s| s.action_log().to_vec());
+            self.applied.set(log);
+        }
+        self.snapshot.set(snap);
+    }
+
+    /// Advances simulated time by `ms` (fractions carry over to later frames).
+    pub fn advance(&self, ms: f64) {
+        let end = self.scenario.with_untracked(|s| s.duration_ms);
+        let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
+        self.target_ms.set_value(target);
+        let Some((before, after)) = self.sim.try_update_value(|s| {
+            let before = s.now_ms();
+            s.step_until(target as u64);
+            (before, s.now_ms())
+        }) else {
+            return;
+        };
+        if after >= end {
+            self.playing.set(false);
+            self.notice.set(Some(Notice {
+                error: false,
+                text: "The scenario has reached its end. Reset to run it again.".into(),
+            }));
+        }
+        if after != before {
+            self.publish();
+        }
+    }
+
+    /// Pauses and advances exactly one sample interval.
+    pub fn step(&self) {
+        self.playing.set(false);
+        let (now, sample) = (
+            self.now_ms(),
+            self.scenario.with_untracked(|s| s.sample_ms.max(s.tick_ms)),
+        );
+        self.target_ms.set_value(now as f64);
+        self.advance(sample as f64);
+        self.save_url();
+    }
+
+    /// Plays or pauses.
+    pub fn toggle(&self) {
+        let play = !self.playing.get_untracked();
+        if play {
+            self.target_ms.set_value(self.now_ms() as f64);
+        }
+        self.playing.set(play);
+        self.save_url();
+    }
+
+    /// Next speed up (`up`) or down.
+    pub fn change_speed(&self, up: bool) {
+        let s = self.speed.get_untracked();
+        let next = if up {
+            SPEEDS.iter().copied().find(|&x| x > s + 1e-9)
+        } else {
+            SPEEDS.iter().rev().copied().find(|&x| x < s - 1e-9)
+        };
+        if let Some(n) = next {
+            self.set_speed(n);
+        }
+    }
+
+    /// Sets the speed.
+    pub fn set_speed(&self, x: f64) {
+        if x.is_finite() && x > 0.0 {
+            self.speed.set(x);
+            self.save_url();
+        }
+    }
+
+    /// Starts the scenario again from t = 0 with `seed`, forgetting the actions.
+    pub fn reset(&self, seed: u64) {
+        let run = RunState {
+            scenario: self.scenario_key.get_untracked(),
+            seed,
+            speed: self.speed.get_untracked(),
+            t_ms: 0,
+            actions: Vec::new(),
+        };
+        self.replay(&run);
+        self.notice.set(None);
+    }
+
+    /// Rebuilds the run from its description: a fresh simulation, the
+    /// operator's actions re-applied at their times, stepped to `run.t_ms`.
+    /// Leaves playback paused.
+    pub fn replay(&self, run: &RunState) {
+        let scenario = match url_state::load_scenario(&run.scenario) {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: e,
+                }));
+                return;
+            }
+        };
+        let mut sim = match Sim::new(&scenario, run.seed) {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: e.to_string(),
+                }));
+                return;
+            }
+        };
+        let mut applied = Vec::new();
+        let mut refused = Vec::new();
+        for (t, a) in &run.actions {
+            sim.step_until(*t);
+            match sim.apply(a.clone()) {
+                Ok(()) => applied.push((*t, a.clone())),
+                Err(e) => refused.push(format!("{} ({e})", a.kind())),
+            }
+        }
+        sim.step_until(run.t_ms);
+        let now = sim.now_ms();
+        self.playing.set(false);
+        self.sim.set_value(sim);
+        self.scenario.set(Arc::new(scenario));
+        self.scenario_key.set(run.scenario.clone());
+        self.seed.set(run.seed);
+        self.speed.set(run.speed);
+        self.target_ms.set_value(now as f64);
+        self.events_seen.set_value(0);
+        self.samples_seen.set_value(0);
+        self.events.set(Vec::new());
+        self.markers.set(Vec::new());
+        self.applied.set(Vec::new());
+        self.history.update(|h| h.clear());
+        self.user_actions.set(applied);
+        self.publish();
+        if !refused.is_empty() {
+            self.notice.set(Some(Notice {
+                error: true,
+                text: format!(
+                    "Some actions of the link were refused on replay: {}",
+                    refused.join(", ")
+                ),
+            }));
+        }
+        self.save_url();
+    }
+
+    /// What a link needs to reproduce this run.
+    pub fn run_state(&self) -> RunState {
+        RunState {
+            scenario: self.scenario_key.get_untracked(),
+            seed: self.seed.get_untracked(),
+            speed: self.speed.get_untracked(),
+            t_ms: self.now_ms(),
+            actions: self.user_actions.get_untracked(),
+        }
+    }
+
+    /// Writes the run into the URL fragment (no history entry) and local storage.
+    pub fn save_url(&self) {
+        let frag = url_state::encode(&self.run_state());
+        self.url_written_at.set_value(now_wall_ms());
+        let w = window();
+        let _ = w.location().replace(&format!("#{frag}"));
+        if let Ok(Some(st)) = w.local_storage() {
+            let _ = st.set_item(url_state::STORAGE_KEY, &frag);
+        }
+    }
+
+    /// One animation frame: advance by the wall time since the last one.
+    fn frame(&self, dt_ms: f64) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let t0 = now_wall_ms();
+        let dt = dt_ms.clamp(0.0, MAX_FRAME_MS);
+        self.advance(dt * self.speed.get_untracked());
+        let t1 = now_wall_ms();
+        self.frame_work_ms.set((t1 - t0).max(0.0));
+        if t1 - self.url_written_at.get_value() > 2000.0 {
+            self.save_url();
+        }
+    }
+}
+
+/// Starts the requestAnimationFrame loop for `live`; it stops when the
+/// calling reactive owner is cleaned up.
+pub fn run_loop(live: Live) {
+    let alive = Arc::new(AtomicBool::new(true));
+    let flag = alive.clone();
+    on_cleanup(move || flag.store(false, Ordering::Relaxed));
+    fn next(live: Live, alive: Arc<AtomicBool>, last: f64) {
+        let _ = request_animation_frame_with_handle(move || {
+            if !alive.load(Ordering::Relaxed) {
+                return;
+            }
+            let now = now_wall_ms();
+            live.frame(now - last);
+            next(live, alive, now);
+        });
+    }
+    next(live, alive, now_wall_ms());
+}
+
+/// Space plays/pauses, → steps, + and − change speed. Escape is the app's
+/// (it clears the selection). Keys typed into form fields, and keys a
+/// focused control already handled, are left alone.
+pub fn install_keys(live: Live) {
+    let handle = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let in_field = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|el| {
+                let tag = el.tag_name().to_ascii_uppercase();
+                matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+                    || el.get_attribute("role").as_deref() == Some("button")
+            })
+            .unwrap_or(false);
+        if in_field {
+            return;
+        }
+        match e.key().as_str() {
+            " " | "Spacebar" => {
+                e.prevent_default();
+                live.toggle();
+            }
+            "ArrowRight" => {
+                e.prevent_default();
+                live.step();
+            }
+            "+" | "=" => live.change_speed(true),
+            "-" | "_" => live.change_speed(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// The run the page should start with: from the URL fragment if it has
+/// one (a bad one gives a notice and the default), else the default
+/// scenario at its own seed. Also returns a saved last session to offer.
+pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
+    let default = || RunState {
+        scenario: url_state::DEFAULT_SCENARIO.into(),
+        seed: url_state::load_scenario(url_state::DEFAULT_SCENARIO)
+            .map(|s| s.seed)
+            .unwrap_or(1),
+        speed: 10.0,
+        t_ms: 0,
+        actions: Vec::new(),
+    };
+    let hash = window().location().hash().unwrap_or_default();
+    let hash = js_sys::decode_uri_component(&hash)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or(hash);
+    match url_state::decode(&hash) {
+        Ok(Some(run)) => {
+            let t = run.t_ms;
+            let notice = (t > 0 || !run.actions.is_empty()).then(|| Notice {
+                error: false,
+                text: "Replayed the run from the link. Press Play (or Space) to continue.".into(),
+            });
+            (run, notice, None)
+        }
+        Ok(None) => {
+            let saved = window()
+                .local_storage()
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_item(url_state::STORAGE_KEY).ok().flatten())
+                .and_then(|f| url_state::decode(&f).ok().flatten())
+                .filter(|r| r.t_ms > 0 || !r.actions.is_empty());
+            (default(), None, saved)
+        }
+        Err(e) => (
+            default(),
+            Some(Notice {
+                error: true,
+                text: format!("{e}. Showing the default scenario instead."),
+            }),
+            None,
+        ),
+    }
+}
+
+/// Builds the sandbox from the page's URL, provides it as context, starts
+/// the frame loop and the keyboard shortcuts. Returns the handle and the
+/// saved session to offer (if any), or the reason nothing can run.
+pub fn provide_live() -> Result<(Live, Option<RunState>), String> {
+    let (run, notice, saved) = initial_run();
+    let scenario = url_state::load_scenario(&run.scenario)?;
+    let live = Live::new(&run.scenario, scenario, run.seed, run.speed)?;
+    if run.t_ms > 0 || !run.actions.is_empty() {
+        live.replay(&run);
+    }
+    live.notice.set(notice);
+    provide_context(live);
+    run_loop(live);
+    install_keys(live);
+    Ok((live, saved))
+}
+
+/// The topology of the running scenario (shared, cheap to clone).
+pub fn topology_of(live: &Live) -> Arc<Topology> {
+    Arc::new(live.scenario.with_untracked(|s| s.topology.clone()))
+}

@@ -1,0 +1,133 @@
+//! The live sandbox: the simulation driven in the browser.
+//!
+//! - [`driver`]: [`Live`], the handle owning the running simulation and the
+//!   only wall clock (a requestAnimationFrame loop), every operator action,
+//!   replay, and the keyboard shortcuts.
+//! - [`view_model`]: pure mapping from a snapshot to what the diagram shows
+//!   (health word, colour and glyph, bars, edge flow and breakers).
+//! - [`diagram_feed`]: small pieces the static diagram draws per node and
+//!   edge when a [`Live`] is in context (badge, bars, animated flow).
+//! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
+//!   panels around the diagram.
+//! - [`url_state`]: the run in the URL fragment and local storage.
+//! - [`panic_overlay`]: a friendly overlay instead of a dead page.
+
+pub mod actions_panel;
+pub mod diagram_feed;
+pub mod driver;
+pub mod event_log;
+pub mod panic_overlay;
+pub mod playback;
+pub mod switches;
+pub mod url_state;
+pub mod view_model;
+
+pub use actions_panel::ComponentActions;
+pub use driver::{provide_live, Live, Notice};
+pub use event_log::EventLog;
+pub use playback::PlaybackBar;
+pub use switches::{SwitchesPanel, TrafficPanel};
+
+use leptos::prelude::*;
+
+use crate::charts::ChartPanel;
+use url_state::RunState;
+
+/// The notice line (refusals, bad links, hints) and the offer to resume
+/// the last session.
+#[component]
+pub fn NoticeBar(
+    /// A saved session to offer, if any.
+    #[prop(optional)]
+    saved: Option<RunState>,
+) -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let offer = RwSignal::new(saved);
+    let describe = move |r: &RunState| {
+        let name = live.scenario.with_untracked(|s| s.name.clone());
+        url_state::describe(r, &name, &live.clock_at(r.t_ms))
+    };
+    view! {
+        <div class="live-notices">
+            {move || {
+                live.notice
+                    .get()
+                    .map(|n| {
+                        view! {
+                            <p
+                                class="live-notice"
+                                class:error=n.error
+                                role=if n.error { "alert" } else { "status" }
+                                data-notice=if n.error { "error" } else { "info" }
+                            >
+                                <span>{n.text}</span>
+                                <button class="link" aria-label="Dismiss message" on:click=move |_| live.notice.set(None)>
+                                    "✕"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                offer
+                    .get()
+                    .map(|r| {
+                        let text = describe(&r);
+                        view! {
+                            <p class="live-notice resume" role="status" data-notice="resume">
+                                <span>"Resume your last session? " {text}</span>
+                                <button
+                                    data-action="resume"
+                                    on:click=move |_| {
+                                        if let Some(r) = offer.get_untracked() {
+                                            live.replay(&r);
+                                        }
+                                        offer.set(None);
+                                    }
+                                >
+                                    "Resume"
+                                </button>
+                                <button class="link" on:click=move |_| offer.set(None)>"No thanks"</button>
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+/// The charts engineer's [`ChartPanel`], fed from the running simulation's
+/// samples, events and actions, with the blind flag from the snapshot.
+#[component]
+pub fn LiveCharts() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let blind = Signal::derive(move || live.snapshot.with(|s| s.monitoring_blind));
+    let clock = Signal::derive(move || live.chart_clock());
+    view! {
+        <section class="live-panel live-charts" aria-label="Live charts">
+            <ChartPanel history=live.history markers=live.markers blind=blind clock=clock />
+        </section>
+    }
+    .into_any()
+}
+
+/// Everything the live sandbox adds below the diagram: kill switches,
+/// traffic and retries, charts and the event log.
+#[component]
+pub fn LiveDock() -> impl IntoView {
+    view! {
+        <div class="live-dock">
+            <div class="live-controls">
+                <SwitchesPanel />
+                <TrafficPanel />
+            </div>
+            <LiveCharts />
+            <EventLog />
+        </div>
+    }
+}

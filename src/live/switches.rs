@@ -1,0 +1,246 @@
+//! The kill-switch panel (the seed's six emergency flags, the four
+//! automatic triggers, global "disable message sending", reconnect
+//! admission) and the traffic panel (multiplier, one-click ×10 spike, load
+//! shedding, the clients' retry policy).
+//!
+//! Checkbox states are read back from the simulation (switches) or folded
+//! from the action log ([`view_model::controls`]), so a replayed link shows
+//! the same settings.
+
+use faultline_core::sim::{AutoTrigger, KillSwitch};
+use faultline_core::Action;
+use leptos::prelude::*;
+
+use super::driver::Live;
+use super::view_model::{self, Controls, RetryChoice};
+
+/// A switch's name in words: `enable_read_only_mode` → "Enable read only mode".
+pub fn switch_label(s: KillSwitch) -> String {
+    let words = s.as_str().replace('_', " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => words,
+    }
+}
+
+fn controls_memo(live: Live) -> Memo<Controls> {
+    Memo::new(move |_| {
+        live.applied.with(|log| {
+            let sc = live.scenario.read();
+            view_model::controls(&sc, log)
+        })
+    })
+}
+
+/// The kill switches, triggers, message sending and reconnect admission.
+#[component]
+pub fn SwitchesPanel() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let controls = controls_memo(live);
+    let act = move |a: Action| {
+        let _ = live.act(a);
+    };
+    let switches = KillSwitch::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, sw)| {
+            let on = move || {
+                live.snapshot
+                    .with(|s| s.kill_switches.get(i).is_some_and(|x| x.on))
+            };
+            view! {
+                <li>
+                    <label data-switch=sw.as_str() class:on=on>
+                        <input
+                            type="checkbox"
+                            prop:checked=on
+                            on:change=move |e| act(Action::SetKillSwitch { switch: sw, on: event_target_checked(&e) })
+                        />
+                        " "
+                        <code>{sw.as_str()}</code>
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    let triggers = AutoTrigger::ALL
+        .into_iter()
+        .map(|tr| {
+            let armed = move || controls.with(|c| c.triggers[tr as usize]);
+            view! {
+                <li>
+                    <label data-trigger=format!("{tr:?}")>
+                        <input
+                            type="checkbox"
+                            prop:checked=armed
+                            on:change=move |e| act(Action::SetAutoTrigger { trigger: tr, enabled: event_target_checked(&e) })
+                        />
+                        " "
+                        {tr.rule()}
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    let admission = RwSignal::new(String::new());
+    let blocked = move || live.snapshot.with(|s| s.config_blocked);
+    view! {
+        <section class="live-panel live-switches" aria-label="Kill switches">
+            <h2>"Kill switches"</h2>
+            {move || blocked().then(|| view! {
+                <p class="live-warn" role="status">"Config Service and Emergency Config are down: flags cannot change."</p>
+            })}
+            <ul class="plain">{switches}</ul>
+            <h3>"Automatic triggers (armed)"</h3>
+            <ul class="plain">{triggers}</ul>
+            <h3>"Load shedding"</h3>
+            <label data-control="disable_message_sending">
+                <input
+                    type="checkbox"
+                    prop:checked=move || controls.with(|c| c.sending_disabled)
+                    on:change=move |e| act(Action::DisableMessageSending { disabled: event_target_checked(&e) })
+                />
+                " Disable message sending (everyone)"
+            </label>
+            <div class="live-row">
+                <label>
+                    "Reconnect admission "
+                    <input
+                        type="number"
+                        min="0"
+                        step="1000"
+                        placeholder="no cap"
+                        aria-label="Reconnect admission, connections per second (0 = no cap)"
+                        prop:value=move || admission.get()
+                        on:input=move |e| admission.set(event_target_value(&e))
+                    />
+                    " /s"
+                </label>
+                <button
+                    data-action="reconnect_admission"
+                    on:click=move |_| {
+                        let text = admission.get_untracked();
+                        match text.trim().parse::<f64>() {
+                            Ok(v) => act(Action::SetReconnectAdmission { per_second: v }),
+                            Err(_) if text.trim().is_empty() => act(Action::SetReconnectAdmission { per_second: 0.0 }),
+                            Err(_) => live.notice.set(Some(super::driver::Notice {
+                                error: true,
+                                text: format!("Reconnect admission `{text}` is not a number"),
+                            })),
+                        }
+                    }
+                >
+                    "Set"
+                </button>
+                <span class="now">
+                    {move || {
+                        let v = controls.with(|c| c.reconnect_admission);
+                        if v > 0.0 { format!("now {v:.0}/s") } else { "now: no cap".to_string() }
+                    }}
+                </span>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// Traffic multiplier, ×10 spike, shedding and the clients' retry policy.
+#[component]
+pub fn TrafficPanel() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let controls = controls_memo(live);
+    let act = move |a: Action| {
+        let _ = live.act(a);
+    };
+    let draft = RwSignal::new(None::<f64>);
+    let shown = move || {
+        draft
+            .get()
+            .unwrap_or_else(|| controls.with(|c| c.multiplier))
+    };
+    view! {
+        <section class="live-panel live-traffic" aria-label="Traffic and retries">
+            <h2>"Traffic"</h2>
+            <div class="live-row">
+                <label>
+                    "Multiplier "
+                    <input
+                        type="range"
+                        min="0"
+                        max="20"
+                        step="0.5"
+                        aria-label="Traffic multiplier"
+                        prop:value=move || shown().to_string()
+                        on:input=move |e| draft.set(event_target_value(&e).parse().ok())
+                        on:change=move |e| {
+                            draft.set(None);
+                            if let Ok(m) = event_target_value(&e).parse::<f64>() {
+                                act(Action::SetTrafficMultiplier { multiplier: m });
+                            }
+                        }
+                    />
+                    <output data-value="multiplier">{move || format!("×{:.1}", shown())}</output>
+                </label>
+            </div>
+            <div class="live-buttons">
+                <button data-action="spike" on:click=move |_| act(Action::SetTrafficMultiplier { multiplier: 10.0 })>
+                    "×10 spike"
+                </button>
+                <button data-action="normal_traffic" on:click=move |_| act(Action::SetTrafficMultiplier { multiplier: 1.0 })>
+                    "Back to ×1"
+                </button>
+            </div>
+            <div class="live-row">
+                <label>
+                    "Shed at the edge "
+                    <select
+                        aria-label="Share of requests shed at the edge"
+                        on:change=move |e| {
+                            if let Ok(f) = event_target_value(&e).parse::<f64>() {
+                                act(Action::ShedLoad { fraction: f });
+                            }
+                        }
+                    >
+                        {[0.0, 0.1, 0.25, 0.5, 0.75]
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <option value=f.to_string() prop:selected=move || controls.with(|c| (c.shed - f).abs() < 1e-9)>
+                                        {if f == 0.0 { "none".to_string() } else { format!("{:.0}%", f * 100.0) }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <h3>"Client retry policy"</h3>
+            <select
+                data-control="retry_policy"
+                aria-label="Client retry policy"
+                on:change=move |e| {
+                    if let Some(c) = RetryChoice::from_key(&event_target_value(&e)) {
+                        act(Action::SetRetryPolicy { policy: c.policy() });
+                    }
+                }
+            >
+                {RetryChoice::ALL
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <option value=c.key() prop:selected=move || controls.with(|x| x.retry == c)>
+                                {c.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,248 @@
+//! The run in the URL fragment, so a reload or a shared link replays it.
+//!
+//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&a=<actions>` where
+//! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
+//! in unpadded base64url. Every field but `s` is optional. Parsing never
+//! panics: a bad fragment gives a [`FragmentError`] whose message names the
+//! field and what is wrong with it, and the page falls back to the default.
+//!
+//! The same text is kept in local storage as "the last session", offered
+//! again when the page is opened without a fragment.
+
+use faultline_core::{Action, Scenario};
+
+/// The scenario used when the fragment names none (or a bad one).
+pub const DEFAULT_SCENARIO: &str = "steady_state";
+
+/// Local-storage key of the last session's fragment.
+pub const STORAGE_KEY: &str = "faultline.last_session";
+
+/// Scenarios that can be named in a link: key, loader.
+pub fn scenario_keys() -> &'static [&'static str] {
+    &[DEFAULT_SCENARIO]
+}
+
+/// Loads a bundled scenario by its link key.
+pub fn load_scenario(key: &str) -> Result<Scenario, String> {
+    match key {
+        DEFAULT_SCENARIO => Scenario::bundled_steady_state().map_err(|errs| {
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        other => Err(format!(
+            "unknown scenario `{other}` (known: {})",
+            scenario_keys().join(", ")
+        )),
+    }
+}
+
+/// Everything needed to reproduce a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunState {
+    /// Scenario key.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// Playback speed (simulated seconds per wall second).
+    pub speed: f64,
+    /// Simulated time reached, ms.
+    pub t_ms: u64,
+    /// The operator's actions with their simulated times, in order.
+    pub actions: Vec<(u64, Action)>,
+}
+
+/// What is wrong with a fragment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FragmentError {
+    /// The field concerned (`seed`, `a`, ...), or `fragment`.
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub problem: String,
+}
+
+impl std::fmt::Display for FragmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "The link's `{}` is not usable: {}",
+            self.field, self.problem
+        )
+    }
+}
+
+fn bad(field: &str, problem: impl Into<String>) -> FragmentError {
+    FragmentError {
+        field: field.to_string(),
+        problem: problem.into(),
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Unpadded base64url.
+pub fn b64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk.len();
+        let b = [
+            chunk[0],
+            if n > 1 { chunk[1] } else { 0 },
+            if n > 2 { chunk[2] } else { 0 },
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..=n {
+            out.push(B64[((v >> (18 - 6 * k)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes unpadded (or padded) base64url; `None` on a foreign character or bad length.
+pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for ch in text.bytes() {
+        let v = B64.iter().position(|&c| c == ch)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The fragment (without `#`) for a run.
+pub fn encode(state: &RunState) -> String {
+    let mut s = format!(
+        "s={}&seed={}&x={}&t={}",
+        state.scenario, state.seed, state.speed, state.t_ms
+    );
+    if !state.actions.is_empty() {
+        let json = serde_json::to_string(&state.actions).unwrap_or_else(|_| "[]".into());
+        s.push_str("&a=");
+        s.push_str(&b64_encode(json.as_bytes()));
+    }
+    s
+}
+
+/// Parses a fragment (with or without the leading `#`). An empty fragment
+/// gives `Ok(None)`. The scenario key is checked against the bundled list
+/// and every action against the scenario's topology.
+pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    if f.is_empty() {
+        return Ok(None);
+    }
+    let mut st = RunState {
+        scenario: String::new(),
+        seed: 1,
+        speed: 1.0,
+        t_ms: 0,
+        actions: Vec::new(),
+    };
+    let mut seed_given = false;
+    for part in f.split('&').filter(|p| !p.is_empty()) {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(bad("fragment", format!("`{part}` is not a key=value pair")));
+        };
+        match k {
+            "s" => {
+                if !scenario_keys().contains(&v) {
+                    return Err(bad(
+                        "s",
+                        format!(
+                            "unknown scenario `{v}` (known: {})",
+                            scenario_keys().join(", ")
+                        ),
+                    ));
+                }
+                st.scenario = v.to_string();
+            }
+            "seed" => {
+                st.seed = v
+                    .parse()
+                    .map_err(|_| bad("seed", format!("`{v}` is not a whole number ≥ 0")))?;
+                seed_given = true;
+            }
+            "x" => {
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| bad("x", format!("speed `{v}` is not a number")))?;
+                if !(x.is_finite() && (0.1..=10_000.0).contains(&x)) {
+                    return Err(bad("x", format!("speed {v} is outside 0.1–10000")));
+                }
+                st.speed = x;
+            }
+            "t" => {
+                st.t_ms = v
+                    .parse()
+                    .map_err(|_| bad("t", format!("time `{v}` is not a whole number of ms")))?;
+            }
+            "a" => {
+                let bytes = b64_decode(v)
+                    .ok_or_else(|| bad("a", "the action log is not valid base64url text"))?;
+                st.actions = serde_json::from_slice(&bytes)
+                    .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
+            }
+            other => {
+                return Err(bad(
+                    "fragment",
+                    format!("unknown key `{other}` (expected s, seed, x, t, a)"),
+                ))
+            }
+        }
+    }
+    if st.scenario.is_empty() {
+        return Err(bad("s", "no scenario named (expected s=steady_state)"));
+    }
+    let scenario = load_scenario(&st.scenario).map_err(|e| bad("s", e))?;
+    if !seed_given {
+        st.seed = scenario.seed;
+    }
+    let mut last = 0;
+    for (k, (t, a)) in st.actions.iter().enumerate() {
+        if *t < last {
+            return Err(bad(
+                "a",
+                format!("action #{} ({}) goes back in time", k + 1, a.kind()),
+            ));
+        }
+        last = *t;
+        if *t > scenario.duration_ms {
+            return Err(bad(
+                "a",
+                format!(
+                    "action #{} ({}) is after the scenario's end",
+                    k + 1,
+                    a.kind()
+                ),
+            ));
+        }
+        faultline_core::sim::check_action(&scenario.topology, a)
+            .map_err(|e| bad("a", format!("action #{} ({}): {e}", k + 1, a.kind())))?;
+    }
+    if st.t_ms > scenario.duration_ms {
+        return Err(bad("t", "the time is after the scenario's end"));
+    }
+    st.t_ms = st.t_ms.max(last);
+    Ok(Some(st))
+}
+
+/// A one-line description of a saved run, for the "resume" offer.
+pub fn describe(st: &RunState, scenario_name: &str, clock: &str) -> String {
+    format!(
+        "{scenario_name}, seed {}, {} action{}, at {clock}",
+        st.seed,
+        st.actions.len(),
+        if st.actions.len() == 1 { "" } else { "s" }
+    )
+}

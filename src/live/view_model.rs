@@ -1,0 +1,411 @@
+//! From a simulation [`Snapshot`] to what the diagram draws: one
+//! [`NodeView`] per component, one [`EdgeView`] per dependency edge and one
+//! [`FailoverView`] per failover edge. Pure data, no web types, so the
+//! mapping is tested without a browser.
+//!
+//! Health is shown three ways at once, so nobody has to tell red from green:
+//! the `data-health` word, a fill colour and a glyph badge with its own shape.
+
+use faultline_core::sim::{BreakerMode, BreakerState, Health};
+use faultline_core::{Action, Scenario, Snapshot, Topology};
+
+/// The word for a health state, as written into `data-health`.
+pub fn health_word(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "healthy",
+        Health::Degraded => "degraded",
+        Health::Overloaded => "overloaded",
+        Health::Down => "down",
+        Health::FailingOver => "failing-over",
+        Health::Recovering => "recovering",
+    }
+}
+
+/// A glyph whose shape alone tells the health (for colour-blind readers).
+pub fn health_glyph(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "✓",
+        Health::Degraded => "!",
+        Health::Overloaded => "▲",
+        Health::Down => "✕",
+        Health::FailingOver => "⇄",
+        Health::Recovering => "↻",
+    }
+}
+
+/// The colour of a health state (badge fill and node tint).
+pub fn health_color(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "#15803d",
+        Health::Degraded => "#b45309",
+        Health::Overloaded => "#c2410c",
+        Health::Down => "#b91c1c",
+        Health::FailingOver => "#7c3aed",
+        Health::Recovering => "#1d4ed8",
+    }
+}
+
+/// A breaker state in words.
+pub fn breaker_word(b: BreakerState) -> &'static str {
+    match b {
+        BreakerState::Closed => "closed",
+        BreakerState::Open => "open",
+        BreakerState::HalfOpen => "half-open",
+    }
+}
+
+/// A breaker mode in words (for buttons and the log).
+pub fn breaker_mode_word(m: BreakerMode) -> &'static str {
+    match m {
+        BreakerMode::Auto => "auto",
+        BreakerMode::ForceOpen => "forced open",
+        BreakerMode::ForceClosed => "forced closed",
+    }
+}
+
+/// What one component node shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// Health state.
+    pub health: Health,
+    /// `data-health` word.
+    pub word: &'static str,
+    /// Shape badge.
+    pub glyph: &'static str,
+    /// Colour.
+    pub color: &'static str,
+    /// Utilisation bar, `0..=1`.
+    pub load: f64,
+    /// Queue bar: queue over its limit, `0..=1`.
+    pub queue: f64,
+    /// Memory bar, `0..=1`.
+    pub memory: f64,
+    /// Error share, `0..=1`.
+    pub error_rate: f64,
+    /// Outgoing dependency breakers not closed (open or half-open).
+    pub breakers_tripped: usize,
+    /// A one-line summary for tooltips and screen readers.
+    pub summary: String,
+}
+
+/// What one dependency edge shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeView {
+    /// Calls per second.
+    pub traffic: f64,
+    /// Stroke width in px, growing with the logarithm of traffic.
+    pub width: f64,
+    /// Flow level `0..=4`: 0 = no traffic (no animation), 4 = the busiest edges (fastest dash flow).
+    pub flow: u8,
+    /// Error share, `0..=1`.
+    pub error_rate: f64,
+    /// Errors above 5%: drawn red.
+    pub failing: bool,
+    /// Breaker state.
+    pub breaker: BreakerState,
+    /// Partitioned.
+    pub partitioned: bool,
+}
+
+impl EdgeView {
+    /// CSS classes for the edge path (`live-flow-N`, `live-failing`, `brk-open`, ...).
+    pub fn classes(&self) -> String {
+        let mut c = format!("live-flow-{}", self.flow);
+        if self.failing {
+            c.push_str(" live-failing");
+        }
+        match self.breaker {
+            BreakerState::Closed => {}
+            BreakerState::Open => c.push_str(" brk-open"),
+            BreakerState::HalfOpen => c.push_str(" brk-half"),
+        }
+        if self.partitioned {
+            c.push_str(" live-partitioned");
+        }
+        c
+    }
+}
+
+/// What one failover edge shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailoverView {
+    /// The failover has begun.
+    pub active: bool,
+    /// Share of load moved, `0..=1`.
+    pub moved: f64,
+    /// Phase in words.
+    pub phase: &'static str,
+}
+
+/// The whole diagram's live state.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DiagramView {
+    /// Per component, topology order.
+    pub nodes: Vec<NodeView>,
+    /// Per dependency edge, topology order.
+    pub edges: Vec<EdgeView>,
+    /// Per failover edge, topology order.
+    pub failovers: Vec<FailoverView>,
+}
+
+fn clamp01(x: f64) -> f64 {
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// A rate in short words: `850/s`, `12k/s`, `3.4M/s`.
+pub fn rate(x: f64) -> String {
+    let x = if x.is_finite() { x.max(0.0) } else { 0.0 };
+    if x >= 1e6 {
+        format!("{:.1}M/s", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.0}k/s", x / 1e3)
+    } else if x >= 1e3 {
+        format!("{:.1}k/s", x / 1e3)
+    } else {
+        format!("{x:.0}/s")
+    }
+}
+
+/// Maps a snapshot over its topology to the diagram's view model.
+pub fn diagram_view(t: &Topology, s: &Snapshot) -> DiagramView {
+    let max_traffic = s
+        .edges
+        .iter()
+        .map(|e| e.traffic)
+        .filter(|x| x.is_finite())
+        .fold(0.0_f64, f64::max);
+    let edges: Vec<EdgeView> = s
+        .edges
+        .iter()
+        .map(|e| {
+            let traffic = if e.traffic.is_finite() {
+                e.traffic.max(0.0)
+            } else {
+                0.0
+            };
+            let rel = if max_traffic > 0.0 {
+                libm_ln1p(traffic) / libm_ln1p(max_traffic)
+            } else {
+                0.0
+            };
+            let flow = if traffic < 0.5 {
+                0
+            } else {
+                1 + ((rel * 3.999).floor() as u8).min(3)
+            };
+            let error_rate = clamp01(e.error_rate);
+            EdgeView {
+                traffic,
+                width: 1.0 + 3.0 * rel,
+                flow,
+                error_rate,
+                failing: error_rate > 0.05,
+                breaker: e.breaker,
+                partitioned: e.partitioned,
+            }
+        })
+        .collect();
+    let nodes = s
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let tripped = t
+                .dependencies
+                .iter()
+                .enumerate()
+                .filter(|(j, d)| {
+                    d.from == i
+                        && s.edges
+                            .get(*j)
+                            .is_some_and(|e| e.breaker != BreakerState::Closed)
+                })
+                .count();
+            let queue = if c.queue_limit > 0.0 {
+                clamp01(c.queue / c.queue_limit)
+            } else {
+                0.0
+            };
+            let summary = format!(
+                "{}: load {:.0}%, queue {:.0}%, memory {:.0}%, errors {:.1}%, {}",
+                health_word(c.health),
+                clamp01(c.utilisation) * 100.0,
+                queue * 100.0,
+                clamp01(c.memory_fraction) * 100.0,
+                clamp01(c.error_rate) * 100.0,
+                rate(c.throughput)
+            );
+            NodeView {
+                health: c.health,
+                word: health_word(c.health),
+                glyph: health_glyph(c.health),
+                color: health_color(c.health),
+                load: clamp01(c.utilisation),
+                queue,
+                memory: clamp01(c.memory_fraction),
+                error_rate: clamp01(c.error_rate),
+                breakers_tripped: tripped,
+                summary,
+            }
+        })
+        .collect();
+    let failovers = s
+        .failovers
+        .iter()
+        .map(|f| FailoverView {
+            active: f.active,
+            moved: clamp01(f.moved),
+            phase: f.phase,
+        })
+        .collect();
+    DiagramView {
+        nodes,
+        edges,
+        failovers,
+    }
+}
+
+/// `ln(1 + x)` (display only; not part of the deterministic core).
+fn libm_ln1p(x: f64) -> f64 {
+    x.max(0.0).ln_1p()
+}
+
+/// The retry policies offered in the traffic panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryChoice {
+    /// Seed 001's broken backoff (85% retry after 1 s forever).
+    Broken,
+    /// Exponential backoff without jitter (synchronised waves).
+    Exponential,
+    /// Exponential backoff with full jitter, 4 attempts (seed 001's fix).
+    FullJitter,
+    /// Full jitter plus a retry budget of 10% of successes.
+    JitterBudget,
+}
+
+impl RetryChoice {
+    /// All choices, in menu order.
+    pub const ALL: [RetryChoice; 4] = [
+        RetryChoice::Broken,
+        RetryChoice::Exponential,
+        RetryChoice::FullJitter,
+        RetryChoice::JitterBudget,
+    ];
+
+    /// Stable key (select value).
+    pub fn key(self) -> &'static str {
+        match self {
+            RetryChoice::Broken => "broken",
+            RetryChoice::Exponential => "exponential",
+            RetryChoice::FullJitter => "full_jitter",
+            RetryChoice::JitterBudget => "jitter_budget",
+        }
+    }
+
+    /// Menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            RetryChoice::Broken => "Broken backoff (seed 001 bug)",
+            RetryChoice::Exponential => "Exponential, no jitter",
+            RetryChoice::FullJitter => "Exponential + full jitter",
+            RetryChoice::JitterBudget => "Full jitter + retry budget",
+        }
+    }
+
+    /// From a select value.
+    pub fn from_key(k: &str) -> Option<RetryChoice> {
+        RetryChoice::ALL.into_iter().find(|c| c.key() == k)
+    }
+
+    /// The policy it stands for.
+    pub fn policy(self) -> faultline_core::sim::RetryPolicy {
+        use faultline_core::sim::{Jitter, RetryBudget, RetryPolicy};
+        match self {
+            RetryChoice::Broken => RetryPolicy::seed_broken(),
+            RetryChoice::Exponential => RetryPolicy::exponential(1000, 60_000, 4, Jitter::None),
+            RetryChoice::FullJitter => RetryPolicy::seed_fixed(),
+            RetryChoice::JitterBudget => RetryPolicy {
+                budget: Some(RetryBudget {
+                    ratio: 0.1,
+                    max_tokens: 1000.0,
+                }),
+                ..RetryPolicy::seed_fixed()
+            },
+        }
+    }
+
+    /// The closest choice to a policy.
+    pub fn of(p: &faultline_core::sim::RetryPolicy) -> RetryChoice {
+        use faultline_core::sim::{Backoff, Jitter};
+        match (p.backoff, p.jitter, p.budget.is_some()) {
+            (Backoff::Broken, _, _) => RetryChoice::Broken,
+            (_, _, true) => RetryChoice::JitterBudget,
+            (_, Jitter::None, _) => RetryChoice::Exponential,
+            _ => RetryChoice::FullJitter,
+        }
+    }
+}
+
+/// The operator controls' current settings, folded from the scenario's
+/// defaults and every action applied so far (so a replayed link restores
+/// the panels too).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Controls {
+    /// Breaker override per dependency edge (topology order).
+    pub breaker_modes: Vec<BreakerMode>,
+    /// Whether each of the four automatic triggers is armed.
+    pub triggers: [bool; 4],
+    /// Global message sending disabled.
+    pub sending_disabled: bool,
+    /// Reconnect admission cap per second (0 = none).
+    pub reconnect_admission: f64,
+    /// Traffic multiplier.
+    pub multiplier: f64,
+    /// Client retry policy.
+    pub retry: RetryChoice,
+    /// Load shed share.
+    pub shed: f64,
+}
+
+/// Folds `actions` over the scenario's defaults.
+pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
+    let t = &s.topology;
+    let mut c = Controls {
+        breaker_modes: vec![BreakerMode::Auto; t.dependencies.len()],
+        triggers: s.triggers,
+        sending_disabled: false,
+        reconnect_admission: 0.0,
+        multiplier: s.traffic.multiplier,
+        retry: RetryChoice::of(&s.client_retry),
+        shed: 0.0,
+    };
+    for (_, a) in actions {
+        match a {
+            Action::SetBreaker { from, to, mode } => {
+                if let Some(j) = edge_index(t, from, to) {
+                    c.breaker_modes[j] = *mode;
+                }
+            }
+            Action::SetAutoTrigger { trigger, enabled } => {
+                c.triggers[*trigger as usize] = *enabled;
+            }
+            Action::DisableMessageSending { disabled } => c.sending_disabled = *disabled,
+            Action::SetReconnectAdmission { per_second } => c.reconnect_admission = *per_second,
+            Action::SetTrafficMultiplier { multiplier } => c.multiplier = *multiplier,
+            Action::SetRetryPolicy { policy } => c.retry = RetryChoice::of(policy),
+            Action::ShedLoad { fraction } => c.shed = *fraction,
+            _ => {}
+        }
+    }
+    c
+}
+
+/// The dependency edge from `from` to `to`, by component ids.
+pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
+    let (f, g) = (t.component_index(from)?, t.component_index(to)?);
+    t.dependencies.iter().position(|d| d.from == f && d.to == g)
+}

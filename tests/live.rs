@@ -1,0 +1,316 @@
+//! Browser tests of the live sandbox (wasm-bindgen-test in headless Chromium):
+//! mount the panels over a running simulation, act through the buttons,
+//! step, let Leptos settle and read the DOM; plus the pure view model and
+//! URL fragment codec.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
+
+// Until the app registers `pub mod live`, the module is compiled into this
+// test crate directly (it only needs `crate::charts` and `crate::Selection`).
+#[path = "../src/live/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod live;
+use faultline_app::charts;
+use faultline_app::Selection;
+
+use faultline_core::sim::{BreakerMode, Health, KillSwitch};
+use faultline_core::{Action, Scenario};
+use leptos::prelude::*;
+use live::driver::Live;
+use live::url_state::{self, RunState};
+use live::view_model::{self, RetryChoice};
+use live::{ComponentActions, EventLog, PlaybackBar, SwitchesPanel};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container in the body.
+fn container() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.dyn_into().unwrap()
+}
+
+fn query(root: &web_sys::Element, sel: &str) -> web_sys::HtmlElement {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches `{sel}`"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn steady() -> Scenario {
+    Scenario::bundled_steady_state().expect("bundled scenario")
+}
+
+/// Mounts `f`'s view with a fresh [`Live`] and selection in context; returns the handle.
+fn mount_live<V: IntoView + 'static>(
+    f: impl Fn() -> V + 'static,
+) -> (
+    web_sys::HtmlElement,
+    std::rc::Rc<std::cell::Cell<Option<Live>>>,
+) {
+    let root = container();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let live = Live::new("steady_state", steady(), 7, 60.0).expect("sim");
+        provide_context(live);
+        provide_context(Selection(RwSignal::new(None)));
+        s2.set(Some(live));
+        f()
+    });
+    handle.forget();
+    (root, slot)
+}
+
+fn index_of(id: &str) -> usize {
+    steady().topology.component_index(id).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn kill_button_takes_redis_sessions_down_after_a_step() {
+    let i = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let health = query(&root, ".live-health");
+    assert_eq!(
+        health.get_attribute("data-health").as_deref(),
+        Some("healthy")
+    );
+    query(&root, "button[data-action=kill]").click();
+    live.step();
+    leptos::task::tick().await;
+    let health = query(&root, ".live-health");
+    assert_eq!(health.get_attribute("data-health").as_deref(), Some("down"));
+    // The action is in the operator's log with its simulated time, and in the event log.
+    let log = live.user_actions.get_untracked();
+    assert_eq!(log.len(), 1);
+    assert!(matches!(&log[0].1, Action::Kill { component } if component == "Redis_Sessions"));
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.component.as_deref() == Some("Redis_Sessions")));
+}
+
+#[wasm_bindgen_test]
+async fn breaker_toggle_changes_the_edge_state() {
+    let topo = steady().topology;
+    // The first call edge of the API gateway (or any component with one).
+    let (j, d) = topo
+        .dependencies
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.kind == faultline_core::DependencyKind::Call)
+        .unwrap();
+    let (from, to) = (
+        topo.components[d.from].id.clone(),
+        topo.components[d.to].id.clone(),
+    );
+    let ci = d.from;
+    let (root, live) = mount_live(move || view! { <ComponentActions index=ci /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let sel = format!("li.live-breaker[data-edge=\"{from}>{to}\"]");
+    let row = query(&root, &sel);
+    assert_eq!(row.get_attribute("data-breaker").as_deref(), Some("closed"));
+    query(&row, "button[data-mode=force_open]").click();
+    live.step();
+    leptos::task::tick().await;
+    let row = query(&root, &sel);
+    assert_eq!(row.get_attribute("data-breaker").as_deref(), Some("open"));
+    assert_eq!(
+        query(&row, "button[data-mode=force_open]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    assert_eq!(c.breaker_modes[j], BreakerMode::ForceOpen);
+}
+
+#[wasm_bindgen_test]
+async fn kill_switch_reaches_the_simulation() {
+    let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let input = query(
+        &root,
+        "label[data-switch=enable_read_only_mode] input[type=checkbox]",
+    );
+    input.click();
+    leptos::task::tick().await;
+    let on = live.with_sim(|s| {
+        s.snapshot()
+            .kill_switches
+            .iter()
+            .any(|x| x.switch == KillSwitch::EnableReadOnlyMode && x.on)
+    });
+    assert!(on, "the simulation's snapshot shows read-only mode on");
+    let label = query(&root, "label[data-switch=enable_read_only_mode]");
+    assert!(label.class_list().contains("on"));
+}
+
+#[wasm_bindgen_test]
+async fn playback_steps_and_event_log_names_the_action() {
+    let i = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || {
+        view! {
+            <PlaybackBar />
+            <ComponentActions index=i />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let clock0 = query(&root, "[data-clock]").text_content().unwrap();
+    assert_eq!(clock0, "19:00:00");
+    query(&root, "button[data-action=step]").click();
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "19:00:10"
+    );
+    query(&root, "button[data-action=kill]").click();
+    live.step();
+    leptos::task::tick().await;
+    let first = query(&root, "ol.events li");
+    let text = first.text_content().unwrap();
+    assert!(!text.is_empty());
+    let all = query(&root, "ol.events").text_content().unwrap();
+    assert!(all.contains("operator"), "log mentions the operator: {all}");
+    assert!(all.contains("Redis"), "log names Redis Sessions: {all}");
+}
+
+#[wasm_bindgen_test]
+fn refused_action_is_a_message_not_a_panic() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    let r = live.act(Action::Kill {
+        component: "No_Such_Thing".into(),
+    });
+    assert!(r.is_err());
+    let n = live.notice.get_untracked().unwrap();
+    assert!(n.error && n.text.contains("No_Such_Thing"), "{}", n.text);
+}
+
+#[wasm_bindgen_test]
+fn malformed_fragments_name_what_is_wrong() {
+    let e = url_state::decode("#s=steady_state&seed=banana").unwrap_err();
+    assert_eq!(e.field, "seed");
+    assert!(e.to_string().contains("banana"));
+    let e = url_state::decode("#s=nowhere").unwrap_err();
+    assert!(e.to_string().contains("unknown scenario `nowhere`"));
+    let e = url_state::decode("#s=steady_state&a=%%%").unwrap_err();
+    assert_eq!(e.field, "a");
+    let e = url_state::decode("#garbage").unwrap_err();
+    assert_eq!(e.field, "fragment");
+    let bad = url_state::b64_encode(br#"[[0,{"type":"kill","component":"Nope"}]]"#);
+    let e = url_state::decode(&format!("s=steady_state&a={bad}")).unwrap_err();
+    assert!(e.problem.contains("Nope"), "{}", e.problem);
+    assert_eq!(url_state::decode("").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn fragment_round_trips_an_action_log() {
+    let run = RunState {
+        scenario: "steady_state".into(),
+        seed: 42,
+        speed: 600.0,
+        t_ms: 120_000,
+        actions: vec![
+            (
+                30_000,
+                Action::Kill {
+                    component: "Redis_Sessions".into(),
+                },
+            ),
+            (
+                60_000,
+                Action::SetKillSwitch {
+                    switch: KillSwitch::DisableFileUploads,
+                    on: true,
+                },
+            ),
+            (
+                90_000,
+                Action::SetRetryPolicy {
+                    policy: RetryChoice::JitterBudget.policy(),
+                },
+            ),
+        ],
+    };
+    let frag = url_state::encode(&run);
+    assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");
+    assert_eq!(url_state::decode(&frag).unwrap(), Some(run));
+}
+
+#[wasm_bindgen_test]
+fn base64url_round_trips_every_length() {
+    for n in 0..40u8 {
+        let data: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
+        let enc = url_state::b64_encode(&data);
+        assert_eq!(url_state::b64_decode(&enc).unwrap(), data);
+    }
+    assert!(url_state::b64_decode("a").is_none());
+    assert!(url_state::b64_decode("ab*c").is_none());
+}
+
+#[wasm_bindgen_test]
+fn replay_reproduces_the_same_run() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.advance(60_000.0);
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.advance(120_000.0);
+    let run = live.run_state();
+    let before = live.snapshot.get_untracked();
+    let events = live.events.get_untracked().len();
+    live.reset(run.seed);
+    assert_eq!(live.now_ms(), 0);
+    live.replay(&run);
+    assert_eq!(live.snapshot.get_untracked(), before);
+    assert_eq!(live.events.get_untracked().len(), events);
+    assert_eq!(live.user_actions.get_untracked(), run.actions);
+}
+
+#[wasm_bindgen_test]
+fn view_model_words_glyphs_and_edges() {
+    let sc = steady();
+    let mut sim = faultline_core::Sim::new(&sc, 3).unwrap();
+    sim.step_until(30_000);
+    let v = view_model::diagram_view(&sc.topology, &sim.snapshot());
+    assert_eq!(v.nodes.len(), sc.topology.components.len());
+    assert_eq!(v.edges.len(), sc.topology.dependencies.len());
+    assert!(
+        v.edges.iter().any(|e| e.flow == 4),
+        "the busiest edge flows fastest"
+    );
+    let words: Vec<_> = [
+        Health::Healthy,
+        Health::Degraded,
+        Health::Overloaded,
+        Health::Down,
+        Health::FailingOver,
+        Health::Recovering,
+    ]
+    .iter()
+    .map(|h| (view_model::health_word(*h), view_model::health_glyph(*h)))
+    .collect();
+    let mut glyphs: Vec<_> = words.iter().map(|w| w.1).collect();
+    glyphs.sort();
+    glyphs.dedup();
+    assert_eq!(glyphs.len(), 6, "each health has its own shape");
+    assert_eq!(words[4].0, "failing-over");
+    assert_eq!(view_model::rate(12_345.0), "12k/s");
+}
