@@ -8,6 +8,11 @@
 //! inputs are unchanged, and draws no more points than the canvas has pixel
 //! columns. Canvas sizes are measured only at mount and on window resize, so
 //! drawing never forces a layout.
+//!
+//! Per-frame work is bounded: once a redraw has spent [`FRAME_BUDGET_MS`],
+//! the remaining charts are drawn on the next animation frame, starting where
+//! it stopped so none is starved. Each canvas carries the history revision it
+//! last showed in `data-revision`, which tests wait on.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -18,6 +23,10 @@ use super::draw::{draw_chart, DrawInput, PlotGeometry};
 use super::series::{
     nearest_marker, ChartHistory, Marker, MarkerKind, ScenarioClock, SeriesSpec, Window,
 };
+
+/// Milliseconds of drawing after which the remaining charts wait for the
+/// next animation frame (at least one chart is drawn per frame).
+pub const FRAME_BUDGET_MS: f64 = 4.0;
 
 /// CSS height of each chart's canvas.
 const CANVAS_HEIGHT: f64 = 110.0;
@@ -116,7 +125,16 @@ pub fn ChartPanel(
 
     let refs = canvases.clone();
     let measured_at = StoredValue::new(None::<u32>);
+    // Bumped on the next animation frame when a redraw ran out of budget.
+    let carry_on = RwSignal::new(0_u32);
+    let next_start = StoredValue::new(0_usize);
+    let performance = web_sys::window().and_then(|w| w.performance());
     Effect::new(move |_| {
+        carry_on.track();
+        let now = || performance.as_ref().map_or(0.0, |p| p.now());
+        let started = now();
+        let mut drew = 0;
+        let mut unfinished = false;
         let resize_count = resized.get();
         let win = window.get();
         let clk = clock.get();
@@ -129,8 +147,9 @@ pub fn ChartPanel(
         markers.with(|marks| {
             let marks_key = fingerprint(marks);
             history.with(|h| {
-                for (i, el) in elements.iter().enumerate() {
-                    let Some(canvas) = el else { continue };
+                let first = next_start.get_value() % count.max(1);
+                for i in (first..count).chain(0..first) {
+                    let Some(canvas) = &elements[i] else { continue };
                     let Some(spec) = h.specs().get(i) else {
                         continue;
                     };
@@ -157,6 +176,12 @@ pub fn ChartPanel(
                     if drawn.with_value(|d| d[i] == Some(key)) {
                         continue;
                     }
+                    if drew > 0 && now() - started > FRAME_BUDGET_MS {
+                        next_start.set_value(i);
+                        unfinished = true;
+                        break;
+                    }
+                    drew += 1;
                     let columns = PlotGeometry::columns_for(css.0, dpr);
                     let frame = h.frame(i, win, columns);
                     let input = DrawInput {
@@ -169,12 +194,19 @@ pub fn ChartPanel(
                         Ok(g) => {
                             geometry.update_value(|v| v[i] = Some(g));
                             drawn.update_value(|d| d[i] = Some(key));
+                            let _ =
+                                canvas.set_attribute("data-revision", &key.revision.to_string());
                         }
                         Err(e) => leptos::logging::warn!("chart {}: {e}", spec.key),
                     }
                 }
             });
         });
+        if unfinished {
+            request_animation_frame(move || {
+                carry_on.try_update(|n| *n = n.wrapping_add(1));
+            });
+        }
     });
 
     let window_buttons = Window::ALL

@@ -13,10 +13,20 @@
 //! - [`component`]: the [`ChartPanel`] Leptos component: the window selector,
 //!   one reused canvas per indicator, current values and the blind overlay.
 //!
+//! Percentages are pushed as 0–100 (the core's `Sli` holds shares, 0–1),
+//! latencies in milliseconds, users as a count; `NaN` means "no data".
+//!
 //! ```ignore
 //! let history = RwSignal::new(ChartHistory::default());
-//! // once per sample interval:
-//! history.update(|h| { h.push(t_ms, &values); });
+//! // once per sample interval, in the order of `default_indicators()`:
+//! let s = &snapshot.sli;
+//! history.update(|h| {
+//!     h.push(t_ms, &[
+//!         s.api_success * 100.0, s.api_latency_p95_ms, s.ws_connect_rate * 100.0,
+//!         s.voice_success * 100.0, s.delivery_rate * 100.0,
+//!         s.delivery_latency_p99_ms, s.db_query_ms, s.users_affected,
+//!     ]);
+//! });
 //! view! { <ChartPanel history=history markers=markers blind=blind
 //!                    clock=ScenarioClock::starting_at(16, 47, 0) /> }
 //! ```

@@ -936,26 +936,28 @@ impl ChartHistory {
 /// Folds time-ordered extremes into pixel columns.
 struct Reducer<'a> {
     range: (u64, u64),
-    columns: u64,
+    /// Columns per millisecond (f64: 128-bit division is slow in wasm).
+    scale: f64,
+    last_column: u64,
     current: Option<(u64, Extremes)>,
     out: &'a mut Vec<ChartPoint>,
 }
 
 impl<'a> Reducer<'a> {
     fn new(range: (u64, u64), columns: usize, out: &'a mut Vec<ChartPoint>) -> Self {
+        let span = (range.1 - range.0).max(1);
         Reducer {
             range,
-            columns: columns as u64,
+            scale: columns as f64 / span as f64,
+            last_column: columns as u64 - 1,
             current: None,
             out,
         }
     }
 
     fn column_of(&self, t: u64) -> u64 {
-        let span = (self.range.1 - self.range.0).max(1);
-        let offset = t.saturating_sub(self.range.0).min(span);
-        (u128::from(offset) * u128::from(self.columns) / u128::from(span))
-            .min(u128::from(self.columns - 1)) as u64
+        let offset = t.saturating_sub(self.range.0) as f64;
+        ((offset * self.scale) as u64).min(self.last_column)
     }
 
     /// Adds extremes first seen at `t` (`t` never decreases between calls).
