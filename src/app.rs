@@ -34,9 +34,16 @@ fn diagram_width() -> f64 {
     }
 }
 
-/// The whole application.
+/// The whole application, drawing the bundled topology.
 #[component]
 pub fn App() -> impl IntoView {
+    view! { <Page topology=Topology::bundled() /> }
+}
+
+/// The page for a topology as loaded: the diagram and inspector when it
+/// validated, the list of its errors (file, line, problem) when it did not.
+#[component]
+pub fn Page(topology: Result<Topology, Vec<SourceError>>) -> impl IntoView {
     let selection = Selection(RwSignal::new(None));
     provide_context(selection);
     // Escape clears the selection wherever the focus is.
@@ -57,7 +64,7 @@ pub fn App() -> impl IntoView {
         resize.remove();
     });
 
-    let body = match Topology::bundled() {
+    let body = match topology {
         Ok(t) => view! { <Workspace topology=Arc::new(t) width=width.into() /> }.into_any(),
         Err(errors) => view! { <LoadErrors errors=errors /> }.into_any(),
     };

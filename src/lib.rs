@@ -18,7 +18,7 @@ pub mod diagram;
 pub mod inspector;
 pub mod layout;
 
-pub use app::App;
+pub use app::{App, Page};
 
 use leptos::prelude::*;
 

@@ -7,9 +7,10 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use faultline_app::App;
-use faultline_core::Topology;
+use faultline_app::{App, Page};
+use faultline_core::{parse_topology, Topology};
 use leptos::mount::mount_to;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, MouseEvent, MouseEventInit};
@@ -221,5 +222,30 @@ async fn page_has_about_line_and_sources() {
     for n in ["000", "001", "002", "003", "004"] {
         assert!(about.contains(n), "about line does not cite {n}");
     }
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_topology_shows_its_errors_instead_of_panicking() {
+    let root = fresh_root();
+    let broken = parse_topology("name = \"x\"\n[[component]]\nid = 3\n", "broken.toml");
+    assert!(broken.is_err());
+    let _app = mount_to(root.clone(), move || view! { <Page topology=broken /> });
+    leptos::task::tick().await;
+    let errors = root
+        .query_selector(".load-errors")
+        .unwrap()
+        .expect("error list shown")
+        .text_content()
+        .unwrap();
+    assert!(errors.contains("broken.toml"), "{errors}");
+    assert_eq!(
+        root.query_selector_all("[data-component]")
+            .unwrap()
+            .length(),
+        0
+    );
+    // The rest of the page still works.
+    assert!(root.query_selector(".about").unwrap().is_some());
     root.remove();
 }
