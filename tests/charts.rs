@@ -415,7 +415,7 @@ async fn hovering_a_marker_names_it() {
     let hover = js_sys::Function::new_with_args(
         "el, x",
         "const r = el.getBoundingClientRect();
-         el.dispatchEvent(new MouseEvent('mousemove',
+         el.dispatchEvent(new PointerEvent('pointermove',
              {clientX: r.left + x, clientY: r.top + 20, bubbles: true}));
          return el.getAttribute('title');",
     );
@@ -440,6 +440,21 @@ async fn hovering_a_marker_names_it() {
     assert!(titles
         .iter()
         .any(|t| t.starts_with("API success rate · 16:")));
+    // Pointing at a marker also shows it over the plot (touch has no title).
+    assert!((0..c.client_width()).any(|x| {
+        hover
+            .call2(&wasm_bindgen::JsValue::NULL, &c, &x.into())
+            .unwrap()
+            .as_string()
+            .is_some_and(|t| t.contains("Redis Sessions down"))
+    }));
+    leptos::task::tick().await;
+    let tip = find(&m.root, ".fl-chart-tip[data-key='api_success']").expect("tip shown");
+    assert!(tip.text_content().unwrap().contains("Redis Sessions down"));
+    c.dispatch_event(&web_sys::Event::new("pointerleave").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert!(find(&m.root, ".fl-chart-tip[data-key='api_success']").is_none());
     let _ = m.markers;
     m.root.remove();
 }

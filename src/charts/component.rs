@@ -48,7 +48,9 @@ const STYLE: &str = "
 .fl-chart-value[data-breach=true]{color:#b91c1c}
 .fl-chart-value[data-breach=true]::before{content:'\\26A0\\FE0E  '}
 .fl-chart-ref{width:100%;font-size:11px;color:#6b7280;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.fl-chart-canvas{display:block;width:100%;height:110px}
+.fl-chart-plot{position:relative}
+.fl-chart-canvas{display:block;width:100%;height:110px;touch-action:pan-y}
+.fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;background:rgba(255,255,255,.92);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .fl-charts-blind{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;background:rgba(243,244,246,.85);border-radius:6px;color:#374151;font-size:14px;text-align:center}
 .fl-charts-blind strong{font-size:16px}
 ";
@@ -306,7 +308,10 @@ fn chart_view(
         }
         s
     };
-    let on_move = move |ev: web_sys::MouseEvent| {
+    // The marker under the pointer, shown over the plot (for touch, where
+    // there is no hover title) as well as in the canvas's title.
+    let tip = RwSignal::new(None::<String>);
+    let on_point = move |ev: web_sys::PointerEvent| {
         let Some(g) = geometry.with_value(|v| v.get(i).copied().flatten()) else {
             return;
         };
@@ -319,7 +324,7 @@ fn chart_view(
         let t = g.time_at(f64::from(ev.offset_x()));
         let tolerance = (g.ms_per_px() * 5.0).ceil() as u64;
         let clk = clock.get_untracked();
-        let tip = markers.with_untracked(|ms| {
+        let near = markers.with_untracked(|ms| {
             nearest_marker(ms, t, tolerance).map(|m| {
                 let who = match m.kind {
                     MarkerKind::Event => "event",
@@ -328,8 +333,13 @@ fn chart_view(
                 format!("{} · {} ({who})", clk.label(m.t_ms), m.label)
             })
         });
-        let tip = tip.unwrap_or_else(|| format!("{title} · {}", clk.label(t)));
-        let _ = target.set_attribute("title", &tip);
+        let title_text = near
+            .clone()
+            .unwrap_or_else(|| format!("{title} · {}", clk.label(t)));
+        let _ = target.set_attribute("title", &title_text);
+        if tip.get_untracked() != near {
+            tip.set(near);
+        }
     };
     view! {
         <figure class="fl-chart" data-key=spec.key>
@@ -351,14 +361,28 @@ fn chart_view(
                         }
                     })}
             </figcaption>
-            <canvas
-                node_ref=canvas
-                class="fl-chart-canvas"
-                data-key=spec.key
-                role="img"
-                aria-label=label
-                on:mousemove=on_move
-            ></canvas>
+            <div class="fl-chart-plot">
+                <canvas
+                    node_ref=canvas
+                    class="fl-chart-canvas"
+                    data-key=spec.key
+                    role="img"
+                    aria-label=label
+                    on:pointermove=on_point
+                    on:pointerdown=on_point
+                    on:pointerleave=move |_| tip.set(None)
+                ></canvas>
+                {move || {
+                    tip.get()
+                        .map(|text| {
+                            view! {
+                                <div class="fl-chart-tip" data-key=spec.key role="status">
+                                    {text}
+                                </div>
+                            }
+                        })
+                }}
+            </div>
         </figure>
     }
 }
