@@ -111,6 +111,9 @@ pub fn ChartPanel(
     window: Option<RwSignal<Window>>,
 ) -> impl IntoView {
     let window = window.unwrap_or_else(|| RwSignal::new(Window::default()));
+    // The flag may be derived from something that changes every frame; only
+    // its changes matter here.
+    let blind = Memo::new(move |_| blind.get());
     let specs: Vec<SeriesSpec> = history.with_untracked(|h| h.specs().to_vec());
     let count = specs.len();
     let canvases: Vec<NodeRef<html::Canvas>> = (0..count).map(|_| NodeRef::new()).collect();
