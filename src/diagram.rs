@@ -182,7 +182,7 @@ fn bands(t: &Topology, l: &Layout) -> impl IntoView {
                         rx="6"
                         stroke=color.clone()
                     ></rect>
-                    <text class="domain-title" x=px(d.rect.x + 8.0) y=px(d.rect.y + 15.0) fill=color>
+                    <text class="domain-title" x=px(d.rect.x + 8.0) y=px(d.rect.y + 14.0) fill=color>
                         {d.title.clone()}
                     </text>
                     <title>{dom.title.clone()}</title>

@@ -45,11 +45,11 @@ pub const ADDED_BADGE_W: f64 = 14.0;
 const NODE_GAP_X: f64 = 18.0;
 const NODE_GAP_Y: f64 = 12.0;
 const DOMAIN_PAD: f64 = 8.0;
-const DOMAIN_HEADER: f64 = 22.0;
-const LANE_H: f64 = 36.0;
+const DOMAIN_HEADER: f64 = 20.0;
+const LANE_H: f64 = 34.0;
 const DOMAIN_GAP: f64 = 12.0;
 const PLANE_TITLE_W: f64 = 26.0;
-const PLANE_PAD: f64 = 8.0;
+const PLANE_PAD: f64 = 6.0;
 const PLANE_GAP: f64 = 6.0;
 const MARGIN: f64 = 2.0;
 /// Narrowest width the layout is computed for; narrower screens scroll.

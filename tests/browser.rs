@@ -249,3 +249,46 @@ async fn a_broken_topology_shows_its_errors_instead_of_panicking() {
     assert!(root.query_selector(".about").unwrap().is_some());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn selection_highlights_its_edges_and_the_toggle_shows_all_links() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    let svg = root
+        .query_selector("svg.diagram")
+        .unwrap()
+        .expect("diagram");
+    assert!(!svg.class_list().contains("show-all"));
+
+    click(&node(&root, "Gateway_Primary"));
+    leptos::task::tick().await;
+    assert!(svg.class_list().contains("has-selection"));
+    let outgoing = root.query_selector_all("path.dep.out").unwrap().length();
+    let incoming = root.query_selector_all("path.dep.in").unwrap().length();
+    assert!(
+        outgoing > 0 && incoming > 0,
+        "out {outgoing}, in {incoming}"
+    );
+    assert!(
+        root.query_selector_all("path.dep.out[data-from=\"Gateway_Primary\"]")
+            .unwrap()
+            .length()
+            == outgoing
+    );
+    assert!(
+        root.query_selector_all(".failover.active")
+            .unwrap()
+            .length()
+            >= 2
+    );
+
+    let toggle = root
+        .query_selector(".legend input[type=checkbox]")
+        .unwrap()
+        .expect("toggle");
+    click(&toggle);
+    leptos::task::tick().await;
+    assert!(svg.class_list().contains("show-all"));
+    root.remove();
+}
