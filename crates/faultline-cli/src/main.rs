@@ -9,8 +9,10 @@
 //! file), 2 the command line is wrong (unknown subcommand, missing argument;
 //! `help` also exits 2, as the project brief asks).
 
+mod bench;
 mod input;
 mod list;
+mod run;
 mod validate;
 
 use std::process::ExitCode;
@@ -36,6 +38,16 @@ const COMMANDS: &[Command] = &[
         name: "list",
         usage: list::USAGE,
         run: list::run,
+    },
+    Command {
+        name: "run",
+        usage: run::USAGE,
+        run: run::run,
+    },
+    Command {
+        name: "bench",
+        usage: bench::USAGE,
+        run: bench::run,
     },
 ];
 

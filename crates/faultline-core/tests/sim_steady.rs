@@ -51,3 +51,22 @@ fn bundled_steady_state_is_healthy() {
         );
     }
 }
+
+#[test]
+fn four_quiet_hours_raise_no_event() {
+    let s = Scenario::bundled_steady_state().unwrap();
+    let mut sim = Sim::new(&s, 5).unwrap();
+    sim.run_to_end();
+    assert_eq!(sim.samples().len(), 1440);
+    assert!(
+        sim.events().is_empty(),
+        "{:?}",
+        &sim.events()[..sim.events().len().min(5)]
+    );
+    let worst = sim
+        .samples()
+        .iter()
+        .map(|x| x.sli.api_success)
+        .fold(1.0, f64::min);
+    assert!(worst > 0.999, "{worst}");
+}

@@ -305,19 +305,36 @@ impl Breaker {
                     self.run = 0.0;
                 } else {
                     let x = n * (1.0 - p);
-                    let longest = if x > 1.0 {
-                        libm::log(x) / libm::log(1.0 / p)
+                    // The expected longest run log(x)/log(1/p) reaches t
+                    // exactly when x·p^t ≥ 1: no logarithm needed.
+                    let trips_in_tick = if x > 1.0 {
+                        let mut pt = 1.0;
+                        for _ in 0..threshold.min(64) {
+                            pt *= p;
+                        }
+                        x * pt >= 1.0
                     } else {
-                        p * n
+                        false
                     };
-                    // A tick's longest run can continue the run carried over.
-                    let carried = self.run + if x < 1.0 { p * n } else { 0.0 };
-                    self.run = longest.max(carried);
-                    if self.run >= t {
+                    // With few calls the run carries over only if every one of
+                    // them failed (probability p^n); otherwise it restarts
+                    // from the expected trailing run p/(1−p).
+                    let trailing = p / (1.0 - p);
+                    let all_fail = if n <= 1.0 {
+                        1.0 - n * (1.0 - p)
+                    } else {
+                        let mut a = 1.0;
+                        for _ in 0..(n as u32).min(64) {
+                            a *= p;
+                        }
+                        a
+                    };
+                    let carried = all_fail * (self.run + n) + (1.0 - all_fail) * trailing;
+                    if trips_in_tick || (x <= 1.0 && carried >= t) {
+                        self.run = t;
                         return true;
                     }
-                    // Trailing run expected at the tick's end.
-                    self.run = (p / (1.0 - p)).min(self.run);
+                    self.run = if x > 1.0 { trailing } else { carried };
                     return false;
                 }
                 self.run >= t
@@ -418,6 +435,16 @@ mod tests {
         let mut b = Breaker::new(BreakerConfig::default());
         for i in 0..20 {
             assert_eq!(one(&mut b, i, i % 4 != 3, &mut rng), None);
+        }
+    }
+
+    #[test]
+    fn rare_background_errors_on_a_quiet_edge_never_trip() {
+        let mut rng = Pcg32::new(1, 1);
+        let mut b = Breaker::new(BreakerConfig::default());
+        // 0.9 calls per tick at 0.2% errors, for a day.
+        for t in 0..86_400 {
+            assert_eq!(b.record(t * 1000, 0.9, 0.002, &mut rng), None);
         }
     }
 

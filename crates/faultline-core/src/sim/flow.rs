@@ -50,7 +50,7 @@ use crate::topology::{DependencyKind, Topology};
 /// router carries 7B+ of the 14B+ messages a day).
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// Megabytes stored per upload.
-pub const UPLOAD_MB: f64 = 8.0;
+pub const UPLOAD_MB: f64 = 1.0;
 /// Longest retry delay the ring holds, ms (client timeout plus a 60 s cap, with margin).
 pub const MAX_RETRY_DELAY_MS: u64 = 200_000;
 
@@ -62,6 +62,9 @@ pub(crate) struct Comp {
     pub pool_share: [f64; MAX_POOLS],
     pub class_pool: [usize; NCLASS],
     pub tables: Vec<ErlangTable>,
+    pub table_for: [f64; MAX_POOLS],
+    /// Failover whose primary this component is, if any.
+    pub fo_from: Option<usize>,
     pub out_edges: Vec<usize>,
     pub hosts: Vec<usize>,
     pub fallback_edges: Vec<usize>,
@@ -414,6 +417,8 @@ impl State {
                     pool_share,
                     class_pool,
                     tables,
+                    table_for: [-1.0; MAX_POOLS],
+                    fo_from: t.failovers.iter().position(|f| f.from == i),
                     out_edges: Vec::new(),
                     hosts: Vec::new(),
                     fallback_edges: Vec::new(),
@@ -1104,7 +1109,12 @@ impl State {
         for oi in 0..self.order.len() {
             let i = self.order[oi];
             // Failover: move the primary's share to the backup first.
-            for f in 0..self.fos.len() {
+            let fos = if self.comps[i].fo_from.is_some() {
+                self.fos.len()
+            } else {
+                0
+            };
+            for f in 0..fos {
                 let fo = &self.fos[f];
                 if fo.from != i || fo.moved <= 0.0 {
                     continue;
@@ -1224,7 +1234,8 @@ impl State {
                     c.p.deadline_ms / 500.0
                 };
                 let rho = if cap > 0.0 { lam / cap } else { 1.0 };
-                if c.tables[g].servers() != servers.round().max(1.0) as u32 {
+                if c.table_for[g] != servers {
+                    c.table_for[g] = servers;
                     c.tables[g].ensure(servers);
                 }
                 let cw = c.tables[g].at(rho.min(0.999));
@@ -1524,10 +1535,16 @@ impl State {
                 let pt = if slack <= 0.0 {
                     1.0
                 } else {
-                    let queue_tail =
-                        (c.pool_c[g] * libm::exp(-c.pool_rate[g] * slack / 1000.0)).min(1.0);
-                    let svc_tail = if c.p.service_dist == ServiceDist::Exponential {
-                        libm::exp(-slack / c.p.service_ms)
+                    // e^-x below 1e-17 for x > 40: skip the call (the common case).
+                    let xq = c.pool_rate[g] * slack / 1000.0;
+                    let queue_tail = if xq > 40.0 || c.pool_c[g] <= 0.0 {
+                        0.0
+                    } else {
+                        (c.pool_c[g] * libm::exp(-xq)).min(1.0)
+                    };
+                    let xs = slack / c.p.service_ms;
+                    let svc_tail = if c.p.service_dist == ServiceDist::Exponential && xs <= 40.0 {
+                        libm::exp(-xs)
                     } else {
                         0.0
                     };
@@ -1562,7 +1579,12 @@ impl State {
                 c.latency = own_lat[0];
             }
             // Failover: the moved share's outcome is the backup's.
-            for f in 0..self.fos.len() {
+            let fos = if self.comps[i].fo_from.is_some() {
+                self.fos.len()
+            } else {
+                0
+            };
+            for f in 0..fos {
                 let fo = &self.fos[f];
                 if fo.from != i || fo.moved <= 0.0 {
                     continue;
@@ -1738,13 +1760,8 @@ impl State {
         }
         // Indicators.
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
-        let api: Vec<usize> = RequestClass::ALL
-            .iter()
-            .filter(|c| c.is_api())
-            .map(|c| c.lane())
-            .collect();
         let (mut a_api, mut ok_api, mut lat_api) = (0.0, 0.0, 0.0);
-        for &k in &api {
+        for k in (0..NCLASS).filter(|&k| RequestClass::ALL[k].is_api()) {
             a_api += att[k];
             ok_api += okn[k];
             lat_api += latw[k];
@@ -2061,10 +2078,11 @@ impl State {
                 Health::Down
             };
         }
-        if self
-            .fos
-            .iter()
-            .any(|f| f.from == i && f.moved > 0.0 && f.phase != Phase::FailingBack)
+        if c.fo_from.is_some()
+            && self
+                .fos
+                .iter()
+                .any(|f| f.from == i && f.moved > 0.0 && f.phase != Phase::FailingBack)
         {
             return Health::FailingOver;
         }

@@ -1,0 +1,237 @@
+//! `faultline run FILE [--seed N] [--format json|csv]`: runs a scenario to
+//! its end and prints the whole run to stdout.
+//!
+//! The JSON schema (documented in `scenarios/README.md`) is stable: top-level
+//! `scenario`, `seed`, `components` (ids, in topology order), `samples`
+//! (each with `t_ms`, `clock`, an `sli` object, `users` and per-component
+//! figures keyed by id), `events` and `summary`. CSV has one row per sample:
+//! the indicators, the user counts, then `<id>.utilisation`,
+//! `<id>.error_rate`, `<id>.queue` for each component.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use faultline_core::scenario::{time::format_clock, Scenario, STEADY_STATE_TOML};
+use faultline_core::sim::{run_hash, Health, Sim};
+use serde_json::{json, Map, Value};
+
+/// Usage line for `faultline help`.
+pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (or bundled:steady_state.toml) and print every sample and event.";
+
+/// Reads a scenario by path or bundled name, reporting errors as `file:line:col: message`.
+pub fn load(name: &str) -> Result<Scenario, String> {
+    let text = if name == "bundled:steady_state.toml" {
+        STEADY_STATE_TOML.to_string()
+    } else {
+        crate::input::read(name)?
+    };
+    Scenario::from_toml_str(&text, name).map_err(|errs| {
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn health(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "healthy",
+        Health::Degraded => "degraded",
+        Health::Overloaded => "overloaded",
+        Health::Down => "down",
+        Health::FailingOver => "failing_over",
+        Health::Recovering => "recovering",
+    }
+}
+
+/// Runs `faultline run`.
+pub fn run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut seed = None;
+    let mut format = "json".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seed" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => seed = Some(v),
+                None => return usage_error("--seed needs a whole number"),
+            },
+            "--format" => match it.next().map(String::as_str) {
+                Some(f @ ("json" | "csv")) => format = f.to_string(),
+                _ => return usage_error("--format must be json or csv"),
+            },
+            f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
+            other => return usage_error(&format!("unexpected argument \"{other}\"")),
+        }
+    }
+    let Some(file) = file else {
+        return usage_error("missing FILE");
+    };
+    let scenario = match load(&file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let mut sim = match Sim::new(&scenario, seed) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    sim.run_to_end();
+    let out = if format == "csv" {
+        csv(&sim)
+    } else {
+        json_run(&sim).to_string()
+    };
+    println!("{out}");
+    ExitCode::SUCCESS
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("faultline run: {msg}\nusage: {USAGE}");
+    ExitCode::from(crate::USAGE_ERROR)
+}
+
+/// The whole run as the documented JSON document.
+pub fn json_run(sim: &Sim) -> Value {
+    let s = sim.scenario();
+    let t = sim.topology();
+    let ids: Vec<&str> = t.components.iter().map(|c| c.id.as_str()).collect();
+    let samples: Vec<Value> = sim
+        .samples()
+        .iter()
+        .map(|x| {
+            let mut comps = Map::new();
+            for (i, c) in x.components.iter().enumerate() {
+                comps.insert(
+                    ids[i].to_string(),
+                    json!({
+                        "health": health(c.health),
+                        "utilisation": c.utilisation,
+                        "queue": c.queue,
+                        "memory_fraction": c.memory_fraction,
+                        "error_rate": c.error_rate,
+                        "throughput": c.throughput,
+                        "latency_ms": c.latency_ms,
+                    }),
+                );
+            }
+            json!({
+                "t_ms": x.t_ms,
+                "clock": format_clock(s.start_clock_ms, x.t_ms),
+                "sli": x.sli,
+                "users": x.users,
+                "components": comps,
+            })
+        })
+        .collect();
+    json!({
+        "scenario": {
+            "name": s.name,
+            "source": s.source,
+            "description": s.description,
+            "topology": t.name,
+            "start": format_clock(s.start_clock_ms, 0),
+            "time_zone": s.time_zone,
+            "duration_ms": s.duration_ms,
+            "tick_ms": s.tick_ms,
+            "sample_ms": s.sample_ms,
+        },
+        "seed": sim.seed(),
+        "components": ids,
+        "samples": samples,
+        "events": sim.events().iter().map(|e| json!({
+            "t_ms": e.t_ms,
+            "clock": format_clock(s.start_clock_ms, e.t_ms),
+            "kind": e.kind,
+            "component": e.component,
+            "message": e.message,
+            "cause": e.cause,
+        })).collect::<Vec<_>>(),
+        "summary": summary(sim),
+    })
+}
+
+/// Headline figures of a run: worst indicators, SLO-breach time, peak blast radius.
+pub fn summary(sim: &Sim) -> Value {
+    let samples = sim.samples();
+    let dt = sim.scenario().sample_ms as f64 / 60_000.0;
+    let fold = |f: &dyn Fn(&faultline_core::sim::Sli) -> f64, min: bool| {
+        samples
+            .iter()
+            .map(|x| f(&x.sli))
+            .fold(if min { f64::INFINITY } else { 0.0 }, |a, b| {
+                if min {
+                    a.min(b)
+                } else {
+                    a.max(b)
+                }
+            })
+    };
+    let breach = samples.iter().filter(|x| x.sli.api_success < 0.999).count() as f64 * dt;
+    let last = samples.last().map(|x| x.sli).unwrap_or_default();
+    json!({
+        "samples": samples.len(),
+        "events": sim.events().len(),
+        "min_api_success": fold(&|s| s.api_success, true),
+        "max_api_latency_p95_ms": fold(&|s| s.api_latency_p95_ms, false),
+        "min_ws_connect_rate": fold(&|s| s.ws_connect_rate, true),
+        "min_voice_success": fold(&|s| s.voice_success, true),
+        "min_delivery_rate": fold(&|s| s.delivery_rate, true),
+        "max_db_query_ms": fold(&|s| s.db_query_ms, false),
+        "max_users_affected": fold(&|s| s.users_affected, false),
+        "minutes_api_success_below_99_9": breach,
+        "final_sli": last,
+        "run_hash": format!("{:#018x}", run_hash(samples)),
+    })
+}
+
+/// The run as CSV, one row per sample.
+pub fn csv(sim: &Sim) -> String {
+    let ids: Vec<&str> = sim
+        .topology()
+        .components
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let start = sim.scenario().start_clock_ms;
+    let mut out = String::from(
+        "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
+    );
+    for id in &ids {
+        let _ = write!(out, ",{id}.utilisation,{id}.error_rate,{id}.queue");
+    }
+    out.push('\n');
+    for x in sim.samples() {
+        let v = &x.sli;
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            x.t_ms,
+            format_clock(start, x.t_ms),
+            v.api_success,
+            v.api_latency_p95_ms,
+            v.ws_connect_rate,
+            v.voice_success,
+            v.delivery_rate,
+            v.delivery_latency_p99_ms,
+            v.db_query_ms,
+            v.users_affected,
+            v.request_rate,
+            v.retry_share,
+            x.users.connected,
+            x.users.reconnecting,
+            x.users.offline
+        );
+        for c in &x.components {
+            let _ = write!(out, ",{},{},{}", c.utilisation, c.error_rate, c.queue);
+        }
+        out.push('\n');
+    }
+    out
+}

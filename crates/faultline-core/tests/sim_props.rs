@@ -1,0 +1,161 @@
+//! Invariants under random seeds and random action sequences: users are
+//! conserved, no figure is NaN or negative, queues and memory stay within
+//! their limits, nothing panics.
+
+mod common;
+
+use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
+use faultline_core::sim::{Action, BreakerMode, KillSwitch, RetryPolicy, Sim};
+use proptest::prelude::*;
+
+const IDS: [&str; 4] = ["Edge", "Api", "Db", "Cache"];
+
+fn scenario() -> Scenario {
+    let t = simple_topology(
+        &IDS,
+        &[("Edge", "Api"), ("Api", "Db"), ("Api", "Cache")],
+        &[("Db", "Cache")],
+    );
+    let mut s = Scenario::with_topology("props", t);
+    s.traffic.users = 200_000.0;
+    s.traffic.noise = 0.1;
+    for id in IDS {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 20.0;
+        p.service_ms = 5.0;
+        p.deadline_ms = 3000.0;
+        p.queue_limit = 20_000.0;
+        p.restart_ms = 5000;
+        p.memory_mb = 512.0;
+        p.base_memory_mb = 256.0;
+        p.item_kb = 64.0;
+    }
+    s.params_mut("Cache").unwrap().hit_rate = 0.8;
+    s.params_mut("Db").unwrap().pool = 30.0;
+    s.set_route(&Route {
+        from: "Api".into(),
+        to: "Cache".into(),
+        classes: vec![],
+        calls: 1.0,
+        miss_of: None,
+        on_failure: OnFailure::Buffer,
+    })
+    .unwrap();
+    s
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let comp = proptest::sample::select(IDS.to_vec()).prop_map(String::from);
+    prop_oneof![
+        comp.clone()
+            .prop_map(|component| Action::Kill { component }),
+        comp.clone()
+            .prop_map(|component| Action::Revive { component }),
+        (comp.clone(), 0.01f64..1.0).prop_map(|(component, capacity_fraction)| Action::Degrade {
+            component,
+            capacity_fraction
+        }),
+        (comp.clone(), 0.0f64..5000.0)
+            .prop_map(|(component, ms)| Action::AddLatency { component, ms }),
+        (comp.clone(), 0.1f64..5.0)
+            .prop_map(|(component, factor)| Action::Scale { component, factor }),
+        comp.clone()
+            .prop_map(|component| Action::RollingRestart { component }),
+        Just(Action::Partition {
+            component: "Api".into(),
+            dependency: "Db".into()
+        }),
+        Just(Action::Heal {
+            component: "Api".into(),
+            dependency: "Db".into()
+        }),
+        Just(Action::Partition {
+            component: "Api".into(),
+            dependency: "Cache".into()
+        }),
+        Just(Action::Heal {
+            component: "Api".into(),
+            dependency: "Cache".into()
+        }),
+        (0.0f64..20.0).prop_map(|multiplier| Action::SetTrafficMultiplier { multiplier }),
+        (0.0f64..1.0).prop_map(|fraction| Action::ShedLoad { fraction }),
+        prop_oneof![
+            Just(RetryPolicy::none()),
+            Just(RetryPolicy::seed_broken()),
+            Just(RetryPolicy::seed_fixed())
+        ]
+        .prop_map(|policy| Action::SetRetryPolicy { policy }),
+        (
+            proptest::sample::select(KillSwitch::ALL.to_vec()),
+            any::<bool>()
+        )
+            .prop_map(|(switch, on)| Action::SetKillSwitch { switch, on }),
+        prop_oneof![
+            Just(BreakerMode::Auto),
+            Just(BreakerMode::ForceOpen),
+            Just(BreakerMode::ForceClosed)
+        ]
+        .prop_map(|mode| Action::SetBreaker {
+            from: "Api".into(),
+            to: "Db".into(),
+            mode
+        }),
+        any::<bool>().prop_map(|disabled| Action::DisableMessageSending { disabled }),
+        (0.0f64..10_000.0).prop_map(|per_second| Action::SetReconnectAdmission { per_second }),
+        (comp, any::<bool>())
+            .prop_map(|(component, on)| Action::SetDeadlineCheck { component, on }),
+    ]
+}
+
+fn finite(x: f64, what: &str) {
+    assert!(x.is_finite() && x >= 0.0, "{what} = {x}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold(seed in any::<u64>(), tick in prop_oneof![Just(100u64), Just(1000u64)],
+                       plan in proptest::collection::vec((1u64..60_000, action()), 0..12)) {
+        let mut s = scenario();
+        s.tick_ms = tick;
+        let total = s.traffic.users;
+        let mut sim = Sim::new(&s, seed).unwrap();
+        for (gap, a) in plan {
+            let until = sim.now_ms() + gap;
+            while sim.now_ms() < until {
+                sim.step();
+                let snap = sim.snapshot();
+                let u = snap.users;
+                finite(u.connected, "connected");
+                finite(u.reconnecting, "reconnecting");
+                finite(u.offline, "offline");
+                prop_assert!(((u.connected + u.reconnecting + u.offline) - total).abs() < 1e-6 * total);
+                for (i, c) in snap.components.iter().enumerate() {
+                    for (x, n) in [(c.utilisation, "util"), (c.queue, "queue"), (c.memory_fraction, "mem"),
+                                   (c.error_rate, "err"), (c.throughput, "tput"), (c.capacity, "cap"),
+                                   (c.arrivals, "arr"), (c.latency_ms, "lat"), (c.servers, "servers"),
+                                   (c.hit_rate, "hit"), (c.pool_in_use, "pool")] {
+                        finite(x, &format!("{} {n}", IDS[i]));
+                    }
+                    prop_assert!(c.queue <= c.queue_limit * (1.0 + 1e-9) + 1e-6, "{} queue {} > {}", IDS[i], c.queue, c.queue_limit);
+                    prop_assert!(c.memory_fraction <= 1.0);
+                    prop_assert!(c.utilisation <= 1.0 + 1e-9);
+                    prop_assert!(c.error_rate <= 1.0 + 1e-9);
+                }
+                for e in &snap.edges {
+                    finite(e.traffic, "edge traffic");
+                    finite(e.error_rate, "edge error");
+                    finite(e.held, "held");
+                }
+                let v = snap.sli;
+                for x in [v.api_success, v.api_latency_p95_ms, v.ws_connect_rate, v.voice_success, v.delivery_rate,
+                          v.delivery_latency_p99_ms, v.db_query_ms, v.users_affected, v.request_rate, v.retry_share] {
+                    finite(x, "sli");
+                }
+                prop_assert!(v.api_success <= 1.0 + 1e-9);
+            }
+            let _ = sim.apply(a);
+        }
+    }
+}
