@@ -10,11 +10,11 @@ pub mod sim;
 pub mod source;
 pub mod topology;
 
+pub use scenario::Scenario;
+pub use sim::{Action, ActionError, Event, Sample, Sim, SimError, Snapshot};
 pub use source::{SourceError, SourceSpan};
 pub use topology::{
     parse_topology, validate_raw, DependencyKind, RawTopology, Region, BUNDLED_TOPOLOGY_NAME,
     BUNDLED_TOPOLOGY_TOML,
 };
 pub use topology::{Component, DependencyEdge, Domain, FailoverEdge, Plane, PlaneId, Topology};
-pub use scenario::Scenario;
-pub use sim::{Action, ActionError, Event, Sample, Sim, SimError, Snapshot};

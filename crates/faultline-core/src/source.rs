@@ -40,12 +40,20 @@ pub struct SourceError {
 impl SourceError {
     /// An error at a known position.
     pub fn at(file: &str, span: SourceSpan, message: impl Into<String>) -> Self {
-        SourceError { file: file.to_string(), span: Some(span), message: message.into() }
+        SourceError {
+            file: file.to_string(),
+            span: Some(span),
+            message: message.into(),
+        }
     }
 
     /// An error about the file as a whole.
     pub fn whole(file: &str, message: impl Into<String>) -> Self {
-        SourceError { file: file.to_string(), span: None, message: message.into() }
+        SourceError {
+            file: file.to_string(),
+            span: None,
+            message: message.into(),
+        }
     }
 }
 
