@@ -6,10 +6,9 @@
 //! Run: `cargo test --target wasm32-unknown-unknown -p faultline-app --test charts`
 
 use faultline_app::charts::draw::{LINE_COLOUR, SLO_COLOUR};
-use faultline_app::charts::series::{breach_spans, nearest_marker};
 use faultline_app::charts::{
-    default_indicators, keys, ChartHistory, ChartPanel, ChartPoint, Direction, Marker, MarkerKind,
-    ScenarioClock, SeriesSpec, Slo, ValueFormat, Window, YAxis,
+    breach_spans, default_indicators, keys, nearest_marker, ChartHistory, ChartPanel, ChartPoint,
+    Direction, Marker, MarkerKind, ScenarioClock, SeriesSpec, Slo, ValueFormat, Window, YAxis,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

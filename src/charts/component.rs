@@ -19,10 +19,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
+use super::axes::ScenarioClock;
 use super::draw::{draw_chart, DrawInput, PlotGeometry};
-use super::series::{
-    nearest_marker, ChartHistory, Marker, MarkerKind, ScenarioClock, SeriesSpec, Window,
-};
+use super::markers::{nearest_marker, Marker, MarkerKind};
+use super::series::{ChartHistory, Window};
+use super::spec::SeriesSpec;
 
 /// Milliseconds of drawing after which the remaining charts wait for the
 /// next animation frame (at least one chart is drawn per frame).

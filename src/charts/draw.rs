@@ -12,7 +12,10 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::series::{markers_in, ChartFrame, Marker, MarkerKind, ScenarioClock, SeriesSpec};
+use super::axes::ScenarioClock;
+use super::markers::{markers_in, Marker, MarkerKind};
+use super::series::ChartFrame;
+use super::spec::SeriesSpec;
 
 /// The dashed objective line's colour (amber-700); tests look for it.
 pub const SLO_COLOUR: (u8, u8, u8) = (180, 83, 9);

@@ -6,9 +6,10 @@
 //! interval, and hands the panel that signal, the markers (events and user
 //! actions) and whether monitoring is blind.
 //!
-//! - [`series`]: the data model, with no web types: samples in a bounded
-//!   two-tier history, windows, reduction to the canvas's pixel columns, axes
-//!   and the objectives from the seeds.
+//! - [`spec`]: the indicators, their formats and objectives, with no web
+//!   types; [`axes`]: y axes and the scenario clock's time ticks;
+//!   [`markers`]: events and user actions; [`series`]: samples in a bounded
+//!   two-tier history, windows and reduction to the canvas's pixel columns.
 //! - [`draw`]: one chart on one canvas, with plotters.
 //! - [`component`]: the [`ChartPanel`] Leptos component: the window selector,
 //!   one reused canvas per indicator, current values and the blind overlay.
@@ -31,12 +32,17 @@
 //!                    clock=ScenarioClock::starting_at(16, 47, 0) /> }
 //! ```
 
+pub mod axes;
 pub mod component;
 pub mod draw;
+pub mod markers;
 pub mod series;
+pub mod spec;
 
+pub use axes::{ScenarioClock, YAxis};
 pub use component::ChartPanel;
-pub use series::{
-    default_indicators, keys, AxisScale, Baseline, ChartFrame, ChartHistory, ChartPoint, Direction,
-    Marker, MarkerKind, ScenarioClock, SeriesSpec, Slo, ValueFormat, Window, YAxis,
+pub use markers::{markers_in, nearest_marker, Marker, MarkerKind};
+pub use series::{breach_spans, ChartFrame, ChartHistory, ChartPoint, Window};
+pub use spec::{
+    default_indicators, keys, AxisScale, Baseline, Direction, SeriesSpec, Slo, ValueFormat,
 };
