@@ -802,6 +802,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn control_plane(&mut self) {
         let all_down = |role: Role, comps: &[Comp]| {
             let mut any = false;
@@ -848,6 +849,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn poll_breakers(&mut self) {
         let now = self.now_ms;
         for e in 0..self.edges.len() {
@@ -866,6 +868,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn advance_failovers(&mut self) {
         let now = self.now_ms;
         let tick = self.scenario.tick_ms as f64;
@@ -983,6 +986,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn inject(&mut self) {
         for c in &mut self.comps {
             c.arr = c.carry;
@@ -1102,6 +1106,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn forward(&mut self) {
         let dt = self.dt;
         let aggressive = self.switches[KillSwitch::EnableAggressiveRateLimiting as usize];
@@ -1378,6 +1383,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn backward(&mut self) {
         let now = self.now_ms;
         let dt = self.dt;
@@ -1607,6 +1613,7 @@ impl State {
         }
     }
 
+    #[inline(never)]
     fn outcomes(&mut self) {
         let dt = self.dt;
         let nr = self.users.len();
@@ -1825,6 +1832,7 @@ impl State {
         best.or(self.load_cause)
     }
 
+    #[inline(never)]
     fn maintenance(&mut self) {
         let tick = self.scenario.tick_ms;
         let now = self.now_ms;
@@ -2028,6 +2036,7 @@ impl State {
         );
     }
 
+    #[inline(never)]
     fn triggers(&mut self) {
         let tick = self.scenario.tick_ms;
         // Database CPU > 90% for 5 minutes.
@@ -2104,6 +2113,7 @@ impl State {
         Health::Healthy
     }
 
+    #[inline(never)]
     fn health(&mut self) {
         for oi in (0..self.order.len()).rev() {
             let i = self.order[oi];
