@@ -321,6 +321,14 @@ async fn one_sized_canvas_per_indicator_with_current_values() {
         assert!(label.starts_with(s.title), "{label}");
     }
     assert_eq!(root.get_elements_by_tag_name("canvas").length(), 8);
+    // Every chart states its objective (or that it has none), citing the seed.
+    let refs = root.query_selector_all(".fl-chart-ref").unwrap();
+    assert_eq!(refs.length(), 8);
+    let p95 = find(root, "figure[data-key='api_p95'] .fl-chart-ref").unwrap();
+    assert_eq!(p95.text_content().unwrap(), "SLO < 100 ms");
+    assert!(p95.get_attribute("title").unwrap().contains("002"));
+    let db = find(root, "figure[data-key='db_query'] .fl-chart-ref").unwrap();
+    assert_eq!(db.text_content().unwrap(), "Normal 50 ms");
 
     // A new sample updates the value and keeps the same canvases.
     let before = canvas(root, keys::API_P95);

@@ -51,7 +51,7 @@ const STYLE: &str = "
 .fl-chart-ref{width:100%;font-size:11px;color:#6b7280;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .fl-chart-plot{position:relative}
 .fl-chart-canvas{display:block;width:100%;height:110px;touch-action:pan-y}
-.fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;background:rgba(255,255,255,.92);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;background:rgba(255,255,255,.94);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;overflow-wrap:anywhere}
 .fl-charts-blind{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;background:rgba(243,244,246,.85);border-radius:6px;color:#374151;font-size:14px;text-align:center}
 .fl-charts-blind strong{font-size:16px}
 ";
@@ -295,18 +295,17 @@ fn chart_view(
             .zip(slo)
             .is_some_and(|(p, s)| s.is_breached(p.value))
     };
-    let reference = match (spec.slo, spec.baseline) {
-        (Some(s), _) => Some((format!("SLO {}", s.describe(format)), s.source)),
-        (None, Some(b)) => Some((format!("Normal {}", format.format(b.value)), b.source)),
-        (None, None) => None,
+    // Every chart has this line (so the plots line up): the objective, the
+    // normal level, or that there is none; the seed passage is its title.
+    let (reference, source) = match (spec.slo, spec.baseline) {
+        (Some(s), _) => (format!("SLO {}", s.describe(format)), s.source),
+        (None, Some(b)) => (format!("Normal {}", format.format(b.value)), b.source),
+        (None, None) => ("No objective".to_string(), ""),
     };
-    let reference_text = reference.as_ref().map(|r| r.0.clone());
+    let reference_text = reference.clone();
     let label = move || {
         let mut s = format!("{title} over the {}", window.get().label().to_lowercase());
-        s.push_str(&format!(", now {}", value_text()));
-        if let Some(r) = &reference_text {
-            s.push_str(&format!(", {r}"));
-        }
+        s.push_str(&format!(", now {}, {reference_text}", value_text()));
         if breached() {
             s.push_str(", objective broken");
         }
@@ -356,14 +355,9 @@ fn chart_view(
                 >
                     {value_text}
                 </span>
-                {reference
-                    .map(|(text, source)| {
-                        view! {
-                            <span class="fl-chart-ref" title=source>
-                                {text}
-                            </span>
-                        }
-                    })}
+                <span class="fl-chart-ref" title=source>
+                    {reference}
+                </span>
             </figcaption>
             <div class="fl-chart-plot">
                 <canvas
