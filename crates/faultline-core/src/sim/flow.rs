@@ -1152,8 +1152,9 @@ impl State {
             let total: f64 = c.arr.iter().sum();
             c.arrivals = total;
             if total > 0.0 {
+                let inv = 1.0 / total;
                 for k in 0..NCLASS {
-                    c.mix[k] = c.arr[k] / total;
+                    c.mix[k] = c.arr[k] * inv;
                 }
             }
             if c.down {
@@ -1266,9 +1267,10 @@ impl State {
                     }
                 }
                 if mix_sum > 0.0 {
+                    let share = srate / mix_sum;
                     for k in 0..NCLASS {
                         if c.class_pool[k] == g {
-                            c.served_k[k] = srate * c.mix[k] / mix_sum;
+                            c.served_k[k] = share * c.mix[k];
                         }
                     }
                 }
@@ -1427,14 +1429,10 @@ impl State {
                     let (mut e_ok, mut e_fast, mut lat) = if part {
                         (0.0, 0.0, t_e)
                     } else {
-                        let fs = if q > 0.0 {
-                            (callee.fast[k] / q).min(1.0)
-                        } else {
-                            0.0
-                        };
+                        // A fast failure stays fast through n retries: q^n · fast.
                         (
                             adm * ok_r,
-                            (1.0 - adm) + adm * (1.0 - ok_r) * fs,
+                            (1.0 - adm) + adm * powi(q, retries) * callee.fast[k],
                             adm * callee.lat[k].min(t_e),
                         )
                     };
@@ -1449,27 +1447,16 @@ impl State {
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
                     if on_fail == OnFailure::Fail {
+                        // Sequential required calls: the request survives this
+                        // one with probability e_ok^calls; the absolute chance
+                        // of failing fast here is counted only if it got here.
                         let through = pow_calls(e_ok, per);
-                        let fail_here = 1.0 - through;
-                        let fast_share = if 1.0 - e_ok > 0.0 {
-                            (e_fast / (1.0 - e_ok)).min(1.0)
-                        } else {
-                            0.0
-                        };
-                        // Failures accumulate; the fast share is a weighted mean.
-                        let prev_fail = 1.0 - dep_ok[k];
+                        dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
                         dep_ok[k] *= through;
-                        let new_fail = 1.0 - dep_ok[k];
-                        if new_fail > 0.0 {
-                            dep_fast[k] = (dep_fast[k] * prev_fail
-                                + fast_share * (new_fail - prev_fail))
-                                / new_fail;
-                        }
-                        let _ = fail_here;
                     }
                     let c = self.edges[e].calls[k] * adm;
                     w_n += c;
-                    w_ok += c * e_ok / adm.max(1e-12);
+                    w_ok += c * ok_r;
                     w_q += c * q;
                 }
                 let edge = &mut self.edges[e];
@@ -1568,9 +1555,7 @@ impl State {
                 let ok = own_ok[g] * dep_ok[k];
                 c.ok[k] = ok;
                 let fail = 1.0 - ok;
-                c.fast[k] = (own_fast[g] + own_ok[g] * (1.0 - dep_ok[k]) * dep_fast[k])
-                    .min(fail)
-                    .max(0.0);
+                c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k]).min(fail).max(0.0);
                 c.lat[k] = (own_lat[g] + d[k]).min(c.p.deadline_ms);
                 okw += c.arr[k] * ok;
                 latw += c.arr[k] * c.lat[k];
