@@ -35,6 +35,7 @@ use super::action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
 use super::breaker::{Breaker, BreakerConfig, BreakerState, Transition};
 use super::class::{RequestClass, NCLASS};
 use super::event::{Event, EventKind};
+use super::failover::{Change, Failover, Phase, Timings};
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
 use super::rng::Pcg32;
@@ -144,39 +145,11 @@ pub(crate) struct Edge {
     pub fo_share: [f64; NCLASS],
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Phase {
-    Idle,
-    Detecting,
-    Migrating,
-    Promoting,
-    Active,
-    Restored,
-    FailingBack,
-}
-
-impl Phase {
-    fn name(self) -> &'static str {
-        match self {
-            Phase::Idle => "idle",
-            Phase::Detecting => "detecting",
-            Phase::Migrating => "migrating",
-            Phase::Promoting => "promoting",
-            Phase::Active => "active",
-            Phase::Restored => "restored",
-            Phase::FailingBack => "failing back",
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub(crate) struct Fo {
     pub from: usize,
     pub to: usize,
-    pub phase: Phase,
-    pub since: u64,
-    pub moved: f64,
-    pub writes_moved: bool,
+    pub f: Failover,
 }
 
 /// The whole mutable state of a run.
@@ -522,10 +495,7 @@ impl State {
             .map(|f| Fo {
                 from: f.from,
                 to: f.to,
-                phase: Phase::Idle,
-                since: 0,
-                moved: 0.0,
-                writes_moved: false,
+                f: Failover::default(),
             })
             .collect();
         let (region_entry, region_share): (Vec<(usize, usize)>, Vec<f64>) = if t.regions.is_empty()
@@ -871,93 +841,39 @@ impl State {
     #[inline(never)]
     fn advance_failovers(&mut self) {
         let now = self.now_ms;
-        let tick = self.scenario.tick_ms as f64;
         for k in 0..self.fos.len() {
             let (from, to) = (self.fos[k].from, self.fos[k].to);
             let primary_bad = self.comps[from].down || self.comps[from].err > 0.5;
             let p = &self.comps[from].p;
-            let (detect, migrate, promote, restore, scale) = (
-                p.failover_detect_ms,
-                p.failover_migrate_ms.max(1),
-                p.failover_promote_ms,
-                p.failover_restore_ms,
-                p.failover_restore_scale,
-            );
-            let fo = &mut self.fos[k];
-            let elapsed = now.saturating_sub(fo.since);
-            let mut msg: Option<String> = None;
-            match fo.phase {
-                Phase::Idle => {
-                    if primary_bad {
-                        fo.phase = Phase::Detecting;
-                        fo.since = now;
-                    }
-                }
-                Phase::Detecting => {
-                    if !primary_bad {
-                        fo.phase = Phase::Idle;
-                    } else if elapsed >= detect {
-                        fo.phase = Phase::Migrating;
-                        fo.since = now;
-                        msg = Some("health check failed: failover begins, load migrating".into());
-                    }
-                }
-                Phase::Migrating | Phase::Promoting | Phase::Active | Phase::Restored => {
-                    if fo.moved < 1.0 {
-                        fo.moved = (fo.moved + tick / migrate as f64).min(1.0);
-                    }
-                    let since_start = elapsed;
-                    if !fo.writes_moved && (promote == 0 || since_start >= promote) {
-                        fo.writes_moved = true;
-                        if promote > 0 {
-                            msg = Some("replica promoted: writes redirected to the backup".into());
-                        }
-                    }
-                    if fo.phase == Phase::Migrating && fo.moved >= 1.0 {
-                        fo.phase = if fo.writes_moved {
-                            Phase::Active
-                        } else {
-                            Phase::Promoting
-                        };
-                        msg = Some("connections migrated to the backup".into());
-                    } else if fo.phase == Phase::Promoting && fo.writes_moved {
-                        fo.phase = Phase::Active;
-                    }
-                    if fo.phase == Phase::Active && since_start >= restore {
-                        fo.phase = Phase::Restored;
-                        if scale > 1.0 {
-                            let b = &mut self.comps[to];
-                            let add = b.target * (scale - 1.0);
-                            b.target += add;
+            let timings = Timings {
+                detect_ms: p.failover_detect_ms,
+                migrate_ms: p.failover_migrate_ms,
+                promote_ms: p.failover_promote_ms,
+                restore_ms: p.failover_restore_ms,
+            };
+            let scale = p.failover_restore_scale;
+            let msg = match self.fos[k].f.advance(now, primary_bad, &timings) {
+                Change::None => continue,
+                Change::Began => "health check failed: failover begins, load migrating",
+                Change::Promoted => "replica promoted: writes redirected to the backup",
+                Change::Migrated => "connections migrated to the backup",
+                Change::Restored => {
+                    if scale > 1.0 {
+                        let b = &mut self.comps[to];
+                        let add = b.target * (scale - 1.0);
+                        b.target += add;
+                        if !b.killed {
                             b.live += add;
                         }
-                        msg = Some(
-                            "full restoration: backup running all the failed-over load".into(),
-                        );
                     }
-                    let fo = &mut self.fos[k];
-                    if !primary_bad && matches!(fo.phase, Phase::Active | Phase::Restored) {
-                        fo.phase = Phase::FailingBack;
-                        fo.since = now;
-                        msg = Some("primary healthy again: failing back".into());
-                    }
+                    "full restoration: backup scaled for the failed-over load"
                 }
-                Phase::FailingBack => {
-                    fo.moved = (fo.moved - tick / migrate as f64).max(0.0);
-                    if primary_bad {
-                        fo.phase = Phase::Migrating;
-                    } else if fo.moved <= 0.0 {
-                        fo.phase = Phase::Idle;
-                        fo.writes_moved = false;
-                        msg = Some("failback complete".into());
-                    }
-                }
-            }
-            if let Some(m) = msg {
-                let cause = self.comps[from].health_event;
-                let text = format!("failover {} → {}: {m}", self.name(from), self.name(to));
-                self.push_event(EventKind::Failover, Some(from), text, cause);
-            }
+                Change::FailingBack => "primary healthy again: failing back",
+                Change::FailedBack => "failback complete",
+            };
+            let cause = self.comps[from].health_event;
+            let text = format!("failover {} → {}: {msg}", self.name(from), self.name(to));
+            self.push_event(EventKind::Failover, Some(from), text, cause);
         }
     }
 
@@ -1121,10 +1037,10 @@ impl State {
             };
             for f in 0..fos {
                 let fo = &self.fos[f];
-                if fo.from != i || fo.moved <= 0.0 {
+                if fo.from != i || fo.f.moved <= 0.0 {
                     continue;
                 }
-                let (to, m, w) = (fo.to, fo.moved, fo.writes_moved);
+                let (to, m, w) = (fo.to, fo.f.moved, fo.f.writes_moved);
                 for k in 0..NCLASS {
                     let share = if RequestClass::ALL[k].is_write() && !w {
                         0.0
@@ -1311,11 +1227,11 @@ impl State {
                 let mut backup = None;
                 if let Some(f) = self.edges[e].fo {
                     let fo = &self.fos[f];
-                    if fo.moved > 0.0 {
+                    if fo.f.moved > 0.0 {
                         backup = Some(fo.to);
                         for k in 0..NCLASS {
-                            let w = RequestClass::ALL[k].is_write() && !fo.writes_moved;
-                            fo_share[k] = if w { 0.0 } else { fo.moved };
+                            let w = RequestClass::ALL[k].is_write() && !fo.f.writes_moved;
+                            fo_share[k] = if w { 0.0 } else { fo.f.moved };
                         }
                     }
                 }
@@ -1577,10 +1493,10 @@ impl State {
             };
             for f in 0..fos {
                 let fo = &self.fos[f];
-                if fo.from != i || fo.moved <= 0.0 {
+                if fo.from != i || fo.f.moved <= 0.0 {
                     continue;
                 }
-                let (to, m, w) = (fo.to, fo.moved, fo.writes_moved);
+                let (to, m, w) = (fo.to, fo.f.moved, fo.f.writes_moved);
                 let (bok, bfast, blat) =
                     (self.comps[to].ok, self.comps[to].fast, self.comps[to].lat);
                 let c = &mut self.comps[i];
@@ -2083,7 +1999,7 @@ impl State {
             && self
                 .fos
                 .iter()
-                .any(|f| f.from == i && f.moved > 0.0 && f.phase != Phase::FailingBack)
+                .any(|f| f.from == i && f.f.moved > 0.0 && f.f.phase != Phase::FailingBack)
         {
             return Health::FailingOver;
         }
@@ -2215,9 +2131,9 @@ impl State {
             .fos
             .iter()
             .map(|f| FailoverState {
-                active: f.phase != Phase::Idle && f.phase != Phase::Detecting,
-                moved: f.moved,
-                phase: f.phase.name(),
+                active: f.f.phase != Phase::Idle && f.f.phase != Phase::Detecting,
+                moved: f.f.moved,
+                phase: f.f.phase.name(),
             })
             .collect();
         let mut ks = [SwitchState {

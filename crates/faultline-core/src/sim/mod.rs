@@ -29,6 +29,7 @@ pub mod action;
 pub mod breaker;
 pub mod class;
 pub mod event;
+pub mod failover;
 mod flow;
 pub mod queueing;
 pub mod retry;
