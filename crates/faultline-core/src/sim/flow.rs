@@ -33,9 +33,11 @@
 
 use super::action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
 use super::breaker::{Breaker, BreakerConfig, BreakerState, Transition};
+use super::cache;
 use super::class::{RequestClass, NCLASS};
 use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
+use super::memory;
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
 use super::rng::Pcg32;
@@ -1211,7 +1213,7 @@ impl State {
                 let miss = match self.edges[e].route.miss_of {
                     Some(j) => {
                         let cj = &self.comps[j];
-                        1.0 - cj.warm * (1.0 - cj.err)
+                        cache::miss_share(cj.warm, cj.err)
                     }
                     None => 1.0,
                 };
@@ -1753,7 +1755,7 @@ impl State {
             }
             let c = &self.comps[i];
             if c.p.memory_mb > 0.0 && c.live > 0.0 {
-                let mem = c.p.base_memory_mb + items * c.p.item_kb / 1024.0 / c.live;
+                let mem = memory::per_server_mb(c.p.base_memory_mb, items, c.p.item_kb, c.live);
                 let frac = mem / c.p.memory_mb;
                 self.comps[i].mem_frac = frac.min(1.0);
                 if frac >= 1.0 {
@@ -1913,9 +1915,8 @@ impl State {
                     if n > 0.0 {
                         fill = acc / n;
                     }
-                    let h = c.p.hit_rate;
-                    let warm = c.warm + (h - c.warm) * fill * (dt * 1000.0 / c.p.warm_ms).min(1.0);
-                    self.comps[i].warm = warm.clamp(0.0, h);
+                    let w = cache::warm_step(c.warm, c.p.hit_rate, fill, dt * 1000.0, c.p.warm_ms);
+                    self.comps[i].warm = w;
                 }
             }
         }

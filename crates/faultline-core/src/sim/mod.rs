@@ -27,10 +27,12 @@
 
 pub mod action;
 pub mod breaker;
+pub mod cache;
 pub mod class;
 pub mod event;
 pub mod failover;
 mod flow;
+pub mod memory;
 pub mod queueing;
 pub mod retry;
 pub mod rng;
