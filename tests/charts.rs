@@ -126,6 +126,9 @@ fn windows_follow_the_latest_sample() {
     assert_eq!(h.window_range(Window::WholeRun), Some((0, 599_000)));
     let five = h.frame(0, Window::Last5Min, 1000).unwrap();
     assert!(five.points.iter().all(|p| p.t_ms >= 299_000));
+    assert_eq!(h.value_at(1, 30_500).map(|p| p.t_ms), Some(30_000));
+    assert_eq!(h.value_at(1, 1_000_000).map(|p| p.t_ms), Some(599_000));
+    assert_eq!(h.latest(1).map(|p| p.value), Some(75.0));
 }
 
 #[wasm_bindgen_test]
@@ -371,19 +374,47 @@ async fn window_buttons_switch_and_say_which_is_pressed() {
 }
 
 #[wasm_bindgen_test]
-async fn blind_overlay_follows_the_flag() {
+async fn blind_overlay_follows_the_flag_and_freezes_the_charts() {
     let m = mount(60);
-    leptos::task::tick().await;
+    settle(&m).await;
     let root: &Element = &m.root;
+    let value = || {
+        find(root, ".fl-chart-value[data-key='api_p95']")
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    let drawn = || canvas(root, keys::API_P95).get_attribute("data-revision");
     assert!(find(root, "[data-testid='charts-blind']").is_none());
     m.blind.set(true);
     leptos::task::tick().await;
     let overlay = find(root, "[data-testid='charts-blind']").expect("overlay shown");
     assert!(overlay.text_content().unwrap().contains("blind"));
+    assert!(
+        overlay.text_content().unwrap().contains("since 16:47:59"),
+        "{}",
+        overlay.text_content().unwrap()
+    );
     assert_eq!(overlay.get_attribute("role").as_deref(), Some("status"));
-    m.blind.set(false);
+
+    // Samples arriving while blind change neither the values nor the pictures.
+    let (before_value, before_drawn) = (value(), drawn());
+    m.history.update(|h| {
+        h.push(
+            60_000,
+            &[50.0, 9_000.0, 50.0, 50.0, 50.0, 9_000.0, 900.0, 5.0],
+        );
+    });
     leptos::task::tick().await;
+    gloo_timers::future::TimeoutFuture::new(30).await;
+    assert_eq!(value(), before_value);
+    assert_eq!(drawn(), before_drawn);
+
+    // Back: the overlay goes and the charts catch up.
+    m.blind.set(false);
+    settle(&m).await;
     assert!(find(root, "[data-testid='charts-blind']").is_none());
+    assert_eq!(value(), "9.0 s");
     m.root.remove();
 }
 

@@ -9,6 +9,11 @@
 //! columns. Canvas sizes are measured only at mount and on window resize, so
 //! drawing never forces a layout.
 //!
+//! While monitoring is blind the panel freezes: the canvases keep their last
+//! picture, the values stay at the last sample seen before, and an overlay
+//! says since when. (Push `NaN` for the blind period if it should show as a
+//! gap afterwards.)
+//!
 //! Per-frame work is bounded: once a redraw has spent [`FRAME_BUDGET_MS`],
 //! the remaining charts are drawn on the next animation frame, starting where
 //! it stopped so none is starved. Each canvas carries the history revision it
@@ -115,6 +120,13 @@ pub fn ChartPanel(
     // The flag may be derived from something that changes every frame; only
     // its changes matter here.
     let blind = Memo::new(move |_| blind.get());
+    // The last sample time seen before monitoring went blind.
+    let blind_since = Memo::new(move |_| {
+        blind
+            .get()
+            .then(|| history.with_untracked(|h| h.time_span().map(|(_, last)| last)))
+            .flatten()
+    });
     let specs: Vec<SeriesSpec> = history.with_untracked(|h| h.specs().to_vec());
     let count = specs.len();
     let canvases: Vec<NodeRef<html::Canvas>> = (0..count).map(|_| NodeRef::new()).collect();
@@ -137,6 +149,11 @@ pub fn ChartPanel(
     let performance = web_sys::window().and_then(|w| w.performance());
     Effect::new(move |_| {
         carry_on.track();
+        if blind.get() {
+            // Frozen: keep the last picture, and do not even subscribe to the
+            // history until monitoring is back.
+            return;
+        }
         let now = || performance.as_ref().map_or(0.0, |p| p.now());
         let started = now();
         let mut drew = 0;
@@ -231,21 +248,18 @@ pub fn ChartPanel(
         })
         .collect_view();
 
+    let shared = Shared {
+        history,
+        markers,
+        clock,
+        window,
+        geometry,
+        blind_since,
+    };
     let charts = specs
         .into_iter()
         .enumerate()
-        .map(|(i, spec)| {
-            chart_view(
-                i,
-                spec,
-                canvases[i],
-                history,
-                markers,
-                clock,
-                window,
-                geometry,
-            )
-        })
+        .map(|(i, spec)| chart_view(i, spec, canvases[i], shared))
         .collect_view();
 
     view! {
@@ -261,30 +275,58 @@ pub fn ChartPanel(
             <Show when=move || blind.get()>
                 <div class="fl-charts-blind" role="status" data-testid="charts-blind">
                     <strong>"Monitoring is blind"</strong>
-                    <span>"No data: the values shown are stale."</span>
+                    <span>
+                        {move || match blind_since.get() {
+                            Some(t) => {
+                                format!(
+                                    "No new data since {}: the charts show the last values seen.",
+                                    clock.get().label(t),
+                                )
+                            }
+                            None => "No data.".to_string(),
+                        }}
+                    </span>
                 </div>
             </Show>
         </section>
     }
 }
 
-/// One indicator's chart: header with title, current value and objective,
-/// and its canvas.
-#[allow(clippy::too_many_arguments)]
-fn chart_view(
-    i: usize,
-    spec: SeriesSpec,
-    canvas: NodeRef<html::Canvas>,
+/// What every chart of the panel reads.
+#[derive(Clone, Copy)]
+struct Shared {
     history: Signal<ChartHistory>,
     markers: Signal<Vec<Marker>>,
     clock: Signal<ScenarioClock>,
     window: RwSignal<Window>,
     geometry: StoredValue<Vec<Option<PlotGeometry>>>,
+    /// While monitoring is blind, the last sample time seen before.
+    blind_since: Memo<Option<u64>>,
+}
+
+/// One indicator's chart: header with title, current value and objective,
+/// and its canvas.
+fn chart_view(
+    i: usize,
+    spec: SeriesSpec,
+    canvas: NodeRef<html::Canvas>,
+    shared: Shared,
 ) -> impl IntoView {
+    let Shared {
+        history,
+        markers,
+        clock,
+        window,
+        geometry,
+        blind_since,
+    } = shared;
     let format = spec.format;
     let slo = spec.slo;
     let title = spec.title;
-    let latest = move || history.with(|h| h.latest(i));
+    let latest = move || match blind_since.get() {
+        Some(t) => history.with_untracked(|h| h.value_at(i, t)),
+        None => history.with(|h| h.latest(i)),
+    };
     let value_text = move || {
         latest()
             .map(|p| format.format(p.value))

@@ -342,6 +342,19 @@ impl ChartHistory {
         })
     }
 
+    /// The last sample of column `series` at or before `t_ms`, if still held
+    /// at full resolution.
+    pub fn value_at(&self, series: usize, t_ms: u64) -> Option<ChartPoint> {
+        let i = self
+            .recent_t
+            .partition_point(|t| *t <= t_ms)
+            .checked_sub(1)?;
+        Some(ChartPoint {
+            t_ms: self.recent_t[i],
+            value: *self.recent.get(series)?.get(i)?,
+        })
+    }
+
     /// The time range `window` shows: it ends at the latest sample, except
     /// that while the run is shorter than the window it starts at the first
     /// sample and keeps the window's length, so the axis does not stretch.
