@@ -37,7 +37,15 @@ fn diagram_width() -> f64 {
 /// The whole application, drawing the bundled topology.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <Page topology=Topology::bundled() /> }
+    // The live sandbox (simulation, frame loop, shortcuts) in context; the
+    // map stays static if it cannot start, and says why.
+    let live_error = crate::live::start_live().err().map(|e| {
+        view! { <p class="live-notice error" role="alert">{format!("The simulation could not start: {e}")}</p> }
+    });
+    view! {
+        {live_error}
+        <Page topology=Topology::bundled() />
+    }
 }
 
 /// The page for a topology as loaded: the diagram and inspector when it
@@ -76,7 +84,9 @@ pub fn Page(topology: Result<Topology, Vec<SourceError>>) -> impl IntoView {
                 <span class="tagline">"failure-domain sandbox for a real-time chat platform"</span>
             </header>
             <About />
+            <crate::live::LiveTop />
             {body}
+            <crate::live::LiveDock />
         </div>
     }
 }

@@ -99,6 +99,8 @@ pub fn Diagram(
                 {bands(&t, &l)}
                 <g class="edges deps">{dependency_edges(&t, &l, selection)}</g>
                 <g class="edges failovers">{failover_edges(&l, selection, false)}</g>
+                <g class="edges live-flows">{crate::live::diagram_feed::edge_overlays(&l.dependencies)}</g>
+                <g class="edges live-failovers">{crate::live::diagram_feed::failover_overlays(&l.failovers)}</g>
                 <g class="nodes">
                     {l
                         .nodes
@@ -309,6 +311,7 @@ fn Node(
         c.blast_radius
     );
     let r = node.rect;
+    let live_health = crate::live::diagram_feed::node_health(index);
     let selected = move || selection.0.get() == Some(index);
     let select = move || selection.0.set(Some(index));
     let on_key = move |ev: KeyboardEvent| {
@@ -332,7 +335,7 @@ fn Node(
             class="node"
             class:selected=selected
             class:added=c.added
-            data-health=move || status.get().health.as_str()
+            data-health=move || live_health.map_or_else(|| status.get().health.as_str(), |h| h.get())
             data-component=c.id.clone()
             role="button"
             tabindex="0"
@@ -353,6 +356,7 @@ fn Node(
                 {node.fact.clone()}
             </text>
             {badge}
+            <crate::live::diagram_feed::NodeDecor index=index width=r.w height=NODE_H />
             {move || {
                 status
                     .get()

@@ -133,6 +133,7 @@ fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
                 <p class="blast-radius">{c.blast_radius.clone()}</p>
             </section>
             {added}
+            <crate::live::ComponentActions index=i />
             <section class="facts">
                 <h3>"Facts"</h3>
                 <ul>{facts}</ul>

@@ -17,6 +17,7 @@ pub mod charts;
 pub mod diagram;
 pub mod inspector;
 pub mod layout;
+pub mod live;
 
 pub use app::{App, Page};
 
@@ -30,7 +31,7 @@ pub struct Selection(pub RwSignal<Option<usize>>);
 /// Mounts the app into the page's `#app` element (or the body), replacing the
 /// loading indicator that `index.html` shows until the wasm has started.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    live::panic_overlay::install();
     let document = document();
     let target = document
         .get_element_by_id("app")

@@ -5,12 +5,7 @@
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
-// Until the app registers `pub mod live`, the module is compiled into this
-// test crate directly (it only needs `crate::charts` and `crate::Selection`).
-#[path = "../src/live/mod.rs"]
-#[allow(dead_code, unused_imports)]
-mod live;
-use faultline_app::charts;
+use faultline_app::live;
 use faultline_app::Selection;
 
 use faultline_core::sim::{BreakerMode, Health, KillSwitch};
@@ -36,12 +31,19 @@ fn container() -> web_sys::HtmlElement {
     el.dyn_into().unwrap()
 }
 
-fn query(root: &web_sys::Element, sel: &str) -> web_sys::HtmlElement {
+fn query(root: &web_sys::Element, sel: &str) -> web_sys::Element {
     root.query_selector(sel)
         .unwrap()
         .unwrap_or_else(|| panic!("no element matches `{sel}`"))
-        .dyn_into()
-        .unwrap()
+}
+
+/// Clicks any element (HTML or SVG) with a bubbling click, as a pointer would.
+fn click(el: &web_sys::Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
 }
 
 fn steady() -> Scenario {
@@ -84,7 +86,7 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
         health.get_attribute("data-health").as_deref(),
         Some("healthy")
     );
-    query(&root, "button[data-action=kill]").click();
+    click(&query(&root, "button[data-action=kill]"));
     live.step();
     leptos::task::tick().await;
     let health = query(&root, ".live-health");
@@ -121,7 +123,7 @@ async fn breaker_toggle_changes_the_edge_state() {
     let sel = format!("li.live-breaker[data-edge=\"{from}>{to}\"]");
     let row = query(&root, &sel);
     assert_eq!(row.get_attribute("data-breaker").as_deref(), Some("closed"));
-    query(&row, "button[data-mode=force_open]").click();
+    click(&query(&row, "button[data-mode=force_open]"));
     live.step();
     leptos::task::tick().await;
     let row = query(&root, &sel);
@@ -145,7 +147,7 @@ async fn kill_switch_reaches_the_simulation() {
         &root,
         "label[data-switch=enable_read_only_mode] input[type=checkbox]",
     );
-    input.click();
+    click(&input);
     leptos::task::tick().await;
     let on = live.with_sim(|s| {
         s.snapshot()
@@ -172,13 +174,13 @@ async fn playback_steps_and_event_log_names_the_action() {
     leptos::task::tick().await;
     let clock0 = query(&root, "[data-clock]").text_content().unwrap();
     assert_eq!(clock0, "19:00:00");
-    query(&root, "button[data-action=step]").click();
+    click(&query(&root, "button[data-action=step]"));
     leptos::task::tick().await;
     assert_eq!(
         query(&root, "[data-clock]").text_content().unwrap(),
         "19:00:10"
     );
-    query(&root, "button[data-action=kill]").click();
+    click(&query(&root, "button[data-action=kill]"));
     live.step();
     leptos::task::tick().await;
     let first = query(&root, "ol.events li");
@@ -313,4 +315,52 @@ fn view_model_words_glyphs_and_edges() {
     assert_eq!(glyphs.len(), 6, "each health has its own shape");
     assert_eq!(words[4].0, "failing-over");
     assert_eq!(view_model::rate(12_345.0), "12k/s");
+}
+
+#[wasm_bindgen_test]
+async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
+    // A clean URL: no run to replay from an earlier test.
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let root = container();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        let v = view! { <faultline_app::App /> };
+        s2.set(use_context::<Live>());
+        v
+    })
+    .forget();
+    leptos::task::tick().await;
+    let node = query(&root, ".node[data-component=Redis_Sessions]");
+    assert_eq!(
+        node.get_attribute("data-health").as_deref(),
+        Some("healthy")
+    );
+    click(&node);
+    leptos::task::tick().await;
+    click(&query(&root, ".inspector button[data-action=kill]"));
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    let node = query(&root, ".node[data-component=Redis_Sessions]");
+    assert_eq!(node.get_attribute("data-health").as_deref(), Some("down"));
+    assert_eq!(
+        query(&node, ".live-badge text").text_content().as_deref(),
+        Some("✕")
+    );
+    // Forcing a breaker open shows on the diagram's edge overlay.
+    let sessions = query(&root, ".node[data-component=Sessions_Service]");
+    click(&sessions);
+    leptos::task::tick().await;
+    click(&query(&root,
+        "li.live-breaker[data-edge=\"Sessions_Service>Redis_Sessions\"] button[data-mode=force_open]",
+    ));
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    let edge = query(
+        &root,
+        "path.live-edge[data-live-from=Sessions_Service][data-live-to=Redis_Sessions]",
+    );
+    assert_eq!(edge.get_attribute("data-breaker").as_deref(), Some("open"));
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("&a="), "the action log is in the URL: {hash}");
 }

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use super::driver::Live;
 use super::view_model::breaker_word;
 use faultline_core::sim::BreakerState;
+use faultline_core::DependencyKind;
 
 /// The live health word of component `index`, if the sandbox is running.
 pub fn node_health(index: usize) -> Option<Signal<&'static str>> {
@@ -86,13 +87,18 @@ pub fn EdgeFlow(
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let (from, to) = live.scenario.with_untracked(|s| {
-        let d = &s.topology.dependencies[edge];
-        (
-            s.topology.components[d.from].id.clone(),
-            s.topology.components[d.to].id.clone(),
-        )
-    });
+    // Only call edges carry request traffic; control and hosting links stay static.
+    let Some((from, to)) = live.scenario.with_untracked(|s| {
+        let d = s.topology.dependencies.get(edge)?;
+        (d.kind == DependencyKind::Call).then(|| {
+            (
+                s.topology.components[d.from].id.clone(),
+                s.topology.components[d.to].id.clone(),
+            )
+        })
+    }) else {
+        return ().into_any();
+    };
     let ev = Memo::new(move |_| live.view.with(|v| v.edges.get(edge).cloned()));
     let start = path_start(&path);
     let badge = move || {
@@ -114,8 +120,8 @@ pub fn EdgeFlow(
         <path
             class=move || ev.with(|e| format!("live-edge {}", e.as_ref().map(|e| e.classes()).unwrap_or_default()))
             d=path.clone()
-            data-from=from
-            data-to=to
+            data-live-from=from
+            data-live-to=to
             data-breaker=move || ev.with(|e| e.as_ref().map_or("closed", |e| breaker_word(e.breaker)))
             style=move || ev.with(|e| format!("stroke-width:{:.1}px", e.as_ref().map_or(1.0, |e| e.width)))
         ></path>
@@ -145,4 +151,20 @@ pub fn FailoverFlow(
         ></path>
     }
     .into_any()
+}
+
+/// Live overlays for every dependency edge route (draw after the static edges).
+pub fn edge_overlays(routes: &[crate::layout::EdgeRoute]) -> impl IntoView {
+    routes
+        .iter()
+        .map(|e| view! { <EdgeFlow edge=e.edge path=e.path.clone() /> })
+        .collect_view()
+}
+
+/// Live overlays for every failover edge route.
+pub fn failover_overlays(routes: &[crate::layout::EdgeRoute]) -> impl IntoView {
+    routes
+        .iter()
+        .map(|e| view! { <FailoverFlow index=e.edge path=e.path.clone() /> })
+        .collect_view()
 }

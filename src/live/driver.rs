@@ -108,7 +108,7 @@ fn marked(e: &Event) -> Option<MarkerKind> {
         | EventKind::KillSwitch
         | EventKind::Trigger
         | EventKind::Control => Some(MarkerKind::Event),
-        EventKind::Breaker if e.message.contains("open") && !e.message.contains("half") => {
+        EventKind::Breaker if e.message.contains("opened") && !e.message.contains("reopened") => {
             Some(MarkerKind::Event)
         }
         _ => None,

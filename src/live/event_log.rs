@@ -88,7 +88,7 @@ pub fn EventLog() -> impl IntoView {
         let because = (!chain.is_empty())
             .then(|| view! { <span class="because">{chain.join(" → ")} " → "</span> });
         view! {
-            <li class=format!("ev ev-{}", kind_word(e.kind)) data-component=target.unwrap_or_default()>
+            <li class=format!("ev ev-{}", kind_word(e.kind)) data-event-component=target.unwrap_or_default()>
                 <button class="ev-row" on:click=select disabled=index.is_none()>
                     <time>{clock}</time>
                     <span class="kind">{kind_word(e.kind)}</span>

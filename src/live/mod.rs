@@ -33,17 +33,27 @@ use leptos::prelude::*;
 use crate::charts::ChartPanel;
 use url_state::RunState;
 
+/// The last session found in local storage, offered on return (context).
+#[derive(Clone, Debug)]
+pub struct SavedSession(pub Option<RunState>);
+
+/// Starts the live sandbox for the page (see [`provide_live`]) and puts the
+/// saved session in context for [`NoticeBar`]. Returns the reason when the
+/// simulation cannot start (the page then stays a static map).
+pub fn start_live() -> Result<(), String> {
+    let (_, saved) = provide_live()?;
+    provide_context(SavedSession(saved));
+    Ok(())
+}
+
 /// The notice line (refusals, bad links, hints) and the offer to resume
 /// the last session.
 #[component]
-pub fn NoticeBar(
-    /// A saved session to offer, if any.
-    #[prop(optional)]
-    saved: Option<RunState>,
-) -> impl IntoView {
+pub fn NoticeBar() -> impl IntoView {
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
+    let saved = use_context::<SavedSession>().and_then(|s| s.0);
     let offer = RwSignal::new(saved);
     let describe = move |r: &RunState| {
         let name = live.scenario.with_untracked(|s| s.name.clone());
@@ -114,6 +124,17 @@ pub fn LiveCharts() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// What the live sandbox adds above the diagram: notices and the playback bar.
+#[component]
+pub fn LiveTop() -> impl IntoView {
+    view! {
+        <div class="live-top">
+            <NoticeBar />
+            <PlaybackBar />
+        </div>
+    }
 }
 
 /// Everything the live sandbox adds below the diagram: kill switches,

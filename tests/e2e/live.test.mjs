@@ -1,0 +1,198 @@
+// End-to-end test of the live sandbox in the release build: serves dist/ on a
+// free loopback port, opens it in Debian's Chromium through playwright-core,
+// and plays a drill as a user would: play, kill Redis Sessions, read the
+// event log, force a breaker open, flip a kill switch, change speed, reload
+// and find the same run, open a malformed link. Screenshots at each step.
+//
+// Build first:  PATH=$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH trunk build --release
+// Then run:     node --test tests/e2e/
+// Env: FAULTLINE_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const require = createRequire(path.join(repo, 'tools', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const dist = path.resolve(process.env.FAULTLINE_DIST ?? path.join(repo, 'dist'));
+const shots = path.join(here, 'screenshots');
+const topologyToml = fs.readFileSync(path.join(repo, 'scenarios', 'topology.toml'), 'utf8');
+const componentCount = (topologyToml.match(/^\[\[component\]\]\s*$/gm) ?? []).length;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.toml': 'text/plain; charset=utf-8',
+};
+
+let server;
+let browser;
+let base;
+
+/** Serves `dist` read-only; unknown paths get index.html like a static host's fallback. */
+function serve(root) {
+  return http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+}
+
+before(async () => {
+  assert.ok(
+    fs.existsSync(path.join(dist, 'index.html')),
+    `no release build in ${dist}: run trunk build --release first`,
+  );
+  assert.ok(componentCount > 0, 'scenarios/topology.toml lists no [[component]]');
+  fs.mkdirSync(shots, { recursive: true });
+  server = serve(dist);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+/** Opens the page at a viewport size and collects console errors and page errors. */
+async function open(width, height, fragment) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+  await page.goto(base + (fragment ?? ''));
+  await page.waitForSelector('[data-component]', { timeout: 15000 });
+  await page.waitForSelector('button[data-action=play]', { timeout: 15000 });
+  return { page, problems };
+}
+
+
+const shot = (page, name) => page.screenshot({ path: path.join(shots, `live-${name}.png`), fullPage: true });
+const clock = (page) => page.locator('[data-clock]').innerText();
+const eventCount = async (page) => Number((await page.locator('.live-events .count').innerText()).replace(/\D/g, ''));
+
+test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', async () => {
+  const { page, problems } = await open(1280, 800);
+  await page.evaluate(() => localStorage.clear());
+  assert.equal(await clock(page), '19:00:00');
+  await shot(page, '01-loaded');
+
+  // Play at the default speed: the scenario's clock moves.
+  await page.locator('button[data-action=play]').click();
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent !== '19:00:00');
+  await page.waitForSelector('.live-edge.live-flow-4');
+  await shot(page, '02-playing');
+
+  // Kill Redis Sessions from the inspector; the node goes down and the log explains.
+  await page.locator('[data-component="Redis_Sessions"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
+  const log = page.locator('.live-events');
+  await log.getByText('operator: kill Redis Sessions').first().waitFor();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.live-events .because')].some((b) => b.textContent.includes('kill Redis Sessions')),
+  );
+  const badge = await page.locator('.node[data-component="Redis_Sessions"] .live-badge text').innerText();
+  assert.equal(badge, '✕', 'a down node shows the ✕ badge, not only a colour');
+  await shot(page, '03-redis-killed');
+
+  // Force the Sessions → Redis Sessions breaker open.
+  await page.locator('[data-component="Sessions_Service"]').click();
+  const row = page.locator('li.live-breaker[data-edge="Sessions_Service>Redis_Sessions"]');
+  await row.locator('button[data-mode=force_open]').click();
+  assert.equal(await row.locator('button[data-mode=force_open]').getAttribute('aria-pressed'), 'true');
+  await page.waitForSelector('path.live-edge[data-live-from="Sessions_Service"][data-live-to="Redis_Sessions"][data-breaker="open"]');
+  await log.getByText('Sessions → Redis Sessions').first().waitFor();
+  await shot(page, '04-breaker-forced-open');
+
+  // Flip a kill switch.
+  await page.locator('label[data-switch=disable_file_uploads] input').check();
+  await page.waitForSelector('label[data-switch=disable_file_uploads].on');
+  await shot(page, '05-kill-switch');
+
+  // Speed: 600×, and the link follows.
+  await page.locator('select[data-control=speed]').selectOption('600');
+  await page.waitForFunction(() => location.hash.includes('x=600'));
+  await page.waitForTimeout(1500);
+  await shot(page, '06-speed-600');
+
+  // Pause, remember where we are, reload: the same run comes back.
+  await page.locator('button[data-action=play]').click();
+  await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Play'));
+  await page.waitForTimeout(200);
+  const before = { clock: await clock(page), events: await eventCount(page), hash: await page.evaluate(() => location.hash) };
+  assert.match(before.hash, /a=/, 'the action log is in the link');
+  await page.reload();
+  await page.waitForSelector('button[data-action=play]');
+  await page.waitForFunction((c) => document.querySelector('[data-clock]')?.textContent === c, before.clock, { timeout: 15000 });
+  assert.equal(await eventCount(page), before.events, 'same events after reload');
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
+  await page.waitForSelector('label[data-switch=disable_file_uploads].on');
+  await shot(page, '07-reloaded');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a malformed link shows what is wrong and the default scenario', async () => {
+  const { page, problems } = await open(1280, 800, '#s=steady_state&seed=banana');
+  const notice = page.locator('.live-notice.error');
+  await notice.waitFor();
+  const text = await notice.innerText();
+  assert.match(text, /seed/);
+  assert.match(text, /banana/);
+  assert.equal(await clock(page), '19:00:00');
+  assert.ok((await page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
+  await shot(page, '08-malformed-link');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the last session is offered on return', async () => {
+  const { page, problems } = await open(1280, 800);
+  await page.locator('button[data-action=step]').click();
+  await page.locator('[data-component="Redis_Sessions"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.locator('button[data-action=step]').click();
+  await page.goto(base);
+  await page.waitForSelector('[data-notice=resume]');
+  await page.locator('button[data-action=resume]').click();
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
+  assert.equal(await clock(page), '19:00:20');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
