@@ -145,6 +145,10 @@ pub(crate) struct Edge {
     pub fo: Option<usize>,
     /// Share of each lane the failover currently sends to the backup instead.
     pub fo_share: [f64; NCLASS],
+    /// The lanes this edge carries (`route.calls[k] > 0`), first `nl` entries.
+    pub lanes: [usize; NCLASS],
+    /// How many lanes it carries.
+    pub nl: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -477,6 +481,18 @@ impl State {
                     traffic: 0.0,
                     fo: t.failovers.iter().position(|f| f.from == d.to),
                     fo_share: [0.0; NCLASS],
+                    lanes: {
+                        let mut l = [0usize; NCLASS];
+                        let mut n = 0;
+                        for k in 0..NCLASS {
+                            if route.calls[k] > 0.0 {
+                                l[n] = k;
+                                n += 1;
+                            }
+                        }
+                        l
+                    },
+                    nl: route.calls.iter().filter(|&&c| c > 0.0).count(),
                 }
             })
             .collect();
@@ -1240,7 +1256,8 @@ impl State {
                 self.edges[e].fo_share = fo_share;
                 let mut total_calls = 0.0;
                 let mut offered = 0.0;
-                for k in 0..NCLASS {
+                let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
+                for &k in &lanes[..nl] {
                     let per = self.edges[e].route.calls[k] * miss;
                     self.edges[e].eff_calls[k] = per;
                     let all = self.comps[i].served_k[k] * per * mult;
@@ -1275,15 +1292,17 @@ impl State {
                 let adm = edge.adm;
                 let buffer = edge.route.on_failure == OnFailure::Buffer;
                 if edge.partitioned {
-                    for k in 0..NCLASS {
+                    for &k in &lanes[..nl] {
                         edge.held[k] += edge.calls[k] * adm * dt;
                     }
                     continue;
                 }
-                let callee_ok = self.comps[to].err < 0.05 && !self.comps[to].down;
+                let callee = &self.comps[to];
+                let callee_ok = callee.err < 0.05 && !callee.down;
+                let forward = callee.pos > oi;
                 let release = callee_ok && edge.held.iter().any(|&h| h > 0.0);
                 let mut sends = [0.0; NCLASS];
-                for k in 0..NCLASS {
+                for &k in &lanes[..nl] {
                     let s = edge.calls[k] * adm;
                     if buffer && !callee_ok {
                         edge.held[k] += s * q * dt;
@@ -1294,10 +1313,14 @@ impl State {
                         edge.held[k] = 0.0;
                     }
                 }
-                for (k, s) in sends.iter().enumerate() {
-                    if *s > 0.0 {
-                        self.deliver(oi, to, k, *s);
-                    }
+                let callee = &mut self.comps[to];
+                let into = if forward {
+                    &mut callee.arr
+                } else {
+                    &mut callee.carry
+                };
+                for &k in &lanes[..nl] {
+                    into[k] += sends[k];
                 }
             }
         }
@@ -1336,7 +1359,8 @@ impl State {
                 let part = self.edges[e].partitioned;
                 let on_fail = self.edges[e].route.on_failure;
                 let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
-                for k in 0..NCLASS {
+                let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
+                for &k in &lanes[..nl] {
                     let per = self.edges[e].eff_calls[k];
                     if per <= 0.0 {
                         continue;
