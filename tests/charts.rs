@@ -350,6 +350,34 @@ async fn one_sized_canvas_per_indicator_with_current_values() {
 }
 
 #[wasm_bindgen_test]
+async fn canvases_follow_a_window_resize() {
+    let m = mount(120);
+    settle(&m).await;
+    let c = canvas(&m.root, keys::API_SUCCESS);
+    let wide = c.width();
+    assert_eq!(
+        wide as i32,
+        c.client_width(),
+        "backing store matches CSS size"
+    );
+    // One column of charts instead of four: each canvas gets wider.
+    m.root.set_attribute("style", "width: 500px").unwrap();
+    let resize = web_sys::Event::new("resize").unwrap();
+    web_sys::window().unwrap().dispatch_event(&resize).unwrap();
+    for _ in 0..50 {
+        leptos::task::tick().await;
+        if c.width() as i32 == c.client_width() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    assert!(c.width() > wide, "{} > {wide}", c.width());
+    assert_eq!(c.width() as i32, c.client_width());
+    assert!(canvas(&m.root, keys::API_SUCCESS).is_same_node(Some(&c)));
+    m.root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn window_buttons_switch_and_say_which_is_pressed() {
     let m = mount(1200);
     leptos::task::tick().await;
