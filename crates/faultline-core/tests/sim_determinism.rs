@@ -37,15 +37,19 @@ fn same_seed_same_run_different_seed_different_noise() {
     assert_ne!(a, c);
 }
 
-/// The exact hash of a fixed run: if this changes, the model changed (update
-/// it deliberately) or determinism broke. The wasm32 build must print the same.
+/// The reference run's hash is pinned: if this fails the model changed
+/// (update `sim::reference::NATIVE_HASH` deliberately) or determinism broke.
+/// The wasm32 build must produce the same value.
 #[test]
-fn run_hash_is_stable() {
-    let h = bundled_run(7);
-    println!(
-        "run_hash(bundled steady state, seed 7, Redis_Messages killed, traffic ×2) = {h:#018x}"
+fn reference_run_hash_is_pinned() {
+    let h = faultline_core::sim::reference::run();
+    println!("reference run_hash = {h:#018x}");
+    assert_eq!(h, faultline_core::sim::reference::run());
+    assert_eq!(
+        h,
+        faultline_core::sim::reference::NATIVE_HASH,
+        "reference run_hash is now {h:#018x}"
     );
-    assert_eq!(h, bundled_run(7));
 }
 
 fn mean_sli(tick_ms: u64, f: impl Fn(&mut Sim)) -> (f64, f64) {

@@ -34,6 +34,7 @@ pub mod failover;
 mod flow;
 pub mod memory;
 pub mod queueing;
+pub mod reference;
 pub mod retry;
 pub mod rng;
 pub mod snapshot;

@@ -1,0 +1,36 @@
+//! The reference run: one fixed scenario, seed and action log whose
+//! [`run_hash`](super::run_hash) must be the same on every platform.
+//!
+//! The native test suite checks [`run`] against [`NATIVE_HASH`]; a browser
+//! test (wasm-bindgen-test in headless Chromium) checks the same, so a
+//! difference between x86_64 and wasm32 arithmetic shows up as a failing
+//! test rather than as two students seeing different runs. When the model
+//! changes on purpose, update [`NATIVE_HASH`] to the value the native test
+//! prints.
+
+use crate::scenario::Scenario;
+
+use super::{run_hash, Action, Sim};
+
+/// `run_hash` of [`run`] as computed natively (x86_64).
+pub const NATIVE_HASH: u64 = 0x4f06_a396_c66f_8e8b;
+
+/// Thirty minutes of the bundled steady state at seed 7, with the hot message
+/// cache killed at five minutes and traffic doubled: queueing, cache misses,
+/// retries, breakers and noise all take part.
+pub fn run() -> u64 {
+    let Ok(mut s) = Scenario::bundled_steady_state() else {
+        return 0;
+    };
+    s.duration_ms = 30 * 60_000;
+    let Ok(mut sim) = Sim::new(&s, 7) else {
+        return 0;
+    };
+    sim.step_until(300_000);
+    let _ = sim.apply(Action::Kill {
+        component: "Redis_Messages".into(),
+    });
+    let _ = sim.apply(Action::SetTrafficMultiplier { multiplier: 2.0 });
+    sim.run_to_end();
+    run_hash(sim.samples())
+}
