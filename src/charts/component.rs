@@ -25,7 +25,10 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use super::axes::ScenarioClock;
-use super::draw::{draw_chart, DrawInput, PlotGeometry};
+use super::draw::{
+    draw_chart, DrawInput, PlotGeometry, BREACH_TINT, EVENT_COLOUR, LINE_COLOUR, SLO_COLOUR,
+    USER_ACTION_COLOUR,
+};
 use super::markers::{nearest_marker, Marker, MarkerKind};
 use super::series::{ChartHistory, Window};
 use super::spec::SeriesSpec;
@@ -43,6 +46,9 @@ const STYLE: &str = "
 .fl-charts{position:relative;font:12px/1.3 system-ui,sans-serif;color:#111827}
 .fl-charts-bar{display:flex;align-items:center;gap:6px;margin:0 0 6px}
 .fl-charts-bar h2{font-size:13px;margin:0 auto 0 0}
+.fl-charts-windows{display:flex;gap:6px}
+.fl-charts-legend{display:flex;flex-wrap:wrap;gap:2px 14px;margin:0 0 6px;font-size:11px;color:#4b5563}
+.fl-charts-legend i{font-style:normal;font-weight:700}
 .fl-charts-bar button{font:inherit;padding:2px 8px;border:1px solid #9ca3af;border-radius:4px;background:#fff;color:#111827;cursor:pointer}
 .fl-charts-bar button[aria-pressed=true]{background:#1f2937;border-color:#1f2937;color:#fff}
 .fl-charts-bar button:focus-visible{outline:2px solid #2563eb;outline-offset:1px}
@@ -265,10 +271,13 @@ pub fn ChartPanel(
     view! {
         <section class="fl-charts" aria-label="Service-level indicators">
             <style>{STYLE}</style>
-            <div class="fl-charts-bar" role="group" aria-label="Chart time window">
+            <div class="fl-charts-bar">
                 <h2>"Service-level indicators"</h2>
-                {window_buttons}
+                <div class="fl-charts-windows" role="group" aria-label="Chart time window">
+                    {window_buttons}
+                </div>
             </div>
+            {legend()}
             <div class="fl-charts-grid" aria-hidden=move || blind.get().to_string()>
                 {charts}
             </div>
@@ -289,6 +298,37 @@ pub fn ChartPanel(
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// What the marks on the charts mean, in the colours and shapes they are
+/// drawn with.
+fn legend() -> impl IntoView {
+    let css = |(r, g, b): (u8, u8, u8)| format!("color:rgb({r},{g},{b})");
+    let (r, g, b, _) = BREACH_TINT;
+    view! {
+        <p class="fl-charts-legend">
+            <span>
+                <i style=css(LINE_COLOUR)>"━"</i>
+                " indicator"
+            </span>
+            <span>
+                <i style=css(SLO_COLOUR)>"╍╍"</i>
+                " objective (SLO)"
+            </span>
+            <span>
+                <i style=format!("color:rgba({r},{g},{b},0.45)")>"█"</i>
+                " objective broken"
+            </span>
+            <span>
+                <i style=css(EVENT_COLOUR)>"▼"</i>
+                " event"
+            </span>
+            <span>
+                <i style=css(USER_ACTION_COLOUR)>"■"</i>
+                " your action"
+            </span>
+        </p>
     }
 }
 
