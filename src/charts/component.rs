@@ -112,7 +112,7 @@ pub fn ChartPanel(
     /// Events and user actions to mark on every chart.
     #[prop(into, optional)]
     markers: Signal<Vec<Marker>>,
-    /// Monitoring is blind: show the "no data" overlay over the charts.
+    /// Monitoring is blind: freeze the charts and say so over them.
     #[prop(into, optional)]
     blind: Signal<bool>,
     /// The scenario's own clock, so the time axes read like the incident.
