@@ -260,6 +260,8 @@ pub struct RetryRing {
     lanes: usize,
     diff: Vec<f64>,
     level: Vec<f64>,
+    cur_tick: u64,
+    cur_slot: usize,
 }
 
 /// Lanes per slot: one per (class, attempt bucket).
@@ -274,6 +276,8 @@ impl RetryRing {
             lanes: RING_LANES,
             diff: vec![0.0; slots * RING_LANES],
             level: vec![0.0; RING_LANES],
+            cur_tick: 0,
+            cur_slot: 0,
         }
     }
 
@@ -291,8 +295,16 @@ impl RetryRing {
         let a = a.clamp(1, h);
         let b = b.clamp(a, h);
         let per = count / (b - a + 1) as f64;
-        let start = ((now_tick + a) % self.slots as u64) as usize;
-        let end = ((now_tick + b + 1) % self.slots as u64) as usize;
+        // a ≤ b + 1 < slots, so one conditional subtraction replaces `%`.
+        let slots = self.slots;
+        let now = if now_tick == self.cur_tick {
+            self.cur_slot
+        } else {
+            (now_tick % slots as u64) as usize
+        };
+        let wrap = |x: usize| if x >= slots { x - slots } else { x };
+        let start = wrap(now + a as usize);
+        let end = wrap(now + b as usize + 1);
         self.diff[start * self.lanes + lane] += per;
         self.diff[end * self.lanes + lane] -= per;
     }
@@ -300,6 +312,8 @@ impl RetryRing {
     /// Advances to tick `now_tick` and returns the counts due in it, one per lane.
     pub fn take(&mut self, now_tick: u64) -> &[f64] {
         let slot = (now_tick % self.slots as u64) as usize;
+        self.cur_tick = now_tick;
+        self.cur_slot = slot;
         let row = &mut self.diff[slot * self.lanes..(slot + 1) * self.lanes];
         for (l, d) in self.level.iter_mut().zip(row.iter_mut()) {
             *l += *d;
