@@ -127,7 +127,7 @@ test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', 
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.live-events .because')].some((b) => b.textContent.includes('kill Redis Sessions')),
   );
-  const badge = await page.locator('.node[data-component="Redis_Sessions"] .live-badge text').innerText();
+  const badge = await page.locator('.node[data-component="Redis_Sessions"] .live-badge text').textContent();
   assert.equal(badge, '✕', 'a down node shows the ✕ badge, not only a colour');
   await shot(page, '03-redis-killed');
 
