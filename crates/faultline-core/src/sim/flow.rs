@@ -774,7 +774,6 @@ impl State {
                 );
             }
         }
-        self.control_plane();
         self.poll_breakers();
         self.advance_failovers();
         self.inject();
@@ -782,6 +781,9 @@ impl State {
         self.backward();
         self.outcomes();
         self.maintenance();
+        // Capabilities follow this tick's health, so an action right after
+        // the step sees them.
+        self.control_plane();
         self.now_ms += self.scenario.tick_ms;
         self.tick += 1;
         if self.now_ms >= self.next_sample {
@@ -1815,7 +1817,9 @@ impl State {
             // Restarts in batches (need the orchestrator).
             let orch = self.orch_down;
             let c = &mut self.comps[i];
-            if c.crashed > 0.0 && !c.killed && !orch {
+            // The orchestrator reschedules crashed servers; its own come back by
+            // the provider's hand.
+            if c.crashed > 0.0 && !c.killed && (!orch || c.p.role == Role::Orchestrator) {
                 c.restart_timer -= tick as i64;
                 if c.restart_timer <= 0 {
                     let b = (c.p.restart_batch * c.target).max(1.0).min(c.crashed);

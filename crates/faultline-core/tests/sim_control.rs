@@ -1,0 +1,303 @@
+//! Rate limits, bulkheads, kill switches, automatic triggers, degradation
+//! modes, the control plane (monitoring, config, orchestrator), autoscaling
+//! and rolling restarts.
+
+mod common;
+
+use common::*;
+use faultline_core::scenario::{simple_topology, Autoscale, Compartment, Role, Scenario};
+use faultline_core::sim::{
+    Action, ActionError, BreakerMode, EventKind, KillSwitch, RequestClass, Sim,
+};
+
+fn closed(s: &Scenario) -> Sim {
+    let mut sim = Sim::new(s, 1).unwrap();
+    for (f, t) in [("Edge", "Api"), ("Api", "Db")] {
+        if sim.topology().component_index(t).is_some()
+            && sim.topology().component_index(f).is_some()
+        {
+            let _ = sim.apply(Action::SetBreaker {
+                from: f.into(),
+                to: t.into(),
+                mode: BreakerMode::ForceClosed,
+            });
+        }
+    }
+    sim
+}
+
+#[test]
+fn rate_limits_answer_429_at_once_and_aggressive_mode_halves_them() {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 800.0);
+    s.params_mut("Api").unwrap().rate_limit_per_server = 50.0; // 500 req/s
+    let mut sim = closed(&s);
+    sim.step_until(30_000);
+    let v = sim.snapshot().sli;
+    assert!((v.api_success - 500.0 / 800.0).abs() < 0.02, "{v:?}");
+    assert!(v.api_latency_p95_ms < 200.0, "429s are fast: {v:?}");
+    sim.apply(Action::SetKillSwitch {
+        switch: KillSwitch::EnableAggressiveRateLimiting,
+        on: true,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let v = sim.snapshot().sli;
+    assert!((v.api_success - 250.0 / 800.0).abs() < 0.02, "{v:?}");
+}
+
+fn bulkheaded(split: bool) -> Sim {
+    let t = simple_topology(
+        &["Edge", "Api", "Db"],
+        &[("Edge", "Api"), ("Api", "Db")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("bulkhead", t);
+    reads_only(&mut s, 400.0);
+    s.traffic.per_user.message_send = 2000.0 / 100_000.0; // a write flood
+    for id in ["Edge", "Api", "Db"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 100.0;
+        p.service_ms = 1.0;
+        p.deadline_ms = 2000.0;
+    }
+    let db = s.params_mut("Db").unwrap();
+    db.servers = 20.0;
+    db.service_ms = 10.0; // 2000 req/s for 2400 req/s of demand
+    db.queue_limit = 50_000.0;
+    if split {
+        db.bulkheads = vec![
+            Compartment {
+                name: "read".into(),
+                share: 0.6,
+                classes: vec![RequestClass::MessageRead],
+            },
+            Compartment {
+                name: "write".into(),
+                share: 0.4,
+                classes: vec![RequestClass::MessageSend],
+            },
+        ];
+    }
+    let mut sim = closed(&s);
+    sim.step_until(120_000);
+    sim
+}
+
+#[test]
+fn bulkheads_keep_reads_alive_during_a_write_flood() {
+    let shared = bulkheaded(false).snapshot().sli;
+    let split = bulkheaded(true).snapshot().sli;
+    // Shared pool: the write flood fills the one queue and reads time out with it.
+    assert!(shared.api_success < 0.2, "{shared:?}");
+    // Seed 000's split: reads have their own servers and queue.
+    let reads_ok = split.api_success - split.delivery_rate * (2000.0 / 2400.0);
+    assert!(
+        reads_ok > 0.16,
+        "reads should all succeed (400 of 2400): {split:?}"
+    );
+}
+
+#[test]
+fn read_only_mode_refuses_writes_without_retries() {
+    let t = simple_topology(&["Edge", "Api"], &[("Edge", "Api")], &[]);
+    let mut s = Scenario::with_topology("ro", t);
+    reads_only(&mut s, 500.0);
+    s.traffic.per_user.message_send = 100.0 / 100_000.0;
+    s.client_retry = faultline_core::sim::RetryPolicy::seed_broken();
+    for id in ["Edge", "Api"] {
+        s.params_mut(id).unwrap().servers = 100.0;
+    }
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.apply(Action::SetKillSwitch {
+        switch: KillSwitch::EnableReadOnlyMode,
+        on: true,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let v = sim.snapshot().sli;
+    assert_eq!(v.delivery_rate, 0.0);
+    assert!((v.api_success - 500.0 / 600.0).abs() < 0.01, "{v:?}");
+    assert!(v.retry_share < 1e-9, "refusals are final answers: {v:?}");
+}
+
+fn with_control() -> Scenario {
+    let t = simple_topology(
+        &["Edge", "Api", "Monitoring", "Config", "Orchestrator"],
+        &[("Edge", "Api")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("control", t);
+    reads_only(&mut s, 500.0);
+    for id in ["Edge", "Api"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 20.0;
+        p.service_ms = 10.0;
+        p.restart_ms = 5_000;
+        p.restart_batch = 0.5;
+    }
+    s.params_mut("Monitoring").unwrap().role = Role::Monitoring;
+    s.params_mut("Config").unwrap().role = Role::Config;
+    s.params_mut("Orchestrator").unwrap().role = Role::Orchestrator;
+    s
+}
+
+#[test]
+fn monitoring_loss_blinds_the_dashboards() {
+    let mut sim = closed(&with_control());
+    sim.step_until(30_000);
+    sim.apply(Action::Kill {
+        component: "Monitoring".into(),
+    })
+    .unwrap();
+    sim.step_until(40_000);
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let snap = sim.snapshot();
+    assert!(snap.monitoring_blind);
+    assert!(
+        snap.sli_as_of_ms <= 31_000,
+        "stale since the loss: {}",
+        snap.sli_as_of_ms
+    );
+    assert!(
+        snap.sli.api_success > 0.99,
+        "the dashboard still shows the old figures"
+    );
+    assert!(
+        snap.sli_true.api_success < 0.01,
+        "while users see the outage"
+    );
+}
+
+#[test]
+fn config_loss_blocks_flag_changes() {
+    let mut sim = Sim::new(&with_control(), 1).unwrap();
+    sim.apply(Action::Kill {
+        component: "Config".into(),
+    })
+    .unwrap();
+    sim.step();
+    let r = sim.apply(Action::SetKillSwitch {
+        switch: KillSwitch::DisableFileUploads,
+        on: true,
+    });
+    assert_eq!(r, Err(ActionError::ConfigUnavailable));
+    assert!(sim.snapshot().config_blocked);
+}
+
+#[test]
+fn orchestrator_loss_stops_restarts_until_it_returns() {
+    let mut sim = closed(&with_control());
+    sim.apply(Action::Kill {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(1000);
+    sim.apply(Action::Revive {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    assert!(sim.snapshot().orchestrator_down);
+    assert_eq!(
+        comp(&sim, &sim.snapshot(), "Api").servers,
+        0.0,
+        "nobody reschedules the pods"
+    );
+    sim.apply(Action::Revive {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    sim.step_until(200_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+    assert!(sim.snapshot().sli.api_success > 0.99);
+}
+
+#[test]
+fn autoscaler_adds_capacity_after_its_delay() {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 850.0);
+    s.params_mut("Api").unwrap().autoscale = Some(Autoscale {
+        target: 0.7,
+        after_ms: 60_000,
+        step: 0.25,
+        provision_ms: 120_000,
+        max_factor: 2.0,
+    });
+    let mut sim = closed(&s);
+    sim.step_until(179_000);
+    assert_eq!(
+        comp(&sim, &sim.snapshot(), "Api").servers,
+        10.0,
+        "not before 60 s + 120 s"
+    );
+    sim.step_until(182_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 12.5);
+    assert!(sim.events().iter().any(|e| e.kind == EventKind::Autoscale));
+    assert!(comp(&sim, &sim.snapshot(), "Api").utilisation < 0.7);
+}
+
+#[test]
+fn rolling_restart_takes_batches_out_in_turn() {
+    let mut s = edge_api(20.0, 10.0);
+    reads_only(&mut s, 500.0);
+    let a = s.params_mut("Api").unwrap();
+    a.restart_ms = 30_000;
+    a.restart_batch = 0.25;
+    let mut sim = closed(&s);
+    sim.step_until(10_000);
+    sim.apply(Action::RollingRestart {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(20_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 15.0);
+    sim.step_until(140_000);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("rolling restart complete")));
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+}
+
+#[test]
+fn sustained_errors_fire_the_error_rate_trigger() {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 500.0);
+    let mut sim = closed(&s);
+    sim.apply(Action::Degrade {
+        component: "Api".into(),
+        capacity_fraction: 0.3,
+    })
+    .unwrap();
+    sim.step_until(200_000);
+    let fired = sim
+        .events()
+        .iter()
+        .position(|e| e.kind == EventKind::Trigger)
+        .expect("trigger fired");
+    assert!(sim.events()[fired].message.contains("Error rate > 5%"));
+    assert!(sim.snapshot().kill_switches[KillSwitch::EnableAggressiveRateLimiting as usize].on);
+    // And with the trigger disarmed, nothing fires.
+    let mut sim = closed(&s);
+    sim.apply(Action::SetAutoTrigger {
+        trigger: faultline_core::sim::AutoTrigger::ErrorRate,
+        enabled: false,
+    })
+    .unwrap();
+    sim.apply(Action::Degrade {
+        component: "Api".into(),
+        capacity_fraction: 0.3,
+    })
+    .unwrap();
+    sim.step_until(200_000);
+    assert!(sim.events().iter().all(|e| e.kind != EventKind::Trigger));
+}
