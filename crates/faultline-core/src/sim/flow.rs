@@ -26,6 +26,39 @@
 //! (calls held and delivered as a backlog when healed) or a buffer (failed
 //! calls kept in the caller's memory and retransmitted when the callee
 //! recovers; seed 004's sessions).
+//!
+//! # Around the flow
+//! - **Rate limits**: beyond `rate_limit_per_server × live` (halved by
+//!   `enable_aggressive_rate_limiting`) requests get a 429 at once.
+//! - **Bulkheads**: each compartment has its share of servers, pool and queue,
+//!   so one class's flood cannot starve another (seed 000's 60/30/8/2 split).
+//! - **Edge refusals** (final answers, never retried): read-only mode, upload
+//!   and voice switches, large-guild share, message sending disabled, load
+//!   shedding, reconnect admission (connects above the cap are told to wait).
+//! - **Crashes and restarts**: a server whose memory reaches its limit
+//!   crashes with everything it held; crashed servers come back in batches
+//!   every `restart_ms` (only while an orchestrator is up). The load balancer
+//!   only sends to live servers, so the survivors of a crash take the whole
+//!   load: the reason a broken service must see load fall well below where it
+//!   broke before it comes back (hysteresis).
+//! - **Autoscaling**: above `target` utilisation for `after_ms`, `step` more
+//!   servers arrive `provision_ms` later (needs the orchestrator); below 40%
+//!   for 30 minutes it scales back (seed 002).
+//! - **Rolling restarts**: `restart_batch` of the servers at a time, each
+//!   batch out for `restart_ms`, their queued work dropped.
+//! - **Control plane**: all monitoring components down blinds the dashboards
+//!   (the snapshot's `sli` freezes while `sli_true` moves on); all config
+//!   components down blocks flag changes and automatic triggers; all
+//!   orchestrators down stops autoscaling and restarts.
+//! - **Automatic triggers** (seed 000): database utilisation > 90% for 5
+//!   minutes, message-queue depth > 1M, API errors > 5% (for a minute, to
+//!   ignore noise), storage > 95%.
+//! - **Health** for the diagram: down, failing over, overloaded (demand above
+//!   capacity or queue half full), recovering, degraded (errors above 1% over
+//!   the base rate, reduced capacity, added latency, memory above 90%).
+//! - **Causes**: every event names the event that led to it: the action on
+//!   the component itself, else the earliest failing dependency's health
+//!   event, else the last load-changing action.
 
 // Lanes, compartments and regions are indexed in parallel arrays on purpose:
 // fixed-size arrays in a fixed order are what keeps the tick fast and portable.

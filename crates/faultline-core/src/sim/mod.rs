@@ -8,7 +8,7 @@
 //!    their region's edge; retries due this tick come out of the ring;
 //! 3. **forward pass**, callers before callees (topological order): each
 //!    component applies its rate limit (429s), queues the rest per bulkhead
-//!    compartment (see [`flow`]), serves what its live capacity allows, and
+//!    compartment (see `flow.rs`), serves what its live capacity allows, and
 //!    sends the served requests' calls down its dependency edges through
 //!    each edge's breaker, partition and cache-miss factor;
 //! 4. **backward pass**, callees before callers: success, fast-failure
@@ -18,6 +18,24 @@
 //!    client retries into future ticks; memory, crashes, restarts,
 //!    autoscaling, caches, triggers and health are updated; a sample is
 //!    taken every sample interval.
+//!
+//! # Where each mechanism lives
+//! | Mechanism | Module | Defaults from |
+//! |---|---|---|
+//! | users by region, connected / reconnecting / offline | [`users`] | seed 000 shares, seed 002 heartbeat 41.25 s |
+//! | request classes as lanes on every edge | [`class`] | seed 000/002 volumes (`scenarios/platform.toml`) |
+//! | M/M/c and M/D/c waiting, Little's law | [`queueing`] | textbook (Erlang C, Allen–Cunneen) |
+//! | capacity, queues, deadlines, wasted work, LIFO, pools, rate limits (429), bulkheads, buffers, partitions | `flow` (private; documented there) | seed 000 pool splits, seed 001 limits and pool |
+//! | client retries and the ring of future ticks | [`retry`] | AWS backoff and jitter; seed 001 broken backoff and fix |
+//! | circuit breakers | [`breaker`] | seed 000 (5, 30 s, 3); Hystrix; Resilience4j |
+//! | caches and their database fallback | [`cache`] | seed 000 "5-10 minutes for full recovery" |
+//! | memory, buffering, crash at the limit | [`memory`] | seed 004 timeline, seed 000 Dec 2023 |
+//! | failover edges | [`failover`] | seed 000 playbook: 30 s, 2 min, 5 min, 15 min |
+//! | kill switches, automatic triggers, degradation modes | [`action`] + `flow` | seed 000 emergency flags and triggers |
+//! | monitoring / config / orchestrator loss, autoscaling, rolling restarts, crash restarts in batches | `flow` | seed 002 autoscaling rules |
+//! | the event log with causes | [`event`] | |
+//! | the portable generator | [`rng`] | PCG32 (O'Neill 2014) |
+//! | cross-platform reference run | [`mod@reference`] | |
 //!
 //! Everything is in fixed-size vectors allocated by [`Sim::new`]; nothing is
 //! allocated per tick except event messages. Iteration order is the

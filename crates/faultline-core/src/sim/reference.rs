@@ -1,5 +1,5 @@
 //! The reference run: one fixed scenario, seed and action log whose
-//! [`run_hash`](super::run_hash) must be the same on every platform.
+//! [`run_hash`](super::run_hash()) must be the same on every platform.
 //!
 //! The native test suite checks [`run`] against [`NATIVE_HASH`]; a browser
 //! test (wasm-bindgen-test in headless Chromium) checks the same, so a
