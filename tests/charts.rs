@@ -7,8 +7,9 @@
 
 use faultline_app::charts::draw::{LINE_COLOUR, SLO_COLOUR};
 use faultline_app::charts::{
-    breach_spans, default_indicators, keys, nearest_marker, ChartHistory, ChartPanel, ChartPoint,
-    Direction, Marker, MarkerKind, ScenarioClock, SeriesSpec, Slo, ValueFormat, Window, YAxis,
+    breach_spans, count_near, default_indicators, group_markers, keys, nearest_marker,
+    ChartHistory, ChartPanel, ChartPoint, Direction, Marker, MarkerKind, ScenarioClock, SeriesSpec,
+    Slo, ValueFormat, Window, YAxis,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -92,6 +93,7 @@ fn values_are_written_for_people() {
     assert_eq!(ValueFormat::Millis.format(30_000.0), "30 s");
     assert_eq!(ValueFormat::Count.format(12_500.0), "12.5k");
     assert_eq!(ValueFormat::Count.format(1_200_000.0), "1.20M");
+    assert_eq!(ValueFormat::Count.format(200_000_000.0), "200M");
     assert_eq!(ValueFormat::Count.format(f64::NAN), "—");
     let p95 = spec(keys::API_P95).slo.unwrap();
     assert_eq!(p95.describe(ValueFormat::Millis), "< 100 ms");
@@ -183,6 +185,30 @@ fn breaches_and_markers_are_found() {
     ];
     assert_eq!(nearest_marker(&marks, 11_500, 1000).unwrap().label, "b");
     assert!(nearest_marker(&marks, 20_000, 1000).is_none());
+
+    // A burst of events is one group; the user's action stays separate.
+    let burst: Vec<Marker> = (0..50)
+        .map(|i| Marker {
+            t_ms: 100_000 + i * 1000,
+            label: format!("e{i}"),
+            kind: MarkerKind::Event,
+        })
+        .chain(std::iter::once(Marker {
+            t_ms: 120_000,
+            label: "kill".into(),
+            kind: MarkerKind::UserAction,
+        }))
+        .collect();
+    let events = group_markers(&burst, MarkerKind::Event, (0, 1_000_000), 2000);
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        (events[0].first_ms, events[0].last_ms, events[0].count),
+        (100_000, 149_000, 50)
+    );
+    let actions = group_markers(&burst, MarkerKind::UserAction, (0, 1_000_000), 2000);
+    assert_eq!((actions.len(), actions[0].count), (1, 1));
+    assert_eq!(count_near(&burst, 120_000, 1000), 4);
+    assert!(group_markers(&burst, MarkerKind::Event, (0, 50_000), 2000).is_empty());
 }
 
 // ---- the mounted panel ----
@@ -460,6 +486,33 @@ async fn plotters_drew_the_line_the_objective_and_the_breach() {
         .filter(|p| p[0] > 240 && p[1] < 230 && p[1] > 190 && p[2] < 230 && p[2] > 190)
         .count();
     assert!(tinted > 100, "breach region tinted ({tinted} px)");
+
+    // A flood of events (one a second through the outage) stays a line and a
+    // bar: it does not paint over the chart.
+    let purple = |px: &[u8]| {
+        px.chunks_exact(4)
+            .filter(|p| p[0] > 100 && p[0] < 220 && p[1] < 170 && p[2] > 200)
+            .count()
+    };
+    let before = purple(&px);
+    m.markers.update(|ms| {
+        ms.extend((600..900).map(|s| Marker {
+            t_ms: s * 1000,
+            label: format!("breaker trip {s}"),
+            kind: MarkerKind::Event,
+        }))
+    });
+    // (A new sample too, so `settle` can tell when everything is redrawn.)
+    m.history.update(|h| {
+        h.push(1_200_000, &sample(1200));
+    });
+    settle(&m).await;
+    let flood = purple(&pixels(&canvas(&m.root, keys::API_SUCCESS)));
+    let total = px.len() / 4;
+    assert!(
+        flood < before + total / 50,
+        "burst drawn compactly: {before} -> {flood} of {total} px"
+    );
 
     // An empty history draws "no data" and no SLO line.
     m.history.update(|h| h.clear());

@@ -48,7 +48,7 @@ impl ScenarioClock {
     /// Tick times in `range` (inclusive), on round times of this clock, at
     /// most `max_ticks` of them, with the step they are apart.
     pub fn ticks(&self, range: (u64, u64), max_ticks: usize) -> (Vec<u64>, u64) {
-        const STEPS: [u64; 19] = [
+        const STEPS: [u64; 20] = [
             1_000,
             2_000,
             5_000,
@@ -60,6 +60,7 @@ impl ScenarioClock {
             300_000,
             600_000,
             900_000,
+            1_200_000,
             1_800_000,
             3_600_000,
             7_200_000,

@@ -29,7 +29,7 @@ use super::draw::{
     draw_chart, DrawInput, PlotGeometry, BREACH_TINT, EVENT_COLOUR, LINE_COLOUR, SLO_COLOUR,
     USER_ACTION_COLOUR,
 };
-use super::markers::{nearest_marker, Marker, MarkerKind};
+use super::markers::{count_near, nearest_marker, Marker, MarkerKind};
 use super::series::{ChartHistory, Window};
 use super::spec::SeriesSpec;
 
@@ -415,7 +415,13 @@ fn chart_view(
                     MarkerKind::Event => "event",
                     MarkerKind::UserAction => "your action",
                 };
-                format!("{} · {} ({who})", clk.label(m.t_ms), m.label)
+                let more = count_near(ms, t, tolerance) - 1;
+                let more = match more {
+                    0 => String::new(),
+                    1 => " and 1 more nearby".to_string(),
+                    n => format!(" and {n} more nearby"),
+                };
+                format!("{} · {} ({who}){more}", clk.label(m.t_ms), m.label)
             })
         });
         let title_text = near

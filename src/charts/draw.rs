@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::axes::ScenarioClock;
-use super::markers::{markers_in, Marker, MarkerKind};
+use super::markers::{group_markers, Marker, MarkerKind};
 use super::series::ChartFrame;
 use super::spec::SeriesSpec;
 
@@ -35,6 +35,9 @@ const GRID: RGBColor = RGBColor(229, 231, 235);
 const AXIS: RGBColor = RGBColor(156, 163, 175);
 const BASELINE: (u8, u8, u8) = (107, 114, 128);
 const TEXT: &str = "#4b5563";
+
+/// Markers closer than this many CSS pixels are drawn as one burst.
+const MARKER_MERGE_PX: f64 = 6.0;
 
 /// Blank space around the plot, in CSS pixels.
 const LEFT_LABELS: f64 = 46.0;
@@ -159,7 +162,7 @@ pub fn draw_chart(
     ctx.set_fill_style_str(TEXT);
 
     // Time grid and labels in the scenario's clock.
-    let max_ticks = ((geometry.right - geometry.left) / 72.0).floor().max(1.0) as usize;
+    let max_ticks = ((geometry.right - geometry.left) / 60.0).floor().max(1.0) as usize;
     let (ticks, step) = input.clock.ticks(geometry.range, max_ticks);
     ctx.set_text_baseline("top");
     ctx.set_text_align("center");
@@ -287,32 +290,44 @@ pub fn draw_chart(
     }
 
     // Markers: a thin line and a shape on top (triangle: event, square: user
-    // action) so the kinds differ without colour.
+    // action) so the kinds differ without colour; a burst gets one line and
+    // a bar along the top for its length. User actions go on top.
     let s = px(3.5).max(2);
-    for m in markers_in(input.markers, frame.range) {
-        let x = m.t_ms as f64;
-        let colour = match m.kind {
+    let gap_ms = (geometry.ms_per_px() * MARKER_MERGE_PX).ceil() as u64;
+    for kind in [MarkerKind::Event, MarkerKind::UserAction] {
+        let colour = match kind {
             MarkerKind::Event => rgb(EVENT_COLOUR),
             MarkerKind::UserAction => rgb(USER_ACTION_COLOUR),
         };
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x, 0.0), (x, 1.0)],
-                colour.mix(0.85).stroke_width(width_px(1.0)),
-            )))
-            .map_err(err)?;
-        let (cx, top) = chart.backend_coord(&(x, 1.0));
-        let shape = match m.kind {
-            MarkerKind::Event => vec![(cx - s, top - s), (cx + s, top - s), (cx, top + s)],
-            MarkerKind::UserAction => vec![
-                (cx - s, top - s),
-                (cx + s, top - s),
-                (cx + s, top + s),
-                (cx - s, top + s),
-            ],
-        };
-        root.draw(&Polygon::new(shape, colour.filled()))
-            .map_err(err)?;
+        for g in group_markers(input.markers, kind, frame.range, gap_ms) {
+            let x = g.first_ms as f64;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, 1.0)],
+                    colour.mix(0.8).stroke_width(width_px(1.0)),
+                )))
+                .map_err(err)?;
+            let (cx, top) = chart.backend_coord(&(x, 1.0));
+            if g.last_ms > g.first_ms {
+                let (end, _) = chart.backend_coord(&(g.last_ms as f64, 1.0));
+                root.draw(&Rectangle::new(
+                    [(cx, top - px(1.5)), (end.max(cx + 1), top + px(1.5))],
+                    colour.mix(0.6).filled(),
+                ))
+                .map_err(err)?;
+            }
+            let shape = match kind {
+                MarkerKind::Event => vec![(cx - s, top - s), (cx + s, top - s), (cx, top + s)],
+                MarkerKind::UserAction => vec![
+                    (cx - s, top - s),
+                    (cx + s, top - s),
+                    (cx + s, top + s),
+                    (cx - s, top + s),
+                ],
+            };
+            root.draw(&Polygon::new(shape, colour.filled()))
+                .map_err(err)?;
+        }
     }
 
     draw_axes(&mut chart, width_px(1.0), (x0f, x1f))?;

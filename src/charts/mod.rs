@@ -41,7 +41,9 @@ pub mod spec;
 
 pub use axes::{ScenarioClock, YAxis};
 pub use component::ChartPanel;
-pub use markers::{markers_in, nearest_marker, Marker, MarkerKind};
+pub use markers::{
+    count_near, group_markers, markers_in, nearest_marker, Marker, MarkerGroup, MarkerKind,
+};
 pub use series::{breach_spans, ChartFrame, ChartHistory, ChartPoint, Window};
 pub use spec::{
     default_indicators, keys, AxisScale, Baseline, Direction, SeriesSpec, Slo, ValueFormat,

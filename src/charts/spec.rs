@@ -60,7 +60,7 @@ pub enum ValueFormat {
     Percent,
     /// A duration in milliseconds, e.g. `75 ms` or `2.4 s`.
     Millis,
-    /// A count, e.g. `950`, `12.5k` or `1.20M`.
+    /// A count to three significant digits, e.g. `950`, `12.5k`, `200M`.
     Count,
 }
 
@@ -127,15 +127,24 @@ fn format_millis(ms: f64) -> String {
 
 fn format_count(n: f64) -> String {
     let a = n.abs();
-    if a < 1000.0 {
-        format!("{n:.0}")
+    let (v, suffix) = if a < 1000.0 {
+        return format!("{n:.0}");
     } else if a < 1_000_000.0 {
-        format!("{}k", trim_decimals(n / 1000.0, 1))
+        (n / 1000.0, "k")
     } else if a < 1_000_000_000.0 {
-        format!("{:.2}M", n / 1_000_000.0)
+        (n / 1_000_000.0, "M")
     } else {
-        format!("{:.2}B", n / 1_000_000_000.0)
-    }
+        (n / 1_000_000_000.0, "B")
+    };
+    // Three significant digits: 1.20M, 12.5M, 200M.
+    let decimals = if v.abs() >= 100.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.decimals$}{suffix}")
 }
 
 /// How the y axis maps values to height.
