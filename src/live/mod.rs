@@ -126,6 +126,44 @@ pub fn LiveCharts() -> impl IntoView {
     .into_any()
 }
 
+/// The key to the node badges: every health state's glyph, colour and word.
+#[component]
+pub fn HealthLegend() -> impl IntoView {
+    use faultline_core::sim::Health;
+    let items = [
+        Health::Healthy,
+        Health::Degraded,
+        Health::Overloaded,
+        Health::Down,
+        Health::FailingOver,
+        Health::Recovering,
+    ]
+    .into_iter()
+    .map(|h| {
+        view! {
+            <span class="live-key" data-health=view_model::health_word(h)>
+                <span class="glyph" style=format!("background:{}", view_model::health_color(h)) aria-hidden="true">
+                    {view_model::health_glyph(h)}
+                </span>
+                " "
+                {view_model::health_word(h).replace('-', " ")}
+            </span>
+        }
+    })
+    .collect_view();
+    view! {
+        <p class="live-legend" aria-label="Health key">
+            {items}
+            <span class="live-key"><span class="glyph brk" aria-hidden="true">"⊘"</span>" breaker open"</span>
+            <span class="live-key"><span class="glyph brk" aria-hidden="true">"◐"</span>" half-open"</span>
+            <span class="live-key bars">"bars: load · queue · memory"</span>
+            <span class="live-key keys">
+                <kbd>"Space"</kbd>" play/pause · "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"
+            </span>
+        </p>
+    }
+}
+
 /// What the live sandbox adds above the diagram: notices and the playback bar.
 #[component]
 pub fn LiveTop() -> impl IntoView {
@@ -133,6 +171,7 @@ pub fn LiveTop() -> impl IntoView {
         <div class="live-top">
             <NoticeBar />
             <PlaybackBar />
+            <HealthLegend />
         </div>
     }
 }

@@ -196,3 +196,22 @@ test('the last session is offered on return', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('keyboard: → steps, + and − change speed, Space plays and pauses', async () => {
+  const { page, problems } = await open(1280, 800);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:10');
+  const speed = () => page.locator('select[data-control=speed]').inputValue();
+  assert.equal(await speed(), '10');
+  await page.keyboard.press('+');
+  assert.equal(await speed(), '30');
+  await page.keyboard.press('-');
+  await page.keyboard.press('-');
+  assert.equal(await speed(), '5');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Pause'));
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Play'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
