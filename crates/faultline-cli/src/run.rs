@@ -235,3 +235,59 @@ pub fn csv(sim: &Sim) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_core::scenario::simple_topology;
+
+    fn tiny() -> Sim {
+        let t = simple_topology(&["Edge", "Api"], &[("Edge", "Api")], &[]);
+        let mut s = Scenario::with_topology("tiny", t);
+        s.duration_ms = 60_000;
+        s.traffic.users = 10_000.0;
+        for p in &mut s.params {
+            p.servers = 100.0;
+        }
+        let mut sim = Sim::new(&s, 3).unwrap();
+        sim.apply(faultline_core::sim::Action::Kill {
+            component: "Api".into(),
+        })
+        .unwrap();
+        sim.run_to_end();
+        sim
+    }
+
+    #[test]
+    fn json_has_the_documented_top_level_schema() {
+        let v = json_run(&tiny());
+        for key in [
+            "scenario",
+            "seed",
+            "components",
+            "samples",
+            "events",
+            "summary",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}");
+        }
+        let s0 = &v["samples"][0];
+        assert!(s0["t_ms"].is_u64());
+        assert!(s0["sli"]["api_success"].is_f64());
+        assert!(s0["components"]["Api"]["utilisation"].is_f64());
+        assert_eq!(v["seed"], 3);
+        assert!(v["events"][0]["message"].as_str().unwrap().contains("kill"));
+        assert!(v["summary"]["run_hash"].as_str().unwrap().starts_with("0x"));
+    }
+
+    #[test]
+    fn csv_has_one_row_per_sample_and_matching_columns() {
+        let sim = tiny();
+        let out = csv(&sim);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), sim.samples().len() + 1);
+        let cols = lines[0].split(',').count();
+        assert!(lines[0].contains("Api.utilisation"));
+        assert!(lines.iter().all(|l| l.split(',').count() == cols));
+    }
+}

@@ -86,3 +86,46 @@ fn actions_check_names_and_ranges() {
         .expect("Db down event");
     assert!(down.cause.is_some());
 }
+
+#[test]
+fn scenario_errors_name_file_line_and_problem() {
+    let text = "name = \"x\"\nduration = \"1h\"\n\n[params.Gateway_Primry]\nservers = 3\n\n[[at]]\nt = \"+5m\"\naction = { type = \"kill\", component = \"Nope\" }\n";
+    let errs = Scenario::from_toml_str(text, "bad.toml").unwrap_err();
+    let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert!(
+        all.iter()
+            .any(|e| e.starts_with("bad.toml:4:") && e.contains("did you mean `Gateway_Primary`")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|e| e.starts_with("bad.toml:9:") && e.contains("unknown component `Nope`")),
+        "{all:?}"
+    );
+
+    let errs =
+        Scenario::from_toml_str("name = \"x\"\nduration = \"5 parsecs\"\n", "d.toml").unwrap_err();
+    assert!(errs[0].to_string().starts_with("d.toml:2:"), "{errs:?}");
+
+    let errs = Scenario::from_toml_str(
+        "name = \"x\"\nduration = \"1h\"\n[[at]]\nt = 5\naction = { type = \"explode\" }\n",
+        "a.toml",
+    )
+    .unwrap_err();
+    assert!(errs[0].to_string().starts_with("a.toml:5:"), "{errs:?}");
+}
+
+#[test]
+fn bundled_steady_state_parses_with_every_component_parameterised() {
+    let s = Scenario::bundled_steady_state().unwrap();
+    assert_eq!(s.params.len(), s.topology.components.len());
+    assert_eq!(s.tick_ms, 1000);
+    assert_eq!(s.duration_ms, 4 * 3_600_000);
+    let pg = s.params_of("PostgreSQL_Main").unwrap();
+    assert_eq!(pg.pool, 5000.0, "seed 001: 5K connection pool");
+    assert_eq!(
+        pg.bulkheads.len(),
+        4,
+        "seed 000: read/write/analytics/admin"
+    );
+}
