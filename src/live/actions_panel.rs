@@ -87,7 +87,7 @@ pub fn ComponentActions(
         })
     };
     let sparks = move || {
-        live.snapshot.track();
+        live.history.track();
         let (load, err, lat) = live.with_sim(|s| {
             let samples = s.samples();
             let from = samples.len().saturating_sub(SPARK_SAMPLES);

@@ -50,27 +50,50 @@ pub fn NodeDecor(
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let node = Memo::new(move |_| live.view.with(|v| v.nodes.get(index).cloned()));
+    // Quantised (2% bar steps) so the DOM changes only when the picture does.
+    let look = Memo::new(move |_| {
+        live.view.with(|v| {
+            v.nodes.get(index).map(|n| {
+                let q = |x: f64| (x * 50.0).round() as u8;
+                (n.glyph, n.color, q(n.load), q(n.queue), q(n.memory))
+            })
+        })
+    });
     let third = (width - 8.0) / 3.0;
-    let bar = move |k: usize, class: &'static str, value: Box<dyn Fn() -> f64 + Send + Sync>| {
+    let bar = move |k: usize, class: &'static str| {
         let x = 6.0 + k as f64 * third;
+        let value = move || {
+            look.with(|l| {
+                l.map_or(0, |l| match k {
+                    0 => l.2,
+                    1 => l.3,
+                    _ => l.4,
+                })
+            }) as f64
+                / 50.0
+        };
         view! {
             <rect class="live-bar-bg" x=x y=height - 4.0 width=third - 2.0 height="3"></rect>
-            <rect class=format!("live-bar {class}") x=x y=height - 4.0 width=move || ((third - 2.0) * value()).max(0.0) height="3"></rect>
+            <rect
+                class=format!("live-bar {class}")
+                x=x
+                y=height - 4.0
+                width=move || format!("{:.1}", ((third - 2.0) * value()).max(0.0))
+                height="3"
+            ></rect>
         }
     };
     view! {
         <g class="live-decor" aria-hidden="true">
-            {bar(0, "bar-load", Box::new(move || node.with(|n| n.as_ref().map_or(0.0, |n| n.load))))}
-            {bar(1, "bar-queue", Box::new(move || node.with(|n| n.as_ref().map_or(0.0, |n| n.queue))))}
-            {bar(2, "bar-mem", Box::new(move || node.with(|n| n.as_ref().map_or(0.0, |n| n.memory))))}
+            {bar(0, "bar-load")}
+            {bar(1, "bar-queue")}
+            {bar(2, "bar-mem")}
             <g class="live-badge" transform=format!("translate({} {})", width - 1.0, height / 2.0)>
-                <circle r="8" fill=move || node.with(|n| n.as_ref().map_or("#888", |n| n.color))></circle>
+                <circle r="8" fill=move || look.with(|l| l.map_or("#888", |l| l.1))></circle>
                 <text text-anchor="middle" dominant-baseline="central">
-                    {move || node.with(|n| n.as_ref().map_or("", |n| n.glyph))}
+                    {move || look.with(|l| l.map_or("", |l| l.0))}
                 </text>
             </g>
-            <title>{move || node.with(|n| n.as_ref().map(|n| n.summary.clone()).unwrap_or_default())}</title>
         </g>
     }
     .into_any()
@@ -99,12 +122,20 @@ pub fn EdgeFlow(
     }) else {
         return ().into_any();
     };
-    let ev = Memo::new(move |_| live.view.with(|v| v.edges.get(edge).cloned()));
+    // What the edge looks like, quantised (half-pixel widths) so the DOM
+    // changes only when the picture does, not on every traffic wobble.
+    let look = Memo::new(move |_| {
+        live.view.with(|v| {
+            v.edges
+                .get(edge)
+                .map(|e| (e.classes(), (e.width * 2.0).round() as u8, e.breaker))
+        })
+    });
     let start = path_start(&path);
     let badge = move || {
-        let e = ev.get()?;
+        let breaker = look.with(|l| l.as_ref().map(|l| l.2))?;
         let (x, y) = start?;
-        let glyph = match e.breaker {
+        let glyph = match breaker {
             BreakerState::Closed => return None,
             BreakerState::Open => "⊘",
             BreakerState::HalfOpen => "◐",
@@ -118,12 +149,12 @@ pub fn EdgeFlow(
     };
     view! {
         <path
-            class=move || ev.with(|e| format!("live-edge {}", e.as_ref().map(|e| e.classes()).unwrap_or_default()))
+            class=move || look.with(|l| format!("live-edge {}", l.as_ref().map(|l| l.0.as_str()).unwrap_or_default()))
             d=path.clone()
             data-live-from=from
             data-live-to=to
-            data-breaker=move || ev.with(|e| e.as_ref().map_or("closed", |e| breaker_word(e.breaker)))
-            style=move || ev.with(|e| format!("stroke-width:{:.1}px", e.as_ref().map_or(1.0, |e| e.width)))
+            data-breaker=move || look.with(|l| l.as_ref().map_or("closed", |l| breaker_word(l.2)))
+            style=move || look.with(|l| format!("stroke-width:{:.1}px", l.as_ref().map_or(2.0, |l| l.1 as f64) / 2.0))
         ></path>
         {badge}
     }

@@ -34,6 +34,10 @@ pub const SPEEDS: [f64; 11] = [
 /// where it was instead of jumping ahead.
 pub const MAX_FRAME_MS: f64 = 100.0;
 
+/// Wall-clock ms between event-log and chart updates while playing (the
+/// diagram itself updates every frame).
+pub const SLOW_PUBLISH_MS: f64 = 120.0;
+
 /// Most event markers kept for the charts.
 const MAX_MARKERS: usize = 300;
 
@@ -82,6 +86,7 @@ pub struct Live {
     events_seen: StoredValue<usize>,
     samples_seen: StoredValue<usize>,
     url_written_at: StoredValue<f64>,
+    slow_published_at: StoredValue<f64>,
 }
 
 /// The chart indicator value for `key` from an SLI record (percentages as 0–100).
@@ -149,6 +154,7 @@ impl Live {
             events_seen: StoredValue::new(0),
             samples_seen: StoredValue::new(0),
             url_written_at: StoredValue::new(0.0),
+            slow_published_at: StoredValue::new(f64::NEG_INFINITY),
         };
         live.publish();
         Ok(live)
@@ -213,9 +219,27 @@ impl Live {
         }
     }
 
-    /// Copies what changed in the simulation into the signals.
+    /// Copies everything that changed in the simulation into the signals.
     pub fn publish(&self) {
+        self.publish_some(true);
+    }
+
+    /// Copies what changed into the signals. The snapshot goes out every
+    /// call; events and chart samples (which redraw the log and the
+    /// canvases) at most every [`SLOW_PUBLISH_MS`] of wall time while
+    /// playing, unless `all`.
+    fn publish_some(&self, all: bool) {
+        let now = now_wall_ms();
+        let slow = all
+            || !self.playing.get_untracked()
+            || now - self.slow_published_at.get_value() >= SLOW_PUBLISH_MS;
+        if slow {
+            self.slow_published_at.set_value(now);
+        }
         let Some((snap, new_events, new_samples, log_len)) = self.sim.try_with_value(|s| {
+            if !slow {
+                return (s.snapshot(), Vec::new(), Vec::new(), s.action_log().len());
+            }
             let seen = self.events_seen.get_value();
             let ev: Vec<Event> = s.events_since(seen).to_vec();
             let sseen = self.samples_seen.get_value();
@@ -290,7 +314,7 @@ impl Live {
             }));
         }
         if after != before {
-            self.publish();
+            self.publish_some(false);
         }
     }
 
@@ -313,6 +337,9 @@ impl Live {
             self.target_ms.set_value(self.now_ms() as f64);
         }
         self.playing.set(play);
+        if !play {
+            self.publish();
+        }
         self.save_url();
     }
 
