@@ -754,8 +754,12 @@ impl State {
             }
             (Action::SetBreakerPreset { preset }, _) => {
                 let cfg = BreakerConfig::preset(*preset);
+                let now = self.now_ms;
                 for e in &mut self.edges {
                     e.breaker = Breaker::new(cfg);
+                    if e.mode == BreakerMode::ForceOpen {
+                        e.breaker.force(BreakerState::Open, now);
+                    }
                 }
             }
             (Action::SetKillSwitch { switch, on }, _) => {
