@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Speed figures, printed (never asserted): the native core (`faultline bench`)
+# and the same workload compiled to wasm32 in headless Chromium, with the
+# browser-to-native ratio for each tick length. Run after scripts/setup.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+
+native=$(cargo run --locked -q --profile bench-native -p faultline-cli -- bench)
+echo "$native"
+
+# The release profile is the one the page ships (size-optimised, +simd128).
+browser=$(cargo test --locked --release --target wasm32-unknown-unknown -p faultline-app \
+  --test determinism -- --include-ignored --nocapture bench_four_hours 2>&1 | grep 'browser-bench' || true)
+[ -n "$browser" ] || { echo "bench: the browser benchmark printed nothing" >&2; exit 1; }
+
+for tick in 1000 100; do
+  n=$(printf '%s\n' "$native" | awk -v t="$tick" '$1=="tick" && $2==t {print $8}')
+  b=$(printf '%s\n' "$browser" | sed -n "s/.*tick_ms=$tick four_hours_ms=\([0-9.]*\).*/\1/p")
+  awk -v t="$tick" -v n="$n" -v b="$b" 'BEGIN {
+    printf "tick %5d ms: browser 4 h in %9.2f ms | native %9.2f ms | browser speed = %.2f of native\n", t, b, n, n / b }'
+done
