@@ -87,6 +87,7 @@ pub struct Live {
     samples_seen: StoredValue<usize>,
     url_written_at: StoredValue<f64>,
     slow_published_at: StoredValue<f64>,
+    frames: StoredValue<u64>,
 }
 
 /// The chart indicator value for `key` from an SLI record (percentages as 0–100).
@@ -155,6 +156,7 @@ impl Live {
             samples_seen: StoredValue::new(0),
             url_written_at: StoredValue::new(0.0),
             slow_published_at: StoredValue::new(f64::NEG_INFINITY),
+            frames: StoredValue::new(0),
         };
         live.publish();
         Ok(live)
@@ -467,6 +469,15 @@ impl Live {
             return;
         }
         let t0 = now_wall_ms();
+        self.frames.update_value(|n| *n += 1);
+        let n = self.frames.get_value();
+        if n.is_multiple_of(4) {
+            // Edge flow phase (see `.live-flow-*` in assets/live.css); wraps
+            // at a multiple of the dash period so the motion is seamless.
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("style", &format!("--fl-t:{}", (n / 4) % 120));
+            }
+        }
         let dt = dt_ms.clamp(0.0, MAX_FRAME_MS);
         self.advance(dt * self.speed.get_untracked());
         let t1 = now_wall_ms();
@@ -593,6 +604,13 @@ pub fn provide_live() -> Result<(Live, Option<RunState>), String> {
     }
     live.notice.set(notice);
     provide_context(live);
+    // The edges' flow animation stops while playback is paused.
+    Effect::new(move |_| {
+        let paused = !live.playing.get();
+        if let Some(body) = document().body() {
+            let _ = body.class_list().toggle_with_force("fl-paused", paused);
+        }
+    });
     run_loop(live);
     install_keys(live);
     Ok((live, saved))
