@@ -364,3 +364,21 @@ async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert!(hash.contains("&a="), "the action log is in the URL: {hash}");
 }
+
+#[wasm_bindgen_test]
+fn panic_overlay_shows_the_message() {
+    live::panic_overlay::show("index out of bounds <oops>");
+    let el = document().get_element_by_id("fl-panic").expect("overlay");
+    assert_eq!(el.get_attribute("role").as_deref(), Some("alert"));
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Something went wrong"), "{text}");
+    assert!(
+        text.contains("index out of bounds <oops>"),
+        "escaped, shown: {text}"
+    );
+    assert!(
+        el.query_selector("button").unwrap().is_some(),
+        "a reload button"
+    );
+    el.remove();
+}
