@@ -320,6 +320,16 @@ impl Breaker {
                     // them failed (probability p^n); otherwise it restarts
                     // from the expected trailing run p/(1−p).
                     let trailing = p / (1.0 - p);
+                    if x > 1.0 {
+                        // The run restarts from the trailing run; `carried`
+                        // (and its p^n loop) only matters for x ≤ 1.
+                        if trips_in_tick {
+                            self.run = t;
+                            return true;
+                        }
+                        self.run = trailing;
+                        return false;
+                    }
                     let all_fail = if n <= 1.0 {
                         1.0 - n * (1.0 - p)
                     } else {
