@@ -179,7 +179,7 @@ pub(crate) struct Edge {
     /// Share of each lane the failover currently sends to the backup instead.
     pub fo_share: [f64; NCLASS],
     /// The lanes this edge carries (`route.calls[k] > 0`), first `nl` entries.
-    pub lanes: [usize; NCLASS],
+    pub lanes: [u8; NCLASS],
     /// How many lanes it carries.
     pub nl: usize,
 }
@@ -515,11 +515,11 @@ impl State {
                     fo: t.failovers.iter().position(|f| f.from == d.to),
                     fo_share: [0.0; NCLASS],
                     lanes: {
-                        let mut l = [0usize; NCLASS];
+                        let mut l = [0u8; NCLASS];
                         let mut n = 0;
                         for k in 0..NCLASS {
                             if route.calls[k] > 0.0 {
-                                l[n] = k;
+                                l[n] = k as u8;
                                 n += 1;
                             }
                         }
@@ -972,6 +972,11 @@ impl State {
                 self.retry_due[k][b] = due[k * ATTEMPT_BUCKETS + b] / dt;
             }
         }
+        // Retries due per class (same summation order as everywhere they are used).
+        let mut due_sum = [0.0; NCLASS];
+        for k in 0..NCLASS {
+            due_sum[k] = self.retry_due[k].iter().sum::<f64>();
+        }
         let per_user = self.scenario.traffic.per_user.lanes();
         let scale = self.curve() * self.multiplier;
         let ur = self.user_rates();
@@ -1010,7 +1015,7 @@ impl State {
                 } else {
                     self.region_share[r]
                 };
-                let retries: f64 = self.retry_due[k].iter().sum::<f64>() * share;
+                let retries: f64 = due_sum[k] * share;
                 self.att[r][k] += retries;
                 tot += self.att[r][k];
             }
@@ -1058,7 +1063,7 @@ impl State {
                 };
                 self.comps[entry].arr[k] += admitted;
                 let first_share = {
-                    let due: f64 = self.retry_due[k].iter().sum::<f64>();
+                    let due: f64 = due_sum[k];
                     let t = total_first[k];
                     if t + due > 0.0 {
                         t / (t + due)
@@ -1087,12 +1092,9 @@ impl State {
         for oi in 0..self.order.len() {
             let i = self.order[oi];
             // Failover: move the primary's share to the backup first.
-            let fos = if self.comps[i].fo_from.is_some() {
-                self.fos.len()
-            } else {
-                0
-            };
-            for f in 0..fos {
+            // Failovers before `fo_from` (the first whose primary is `i`) are not `i`'s.
+            let fo_first = self.comps[i].fo_from.unwrap_or(self.fos.len());
+            for f in fo_first..self.fos.len() {
                 let fo = &self.fos[f];
                 if fo.from != i || fo.f.moved <= 0.0 {
                     continue;
@@ -1155,9 +1157,17 @@ impl State {
             c.served_k = [0.0; NCLASS];
             for g in 0..c.npools {
                 let mut lam = 0.0;
-                for k in 0..NCLASS {
-                    if c.class_pool[k] == g {
+                // One compartment (the common case): every lane, no filter.
+                let single = c.npools == 1;
+                if single {
+                    for k in 0..NCLASS {
                         lam += c.arr[k];
+                    }
+                } else {
+                    for k in 0..NCLASS {
+                        if c.class_pool[k] == g {
+                            lam += c.arr[k];
+                        }
                     }
                 }
                 lam *= 1.0 - c.rl;
@@ -1234,15 +1244,21 @@ impl State {
                 cap_tot += cap;
                 // Served mix follows the arrival mix of the compartment.
                 let mut mix_sum = 0.0;
-                for k in 0..NCLASS {
-                    if c.class_pool[k] == g {
+                if single {
+                    for k in 0..NCLASS {
                         mix_sum += c.mix[k];
+                    }
+                } else {
+                    for k in 0..NCLASS {
+                        if c.class_pool[k] == g {
+                            mix_sum += c.mix[k];
+                        }
                     }
                 }
                 if mix_sum > 0.0 {
                     let share = srate / mix_sum;
                     for k in 0..NCLASS {
-                        if c.class_pool[k] == g {
+                        if single || c.class_pool[k] == g {
                             c.served_k[k] = share * c.mix[k];
                         }
                     }
@@ -1292,11 +1308,14 @@ impl State {
                         }
                     }
                 }
-                self.edges[e].fo_share = fo_share;
+                if self.edges[e].fo.is_some() {
+                    // Edges without a failover keep their all-zero shares.
+                    self.edges[e].fo_share = fo_share;
+                }
                 let mut total_calls = 0.0;
                 let mut offered = 0.0;
                 let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
-                for &k in &lanes[..nl] {
+                for k in lanes[..nl].iter().map(|&k| k as usize) {
                     let per = self.edges[e].route.calls[k] * miss;
                     self.edges[e].eff_calls[k] = per;
                     let all = self.comps[i].served_k[k] * per * mult;
@@ -1331,7 +1350,7 @@ impl State {
                 let adm = edge.adm;
                 let buffer = edge.route.on_failure == OnFailure::Buffer;
                 if edge.partitioned {
-                    for &k in &lanes[..nl] {
+                    for k in lanes[..nl].iter().map(|&k| k as usize) {
                         edge.held[k] += edge.calls[k] * adm * dt;
                     }
                     continue;
@@ -1341,7 +1360,7 @@ impl State {
                 let forward = callee.pos > oi;
                 let release = callee_ok && edge.held.iter().any(|&h| h > 0.0);
                 let mut sends = [0.0; NCLASS];
-                for &k in &lanes[..nl] {
+                for k in lanes[..nl].iter().map(|&k| k as usize) {
                     let s = edge.calls[k] * adm;
                     if buffer && !callee_ok {
                         edge.held[k] += s * q * dt;
@@ -1358,7 +1377,7 @@ impl State {
                 } else {
                     &mut callee.carry
                 };
-                for &k in &lanes[..nl] {
+                for k in lanes[..nl].iter().map(|&k| k as usize) {
                     into[k] += sends[k];
                 }
             }
@@ -1399,7 +1418,7 @@ impl State {
                 let on_fail = self.edges[e].route.on_failure;
                 let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
                 let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
-                for &k in &lanes[..nl] {
+                for k in lanes[..nl].iter().map(|&k| k as usize) {
                     let per = self.edges[e].eff_calls[k];
                     if per <= 0.0 {
                         continue;
@@ -1493,10 +1512,17 @@ impl State {
             let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
             for g in 0..c.npools {
                 let (mut dm, mut wsum) = (0.0, 0.0);
-                for k in 0..NCLASS {
-                    if c.class_pool[k] == g {
+                if c.npools == 1 {
+                    for k in 0..NCLASS {
                         dm += d[k] * c.arr[k];
                         wsum += c.arr[k];
+                    }
+                } else {
+                    for k in 0..NCLASS {
+                        if c.class_pool[k] == g {
+                            dm += d[k] * c.arr[k];
+                            wsum += c.arr[k];
+                        }
                     }
                 }
                 let dmean = if wsum > 0.0 { dm / wsum } else { 0.0 };
@@ -1551,12 +1577,9 @@ impl State {
                 c.latency = own_lat[0];
             }
             // Failover: the moved share's outcome is the backup's.
-            let fos = if self.comps[i].fo_from.is_some() {
-                self.fos.len()
-            } else {
-                0
-            };
-            for f in 0..fos {
+            // Failovers before `fo_from` (the first whose primary is `i`) are not `i`'s.
+            let fo_first = self.comps[i].fo_from.unwrap_or(self.fos.len());
+            for f in fo_first..self.fos.len() {
                 let fo = &self.fos[f];
                 if fo.from != i || fo.f.moved <= 0.0 {
                     continue;
@@ -1661,9 +1684,9 @@ impl State {
             let first = self.first[k];
             // Bucket b of sched = failures that would become retry number b+1.
             sched[k][0] = first * retryable;
+            let due_sum: f64 = self.retry_due[k].iter().sum::<f64>();
             for b in 0..ATTEMPT_BUCKETS {
-                let due = self.retry_due[k][b]
-                    * (att[k] / (first + self.retry_due[k].iter().sum::<f64>()).max(1e-12));
+                let due = self.retry_due[k][b] * (att[k] / (first + due_sum).max(1e-12));
                 let nb = (b + 1).min(ATTEMPT_BUCKETS);
                 // The last bucket pools retry #4 and later; under a cap of m
                 // attempts a request leaves it after about m − 4 more tries
@@ -2061,12 +2084,11 @@ impl State {
                 Health::Down
             };
         }
-        if c.fo_from.is_some()
-            && self
-                .fos
+        if c.fo_from.is_some_and(|first| {
+            self.fos[first..]
                 .iter()
                 .any(|f| f.from == i && f.f.moved > 0.0 && f.f.phase != Phase::FailingBack)
-        {
+        }) {
             return Health::FailingOver;
         }
         let qmax: f64 = c.p.queue_limit;
