@@ -1556,15 +1556,31 @@ impl State {
                     + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
                 own_lat[g] = base + (wb + c.pool_wq[g]) * 1000.0;
             }
+            let deadline = c.p.deadline_ms;
+            if c.npools == 1 {
+                // One compartment: the same per-lane formulas with g = 0.
+                let (o_ok, o_fast, o_lat) = (own_ok[0], own_fast[0], own_lat[0]);
+                for k in 0..NCLASS {
+                    let ok = o_ok * dep_ok[k];
+                    c.ok[k] = ok;
+                    c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
+                    c.lat[k] = (o_lat + d[k]).min(deadline);
+                }
+            } else {
+                for k in 0..NCLASS {
+                    let g = c.class_pool[k];
+                    let ok = own_ok[g] * dep_ok[k];
+                    c.ok[k] = ok;
+                    c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
+                        .min(1.0 - ok)
+                        .max(0.0);
+                    c.lat[k] = (own_lat[g] + d[k]).min(deadline);
+                }
+            }
+            // Each accumulator sums the lanes in order, as before.
             let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
             for k in 0..NCLASS {
-                let g = c.class_pool[k];
-                let ok = own_ok[g] * dep_ok[k];
-                c.ok[k] = ok;
-                let fail = 1.0 - ok;
-                c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k]).min(fail).max(0.0);
-                c.lat[k] = (own_lat[g] + d[k]).min(c.p.deadline_ms);
-                okw += c.arr[k] * ok;
+                okw += c.arr[k] * c.ok[k];
                 latw += c.arr[k] * c.lat[k];
                 n += c.arr[k];
             }
