@@ -66,7 +66,9 @@ pub fn ComponentActions(
                         <dt>"Load"</dt>
                         <dd data-figure="load">{format!("{:.0}%", c.utilisation * 100.0)}</dd>
                         <dt>"Throughput"</dt>
-                        <dd>{format!("{} of {}", rate(c.throughput), rate(c.capacity))}</dd>
+                        <dd data-figure="throughput" data-value=format!("{:.1}", c.throughput)>
+                            {format!("{} of {}", rate(c.throughput), rate(c.capacity))}
+                        </dd>
                         <dt>"Queue"</dt>
                         <dd>{format!("{:.0} / {:.0}", c.queue, c.queue_limit)}</dd>
                         <dt>"Latency"</dt>
