@@ -234,6 +234,9 @@ pub(crate) struct State {
     pub config_blocked: bool,
     pub orch_down: bool,
     pub has_role: [bool; 3],
+    /// Components by role or trait, ascending (parameters never change):
+    /// monitoring, config, orchestrator, database, message queue, with storage.
+    pub role_comps: [Vec<usize>; 6],
 }
 
 pub(crate) enum Target {
@@ -369,6 +372,7 @@ fn pow_calls(x: f64, n: f64) -> f64 {
     r * (1.0 - f * (1.0 - x))
 }
 
+#[inline]
 fn powi(x: f64, n: u32) -> f64 {
     let mut r = 1.0;
     for _ in 0..n {
@@ -578,6 +582,17 @@ impl State {
                 _ => {}
             }
         }
+        let which = |f: &dyn Fn(&Comp) -> bool| -> Vec<usize> {
+            (0..n).filter(|&i| f(&comps[i])).collect()
+        };
+        let role_comps = [
+            which(&|c| c.p.role == Role::Monitoring),
+            which(&|c| c.p.role == Role::Config),
+            which(&|c| c.p.role == Role::Orchestrator),
+            which(&|c| c.p.role == Role::Database),
+            which(&|c| c.p.role == Role::MessageQueue),
+            which(&|c| c.p.storage_gb > 0.0),
+        ];
         let mut st = State {
             scenario: s.clone(),
             seed,
@@ -619,6 +634,7 @@ impl State {
             config_blocked: false,
             orch_down: false,
             has_role,
+            role_comps,
         };
         st.sli = st.ideal_sli();
         st.sli_shown = st.sli;
@@ -831,21 +847,13 @@ impl State {
 
     #[inline(never)]
     fn control_plane(&mut self) {
-        let all_down = |role: Role, comps: &[Comp]| {
-            let mut any = false;
-            for c in comps {
-                if c.p.role == role {
-                    any = true;
-                    if !c.down {
-                        return false;
-                    }
-                }
-            }
-            any
+        let all_down = |r: usize| {
+            let of_role = &self.role_comps[r];
+            !of_role.is_empty() && of_role.iter().all(|&i| self.comps[i].down)
         };
-        let blind = all_down(Role::Monitoring, &self.comps);
-        let config = all_down(Role::Config, &self.comps);
-        let orch = all_down(Role::Orchestrator, &self.comps);
+        let blind = all_down(0);
+        let config = all_down(1);
+        let orch = all_down(2);
         let _ = self.has_role;
         if blind != self.blind {
             self.blind = blind;
@@ -1784,8 +1792,9 @@ impl State {
         let send = RequestClass::MessageSend.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
         let mut db_lat: f64 = 0.0;
-        for c in &self.comps {
-            if c.p.role == Role::Database && !c.down && c.throughput > 0.0 {
+        for &i in &self.role_comps[3] {
+            let c = &self.comps[i];
+            if !c.down && c.throughput > 0.0 {
                 db_lat = db_lat.max(c.latency);
             }
         }
@@ -2053,10 +2062,7 @@ impl State {
     fn triggers(&mut self) {
         let tick = self.scenario.tick_ms;
         // Database CPU > 90% for 5 minutes.
-        let hot = self
-            .comps
-            .iter()
-            .any(|c| c.p.role == Role::Database && c.util > 0.9);
+        let hot = self.role_comps[3].iter().any(|&i| self.comps[i].util > 0.9);
         self.trigger_ms[0] = if hot { self.trigger_ms[0] + tick } else { 0 };
         if self.armed[0] && self.trigger_ms[0] >= 300_000 {
             self.set_switch_auto(
@@ -2065,11 +2071,9 @@ impl State {
             );
         }
         // Message queue depth > 1M.
-        let depth: f64 = self
-            .comps
+        let depth: f64 = self.role_comps[4]
             .iter()
-            .filter(|c| c.p.role == Role::MessageQueue)
-            .map(|c| c.queue.iter().sum::<f64>())
+            .map(|&i| self.comps[i].queue.iter().sum::<f64>())
             .sum();
         if self.armed[1] && depth > 1e6 {
             self.set_switch_auto(AutoTrigger::QueueDepth, format!("queue depth {depth:.0}"));
@@ -2082,10 +2086,10 @@ impl State {
             self.set_switch_auto(AutoTrigger::ErrorRate, format!("API error rate {e:.1}%"));
         }
         // Storage > 95%.
-        let full = self
-            .comps
-            .iter()
-            .any(|c| c.p.storage_gb > 0.0 && c.storage_used / c.p.storage_gb > 0.95);
+        let full = self.role_comps[5].iter().any(|&i| {
+            let c = &self.comps[i];
+            c.storage_used / c.p.storage_gb > 0.95
+        });
         if self.armed[3] && full {
             self.set_switch_auto(AutoTrigger::Storage, "storage above 95%".into());
         }
