@@ -184,6 +184,53 @@ pub(crate) struct Edge {
     pub nl: usize,
 }
 
+/// A retry delay window in ticks, for failures noticed at once (fast) and at
+/// the class's timeout (slow): `(lo, hi)` with `1 ≤ lo ≤ hi`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TickWindow {
+    pub share: f64,
+    pub ticks: [(u64, u64); 2],
+}
+
+/// The delay windows of every class and retry number, in ticks, for one
+/// client policy and set of class timeouts (rebuilt when either changes).
+#[derive(Clone, Debug)]
+pub(crate) struct RetryWindows {
+    pub key: Option<(RetryPolicy, [f64; NCLASS])>,
+    pub w: [[[Option<TickWindow>; 2]; ATTEMPT_BUCKETS + 1]; NCLASS],
+}
+
+impl RetryWindows {
+    fn new(policy: RetryPolicy, timeout_ms: [f64; NCLASS], tick_ms: u64) -> Self {
+        let mut w = [[[None; 2]; ATTEMPT_BUCKETS + 1]; NCLASS];
+        for k in 0..NCLASS {
+            for nb in 0..=ATTEMPT_BUCKETS {
+                for (i, win) in policy.windows(nb as u32 + 1).into_iter().enumerate() {
+                    w[k][nb][i] = win.map(|win| {
+                        let ticks = [0.0, timeout_ms[k]].map(|detect| {
+                            let lo = ((detect + win.lo_ms as f64) / tick_ms as f64)
+                                .ceil()
+                                .max(1.0) as u64;
+                            let hi = ((detect + win.hi_ms as f64) / tick_ms as f64)
+                                .ceil()
+                                .max(1.0) as u64;
+                            (lo, hi.max(lo))
+                        });
+                        TickWindow {
+                            share: win.share,
+                            ticks,
+                        }
+                    });
+                }
+            }
+        }
+        RetryWindows {
+            key: Some((policy, timeout_ms)),
+            w,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Fo {
     pub from: usize,
@@ -237,6 +284,7 @@ pub(crate) struct State {
     /// Components by role or trait, ascending (parameters never change):
     /// monitoring, config, orchestrator, database, message queue, with storage.
     pub role_comps: [Vec<usize>; 6],
+    pub retry_windows: RetryWindows,
 }
 
 pub(crate) enum Target {
@@ -635,6 +683,10 @@ impl State {
             orch_down: false,
             has_role,
             role_comps,
+            retry_windows: RetryWindows {
+                key: None,
+                w: [[[None; 2]; ATTEMPT_BUCKETS + 1]; NCLASS],
+            },
         };
         st.sli = st.ideal_sli();
         st.sli_shown = st.sli;
@@ -1752,6 +1804,9 @@ impl State {
                 self.tokens -= want_n;
             }
         }
+        if self.retry_windows.key != Some((policy, timeout_ms)) {
+            self.retry_windows = RetryWindows::new(policy, timeout_ms, tick_ms);
+        }
         for k in 0..NCLASS {
             let fast = if att[k] > okn[k] {
                 (fastn[k] / (att[k] - okn[k])).min(1.0)
@@ -1766,17 +1821,13 @@ impl State {
                 let count = f * dt * allow;
                 let bucket = nb.min(ATTEMPT_BUCKETS - 1);
                 let lane = k * ATTEMPT_BUCKETS + bucket;
-                for w in policy.windows(n).into_iter().flatten() {
-                    for (share, detect) in [(fast, 0.0), (1.0 - fast, timeout_ms[k])] {
+                for w in self.retry_windows.w[k][nb].into_iter().flatten() {
+                    for (share, (lo, hi)) in [(fast, w.ticks[0]), (1.0 - fast, w.ticks[1])] {
                         let x = count * w.share * share;
                         if x <= 0.0 {
                             continue;
                         }
-                        let lo =
-                            ((detect + w.lo_ms as f64) / tick_ms as f64).ceil().max(1.0) as u64;
-                        let hi =
-                            ((detect + w.hi_ms as f64) / tick_ms as f64).ceil().max(1.0) as u64;
-                        self.ring.schedule(lane, self.tick, lo, hi.max(lo), x);
+                        self.ring.schedule(lane, self.tick, lo, hi, x);
                     }
                 }
             }
