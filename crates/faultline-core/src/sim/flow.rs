@@ -285,6 +285,8 @@ pub(crate) struct State {
     /// monitoring, config, orchestrator, database, message queue, with storage.
     pub role_comps: [Vec<usize>; 6],
     pub retry_windows: RetryWindows,
+    /// False only when no breaker in automatic mode is open (nothing to poll).
+    pub maybe_open: bool,
 }
 
 pub(crate) enum Target {
@@ -687,6 +689,7 @@ impl State {
                 key: None,
                 w: [[[None; 2]; ATTEMPT_BUCKETS + 1]; NCLASS],
             },
+            maybe_open: true,
         };
         st.sli = st.ideal_sli();
         st.sli_shown = st.sli;
@@ -810,6 +813,7 @@ impl State {
                 self.edges[e].partitioned = false;
             }
             (Action::SetBreaker { mode, .. }, Target::Edge(e)) => {
+                self.maybe_open = true;
                 let now = self.now_ms;
                 let edge = &mut self.edges[e];
                 edge.mode = *mode;
@@ -821,6 +825,7 @@ impl State {
                 }
             }
             (Action::SetBreakerPreset { preset }, _) => {
+                self.maybe_open = true;
                 let cfg = BreakerConfig::preset(*preset);
                 let now = self.now_ms;
                 for e in &mut self.edges {
@@ -938,12 +943,19 @@ impl State {
 
     #[inline(never)]
     fn poll_breakers(&mut self) {
+        // Only an open breaker in automatic mode can change here.
+        if !self.maybe_open {
+            return;
+        }
         let now = self.now_ms;
+        let mut any_open = false;
         for e in 0..self.edges.len() {
             if self.edges[e].mode != BreakerMode::Auto {
                 continue;
             }
-            if let Some(Transition::HalfOpened) = self.edges[e].breaker.poll(now) {
+            let polled = self.edges[e].breaker.poll(now);
+            any_open |= self.edges[e].breaker.state() == BreakerState::Open;
+            if let Some(Transition::HalfOpened) = polled {
                 let (f, t) = (self.edges[e].from, self.edges[e].to);
                 let m = format!(
                     "breaker {} → {} half-open: probing",
@@ -953,6 +965,7 @@ impl State {
                 self.push_event(EventKind::Breaker, Some(f), m, None);
             }
         }
+        self.maybe_open = any_open;
     }
 
     #[inline(never)]
@@ -1535,7 +1548,9 @@ impl State {
                 if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part {
                     let per_inst = w_n * dt / caller_live;
                     let p = w_q / w_n;
-                    if let Some(tr) = edge.breaker.record(now, per_inst, p, &mut self.rng) {
+                    let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
+                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    if let Some(tr) = rec {
                         let (f, t) = (edge.from, edge.to);
                         let what = match tr {
                             Transition::Opened => {
@@ -1551,9 +1566,9 @@ impl State {
                     }
                 } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
                     let per_inst = total * dt / caller_live;
-                    if let Some(Transition::Opened | Transition::Reopened) =
-                        edge.breaker.record(now, per_inst, 1.0, &mut self.rng)
-                    {
+                    let rec = edge.breaker.record(now, per_inst, 1.0, &mut self.rng);
+                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    if let Some(Transition::Opened | Transition::Reopened) = rec {
                         let (f, t) = (edge.from, edge.to);
                         let m = format!(
                             "breaker {} → {} opened: the dependency is unreachable",
