@@ -1084,6 +1084,47 @@ impl State {
         } else {
             1.0
         };
+        // Refusals and first-attempt shares per class (the same for every region).
+        let mut refuse_k = [0.0f64; NCLASS];
+        let mut first_share_k = [1.0f64; NCLASS];
+        for k in 0..NCLASS {
+            let mut refuse: f64 = 0.0;
+            match RequestClass::ALL[k] {
+                RequestClass::MessageSend => {
+                    if self.sending_disabled || sw[KillSwitch::EnableReadOnlyMode as usize] {
+                        refuse = 1.0;
+                    } else if sw[KillSwitch::DisableLargeGuildMessages as usize] {
+                        refuse = LARGE_GUILD_SHARE;
+                    }
+                }
+                RequestClass::Upload
+                    if sw[KillSwitch::EnableReadOnlyMode as usize]
+                        || sw[KillSwitch::DisableFileUploads as usize] =>
+                {
+                    refuse = 1.0;
+                }
+                RequestClass::VoiceJoin if sw[KillSwitch::DisableVoiceConnections as usize] => {
+                    refuse = 1.0
+                }
+                RequestClass::GatewayConnect => refuse = 1.0 - admit_connect,
+                _ => {}
+            }
+            // Load shedding at the edge: a final "try later" answer for a
+            // share of every request, retries included (heartbeats are kept).
+            if k != RequestClass::Presence.lane() {
+                refuse = 1.0 - (1.0 - refuse) * (1.0 - self.shed);
+            }
+            refuse_k[k] = refuse;
+            first_share_k[k] = {
+                let due: f64 = due_sum[k];
+                let t = total_first[k];
+                if t + due > 0.0 {
+                    t / (t + due)
+                } else {
+                    1.0
+                }
+            };
+        }
         for r in 0..nr {
             let mut tot = 0.0;
             for k in 0..NCLASS {
@@ -1105,32 +1146,7 @@ impl State {
             let (edge, voice) = self.region_entry[r];
             for k in 0..NCLASS {
                 self.att[r][k] *= f;
-                let mut refuse: f64 = 0.0;
-                match RequestClass::ALL[k] {
-                    RequestClass::MessageSend => {
-                        if self.sending_disabled || sw[KillSwitch::EnableReadOnlyMode as usize] {
-                            refuse = 1.0;
-                        } else if sw[KillSwitch::DisableLargeGuildMessages as usize] {
-                            refuse = LARGE_GUILD_SHARE;
-                        }
-                    }
-                    RequestClass::Upload
-                        if sw[KillSwitch::EnableReadOnlyMode as usize]
-                            || sw[KillSwitch::DisableFileUploads as usize] =>
-                    {
-                        refuse = 1.0;
-                    }
-                    RequestClass::VoiceJoin if sw[KillSwitch::DisableVoiceConnections as usize] => {
-                        refuse = 1.0
-                    }
-                    RequestClass::GatewayConnect => refuse = 1.0 - admit_connect,
-                    _ => {}
-                }
-                // Load shedding at the edge: a final "try later" answer for a
-                // share of every request, retries included (heartbeats are kept).
-                if k != RequestClass::Presence.lane() {
-                    refuse = 1.0 - (1.0 - refuse) * (1.0 - self.shed);
-                }
+                let refuse = refuse_k[k];
                 self.refused[r][k] = refuse;
                 let admitted = self.att[r][k] * (1.0 - refuse);
                 let entry = if k == RequestClass::VoiceJoin.lane() {
@@ -1139,16 +1155,7 @@ impl State {
                     edge
                 };
                 self.comps[entry].arr[k] += admitted;
-                let first_share = {
-                    let due: f64 = due_sum[k];
-                    let t = total_first[k];
-                    if t + due > 0.0 {
-                        t / (t + due)
-                    } else {
-                        1.0
-                    }
-                };
-                self.first[k] += self.att[r][k] * first_share;
+                self.first[k] += self.att[r][k] * first_share_k[k];
             }
         }
     }
