@@ -390,7 +390,9 @@ async fn canvases_follow_a_window_resize() {
     m.root.set_attribute("style", "width: 500px").unwrap();
     let resize = web_sys::Event::new("resize").unwrap();
     web_sys::window().unwrap().dispatch_event(&resize).unwrap();
-    for _ in 0..50 {
+    // Up to ~5 s: the redraw waits for an animation frame, which a loaded
+    // machine can delay well past the half second this once allowed.
+    for _ in 0..500 {
         leptos::task::tick().await;
         if c.width() as i32 == c.client_width() {
             break;
