@@ -6,94 +6,19 @@
 // Then run:     node --test tests/e2e/
 // Env: FAULTLINE_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { repo, shots, openPage } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const require = createRequire(path.join(repo, 'tools', 'package.json'));
-const { chromium } = require('playwright-core');
-
-const dist = path.resolve(process.env.FAULTLINE_DIST ?? path.join(repo, 'dist'));
-const shots = path.join(here, 'screenshots');
 const topologyToml = fs.readFileSync(path.join(repo, 'scenarios', 'topology.toml'), 'utf8');
 const componentCount = (topologyToml.match(/^\[\[component\]\]\s*$/gm) ?? []).length;
+assert.ok(componentCount > 0, 'scenarios/topology.toml lists no [[component]]');
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.toml': 'text/plain; charset=utf-8',
-};
-
-let server;
-let browser;
-let base;
-
-/** Serves `dist` read-only; unknown paths get index.html like a static host's fallback. */
-function serve(root) {
-  return http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-}
-
-before(async () => {
-  assert.ok(
-    fs.existsSync(path.join(dist, 'index.html')),
-    `no release build in ${dist}: run trunk build --release first`,
-  );
-  assert.ok(componentCount > 0, 'scenarios/topology.toml lists no [[component]]');
-  fs.mkdirSync(shots, { recursive: true });
-  server = serve(dist);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
-
-/** Opens the page at a viewport size and collects console errors and page errors. */
+/** Opens the page at a viewport size and waits for the diagram. */
 async function open(width, height) {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
-  await page.goto(base);
+  const { page, problems } = await openPage(width, height);
   await page.waitForSelector('[data-component]', { timeout: 15000 });
   return { page, problems };
 }
