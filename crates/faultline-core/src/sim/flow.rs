@@ -280,7 +280,6 @@ pub(crate) struct State {
     pub blind: bool,
     pub config_blocked: bool,
     pub orch_down: bool,
-    pub has_role: [bool; 3],
     /// Components by role or trait, ascending (parameters never change):
     /// monitoring, config, orchestrator, database, message queue, with storage.
     pub role_comps: [Vec<usize>; 6],
@@ -623,15 +622,6 @@ impl State {
             .collect::<Vec<_>>();
         let nr = users.len();
         let ring_ticks = (MAX_RETRY_DELAY_MS / s.tick_ms) as usize + 2;
-        let mut has_role = [false; 3];
-        for c in &comps {
-            match c.p.role {
-                Role::Monitoring => has_role[0] = true,
-                Role::Config => has_role[1] = true,
-                Role::Orchestrator => has_role[2] = true,
-                _ => {}
-            }
-        }
         let which = |f: &dyn Fn(&Comp) -> bool| -> Vec<usize> {
             (0..n).filter(|&i| f(&comps[i])).collect()
         };
@@ -683,7 +673,6 @@ impl State {
             blind: false,
             config_blocked: false,
             orch_down: false,
-            has_role,
             role_comps,
             retry_windows: RetryWindows {
                 key: None,
@@ -911,7 +900,6 @@ impl State {
         let blind = all_down(0);
         let config = all_down(1);
         let orch = all_down(2);
-        let _ = self.has_role;
         if blind != self.blind {
             self.blind = blind;
             let m = if blind {
