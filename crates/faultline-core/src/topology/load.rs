@@ -324,6 +324,38 @@ fn sort_errors(errors: &mut [SourceError]) {
             .unwrap_or((usize::MAX, 0))
     });
 }
+/// Refuses a self-edge or a repeat of an edge already seen (naming the line of
+/// the first one); otherwise records it and returns true.
+fn first_edge(
+    errs: &mut Errors,
+    what: &str,
+    seen: &mut BTreeMap<(usize, usize), Range<usize>>,
+    (from, to): (usize, usize),
+    from_id: &Spanned<String>,
+    to_id: &Spanned<String>,
+) -> bool {
+    if from == to {
+        errs.at(
+            from_id.span(),
+            format!("{what} from \"{}\" to itself", from_id.get_ref()),
+        );
+        return false;
+    }
+    if let Some(first) = seen.get(&(from, to)) {
+        let line = errs.line_of(first);
+        errs.at(
+            from_id.span(),
+            format!(
+                "duplicate {what} \"{}\" -> \"{}\" (first defined at line {line})",
+                from_id.get_ref(),
+                to_id.get_ref()
+            ),
+        );
+        return false;
+    }
+    seen.insert((from, to), from_id.span());
+    true
+}
 
 /// Collects errors with positions computed against one text.
 struct Errors<'a> {
@@ -532,26 +564,16 @@ pub fn validate_raw(
         let (Some(from), Some(to)) = (from, to) else {
             continue;
         };
-        if from == to {
-            errs.at(
-                f.from.span(),
-                format!("failover edge from \"{}\" to itself", f.from.get_ref()),
-            );
+        if !first_edge(
+            &mut errs,
+            "failover edge",
+            &mut failover_seen,
+            (from, to),
+            &f.from,
+            &f.to,
+        ) {
             continue;
         }
-        if let Some(first) = failover_seen.get(&(from, to)) {
-            let line = errs.line_of(first);
-            errs.at(
-                f.from.span(),
-                format!(
-                    "duplicate failover edge \"{}\" -> \"{}\" (first defined at line {line})",
-                    f.from.get_ref(),
-                    f.to.get_ref()
-                ),
-            );
-            continue;
-        }
-        failover_seen.insert((from, to), f.from.span());
         let what = format!(
             "failover edge \"{}\" -> \"{}\"",
             f.from.get_ref(),
@@ -606,26 +628,16 @@ pub fn validate_raw(
         let (Some(from), Some(to), Some(kind)) = (from, to, kind) else {
             continue;
         };
-        if from == to {
-            errs.at(
-                d.from.span(),
-                format!("dependency edge from \"{}\" to itself", d.from.get_ref()),
-            );
+        if !first_edge(
+            &mut errs,
+            "dependency edge",
+            &mut dep_seen,
+            (from, to),
+            &d.from,
+            &d.to,
+        ) {
             continue;
         }
-        if let Some(first) = dep_seen.get(&(from, to)) {
-            let line = errs.line_of(first);
-            errs.at(
-                d.from.span(),
-                format!(
-                    "duplicate dependency edge \"{}\" -> \"{}\" (first defined at line {line})",
-                    d.from.get_ref(),
-                    d.to.get_ref()
-                ),
-            );
-            continue;
-        }
-        dep_seen.insert((from, to), d.from.span());
         dep_spans.push(d.from.span());
         dependencies.push(DependencyEdge {
             from,
