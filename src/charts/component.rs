@@ -148,7 +148,10 @@ pub fn ChartPanel(
     on_cleanup(move || listener.remove());
 
     let refs = canvases.clone();
-    let measured_at = StoredValue::new(None::<u32>);
+    // Per canvas: the resize count it was last measured at. Per canvas, not
+    // per panel, because a redraw that runs out of frame budget finishes the
+    // remaining canvases on later frames, and those must still be measured.
+    let measured_at = StoredValue::new(vec![None::<u32>; count]);
     // Bumped on the next animation frame when a redraw ran out of budget.
     let carry_on = RwSignal::new(0_u32);
     let next_start = StoredValue::new(0_usize);
@@ -169,10 +172,6 @@ pub fn ChartPanel(
         let clk = clock.get();
         let elements: Vec<Option<HtmlCanvasElement>> = refs.iter().map(|r| r.get()).collect();
         let dpr = device_pixel_ratio();
-        let remeasure = measured_at.get_value() != Some(resize_count);
-        if remeasure {
-            measured_at.set_value(Some(resize_count));
-        }
         markers.with(|marks| {
             let marks_key = fingerprint(marks);
             history.with(|h| {
@@ -183,7 +182,9 @@ pub fn ChartPanel(
                         continue;
                     };
                     let mut css = sizes.with_value(|s| s[i]);
+                    let remeasure = measured_at.with_value(|m| m[i] != Some(resize_count));
                     if remeasure || css.0 <= 0.0 {
+                        measured_at.update_value(|m| m[i] = Some(resize_count));
                         let w = f64::from(canvas.client_width());
                         let h = f64::from(canvas.client_height());
                         css = (
