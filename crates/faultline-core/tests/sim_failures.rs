@@ -495,3 +495,119 @@ fn a_fast_fail_breaker_towards_presence_prevents_the_crash() {
         .iter()
         .any(|e| e.message.contains("Sessions → Presence opened")));
 }
+
+/// Failover with a rebuild: the backup (a database) takes every moved lookup
+/// at first, then only the misses of the rebuilt cache, provided its answers
+/// come back in time to rebuild it.
+fn rebuild_run(backup_servers: f64, rebuild_hit: f64) -> (f64, f64, bool) {
+    let mut s = failover(backup_servers, false);
+    let p = s.params_mut("Primary").unwrap();
+    p.failover_rebuild_hit = rebuild_hit;
+    p.failover_rebuild_ms = 20_000.0;
+    p.failover_migrate_ms = 45_000;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    // Detection (30 s) and migration (45 s) done, the rebuild under way.
+    sim.step_until(60_000 + 30_000 + 45_000 + 5_000);
+    let early = comp(&sim, &sim.snapshot(), "Backup").arrivals;
+    sim.step_until(60_000 + 300_000);
+    let late = comp(&sim, &sim.snapshot(), "Backup").arrivals;
+    let logged = sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("cache rebuilt"));
+    (early, late, logged)
+}
+
+#[test]
+fn a_rebuilt_cache_takes_its_hit_share_off_the_backup_unless_the_backup_is_too_slow() {
+    // Without a rebuild the backup keeps all 1000 req/s.
+    let (_, late, logged) = rebuild_run(20.0, 0.0);
+    assert!((late - 1000.0).abs() < 30.0, "{late}");
+    assert!(!logged);
+    // With one, 95% are answered by the rebuilt cache within minutes.
+    let (early, late, logged) = rebuild_run(20.0, 0.95);
+    eprintln!("rebuild: {early:.0} req/s on the backup just after migration, {late:.0} later");
+    assert!(
+        early > 2.0 * late,
+        "the rebuild starts cold: {early} vs {late}"
+    );
+    assert!((late - 50.0).abs() < 10.0, "{late}");
+    assert!(logged);
+    // A backup with 1% of the capacity it needs answers almost nothing in
+    // time, so almost nothing is rebuilt: it stays swamped (metastable).
+    let (_, late, _) = rebuild_run(0.2, 0.95);
+    assert!(late > 700.0, "{late}");
+}
+
+#[test]
+fn a_callees_429s_do_not_trip_the_callers_breaker_but_its_failures_do() {
+    // Edge → Api → Db with the Api allowing 125 of 500 req/s: at 25 calls
+    // per caller instance per second, 75% failures make runs of 5 certain.
+    let mut s = api_db();
+    s.params_mut("Api").unwrap().rate_limit_per_server = 6.25;
+    // Not the automatic "errors > 5%" trigger, which would halve the limit.
+    s.triggers = [false; 4];
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(120_000);
+    let snap = sim.snapshot();
+    assert_eq!(snap.edges[0].breaker, BreakerState::Closed);
+    assert!(
+        (snap.sli.api_success - 0.25).abs() < 0.03,
+        "three calls in four shed, the rest served: {}",
+        snap.sli.api_success
+    );
+    // The same failure share from errors opens it.
+    let mut s = api_db();
+    s.params_mut("Api").unwrap().base_error_rate = 0.75;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(120_000);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("Edge → Api opened")));
+}
+
+#[test]
+fn losing_redis_sessions_on_the_platform_fails_over_rebuilds_and_recovers() {
+    // Seed 000, "Redis Session Cache Failure": failover to the backup
+    // cluster, sessions rebuilt from the database, 30-60 s recovery (here
+    // also the 30 s health check and the 30 s the edge breakers stay open).
+    let s = Scenario::bundled_steady_state().unwrap();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(240_000);
+    let db = |sim: &Sim| comp(sim, &sim.snapshot(), "ScyllaDB_Primary").throughput;
+    let before = db(&sim);
+    sim.apply(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    sim.step_until(250_000);
+    assert!(
+        sim.snapshot().sli.api_success < 0.5,
+        "the API needs sessions"
+    );
+    let mut peak: f64 = 0.0;
+    let mut recovered_at = None;
+    while sim.now_ms() < 240_000 + 600_000 {
+        sim.step();
+        peak = peak.max(db(&sim));
+        if recovered_at.is_none() && sim.snapshot().sli.api_success > 0.99 {
+            recovered_at = Some(sim.now_ms());
+        }
+    }
+    let after = db(&sim);
+    let recovered_at = recovered_at.expect("the API recovers");
+    eprintln!(
+        "database {before:.0} → peak {peak:.0} → {after:.0} req/s; API back {} s after the kill",
+        (recovered_at - 240_000) / 1000
+    );
+    assert!(recovered_at < 240_000 + 240_000, "{recovered_at}");
+    assert!(peak > 1.5 * before, "the rebuild loads the database");
+    assert!(after > 1.05 * before && after < peak, "misses stay on it");
+    assert!(sim.snapshot().sli.api_success > 0.99);
+}

@@ -175,6 +175,13 @@ pub struct ComponentParams {
     pub failover_restore_ms: u64,
     /// Factor the backup is scaled by at full restoration ("capacity scaling if needed").
     pub failover_restore_scale: f64,
+    /// Failover with rebuild: the share of the moved lookups a rebuilt cache
+    /// answers once it is warm (0 = none: the backup takes every moved call).
+    /// Seed 000's Redis session cache: "automatic failover to backup Redis
+    /// cluster; session rebuild from database".
+    pub failover_rebuild_hit: f64,
+    /// Failover with rebuild: warming time constant, ms (see `sim::cache`).
+    pub failover_rebuild_ms: f64,
 }
 
 impl Default for ComponentParams {
@@ -210,6 +217,8 @@ impl Default for ComponentParams {
             failover_promote_ms: 0,
             failover_restore_ms: 900_000,
             failover_restore_scale: 1.0,
+            failover_rebuild_hit: 0.0,
+            failover_rebuild_ms: 30_000.0,
         }
     }
 }
@@ -235,6 +244,7 @@ impl ComponentParams {
         for (n, v) in [
             ("base_error_rate", self.base_error_rate),
             ("hit_rate", self.hit_rate),
+            ("failover_rebuild_hit", self.failover_rebuild_hit),
         ] {
             if !(0.0..1.0).contains(&v) {
                 return Err(format!("{n} must be in [0, 1), got {v}"));
@@ -257,6 +267,7 @@ impl ComponentParams {
             ("storage_gb", self.storage_gb),
             ("storage_used_gb", self.storage_used_gb),
             ("failover_restore_scale", self.failover_restore_scale),
+            ("failover_rebuild_ms", self.failover_rebuild_ms),
         ] {
             pos(n, v)?;
         }

@@ -25,7 +25,11 @@
 //! through the breaker (one representative caller instance), a partition
 //! (calls held and delivered as a backlog when healed) or a buffer (failed
 //! calls kept in the caller's memory and retransmitted when the callee
-//! recovers; seed 004's sessions).
+//! recovers; seed 004's sessions). A breaker ignores its callee's own 429s
+//! (a healthy service shedding load): it judges only real failures.
+//! Failover edges move a share of the calls to the backup; with a rebuild
+//! (seed 000's session cache) a cache rebuilt from the backup's timely
+//! answers takes its hit share off the backup again.
 //!
 //! # Around the flow
 //! - **Rate limits**: beyond `rate_limit_per_server × live` (halved by
@@ -236,6 +240,21 @@ pub(crate) struct Fo {
     pub from: usize,
     pub to: usize,
     pub f: Failover,
+    /// Warmth of the rebuilt cache that answers moved lookups (0 without a
+    /// rebuild): the share of moved calls that never reach the backup.
+    pub rebuilt: f64,
+    /// Moved calls sent to the backup this tick (they rebuild the cache).
+    pub sent: f64,
+    /// Whether "rebuilt" has been logged since the failover began.
+    pub rebuilt_logged: bool,
+}
+
+impl Fo {
+    /// Share of moved calls that still miss the rebuilt cache and go on to
+    /// the backup.
+    fn miss(&self) -> f64 {
+        1.0 - self.rebuilt
+    }
 }
 
 /// The whole mutable state of a run.
@@ -600,6 +619,9 @@ impl State {
                 from: f.from,
                 to: f.to,
                 f: Failover::default(),
+                rebuilt: 0.0,
+                sent: 0.0,
+                rebuilt_logged: false,
             })
             .collect();
         let (region_entry, region_share): (Vec<(usize, usize)>, Vec<f64>) = if t.regions.is_empty()
@@ -959,6 +981,7 @@ impl State {
     #[inline(never)]
     fn advance_failovers(&mut self) {
         let now = self.now_ms;
+        self.rebuild_caches();
         for k in 0..self.fos.len() {
             let (from, to) = (self.fos[k].from, self.fos[k].to);
             let primary_bad = self.comps[from].down || self.comps[from].err > 0.5;
@@ -996,6 +1019,53 @@ impl State {
             let cause = self.comps[from].health_event;
             let text = format!("failover {} → {}: {msg}", self.name(from), self.name(to));
             self.push_event(EventKind::Failover, Some(from), text, cause);
+        }
+    }
+
+    /// Failovers with a rebuild (seed 000's Redis session cache: "session
+    /// rebuild from database"): the moved lookups that reached the backup
+    /// last tick and came back in time rebuild the cache (look-aside, see
+    /// `sim::cache`), which then answers them itself. A backup too slow to
+    /// answer rebuilds nothing, and the failover stays on the database.
+    fn rebuild_caches(&mut self) {
+        for k in 0..self.fos.len() {
+            let from = self.fos[k].from;
+            let (hit, tau) = {
+                let p = &self.comps[from].p;
+                (p.failover_rebuild_hit, p.failover_rebuild_ms)
+            };
+            if hit <= 0.0 {
+                continue;
+            }
+            let fo = &mut self.fos[k];
+            if fo.f.phase == Phase::Idle {
+                // The primary is back (or never left): the next failover
+                // starts from an empty cache again.
+                fo.rebuilt = 0.0;
+                fo.sent = 0.0;
+                fo.rebuilt_logged = false;
+                continue;
+            }
+            let fill = if fo.sent > 0.0 {
+                1.0 - self.comps[fo.to].err
+            } else {
+                0.0
+            };
+            fo.sent = 0.0;
+            let tick = self.scenario.tick_ms as f64;
+            fo.rebuilt = cache::warm_step(fo.rebuilt, hit, fill, tick, tau);
+            if !fo.rebuilt_logged && fo.rebuilt >= 0.9 * hit {
+                fo.rebuilt_logged = true;
+                let (to, pct) = (fo.to, 100.0 * fo.rebuilt);
+                let text = format!(
+                    "failover {} → {}: cache rebuilt, {pct:.0}% of lookups answered without {}",
+                    self.name(from),
+                    self.name(to),
+                    self.name(to)
+                );
+                let cause = self.comps[from].health_event;
+                self.push_event(EventKind::Failover, Some(from), text, cause);
+            }
         }
     }
 
@@ -1172,6 +1242,7 @@ impl State {
                     continue;
                 }
                 let (to, m, w) = (fo.to, fo.f.moved, fo.f.writes_moved);
+                let miss = fo.miss();
                 for k in 0..NCLASS {
                     let share = if RequestClass::ALL[k].is_write() && !w {
                         0.0
@@ -1180,7 +1251,8 @@ impl State {
                     };
                     let mv = self.comps[i].arr[k] * share;
                     self.comps[i].arr[k] -= mv;
-                    self.deliver(oi, to, k, mv);
+                    self.fos[f].sent += mv * miss;
+                    self.deliver(oi, to, k, mv * miss);
                 }
             }
             let mut avail: f64 = 1.0;
@@ -1373,7 +1445,7 @@ impl State {
                 if let Some(f) = self.edges[e].fo {
                     let fo = &self.fos[f];
                     if fo.f.moved > 0.0 {
-                        backup = Some(fo.to);
+                        backup = Some((f, fo.to, fo.miss()));
                         for k in 0..NCLASS {
                             let w = RequestClass::ALL[k].is_write() && !fo.f.writes_moved;
                             fo_share[k] = if w { 0.0 } else { fo.f.moved };
@@ -1393,9 +1465,11 @@ impl State {
                     let all = self.comps[i].served_k[k] * per * mult;
                     offered += all;
                     let via_backup = all * fo_share[k];
-                    if let Some(b) = backup {
+                    if let Some((f, b, miss)) = backup {
                         if via_backup > 0.0 {
-                            self.deliver(oi, b, k, via_backup);
+                            // A rebuilt cache answers `1 − miss` of them.
+                            self.fos[f].sent += via_backup * miss;
+                            self.deliver(oi, b, k, via_backup * miss);
                         }
                     }
                     let calls = all - via_backup;
@@ -1511,10 +1585,10 @@ impl State {
                     // The share sent to a failover backup gets the backup's outcome.
                     let sh = self.edges[e].fo_share[k];
                     if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
-                        let bc = &self.comps[self.fos[f].to];
-                        e_ok = (1.0 - sh) * e_ok + sh * bc.ok[k];
-                        e_fast = (1.0 - sh) * e_fast + sh * bc.fast[k];
-                        lat = (1.0 - sh) * lat + sh * bc.lat[k].min(bc.p.deadline_ms);
+                        let (b_ok, b_fast, b_lat) = self.backup_outcome(f, k, true);
+                        e_ok = (1.0 - sh) * e_ok + sh * b_ok;
+                        e_fast = (1.0 - sh) * e_fast + sh * b_fast;
+                        lat = (1.0 - sh) * lat + sh * b_lat;
                     }
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
@@ -1531,6 +1605,16 @@ impl State {
                     w_ok += c * ok_r;
                     w_q += c * q;
                 }
+                // The callee's own 429s: a deliberate answer from a healthy
+                // service protecting itself, which a breaker ignores (neither
+                // success nor failure). Counting them would turn a partial
+                // shed into a total outage, and, since a fleet's breakers
+                // trip and probe together, into a retry storm that never ends.
+                let shed = if self.comps[to].down {
+                    0.0
+                } else {
+                    self.comps[to].rl
+                };
                 let edge = &mut self.edges[e];
                 let total = edge.traffic;
                 edge.err = if total > 0.0 && w_n > 0.0 {
@@ -1544,9 +1628,9 @@ impl State {
                     edge.err = 1.0;
                 }
                 edge.q_prev = if w_n > 0.0 { w_q / w_n } else { edge.q_prev };
-                if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part {
-                    let per_inst = w_n * dt / caller_live;
-                    let p = w_q / w_n;
+                if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part && shed < 1.0 {
+                    let per_inst = w_n * (1.0 - shed) * dt / caller_live;
+                    let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
                     let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
                     self.maybe_open |= edge.breaker.state() == BreakerState::Open;
                     if let Some(tr) = rec {
@@ -1674,22 +1758,48 @@ impl State {
                 if fo.from != i || fo.f.moved <= 0.0 {
                     continue;
                 }
-                let (to, m, w) = (fo.to, fo.f.moved, fo.f.writes_moved);
-                let (bok, bfast, blat) =
-                    (self.comps[to].ok, self.comps[to].fast, self.comps[to].lat);
-                let c = &mut self.comps[i];
+                let (m, w) = (fo.f.moved, fo.f.writes_moved);
                 for k in 0..NCLASS {
                     let s = if RequestClass::ALL[k].is_write() && !w {
                         0.0
                     } else {
                         m
                     };
-                    c.ok[k] = c.ok[k] * (1.0 - s) + bok[k] * s;
-                    c.fast[k] = c.fast[k] * (1.0 - s) + bfast[k] * s;
-                    c.lat[k] = c.lat[k] * (1.0 - s) + blat[k] * s;
+                    let (bok, bfast, blat) = self.backup_outcome(f, k, false);
+                    let c = &mut self.comps[i];
+                    c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
+                    c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
+                    c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
                 }
             }
         }
+    }
+
+    /// Outcome (success, fast failure, latency) of a call moved over
+    /// failover `f` in lane `k`: the rebuilt cache answers its share at the
+    /// primary's own speed, the backup the rest (its latency capped at its
+    /// deadline when `cap`, as a caller sees it).
+    fn backup_outcome(&self, f: usize, k: usize, cap: bool) -> (f64, f64, f64) {
+        let fo = &self.fos[f];
+        let b = &self.comps[fo.to];
+        let b_lat = if cap {
+            b.lat[k].min(b.p.deadline_ms)
+        } else {
+            b.lat[k]
+        };
+        let hit = fo.rebuilt;
+        if hit <= 0.0 {
+            // No rebuild: exactly the backup's outcome.
+            return (b.ok[k], b.fast[k], b_lat);
+        }
+        let p = &self.comps[fo.from].p;
+        let hit_lat = p.service_ms + p.base_latency_ms;
+        let miss = 1.0 - hit;
+        (
+            hit + miss * b.ok[k],
+            miss * b.fast[k],
+            hit * hit_lat + miss * b_lat,
+        )
     }
 
     #[inline(never)]
