@@ -1,0 +1,339 @@
+//! Operator and scenario actions: validation (unknown ids, out-of-range
+//! values) and their effect on the state, with the event that records them.
+
+use super::*;
+
+pub(super) fn comp_idx(t: &Topology, id: &str) -> Result<usize, ActionError> {
+    t.component_index(id)
+        .ok_or_else(|| ActionError::UnknownComponent(id.to_string()))
+}
+
+pub(super) fn edge_idx(t: &Topology, from: &str, to: &str) -> Result<usize, ActionError> {
+    let f = comp_idx(t, from)?;
+    let g = comp_idx(t, to)?;
+    t.dependencies
+        .iter()
+        .position(|d| d.from == f && d.to == g)
+        .ok_or_else(|| ActionError::UnknownEdge {
+            from: from.into(),
+            to: to.into(),
+        })
+}
+
+pub(super) fn range(
+    field: &'static str,
+    v: f64,
+    lo: f64,
+    hi: f64,
+    lo_open: bool,
+    allowed: &'static str,
+) -> Result<(), ActionError> {
+    let ok = v.is_finite() && v <= hi && if lo_open { v > lo } else { v >= lo };
+    if ok {
+        Ok(())
+    } else {
+        Err(ActionError::OutOfRange {
+            field,
+            value: v,
+            allowed,
+        })
+    }
+}
+
+pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionError> {
+    Ok(match a {
+        Action::Kill { component }
+        | Action::Revive { component }
+        | Action::RollingRestart { component }
+        | Action::SetDeadlineCheck { component, .. } => Target::Comp(comp_idx(t, component)?),
+        Action::Degrade {
+            component,
+            capacity_fraction,
+        } => {
+            let i = comp_idx(t, component)?;
+            range(
+                "capacity_fraction",
+                *capacity_fraction,
+                0.0,
+                1.0,
+                true,
+                "0 < fraction ≤ 1",
+            )?;
+            Target::Comp(i)
+        }
+        Action::AddLatency { component, ms } => {
+            let i = comp_idx(t, component)?;
+            range("ms", *ms, 0.0, 600_000.0, false, "0 ≤ ms ≤ 600000")?;
+            Target::Comp(i)
+        }
+        Action::Scale { component, factor } => {
+            let i = comp_idx(t, component)?;
+            range("factor", *factor, 0.0, 100.0, true, "0 < factor ≤ 100")?;
+            Target::Comp(i)
+        }
+        Action::Partition {
+            component,
+            dependency,
+        }
+        | Action::Heal {
+            component,
+            dependency,
+        } => Target::Edge(edge_idx(t, component, dependency)?),
+        Action::SetBreaker { from, to, .. } => Target::Edge(edge_idx(t, from, to)?),
+        Action::SetTrafficMultiplier { multiplier } => {
+            range(
+                "multiplier",
+                *multiplier,
+                0.0,
+                100.0,
+                false,
+                "0 ≤ multiplier ≤ 100",
+            )?;
+            Target::None
+        }
+        Action::SetRetryPolicy { policy } => {
+            policy.validate().map_err(ActionError::BadPolicy)?;
+            Target::None
+        }
+        Action::ShedLoad { fraction } => {
+            range("fraction", *fraction, 0.0, 1.0, false, "0 ≤ fraction ≤ 1")?;
+            Target::None
+        }
+        Action::SetReconnectAdmission { per_second } => {
+            range(
+                "per_second",
+                *per_second,
+                0.0,
+                1e12,
+                false,
+                "≥ 0 (0 removes the cap)",
+            )?;
+            Target::None
+        }
+        Action::SetKillSwitch { .. }
+        | Action::SetAutoTrigger { .. }
+        | Action::SetBreakerPreset { .. }
+        | Action::DisableMessageSending { .. } => Target::None,
+    })
+}
+
+impl State {
+    pub(crate) fn apply(&mut self, a: Action, who: &str) -> Result<(), ActionError> {
+        let target = check_action(&self.scenario.topology, &a)?;
+        if matches!(a, Action::SetKillSwitch { .. }) && self.config_blocked {
+            return Err(ActionError::ConfigUnavailable);
+        }
+        let text = describe(&self.scenario.topology, &a);
+        let ev = self.push_event(
+            EventKind::Action,
+            comp_of(&target),
+            format!("{who}: {text}"),
+            None,
+        );
+        self.action_log.push((self.now_ms, a.clone()));
+        match (&a, target) {
+            (Action::Kill { .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                c.killed = true;
+                c.crashed = c.target;
+                c.live = 0.0;
+                c.queue = [0.0; MAX_POOLS];
+                c.rolling_left = 0.0;
+                c.rolling_down = 0.0;
+                if c.p.hit_rate > 0.0 {
+                    c.warm = 0.0;
+                }
+                c.cause = Some(ev);
+                for &e in &c.out_edges.clone() {
+                    self.edges[e].held = [0.0; NCLASS];
+                }
+            }
+            (Action::Revive { .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                c.killed = false;
+                c.crashed = (c.target - c.live).max(0.0);
+                c.restart_timer = c.p.restart_ms as i64;
+                c.cause = Some(ev);
+            }
+            (
+                Action::Degrade {
+                    capacity_fraction, ..
+                },
+                Target::Comp(i),
+            ) => {
+                self.comps[i].cap_frac = *capacity_fraction;
+                self.comps[i].cause = Some(ev);
+            }
+            (Action::AddLatency { ms, .. }, Target::Comp(i)) => {
+                self.comps[i].extra_ms = *ms;
+                self.comps[i].cause = Some(ev);
+            }
+            (Action::Scale { factor, .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                let new = c.p.servers * factor;
+                if new > c.target {
+                    if !c.killed {
+                        c.live += new - c.target;
+                    }
+                } else {
+                    let cut = c.target - new;
+                    let from_crashed = cut.min(c.crashed);
+                    c.crashed -= from_crashed;
+                    c.live = (c.live - (cut - from_crashed)).max(0.0);
+                }
+                c.target = new;
+                c.cause = Some(ev);
+            }
+            (Action::RollingRestart { .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                c.rolling_left = 1.0;
+                c.cause = Some(ev);
+            }
+            (Action::SetDeadlineCheck { on, .. }, Target::Comp(i)) => {
+                self.comps[i].deadline_check = *on;
+            }
+            (Action::Partition { .. }, Target::Edge(e)) => {
+                self.edges[e].partitioned = true;
+                let f = self.edges[e].from;
+                self.comps[f].cause = Some(ev);
+            }
+            (Action::Heal { .. }, Target::Edge(e)) => {
+                self.edges[e].partitioned = false;
+            }
+            (Action::SetBreaker { mode, .. }, Target::Edge(e)) => {
+                self.maybe_open = true;
+                let now = self.now_ms;
+                let edge = &mut self.edges[e];
+                edge.mode = *mode;
+                match mode {
+                    BreakerMode::ForceOpen => edge.breaker.force(BreakerState::Open, now),
+                    BreakerMode::ForceClosed | BreakerMode::Auto => {
+                        edge.breaker.force(BreakerState::Closed, now)
+                    }
+                }
+            }
+            (Action::SetBreakerPreset { preset }, _) => {
+                self.maybe_open = true;
+                let cfg = BreakerConfig::preset(*preset);
+                let now = self.now_ms;
+                for e in &mut self.edges {
+                    e.breaker = Breaker::new(cfg);
+                    if e.mode == BreakerMode::ForceOpen {
+                        e.breaker.force(BreakerState::Open, now);
+                    }
+                }
+            }
+            (Action::SetKillSwitch { switch, on }, _) => {
+                self.switches[*switch as usize] = *on;
+                self.load_cause = Some(ev);
+            }
+            (Action::SetAutoTrigger { trigger, enabled }, _) => {
+                self.armed[*trigger as usize] = *enabled;
+            }
+            (Action::SetTrafficMultiplier { multiplier }, _) => {
+                self.multiplier = *multiplier;
+                self.load_cause = Some(ev);
+            }
+            (Action::SetRetryPolicy { policy }, _) => {
+                self.retry = *policy;
+                self.tokens = policy.budget.map_or(0.0, |b| b.max_tokens);
+                self.load_cause = Some(ev);
+            }
+            (Action::DisableMessageSending { disabled }, _) => {
+                self.sending_disabled = *disabled;
+                self.load_cause = Some(ev);
+            }
+            (Action::SetReconnectAdmission { per_second }, _) => {
+                self.admission = *per_second;
+            }
+            (Action::ShedLoad { fraction }, _) => {
+                self.shed = *fraction;
+                self.load_cause = Some(ev);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------- tick
+}
+
+pub(super) fn comp_of(t: &Target) -> Option<usize> {
+    match t {
+        Target::Comp(i) => Some(*i),
+        _ => None,
+    }
+}
+
+pub(super) fn describe(t: &Topology, a: &Action) -> String {
+    let n = |id: &str| t.component(id).map_or(id.to_string(), |c| c.name.clone());
+    match a {
+        Action::Kill { component } => format!("kill {}", n(component)),
+        Action::Revive { component } => format!("revive {}", n(component)),
+        Action::Degrade {
+            component,
+            capacity_fraction,
+        } => {
+            format!(
+                "degrade {} to {:.0}% capacity",
+                n(component),
+                capacity_fraction * 100.0
+            )
+        }
+        Action::AddLatency { component, ms } => {
+            format!("add {ms:.0} ms latency to {}", n(component))
+        }
+        Action::Partition {
+            component,
+            dependency,
+        } => format!("partition {} from {}", n(component), n(dependency)),
+        Action::Heal {
+            component,
+            dependency,
+        } => format!("heal partition {} ↔ {}", n(component), n(dependency)),
+        Action::SetBreaker { from, to, mode } => {
+            format!("breaker {} → {} set to {mode:?}", n(from), n(to))
+        }
+        Action::SetBreakerPreset { preset } => format!("breakers use the {preset:?} preset"),
+        Action::SetKillSwitch { switch, on } => format!("{} = {on}", switch.as_str()),
+        Action::SetAutoTrigger { trigger, enabled } => format!(
+            "trigger `{}` {}",
+            trigger.rule(),
+            if *enabled { "armed" } else { "disarmed" }
+        ),
+        Action::SetTrafficMultiplier { multiplier } => format!("traffic × {multiplier}"),
+        Action::SetRetryPolicy { policy } => format!(
+            "client retry policy: {:?} backoff, {:?} jitter, max {} attempts",
+            policy.backoff, policy.jitter, policy.max_attempts
+        ),
+        Action::Scale { component, factor } => {
+            format!("scale {} to {factor}× its servers", n(component))
+        }
+        Action::RollingRestart { component } => format!("rolling restart of {}", n(component)),
+        Action::DisableMessageSending { disabled } => {
+            if *disabled {
+                "message sending disabled globally".into()
+            } else {
+                "message sending enabled".into()
+            }
+        }
+        Action::SetReconnectAdmission { per_second } => {
+            if *per_second > 0.0 {
+                format!("admit at most {per_second:.0} reconnects/s")
+            } else {
+                "reconnect admission unlimited".into()
+            }
+        }
+        Action::ShedLoad { fraction } => {
+            format!(
+                "shed {:.0}% of incoming requests at the edge",
+                fraction * 100.0
+            )
+        }
+        Action::SetDeadlineCheck { component, on } => format!(
+            "deadline checks on {} {}",
+            n(component),
+            if *on { "on" } else { "off" }
+        ),
+    }
+}

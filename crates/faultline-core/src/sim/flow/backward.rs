@@ -1,0 +1,279 @@
+//! The backward pass, in reverse topological order: each component's
+//! success, fast-failure and latency per lane from its own queueing and its
+//! dependencies' outcomes; breakers record what their calls met.
+
+use super::*;
+
+impl State {
+    #[inline(never)]
+    pub(super) fn backward(&mut self) {
+        let now = self.now_ms;
+        let dt = self.dt;
+        for oi in (0..self.order.len()).rev() {
+            let i = self.order[oi];
+            if self.comps[i].down {
+                let c = &mut self.comps[i];
+                c.ok = [0.0; NCLASS];
+                c.fast = [1.0; NCLASS];
+                c.lat = [1.0; NCLASS];
+                c.err = if c.arrivals > 0.0 {
+                    1.0
+                } else {
+                    c.err.max(1.0)
+                };
+                c.latency = 0.0;
+                c.own_lat = 0.0;
+                continue;
+            }
+            let mut dep_ok = [1.0; NCLASS];
+            let mut dep_fast = [0.0; NCLASS];
+            let mut d = [0.0; NCLASS];
+            let retries = self.comps[i].p.service_retries;
+            let caller_live = self.comps[i].live.max(1.0);
+            for ei in 0..self.comps[i].out_edges.len() {
+                let e = self.comps[i].out_edges[ei];
+                let to = self.edges[e].to;
+                let t_e = self.comps[to].p.deadline_ms;
+                let adm = self.edges[e].adm;
+                let part = self.edges[e].partitioned;
+                let on_fail = self.edges[e].route.on_failure;
+                let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
+                let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
+                for k in lanes[..nl].iter().map(|&k| k as usize) {
+                    let per = self.edges[e].eff_calls[k];
+                    if per <= 0.0 {
+                        continue;
+                    }
+                    let callee = &self.comps[to];
+                    let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
+                    let ok_r = 1.0 - powi(q, retries + 1);
+                    let (mut e_ok, mut e_fast, mut lat) = if part {
+                        (0.0, 0.0, t_e)
+                    } else {
+                        // A fast failure stays fast through n retries: q^n · fast.
+                        (
+                            adm * ok_r,
+                            (1.0 - adm) + adm * powi(q, retries) * callee.fast[k],
+                            adm * callee.lat[k].min(t_e),
+                        )
+                    };
+                    // The share sent to a failover backup gets the backup's outcome.
+                    let sh = self.edges[e].fo_share[k];
+                    if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
+                        let (b_ok, b_fast, b_lat) = self.backup_outcome(f, k, true);
+                        e_ok = (1.0 - sh) * e_ok + sh * b_ok;
+                        e_fast = (1.0 - sh) * e_fast + sh * b_fast;
+                        lat = (1.0 - sh) * lat + sh * b_lat;
+                    }
+                    self.edges[e].ok[k] = e_ok;
+                    d[k] += per * lat;
+                    if on_fail == OnFailure::Fail {
+                        // Sequential required calls: the request survives this
+                        // one with probability e_ok^calls; the absolute chance
+                        // of failing fast here is counted only if it got here.
+                        let through = pow_calls(e_ok, per);
+                        dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
+                        dep_ok[k] *= through;
+                    }
+                    let c = self.edges[e].calls[k] * adm;
+                    w_n += c;
+                    w_ok += c * ok_r;
+                    w_q += c * q;
+                }
+                // The callee's own 429s: a deliberate answer from a healthy
+                // service protecting itself, which a breaker ignores (neither
+                // success nor failure). Counting them would turn a partial
+                // shed into a total outage, and, since a fleet's breakers
+                // trip and probe together, into a retry storm that never ends.
+                let shed = if self.comps[to].down {
+                    0.0
+                } else {
+                    self.comps[to].rl
+                };
+                let edge = &mut self.edges[e];
+                let total = edge.traffic;
+                edge.err = if total > 0.0 && w_n > 0.0 {
+                    1.0 - (w_ok / w_n) * adm
+                } else if total > 0.0 {
+                    1.0 - adm
+                } else {
+                    0.0
+                };
+                if part && total > 0.0 {
+                    edge.err = 1.0;
+                }
+                edge.q_prev = if w_n > 0.0 { w_q / w_n } else { edge.q_prev };
+                if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part && shed < 1.0 {
+                    let per_inst = w_n * (1.0 - shed) * dt / caller_live;
+                    let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
+                    let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
+                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    if let Some(tr) = rec {
+                        let (f, t) = (edge.from, edge.to);
+                        let what = match tr {
+                            Transition::Opened => {
+                                "opened: failures reached the threshold; calls now rejected at once"
+                            }
+                            Transition::Reopened => "reopened: a probe failed",
+                            Transition::Closed => "closed: probes succeeded",
+                            Transition::HalfOpened => "half-open",
+                        };
+                        let m = format!("breaker {} → {} {what}", self.name(f), self.name(t));
+                        let cause = self.comps[t].health_event.or(self.comps[t].cause);
+                        self.push_event(EventKind::Breaker, Some(f), m, cause);
+                    }
+                } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
+                    let per_inst = total * dt / caller_live;
+                    let rec = edge.breaker.record(now, per_inst, 1.0, &mut self.rng);
+                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    if let Some(Transition::Opened | Transition::Reopened) = rec {
+                        let (f, t) = (edge.from, edge.to);
+                        let m = format!(
+                            "breaker {} → {} opened: the dependency is unreachable",
+                            self.name(f),
+                            self.name(t)
+                        );
+                        let cause = self.comps[f].cause;
+                        self.push_event(EventKind::Breaker, Some(f), m, cause);
+                    }
+                }
+            }
+            let c = &mut self.comps[i];
+            let mut own_ok = [1.0; MAX_POOLS];
+            let mut own_fast = [0.0; MAX_POOLS];
+            let mut own_lat = [0.0; MAX_POOLS];
+            let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
+            for g in 0..c.npools {
+                let (mut dm, mut wsum) = (0.0, 0.0);
+                if c.npools == 1 {
+                    for k in 0..NCLASS {
+                        dm += d[k] * c.arr[k];
+                        wsum += c.arr[k];
+                    }
+                } else {
+                    for k in 0..NCLASS {
+                        if c.class_pool[k] == g {
+                            dm += d[k] * c.arr[k];
+                            wsum += c.arr[k];
+                        }
+                    }
+                }
+                let dmean = if wsum > 0.0 { dm / wsum } else { 0.0 };
+                let wb = if c.p.discipline == Discipline::Lifo {
+                    0.0
+                } else {
+                    c.pool_wb[g]
+                };
+                let slack = c.p.deadline_ms - (wb * 1000.0 + base + dmean);
+                let pt = if slack <= 0.0 {
+                    1.0
+                } else {
+                    // e^-x below 1e-17 for x > 40: skip the call (the common case).
+                    let xq = c.pool_rate[g] * slack / 1000.0;
+                    let queue_tail = if xq > 40.0 || c.pool_c[g] <= 0.0 {
+                        0.0
+                    } else {
+                        (c.pool_c[g] * libm::exp(-xq)).min(1.0)
+                    };
+                    let xs = slack / c.p.service_ms;
+                    let svc_tail = if c.p.service_dist == ServiceDist::Exponential && xs <= 40.0 {
+                        libm::exp(-xs)
+                    } else {
+                        0.0
+                    };
+                    1.0 - (1.0 - queue_tail) * (1.0 - svc_tail)
+                };
+                let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
+                own_ok[g] = (1.0 - c.rl) * accepted * (1.0 - pt) * (1.0 - c.p.base_error_rate);
+                own_fast[g] = c.rl
+                    + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
+                own_lat[g] = base + (wb + c.pool_wq[g]) * 1000.0;
+            }
+            let deadline = c.p.deadline_ms;
+            if c.npools == 1 {
+                // One compartment: the same per-lane formulas with g = 0.
+                let (o_ok, o_fast, o_lat) = (own_ok[0], own_fast[0], own_lat[0]);
+                for k in 0..NCLASS {
+                    let ok = o_ok * dep_ok[k];
+                    c.ok[k] = ok;
+                    c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
+                    c.lat[k] = (o_lat + d[k]).min(deadline);
+                }
+            } else {
+                for k in 0..NCLASS {
+                    let g = c.class_pool[k];
+                    let ok = own_ok[g] * dep_ok[k];
+                    c.ok[k] = ok;
+                    c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
+                        .min(1.0 - ok)
+                        .max(0.0);
+                    c.lat[k] = (own_lat[g] + d[k]).min(deadline);
+                }
+            }
+            // Each accumulator sums the lanes in order, as before.
+            let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
+            for k in 0..NCLASS {
+                okw += c.arr[k] * c.ok[k];
+                latw += c.arr[k] * c.lat[k];
+                n += c.arr[k];
+            }
+            c.own_lat = own_lat[0];
+            if n > 0.0 {
+                c.err = (1.0 - okw / n).clamp(0.0, 1.0);
+                c.latency = latw / n;
+            } else {
+                c.err = 0.0;
+                c.latency = own_lat[0];
+            }
+            // Failover: the moved share's outcome is the backup's.
+            // Failovers before `fo_from` (the first whose primary is `i`) are not `i`'s.
+            let fo_first = self.comps[i].fo_from.unwrap_or(self.fos.len());
+            for f in fo_first..self.fos.len() {
+                let fo = &self.fos[f];
+                if fo.from != i || fo.f.moved <= 0.0 {
+                    continue;
+                }
+                let (m, w) = (fo.f.moved, fo.f.writes_moved);
+                for k in 0..NCLASS {
+                    let s = if RequestClass::ALL[k].is_write() && !w {
+                        0.0
+                    } else {
+                        m
+                    };
+                    let (bok, bfast, blat) = self.backup_outcome(f, k, false);
+                    let c = &mut self.comps[i];
+                    c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
+                    c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
+                    c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
+                }
+            }
+        }
+    }
+
+    /// Outcome (success, fast failure, latency) of a call moved over
+    /// failover `f` in lane `k`: the rebuilt cache answers its share at the
+    /// primary's own speed, the backup the rest (its latency capped at its
+    /// deadline when `cap`, as a caller sees it).
+    pub(super) fn backup_outcome(&self, f: usize, k: usize, cap: bool) -> (f64, f64, f64) {
+        let fo = &self.fos[f];
+        let b = &self.comps[fo.to];
+        let b_lat = if cap {
+            b.lat[k].min(b.p.deadline_ms)
+        } else {
+            b.lat[k]
+        };
+        let hit = fo.rebuilt;
+        if hit <= 0.0 {
+            // No rebuild: exactly the backup's outcome.
+            return (b.ok[k], b.fast[k], b_lat);
+        }
+        let p = &self.comps[fo.from].p;
+        let hit_lat = p.service_ms + p.base_latency_ms;
+        let miss = 1.0 - hit;
+        (
+            hit + miss * b.ok[k],
+            miss * b.fast[k],
+            hit * hit_lat + miss * b_lat,
+        )
+    }
+}

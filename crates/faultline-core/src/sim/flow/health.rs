@@ -1,0 +1,108 @@
+//! Health for the diagram and the event log: classification, changes
+//! and their causes.
+
+use super::*;
+
+impl State {
+    pub(super) fn blame(&self, i: usize) -> Option<usize> {
+        if let Some(c) = self.comps[i].cause {
+            return Some(c);
+        }
+        let mut best: Option<usize> = None;
+        for &e in &self.comps[i].out_edges {
+            let to = self.edges[e].to;
+            if self.comps[to].health != Health::Healthy {
+                if let Some(h) = self.comps[to].health_event.or(self.comps[to].cause) {
+                    best = Some(best.map_or(h, |b: usize| b.min(h)));
+                }
+            }
+        }
+        best.or(self.load_cause)
+    }
+
+    pub(super) fn classify(&self, i: usize) -> Health {
+        let c = &self.comps[i];
+        if c.down {
+            return if c.crashed > 0.0 && !c.killed && !self.orch_down {
+                Health::Recovering
+            } else {
+                Health::Down
+            };
+        }
+        if c.fo_from.is_some_and(|first| {
+            self.fos[first..]
+                .iter()
+                .any(|f| f.from == i && f.f.moved > 0.0 && f.f.phase != Phase::FailingBack)
+        }) {
+            return Health::FailingOver;
+        }
+        let qmax: f64 = c.p.queue_limit;
+        let q: f64 = c.queue.iter().sum();
+        if c.arrivals * (1.0 - c.rl) > c.capacity * 1.0001 || (qmax > 0.0 && q > 0.5 * qmax) {
+            return Health::Overloaded;
+        }
+        if c.crashed > 0.0 || c.rolling_down > 0.0 {
+            return Health::Recovering;
+        }
+        if c.err > 0.01 + c.p.base_error_rate
+            || c.cap_frac < 1.0
+            || c.extra_ms > 0.0
+            || c.mem_frac > 0.9
+        {
+            return Health::Degraded;
+        }
+        Health::Healthy
+    }
+
+    #[inline(never)]
+    pub(super) fn health(&mut self) {
+        for oi in (0..self.order.len()).rev() {
+            let i = self.order[oi];
+            let h = self.classify(i);
+            if h == self.comps[i].health {
+                continue;
+            }
+            let old = self.comps[i].health;
+            self.comps[i].health = h;
+            let cause = if h == Health::Healthy {
+                self.comps[i].health_event
+            } else {
+                self.blame(i)
+            };
+            let why = match h {
+                Health::Healthy => "healthy again".to_string(),
+                Health::Degraded => format!(
+                    "degraded: {:.1}% errors, {:.0} ms",
+                    self.comps[i].err * 100.0,
+                    self.comps[i].latency
+                ),
+                Health::Overloaded => format!(
+                    "overloaded: {:.0} req/s arriving for {:.0} req/s of capacity",
+                    self.comps[i].arrivals, self.comps[i].capacity
+                ),
+                Health::Down => "down: no live servers".to_string(),
+                Health::FailingOver => "failing over to its backup".to_string(),
+                Health::Recovering => "recovering: servers restarting".to_string(),
+            };
+            let m = format!("{} {why} (was {})", self.name(i), health_word(old));
+            let ev = self.push_event(EventKind::Health, Some(i), m, cause);
+            if h == Health::Healthy {
+                self.comps[i].cause = None;
+                self.comps[i].health_event = None;
+            } else {
+                self.comps[i].health_event = Some(ev);
+            }
+        }
+    }
+}
+
+pub(super) fn health_word(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "healthy",
+        Health::Degraded => "degraded",
+        Health::Overloaded => "overloaded",
+        Health::Down => "down",
+        Health::FailingOver => "failing over",
+        Health::Recovering => "recovering",
+    }
+}

@@ -1,0 +1,190 @@
+//! Per-tick upkeep of each component: memory and crashes, restarts,
+//! autoscaling, rolling restarts, cache warmth and storage.
+
+use super::*;
+
+impl State {
+    #[inline(never)]
+    pub(super) fn maintenance(&mut self) {
+        let tick = self.scenario.tick_ms;
+        let now = self.now_ms;
+        let dt = self.dt;
+        for i in 0..self.comps.len() {
+            // Memory: queued requests and buffered calls, spread over live servers.
+            let mut items: f64 = self.comps[i].queue.iter().sum();
+            for &e in &self.comps[i].out_edges {
+                items += self.edges[e].held.iter().sum::<f64>();
+            }
+            let c = &self.comps[i];
+            if c.p.memory_mb > 0.0 && c.live > 0.0 {
+                let mem = memory::per_server_mb(c.p.base_memory_mb, items, c.p.item_kb, c.live);
+                let frac = mem / c.p.memory_mb;
+                self.comps[i].mem_frac = frac.min(1.0);
+                if frac >= 1.0 {
+                    let cause = self.comps[i].health_event.or_else(|| self.blame(i));
+                    let c = &mut self.comps[i];
+                    let n = c.live;
+                    c.crashed += n;
+                    c.live = 0.0;
+                    c.queue = [0.0; MAX_POOLS];
+                    c.restart_timer = c.p.restart_ms as i64;
+                    if c.p.hit_rate > 0.0 {
+                        c.warm = 0.0;
+                    }
+                    let out = c.out_edges.clone();
+                    for e in out {
+                        self.edges[e].held = [0.0; NCLASS];
+                    }
+                    let m = format!(
+                        "{}: {n:.0} servers ran out of memory ({} MB) and crashed; their buffered work is lost",
+                        self.name(i),
+                        self.comps[i].p.memory_mb
+                    );
+                    let ev = self.push_event(EventKind::Crash, Some(i), m, cause);
+                    self.comps[i].health_event = Some(ev);
+                }
+            } else if c.live > 0.0 || c.p.memory_mb == 0.0 {
+                self.comps[i].mem_frac = if c.p.memory_mb > 0.0 {
+                    (c.p.base_memory_mb / c.p.memory_mb).min(1.0)
+                } else {
+                    0.0
+                };
+            }
+            // Restarts in batches (need the orchestrator).
+            let orch = self.orch_down;
+            let c = &mut self.comps[i];
+            // The orchestrator reschedules crashed servers; its own come back by
+            // the provider's hand.
+            if c.crashed > 0.0 && !c.killed && (!orch || c.p.role == Role::Orchestrator) {
+                c.restart_timer -= tick as i64;
+                if c.restart_timer <= 0 {
+                    let b = (c.p.restart_batch * c.target).max(1.0).min(c.crashed);
+                    c.live += b;
+                    c.crashed -= b;
+                    if c.crashed < 1e-9 {
+                        c.crashed = 0.0;
+                    }
+                    c.restart_timer = c.p.restart_ms as i64;
+                    let m = format!(
+                        "{}: {b:.0} servers restarted ({:.0} still down)",
+                        self.name(i),
+                        self.comps[i].crashed
+                    );
+                    let cause = self.comps[i].health_event;
+                    self.push_event(EventKind::Restart, Some(i), m, cause);
+                }
+            }
+            // Rolling restart.
+            let c = &mut self.comps[i];
+            if c.rolling_left > 0.0 {
+                if c.rolling_down <= 0.0 {
+                    let batch = c.p.restart_batch.min(c.rolling_left);
+                    c.rolling_down = (batch * c.target).min(c.live);
+                    for g in 0..c.npools {
+                        c.queue[g] *= 1.0 - batch;
+                    }
+                    c.rolling_timer = c.p.restart_ms as i64;
+                } else {
+                    c.rolling_timer -= tick as i64;
+                    if c.rolling_timer <= 0 {
+                        let batch = c.p.restart_batch.min(c.rolling_left);
+                        c.rolling_left -= batch;
+                        c.rolling_down = 0.0;
+                        if c.rolling_left <= 1e-9 {
+                            c.rolling_left = 0.0;
+                            let m = format!("{}: rolling restart complete", self.name(i));
+                            let cause = self.comps[i].cause;
+                            self.push_event(EventKind::Restart, Some(i), m, cause);
+                        }
+                    }
+                }
+            }
+            // Autoscaling.
+            let c = &mut self.comps[i];
+            if let (Some(a), false) = (c.p.autoscale, orch) {
+                if let Some((at, new)) = c.pending_scale {
+                    if now >= at {
+                        c.pending_scale = None;
+                        if !c.killed {
+                            c.live += new - c.target;
+                        }
+                        c.target = new;
+                        let m = format!(
+                            "{}: autoscaler added capacity, now {new:.0} servers",
+                            self.name(i)
+                        );
+                        let cause = self.comps[i].health_event;
+                        self.push_event(EventKind::Autoscale, Some(i), m, cause);
+                    }
+                } else if c.util > a.target && !c.down {
+                    c.above_ms += tick;
+                    c.below_ms = 0;
+                    if c.above_ms >= a.after_ms && c.target < c.p.servers * a.max_factor {
+                        let new = (c.target * (1.0 + a.step)).min(c.p.servers * a.max_factor);
+                        c.pending_scale = Some((now + a.provision_ms, new));
+                        c.above_ms = 0;
+                    }
+                } else {
+                    c.above_ms = 0;
+                    if c.util < 0.4 && c.target > c.p.servers {
+                        c.below_ms += tick;
+                        if c.below_ms >= 1_800_000 {
+                            let new = (c.target * 0.8).max(c.p.servers);
+                            c.live = (c.live - (c.target - new)).max(0.0);
+                            c.target = new;
+                            c.below_ms = 0;
+                        }
+                    }
+                }
+            }
+            // Cache warmth: fills toward the hit rate from timely (look-aside) or any (read-through) answers.
+            let c = &self.comps[i];
+            if c.p.hit_rate > 0.0 {
+                if c.down {
+                    self.comps[i].warm = 0.0;
+                } else {
+                    let mut fill = 1.0;
+                    let mut n = 0.0;
+                    let mut acc = 0.0;
+                    for &e in &c.fallback_edges {
+                        let edge = &self.edges[e];
+                        let db = &self.comps[edge.to];
+                        let w: f64 = edge.calls.iter().sum();
+                        let got = match c.p.cache_kind {
+                            CacheKind::LookAside => {
+                                let mut s = 0.0;
+                                let mut ws = 0.0;
+                                for k in 0..NCLASS {
+                                    s += edge.calls[k] * edge.ok[k];
+                                    ws += edge.calls[k];
+                                }
+                                if ws > 0.0 {
+                                    s / ws
+                                } else {
+                                    1.0
+                                }
+                            }
+                            CacheKind::ReadThrough => {
+                                // The cache fetches misses itself and keeps late answers too.
+                                if db.down {
+                                    0.0
+                                } else {
+                                    edge.adm
+                                }
+                            }
+                        };
+                        acc += got * w.max(1e-9);
+                        n += w.max(1e-9);
+                    }
+                    if n > 0.0 {
+                        fill = acc / n;
+                    }
+                    let w = cache::warm_step(c.warm, c.p.hit_rate, fill, dt * 1000.0, c.p.warm_ms);
+                    self.comps[i].warm = w;
+                }
+            }
+        }
+        self.triggers();
+        self.health();
+    }
+}

@@ -1,0 +1,517 @@
+//! The engine's state and its tick: request flow through components and
+//! edges, queueing outcomes, and every slower mechanism (memory, crashes,
+//! restarts, autoscaling, caches, failovers, triggers, health).
+//!
+//! # Per component and compartment (one tick of `dt` s)
+//! `cap = live · (1000 / service_ms) · capacity_fraction · host_availability`
+//! (limited by `pool / R` for a connection pool: connections are held for
+//! the whole response time `R`, so a slow database exhausts its pool);
+//! `offered = λ·dt + Q`, `served = min(offered, cap·dt)`, the rest queues up
+//! to the queue limit (overflow is rejected at once). With deadline checks
+//! on, queued requests older than the deadline are dropped without using
+//! capacity (`Q ≤ cap · deadline`); without them, servers keep working on
+//! requests whose caller has given up, and those answers are wasted.
+//! Waiting = backlog `Q / cap` (FIFO; LIFO serves fresh requests first) plus
+//! the stationary M/M/c wait `C(c, ρ) / (cap − λ)` from the Erlang table
+//! (half for constant service times). A served request times out when
+//! backlog + service + queueing tail + its dependencies' latency exceed the
+//! deadline: `P = C·e^{−(cap−λ)·slack}` combined with the exponential
+//! service-time tail `e^{−slack/service}`.
+//!
+//! # Along an edge
+//! `calls = served · calls_per_request · (1 − h)` (for a cache's database
+//! fallback, `h` = the cache's current hit rate) `· (1 − qⁿ⁺¹)/(1 − q)` (n
+//! immediate service retries against last tick's failure share `q`), then
+//! through the breaker (one representative caller instance), a partition
+//! (calls held and delivered as a backlog when healed) or a buffer (failed
+//! calls kept in the caller's memory and retransmitted when the callee
+//! recovers; seed 004's sessions). A breaker ignores its callee's own 429s
+//! (a healthy service shedding load): it judges only real failures.
+//! Failover edges move a share of the calls to the backup; with a rebuild
+//! (seed 000's session cache) a cache rebuilt from the backup's timely
+//! answers takes its hit share off the backup again.
+//!
+//! # Around the flow
+//! - **Rate limits**: beyond `rate_limit_per_server × live` (halved by
+//!   `enable_aggressive_rate_limiting`) requests get a 429 at once.
+//! - **Bulkheads**: each compartment has its share of servers, pool and queue,
+//!   so one class's flood cannot starve another (seed 000's 60/30/8/2 split).
+//! - **Edge refusals** (final answers, never retried): read-only mode, upload
+//!   and voice switches, large-guild share, message sending disabled, load
+//!   shedding, reconnect admission (connects above the cap are told to wait).
+//! - **Crashes and restarts**: a server whose memory reaches its limit
+//!   crashes with everything it held; crashed servers come back in batches
+//!   every `restart_ms` (only while an orchestrator is up). The load balancer
+//!   only sends to live servers, so the survivors of a crash take the whole
+//!   load: the reason a broken service must see load fall well below where it
+//!   broke before it comes back (hysteresis).
+//! - **Autoscaling**: above `target` utilisation for `after_ms`, `step` more
+//!   servers arrive `provision_ms` later (needs the orchestrator); below 40%
+//!   for 30 minutes it scales back (seed 002).
+//! - **Rolling restarts**: `restart_batch` of the servers at a time, each
+//!   batch out for `restart_ms`, their queued work dropped.
+//! - **Control plane**: all monitoring components down blinds the dashboards
+//!   (the snapshot's `sli` freezes while `sli_true` moves on); all config
+//!   components down blocks flag changes and automatic triggers; all
+//!   orchestrators down stops autoscaling and restarts.
+//! - **Automatic triggers** (seed 000): database utilisation > 90% for 5
+//!   minutes, message-queue depth > 1M, API errors > 5% (for a minute, to
+//!   ignore noise), storage > 95%.
+//! - **Health** for the diagram: down, failing over, overloaded (demand above
+//!   capacity or queue half full), recovering, degraded (errors above 1% over
+//!   the base rate, reduced capacity, added latency, memory above 90%).
+//! - **Causes**: every event names the event that led to it: the action on
+//!   the component itself, else the earliest failing dependency's health
+//!   event, else the last load-changing action.
+
+// Lanes, compartments and regions are indexed in parallel arrays on purpose:
+// fixed-size arrays in a fixed order are what keeps the tick fast and portable.
+#![allow(clippy::needless_range_loop)]
+
+use super::action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
+use super::breaker::{Breaker, BreakerConfig, BreakerState, Transition};
+use super::cache;
+use super::class::{RequestClass, NCLASS};
+use super::event::{Event, EventKind};
+use super::failover::{Change, Failover, Phase, Timings};
+use super::memory;
+use super::queueing::ErlangTable;
+use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
+use super::rng::Pcg32;
+use super::snapshot::*;
+use super::users::{self, UserRates};
+use super::{SimError, MAX_POOLS};
+use crate::scenario::{
+    CacheKind, ComponentParams, Discipline, EdgeRoute, OnFailure, Role, Scenario, ServiceDist,
+};
+use crate::topology::{DependencyKind, Topology};
+
+mod apply;
+pub(crate) use apply::check_action;
+mod backward;
+mod build;
+mod control;
+mod forward;
+mod health;
+mod maintenance;
+mod outcomes;
+mod sample;
+
+/// Share of message sends that go to large guilds (seed 000: the large-guild
+/// router carries 7B+ of the 14B+ messages a day).
+pub const LARGE_GUILD_SHARE: f64 = 0.5;
+/// Megabytes stored per upload.
+pub const UPLOAD_MB: f64 = 1.0;
+/// Longest retry delay the ring holds, ms (client timeout plus a 60 s cap, with margin).
+pub const MAX_RETRY_DELAY_MS: u64 = 200_000;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Comp {
+    pub p: ComponentParams,
+    pub pos: usize,
+    pub npools: usize,
+    pub pool_share: [f64; MAX_POOLS],
+    pub class_pool: [usize; NCLASS],
+    pub tables: Vec<ErlangTable>,
+    pub table_for: [f64; MAX_POOLS],
+    /// Failover whose primary this component is, if any.
+    pub fo_from: Option<usize>,
+    pub out_edges: Vec<usize>,
+    pub hosts: Vec<usize>,
+    pub fallback_edges: Vec<usize>,
+    // Runtime state.
+    pub target: f64,
+    pub live: f64,
+    pub crashed: f64,
+    pub killed: bool,
+    pub restart_timer: i64,
+    pub cap_frac: f64,
+    pub extra_ms: f64,
+    pub deadline_check: bool,
+    pub queue: [f64; MAX_POOLS],
+    pub warm: f64,
+    pub storage_used: f64,
+    pub rolling_left: f64,
+    pub rolling_down: f64,
+    pub rolling_timer: i64,
+    pub above_ms: u64,
+    pub below_ms: u64,
+    pub pending_scale: Option<(u64, f64)>,
+    pub avail: f64,
+    // Per-tick figures.
+    pub arr: [f64; NCLASS],
+    pub carry: [f64; NCLASS],
+    pub mix: [f64; NCLASS],
+    pub served_k: [f64; NCLASS],
+    pub rl: f64,
+    pub pool_lambda: [f64; MAX_POOLS],
+    pub pool_cap: [f64; MAX_POOLS],
+    pub pool_wb: [f64; MAX_POOLS],
+    pub pool_c: [f64; MAX_POOLS],
+    pub pool_rate: [f64; MAX_POOLS],
+    pub pool_wq: [f64; MAX_POOLS],
+    pub pool_rej: [f64; MAX_POOLS],
+    pub pool_exp: [f64; MAX_POOLS],
+    pub ok: [f64; NCLASS],
+    pub fast: [f64; NCLASS],
+    pub lat: [f64; NCLASS],
+    pub own_lat: f64,
+    pub util: f64,
+    pub err: f64,
+    pub throughput: f64,
+    pub capacity: f64,
+    pub arrivals: f64,
+    pub latency: f64,
+    pub pool_in_use: f64,
+    pub waiting: f64,
+    pub mem_frac: f64,
+    pub down: bool,
+    pub health: Health,
+    pub cause: Option<usize>,
+    pub health_event: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: DependencyKind,
+    pub route: EdgeRoute,
+    pub carries: bool,
+    pub breaker: Breaker,
+    pub mode: BreakerMode,
+    pub partitioned: bool,
+    pub held: [f64; NCLASS],
+    pub calls: [f64; NCLASS],
+    pub eff_calls: [f64; NCLASS],
+    pub adm: f64,
+    pub q_prev: f64,
+    pub ok: [f64; NCLASS],
+    pub err: f64,
+    pub traffic: f64,
+    /// The failover whose primary this edge calls, if any.
+    pub fo: Option<usize>,
+    /// Share of each lane the failover currently sends to the backup instead.
+    pub fo_share: [f64; NCLASS],
+    /// The lanes this edge carries (`route.calls[k] > 0`), first `nl` entries.
+    pub lanes: [u8; NCLASS],
+    /// How many lanes it carries.
+    pub nl: usize,
+}
+
+/// A retry delay window in ticks, for failures noticed at once (fast) and at
+/// the class's timeout (slow): `(lo, hi)` with `1 ≤ lo ≤ hi`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TickWindow {
+    pub share: f64,
+    pub ticks: [(u64, u64); 2],
+}
+
+/// The delay windows of every class and retry number, in ticks, for one
+/// client policy and set of class timeouts (rebuilt when either changes).
+#[derive(Clone, Debug)]
+pub(crate) struct RetryWindows {
+    pub key: Option<(RetryPolicy, [f64; NCLASS])>,
+    pub w: [[[Option<TickWindow>; 2]; ATTEMPT_BUCKETS + 1]; NCLASS],
+}
+
+impl RetryWindows {
+    fn new(policy: RetryPolicy, timeout_ms: [f64; NCLASS], tick_ms: u64) -> Self {
+        let mut w = [[[None; 2]; ATTEMPT_BUCKETS + 1]; NCLASS];
+        for k in 0..NCLASS {
+            for nb in 0..=ATTEMPT_BUCKETS {
+                for (i, win) in policy.windows(nb as u32 + 1).into_iter().enumerate() {
+                    w[k][nb][i] = win.map(|win| {
+                        let ticks = [0.0, timeout_ms[k]].map(|detect| {
+                            let lo = ((detect + win.lo_ms as f64) / tick_ms as f64)
+                                .ceil()
+                                .max(1.0) as u64;
+                            let hi = ((detect + win.hi_ms as f64) / tick_ms as f64)
+                                .ceil()
+                                .max(1.0) as u64;
+                            (lo, hi.max(lo))
+                        });
+                        TickWindow {
+                            share: win.share,
+                            ticks,
+                        }
+                    });
+                }
+            }
+        }
+        RetryWindows {
+            key: Some((policy, timeout_ms)),
+            w,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Fo {
+    pub from: usize,
+    pub to: usize,
+    pub f: Failover,
+    /// Warmth of the rebuilt cache that answers moved lookups (0 without a
+    /// rebuild): the share of moved calls that never reach the backup.
+    pub rebuilt: f64,
+    /// Moved calls sent to the backup this tick (they rebuild the cache).
+    pub sent: f64,
+    /// Whether "rebuilt" has been logged since the failover began.
+    pub rebuilt_logged: bool,
+}
+
+impl Fo {
+    /// Share of moved calls that still miss the rebuilt cache and go on to
+    /// the backup.
+    fn miss(&self) -> f64 {
+        1.0 - self.rebuilt
+    }
+}
+
+/// The whole mutable state of a run.
+pub(crate) struct State {
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub now_ms: u64,
+    pub tick: u64,
+    pub dt: f64,
+    pub rng: Pcg32,
+    pub comps: Vec<Comp>,
+    pub edges: Vec<Edge>,
+    pub fos: Vec<Fo>,
+    pub order: Vec<usize>,
+    pub users: Vec<Users>,
+    pub region_entry: Vec<(usize, usize)>,
+    pub region_share: Vec<f64>,
+    pub ring: RetryRing,
+    pub tokens: f64,
+    pub retry: RetryPolicy,
+    pub multiplier: f64,
+    pub switches: [bool; 6],
+    pub armed: [bool; 4],
+    pub trigger_ms: [u64; 4],
+    pub sending_disabled: bool,
+    pub admission: f64,
+    pub shed: f64,
+    pub timeline_idx: usize,
+    pub events: Vec<Event>,
+    pub samples: Vec<Sample>,
+    pub action_log: Vec<(u64, Action)>,
+    pub next_sample: u64,
+    pub load_cause: Option<usize>,
+    // Per-tick entry bookkeeping, per region and class.
+    pub att: Vec<[f64; NCLASS]>,
+    pub refused: Vec<[f64; NCLASS]>,
+    pub first: [f64; NCLASS],
+    pub retry_due: [[f64; ATTEMPT_BUCKETS]; NCLASS],
+    pub sli: Sli,
+    pub sli_shown: Sli,
+    pub sli_as_of: u64,
+    pub blind: bool,
+    pub config_blocked: bool,
+    pub orch_down: bool,
+    /// Components by role or trait, ascending (parameters never change):
+    /// monitoring, config, orchestrator, database, message queue, with storage.
+    pub role_comps: [Vec<usize>; 6],
+    pub retry_windows: RetryWindows,
+    /// False only when no breaker in automatic mode is open (nothing to poll).
+    pub maybe_open: bool,
+}
+
+pub(crate) enum Target {
+    None,
+    Comp(usize),
+    Edge(usize),
+}
+
+/// `x^n` for a real exponent `n ≥ 0`, without `pow`: integer part by
+/// multiplication, fractional part linearly (`x^f ≈ 1 − f(1 − x)`, exact at
+/// the ends, within 3% of the true value for x ≥ 0.5).
+fn pow_calls(x: f64, n: f64) -> f64 {
+    let whole = n as u32;
+    let mut r = 1.0;
+    for _ in 0..whole.min(64) {
+        r *= x;
+    }
+    let f = n - whole as f64;
+    r * (1.0 - f * (1.0 - x))
+}
+
+#[inline]
+fn powi(x: f64, n: u32) -> f64 {
+    let mut r = 1.0;
+    for _ in 0..n {
+        r *= x;
+    }
+    r
+}
+
+impl State {
+    pub(super) fn ideal_sli(&self) -> Sli {
+        Sli {
+            api_success: 1.0,
+            ws_connect_rate: 1.0,
+            voice_success: 1.0,
+            delivery_rate: 1.0,
+            ..Sli::default()
+        }
+    }
+
+    pub(super) fn push_event(
+        &mut self,
+        kind: EventKind,
+        comp: Option<usize>,
+        message: String,
+        cause: Option<usize>,
+    ) -> usize {
+        let component = comp.map(|i| self.scenario.topology.components[i].id.clone());
+        self.events.push(Event {
+            t_ms: self.now_ms,
+            kind,
+            component,
+            message,
+            cause,
+        });
+        self.events.len() - 1
+    }
+
+    pub(super) fn name(&self, i: usize) -> &str {
+        &self.scenario.topology.components[i].name
+    }
+
+    pub fn step(&mut self) {
+        while self.timeline_idx < self.scenario.timeline.len()
+            && self.scenario.timeline[self.timeline_idx].t_ms <= self.now_ms
+        {
+            let a = self.scenario.timeline[self.timeline_idx].action.clone();
+            self.timeline_idx += 1;
+            if let Err(e) = self.apply(a, "scenario") {
+                self.push_event(
+                    EventKind::Action,
+                    None,
+                    format!("scenario action refused: {e}"),
+                    None,
+                );
+            }
+        }
+        self.poll_breakers();
+        self.advance_failovers();
+        self.inject();
+        self.forward();
+        self.backward();
+        self.outcomes();
+        self.maintenance();
+        // Capabilities follow this tick's health, so an action right after
+        // the step sees them.
+        self.control_plane();
+        self.now_ms += self.scenario.tick_ms;
+        self.tick += 1;
+        if self.now_ms >= self.next_sample {
+            self.take_sample();
+            self.next_sample = self.now_ms + self.scenario.sample_ms;
+        }
+    }
+
+    pub(super) fn curve(&self) -> f64 {
+        let c = &self.scenario.traffic.daily_curve;
+        if c.len() != 24 {
+            return 1.0;
+        }
+        let ms = (self.scenario.start_clock_ms + self.now_ms) % 86_400_000;
+        let h = ms as f64 / 3_600_000.0;
+        let i = h as usize % 24;
+        let f = h - i as f64;
+        c[i] + (c[(i + 1) % 24] - c[i]) * f
+    }
+
+    pub(super) fn user_rates(&self) -> UserRates {
+        let t = &self.scenario.traffic;
+        UserRates {
+            heartbeat_ok: 1.0,
+            connect_ok: 1.0,
+            heartbeat_s: t.heartbeat_ms / 1000.0,
+            reconnect_s: t.reconnect_ms / 1000.0,
+            give_up_s: t.give_up_ms.max(1.0) / 1000.0,
+            return_s: t.return_ms.max(1.0) / 1000.0,
+            session_s: t.session_ms / 1000.0,
+        }
+    }
+}
+
+/// Kahn's algorithm over call and hosting edges, ties broken by file order;
+/// components on a cycle (none in a valid topology) are appended in file order.
+fn topo_order(t: &Topology) -> Vec<usize> {
+    let n = t.components.len();
+    let mut indeg = vec![0usize; n];
+    for d in &t.dependencies {
+        indeg[d.to] += 1;
+    }
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    loop {
+        let next = (0..n).find(|&i| !done[i] && indeg[i] == 0);
+        match next {
+            Some(i) => {
+                done[i] = true;
+                order.push(i);
+                for d in &t.dependencies {
+                    if d.from == i {
+                        indeg[d.to] -= 1;
+                    }
+                }
+            }
+            None => break,
+        }
+    }
+    for (i, d) in done.iter().enumerate() {
+        if !d {
+            order.push(i);
+        }
+    }
+    order
+}
+
+/// FNV-1a over every sample's indicator and per-component `f64` bits: equal
+/// hashes mean bit-identical runs (compare native with wasm32).
+pub fn run_hash(samples: &[Sample]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |x: u64| {
+        for b in x.to_le_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for s in samples {
+        eat(s.t_ms);
+        let v = &s.sli;
+        for x in [
+            v.api_success,
+            v.api_latency_p95_ms,
+            v.ws_connect_rate,
+            v.voice_success,
+            v.delivery_rate,
+            v.delivery_latency_p99_ms,
+            v.db_query_ms,
+            v.users_affected,
+            v.request_rate,
+            s.users.connected,
+            s.users.reconnecting,
+            s.users.offline,
+        ] {
+            eat(x.to_bits());
+        }
+        for c in &s.components {
+            for x in [
+                c.utilisation,
+                c.queue,
+                c.memory_fraction,
+                c.error_rate,
+                c.throughput,
+                c.latency_ms,
+            ] {
+                eat(x.to_bits());
+            }
+        }
+    }
+    h
+}

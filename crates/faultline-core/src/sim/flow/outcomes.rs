@@ -1,0 +1,216 @@
+//! Outcomes at the clients: users' connection states, client retries
+//! scheduled into future ticks, and the service-level indicators.
+
+use super::*;
+
+impl State {
+    #[inline(never)]
+    pub(super) fn outcomes(&mut self) {
+        let dt = self.dt;
+        let nr = self.users.len();
+        let ur = self.user_rates();
+        let tick_ms = self.scenario.tick_ms;
+        let policy = self.retry;
+        // Per class: attempts, successes, failures (fast/slow) across regions.
+        let mut att = [0.0; NCLASS];
+        let mut okn = [0.0; NCLASS];
+        let mut fastn = [0.0; NCLASS];
+        let mut latw = [0.0; NCLASS];
+        let mut region_ok_api = [0.0; MAX_REGIONS];
+        let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
+        let mut timeout_ms = [0.0; NCLASS];
+        for r in 0..nr {
+            let (edge, voice) = self.region_entry[r];
+            let (mut a_api, mut ok_api) = (0.0, 0.0);
+            let mut rates = ur;
+            for k in 0..NCLASS {
+                let entry = if k == RequestClass::VoiceJoin.lane() {
+                    voice
+                } else {
+                    edge
+                };
+                let c = &self.comps[entry];
+                let a = self.att[r][k];
+                let refuse = self.refused[r][k];
+                let ok = c.ok[k] * (1.0 - refuse);
+                att[k] += a;
+                okn[k] += a * ok;
+                fastn[k] += a * (refuse + (1.0 - refuse) * c.fast[k]);
+                // What a dashboard measures: successes at their latency,
+                // timeouts at the deadline, fast failures at ~0.
+                let slow = (1.0 - ok - (refuse + (1.0 - refuse) * c.fast[k])).max(0.0);
+                latw[k] += a * (ok * c.lat[k] + slow * c.p.deadline_ms);
+                timeout_ms[k] = c.p.deadline_ms;
+                if RequestClass::ALL[k].is_api() {
+                    a_api += a;
+                    ok_api += a * ok;
+                }
+                match RequestClass::ALL[k] {
+                    RequestClass::Presence => rates.heartbeat_ok = c.ok[k],
+                    RequestClass::GatewayConnect => rates.connect_ok = ok,
+                    RequestClass::MessageSend => {
+                        region_feature[r][0] = region_feature[r][0].min(ok)
+                    }
+                    RequestClass::MessageRead => {
+                        region_feature[r][0] = region_feature[r][0].min(ok)
+                    }
+                    RequestClass::VoiceJoin => region_feature[r][1] = ok,
+                    RequestClass::Search => region_feature[r][2] = ok,
+                    RequestClass::Upload => region_feature[r][3] = ok,
+                }
+            }
+            region_ok_api[r] = if a_api > 0.0 { ok_api / a_api } else { 1.0 };
+            let before = self.users[r].connected;
+            let (dropped, _back) = users::advance(&mut self.users[r], &rates, dt);
+            if dropped > 0.01 * before.max(1.0) && dropped * 100.0 > before * dt {
+                // Large drops are reported once per burst via health events; keep the log readable.
+            }
+        }
+        // Client retries.
+        let mut want = 0.0;
+        let mut sched: [[f64; ATTEMPT_BUCKETS + 1]; NCLASS] = [[0.0; ATTEMPT_BUCKETS + 1]; NCLASS];
+        for k in 0..NCLASS {
+            let cls = RequestClass::ALL[k];
+            if matches!(cls, RequestClass::GatewayConnect | RequestClass::Presence) || att[k] <= 0.0
+            {
+                continue;
+            }
+            let fail_share = 1.0 - okn[k] / att[k];
+            // Refused requests are final answers, not retried.
+            let mut refused_share = 0.0;
+            for r in 0..nr {
+                refused_share += self.att[r][k] * self.refused[r][k];
+            }
+            refused_share /= att[k];
+            let retryable = (fail_share - refused_share).max(0.0);
+            let first = self.first[k];
+            // Bucket b of sched = failures that would become retry number b+1.
+            sched[k][0] = first * retryable;
+            let due_sum: f64 = self.retry_due[k].iter().sum::<f64>();
+            for b in 0..ATTEMPT_BUCKETS {
+                let due = self.retry_due[k][b] * (att[k] / (first + due_sum).max(1e-12));
+                let nb = (b + 1).min(ATTEMPT_BUCKETS);
+                // The last bucket pools retry #4 and later; under a cap of m
+                // attempts a request leaves it after about m − 4 more tries
+                // (geometric approximation of the deterministic cap).
+                let cont = if b + 1 >= ATTEMPT_BUCKETS && policy.max_attempts > 0 {
+                    let left = policy.max_attempts as f64 - ATTEMPT_BUCKETS as f64;
+                    if left > 1.0 {
+                        1.0 - 1.0 / left
+                    } else {
+                        0.0
+                    }
+                } else {
+                    1.0
+                };
+                sched[k][nb] += due * retryable * cont;
+            }
+        }
+        for k in 0..NCLASS {
+            for (nb, &f) in sched[k].iter().enumerate() {
+                // nb = retry number − 1; attempts already made = nb + 1.
+                if f > 0.0 && policy.allows_retry(nb as u32 + 1) {
+                    want += f;
+                }
+            }
+        }
+        let mut allow = 1.0;
+        if let Some(b) = policy.budget {
+            let successes: f64 = okn.iter().sum();
+            self.tokens = (self.tokens + b.ratio * successes * dt).min(b.max_tokens);
+            let want_n = want * dt;
+            if want_n > self.tokens {
+                allow = if want_n > 0.0 {
+                    self.tokens / want_n
+                } else {
+                    0.0
+                };
+                self.tokens = 0.0;
+            } else {
+                self.tokens -= want_n;
+            }
+        }
+        if self.retry_windows.key != Some((policy, timeout_ms)) {
+            self.retry_windows = RetryWindows::new(policy, timeout_ms, tick_ms);
+        }
+        for k in 0..NCLASS {
+            let fast = if att[k] > okn[k] {
+                (fastn[k] / (att[k] - okn[k])).min(1.0)
+            } else {
+                1.0
+            };
+            for (nb, &f) in sched[k].iter().enumerate() {
+                let n = nb as u32 + 1;
+                if f <= 0.0 || !policy.allows_retry(n) {
+                    continue;
+                }
+                let count = f * dt * allow;
+                let bucket = nb.min(ATTEMPT_BUCKETS - 1);
+                let lane = k * ATTEMPT_BUCKETS + bucket;
+                for w in self.retry_windows.w[k][nb].into_iter().flatten() {
+                    for (share, (lo, hi)) in [(fast, w.ticks[0]), (1.0 - fast, w.ticks[1])] {
+                        let x = count * w.share * share;
+                        if x <= 0.0 {
+                            continue;
+                        }
+                        self.ring.schedule(lane, self.tick, lo, hi, x);
+                    }
+                }
+            }
+        }
+        // Indicators.
+        let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
+        let (mut a_api, mut ok_api, mut lat_api) = (0.0, 0.0, 0.0);
+        for k in (0..NCLASS).filter(|&k| RequestClass::ALL[k].is_api()) {
+            a_api += att[k];
+            ok_api += okn[k];
+            lat_api += latw[k];
+        }
+        let send = RequestClass::MessageSend.lane();
+        // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
+        let mut db_lat: f64 = 0.0;
+        for &i in &self.role_comps[3] {
+            let c = &self.comps[i];
+            if !c.down && c.throughput > 0.0 {
+                db_lat = db_lat.max(c.latency);
+            }
+        }
+        let mut s = Sli {
+            api_success: ratio(ok_api, a_api, 1.0),
+            // Percentiles from the mean of an exponential-like response
+            // time (p95 ≈ 3·mean, p99 ≈ 4.6·mean), never beyond the deadline.
+            api_latency_p95_ms: (ratio(lat_api, a_api, 0.0) * 3.0)
+                .min(timeout_ms[1].max(timeout_ms[0])),
+            ws_connect_rate: ratio(okn[2], att[2], 1.0),
+            voice_success: ratio(okn[3], att[3], 1.0),
+            delivery_rate: ratio(okn[send], att[send], 1.0),
+            delivery_latency_p99_ms: (ratio(latw[send], att[send], 0.0) * 4.6)
+                .min(timeout_ms[send]),
+            db_query_ms: db_lat,
+            ..Sli::default()
+        };
+        let mut total_att = 0.0;
+        let mut retries = 0.0;
+        for k in 0..NCLASS {
+            total_att += att[k];
+            retries += (att[k] - self.first[k]).max(0.0);
+        }
+        s.request_rate = total_att;
+        s.retry_share = ratio(retries, total_att, 0.0);
+        for r in 0..nr {
+            let u = self.users[r];
+            let affected = u.reconnecting + u.offline + u.connected * (1.0 - region_ok_api[r]);
+            s.users_affected_by_region[r] = affected;
+            s.users_affected += affected;
+            for f in 0..4 {
+                s.users_affected_by_feature[f] +=
+                    u.reconnecting + u.offline + u.connected * (1.0 - region_feature[r][f]);
+            }
+        }
+        self.sli = s;
+        if !self.blind {
+            self.sli_shown = s;
+            self.sli_as_of = self.now_ms;
+        }
+    }
+}

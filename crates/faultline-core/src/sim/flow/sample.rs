@@ -1,0 +1,107 @@
+//! Samples and snapshots: what the UI and the CLI read.
+
+use super::*;
+
+impl State {
+    pub(super) fn take_sample(&mut self) {
+        let comps = self
+            .comps
+            .iter()
+            .map(|c| ComponentSample {
+                health: c.health,
+                utilisation: c.util,
+                queue: c.waiting,
+                memory_fraction: c.mem_frac,
+                error_rate: c.err,
+                throughput: c.throughput,
+                latency_ms: c.latency,
+            })
+            .collect();
+        let users = self.total_users();
+        self.samples.push(Sample {
+            t_ms: self.now_ms,
+            sli: self.sli,
+            users,
+            components: comps,
+        });
+    }
+
+    pub(super) fn total_users(&self) -> Users {
+        let mut u = Users::default();
+        for r in &self.users {
+            u.connected += r.connected;
+            u.reconnecting += r.reconnecting;
+            u.offline += r.offline;
+        }
+        u
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        let components = self
+            .comps
+            .iter()
+            .map(|c| ComponentState {
+                health: c.health,
+                utilisation: c.util,
+                queue: c.waiting,
+                queue_limit: c.p.queue_limit,
+                memory_fraction: c.mem_frac,
+                error_rate: c.err,
+                throughput: c.throughput,
+                capacity: c.capacity,
+                arrivals: c.arrivals,
+                latency_ms: c.latency,
+                servers: (c.live - c.rolling_down).max(0.0),
+                target_servers: c.target,
+                hit_rate: c.warm,
+                pool_in_use: c.pool_in_use,
+            })
+            .collect();
+        let edges = self
+            .edges
+            .iter()
+            .map(|e| EdgeState {
+                traffic: e.traffic,
+                error_rate: e.err,
+                breaker: e.breaker.state(),
+                partitioned: e.partitioned,
+                held: e.held.iter().sum(),
+            })
+            .collect();
+        let failovers = self
+            .fos
+            .iter()
+            .map(|f| FailoverState {
+                active: f.f.phase != Phase::Idle && f.f.phase != Phase::Detecting,
+                moved: f.f.moved,
+                phase: f.f.phase.name(),
+            })
+            .collect();
+        let mut ks = [SwitchState {
+            switch: KillSwitch::ALL[0],
+            on: false,
+        }; 6];
+        for (i, s) in KillSwitch::ALL.iter().enumerate() {
+            ks[i] = SwitchState {
+                switch: *s,
+                on: self.switches[i],
+            };
+        }
+        Snapshot {
+            t_ms: self.now_ms,
+            sli: self.sli_shown,
+            sli_true: self.sli,
+            components,
+            edges,
+            failovers,
+            kill_switches: ks,
+            users: self.total_users(),
+            users_by_region: self.users.clone(),
+            monitoring_blind: self.blind,
+            sli_as_of_ms: self.sli_as_of,
+            config_blocked: self.config_blocked,
+            orchestrator_down: self.orch_down,
+            traffic_multiplier: self.multiplier,
+        }
+    }
+}
