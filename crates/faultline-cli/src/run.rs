@@ -11,19 +11,19 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use faultline_core::scenario::{time::format_clock, Scenario, STEADY_STATE_TOML};
+use faultline_core::scenario::{library, time::format_clock, Scenario};
 use faultline_core::sim::{run_hash, Health, Sim};
 use serde_json::{json, Map, Value};
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (or bundled:steady_state.toml) and print every sample and event.";
+pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event.";
 
-/// Reads a scenario by path or bundled name, reporting errors as `file:line:col: message`.
+/// Reads a scenario by path or bundled name (`bundled:<file>`, see
+/// `faultline report --list`), reporting errors as `file:line:col: message`.
 pub fn load(name: &str) -> Result<Scenario, String> {
-    let text = if name == "bundled:steady_state.toml" {
-        STEADY_STATE_TOML.to_string()
-    } else {
-        crate::input::read(name)?
+    let text = match name.strip_prefix("bundled:").and_then(library::find) {
+        Some(b) => b.toml.to_string(),
+        None => crate::input::read(name)?,
     };
     Scenario::from_toml_str(&text, name).map_err(|errs| {
         errs.iter()

@@ -8,10 +8,22 @@
 //! (`start`, `time_zone`), `duration`, `tick` and `sample` lengths, and a
 //! timeline of `[[at]]` entries each holding one [`Action`].
 //!
+//! Around the model, a scenario tells a story ([`story`]: title, date,
+//! summary, difficulty, narrative, timed messages, what really happened),
+//! states the outcomes its source reports ([`expect`]: bands checked by the
+//! calibration test), and offers counterfactual switches for the
+//! post-mortem's action items ([`counterfactual`]). The bundled files are in
+//! [`library`].
+//!
 //! [`Scenario::from_toml_str`] reports every problem as a [`SourceError`]
 //! with the file, line and column.
 
+pub mod counterfactual;
+pub mod expect;
+pub mod impact;
+pub mod library;
 pub mod params;
+pub mod story;
 pub mod time;
 
 use serde::{Deserialize, Serialize};
@@ -23,10 +35,14 @@ use crate::sim::retry::RetryPolicy;
 use crate::source::{SourceError, SourceSpan};
 use crate::topology::{DependencyKind, RawTopology, Topology};
 
+pub use counterfactual::Counterfactual;
+pub use expect::{BandKind, BandResult, Expectation, Indicator};
+pub use impact::users_affected_minutes;
 pub use params::{
     Autoscale, CacheKind, Compartment, ComponentParams, Discipline, EdgeRoute, OnFailure, Role,
     Route, ServiceDist,
 };
+pub use story::{Difficulty, StoryMessage};
 
 /// The bundled model parameters (`scenarios/platform.toml`).
 pub const PLATFORM_TOML: &str = include_str!("../../../../scenarios/platform.toml");
@@ -184,6 +200,24 @@ pub struct Scenario {
     pub sample_ms: u64,
     /// Suggested seed.
     pub seed: u64,
+    /// Title for the scenario picker (defaults to `name`).
+    pub title: String,
+    /// Date of the incident, `YYYY-MM-DD` (empty for what-if scenarios).
+    pub date: String,
+    /// One line for the scenario picker.
+    pub summary: String,
+    /// How hard it is.
+    pub difficulty: Difficulty,
+    /// The trainee's briefing, shown before the run.
+    pub narrative: String,
+    /// Messages shown as the clock passes their times, sorted by time.
+    pub messages: Vec<StoryMessage>,
+    /// The post-mortem's account, shown after the run beside its figures.
+    pub what_happened: String,
+    /// Expected outcomes (bands), in file order.
+    pub expectations: Vec<Expectation>,
+    /// Counterfactual switches, off by default, in file order.
+    pub counterfactuals: Vec<Counterfactual>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +257,24 @@ struct RawScenario {
     route: Vec<Route>,
     #[serde(default)]
     at: Vec<RawAt>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    date: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    difficulty: Option<Difficulty>,
+    #[serde(default)]
+    narrative: String,
+    #[serde(default)]
+    message: Vec<toml::Spanned<story::RawMessage>>,
+    #[serde(default)]
+    what_happened: String,
+    #[serde(default)]
+    expect: Vec<toml::Spanned<expect::RawExpect>>,
+    #[serde(default)]
+    counterfactual: Vec<toml::Spanned<counterfactual::RawCounterfactual>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -457,6 +509,17 @@ impl Scenario {
                 _ => Err("t must be \"HH:MM:SS\", \"+5m\" or an integer of ms".into()),
             };
             match when {
+                Ok(t_ms) if t_ms > duration_ms => errors.push(err_near(
+                    file,
+                    text,
+                    &format!("\"{}\"", action_anchor(&a.action)),
+                    format!(
+                        "timeline action `{}` at {} is outside the run (it lasts {})",
+                        a.action.kind(),
+                        story::fmt_dur(t_ms),
+                        story::fmt_dur(duration_ms)
+                    ),
+                )),
                 Ok(t_ms) => {
                     if let Err(m) = crate::sim::check_action(&topology, &a.action) {
                         errors.push(err_near(
@@ -476,10 +539,42 @@ impl Scenario {
             }
         }
         timeline.sort_by_key(|a| a.t_ms);
+        let at = |span: std::ops::Range<usize>| SourceSpan::from_offset(text, span.start);
+        let mut messages = Vec::new();
+        for m in raw.message {
+            let span = m.span();
+            let m = m.into_inner();
+            match story::time_in_run(&m.t, start_clock_ms, duration_ms, "message t") {
+                Ok(_) if m.text.trim().is_empty() => {
+                    errors.push(SourceError::at(file, at(span), "message has no text"));
+                }
+                Ok(t_ms) => messages.push(StoryMessage { t_ms, text: m.text }),
+                Err(e) => errors.push(SourceError::at(file, at(span), e)),
+            }
+        }
+        messages.sort_by_key(|m| m.t_ms);
+        let mut expectations = Vec::new();
+        for e in raw.expect {
+            let span = e.span();
+            match e.into_inner().resolve(start_clock_ms, duration_ms) {
+                Ok(x) => expectations.push(x),
+                Err(m) => errors.push(SourceError::at(file, at(span), m)),
+            }
+        }
+        if let Some(d) = &raw.date {
+            if !story::valid_date(d.get_ref()) {
+                errors.push(SourceError::at(
+                    file,
+                    at(d.span()),
+                    format!("date must be YYYY-MM-DD, got `{}`", d.get_ref()),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Scenario {
+        let title = raw.title.unwrap_or_else(|| raw.name.clone());
+        let mut scenario = Scenario {
             name: raw.name,
             source: raw.source,
             description: raw.description,
@@ -498,7 +593,40 @@ impl Scenario {
             tick_ms,
             sample_ms,
             seed: raw.seed.unwrap_or(1),
-        })
+            title,
+            date: raw.date.map(|d| d.into_inner()).unwrap_or_default(),
+            summary: raw.summary,
+            difficulty: raw.difficulty.unwrap_or_default(),
+            narrative: raw.narrative,
+            messages,
+            what_happened: raw.what_happened,
+            expectations,
+            counterfactuals: Vec::new(),
+        };
+        let mut keys: Vec<String> = Vec::new();
+        for c in raw.counterfactual {
+            let span = c.span();
+            let c = c.into_inner();
+            if keys.iter().any(|k| k == c.key()) {
+                errors.push(SourceError::at(
+                    file,
+                    at(span.clone()),
+                    format!("counterfactual `{}` is defined twice", c.key()),
+                ));
+            }
+            keys.push(c.key().to_string());
+            match c.resolve(&scenario) {
+                Ok(x) => scenario.counterfactuals.push(x),
+                Err(ms) => errors.extend(
+                    ms.into_iter()
+                        .map(|m| SourceError::at(file, at(span.clone()), m)),
+                ),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(scenario)
     }
 
     /// A scenario over a hand-built topology with default parameters
@@ -524,6 +652,15 @@ impl Scenario {
             tick_ms: 1000,
             sample_ms: 10_000,
             seed: 1,
+            title: name.into(),
+            date: String::new(),
+            summary: String::new(),
+            difficulty: Difficulty::Intro,
+            narrative: String::new(),
+            messages: Vec::new(),
+            what_happened: String::new(),
+            expectations: Vec::new(),
+            counterfactuals: Vec::new(),
         }
     }
 

@@ -1,0 +1,522 @@
+//! Expected outcomes (`[[expect]]` bands) and checking a run against them.
+//!
+//! A band names one service-level indicator, a window of the run, what to
+//! measure in it and the figure the source document gives, with a tolerance
+//! and a one-line justification:
+//!
+//! | `kind` | measured in the window | passes when |
+//! |---|---|---|
+//! | `min` | lowest value | `|measured − value| ≤ tolerance` |
+//! | `max` | highest value | `|measured − value| ≤ tolerance` |
+//! | `mean` | mean value | `|measured − value| ≤ tolerance` |
+//! | `final` | last value | `|measured − value| ≤ tolerance` |
+//! | `at_least` | lowest value | `measured ≥ value − tolerance` |
+//! | `at_most` | highest value | `measured ≤ value + tolerance` |
+//! | `breaks` | first time on the bad side of `value` | `|measured − at| ≤ tolerance` (a duration) |
+//! | `recovers` | start of the final stretch on the good side of `value` | `|measured − at| ≤ tolerance` (a duration) |
+//!
+//! The bad side is below `value` for success rates, above it for latencies,
+//! query times, users affected and retry share. The calibration test
+//! (`crates/faultline-core/tests/calibration.rs`) runs every bundled
+//! scenario and asserts every band with [`check`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::Sample;
+
+use super::story::{fmt_dur, time_in_run};
+use super::time::format_clock;
+use super::Scenario;
+
+pub use super::impact::users_affected_minutes;
+
+/// An indicator a band can measure: the keys of the samples' `sli` object
+/// (seed 001's key metrics), plus `users_affected_share`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Share of API requests that succeed, `0..=1`.
+    ApiSuccess,
+    /// API latency, 95th percentile, ms.
+    ApiLatencyP95Ms,
+    /// Share of WebSocket connection attempts that succeed.
+    WsConnectRate,
+    /// Share of voice joins that succeed.
+    VoiceSuccess,
+    /// Share of sent messages delivered.
+    DeliveryRate,
+    /// Message delivery latency, 99th percentile, ms.
+    DeliveryLatencyP99Ms,
+    /// Mean database query time, ms.
+    DbQueryMs,
+    /// Users who cannot use the platform normally.
+    UsersAffected,
+    /// Users affected as a share of all users (connected, reconnecting, offline).
+    UsersAffectedShare,
+    /// User requests per second at the edge, retries included.
+    RequestRate,
+    /// Share of those requests that are retries.
+    RetryShare,
+}
+
+impl Indicator {
+    /// Every indicator, in the order reports list them.
+    pub const ALL: [Indicator; 11] = [
+        Indicator::ApiSuccess,
+        Indicator::ApiLatencyP95Ms,
+        Indicator::WsConnectRate,
+        Indicator::VoiceSuccess,
+        Indicator::DeliveryRate,
+        Indicator::DeliveryLatencyP99Ms,
+        Indicator::DbQueryMs,
+        Indicator::UsersAffected,
+        Indicator::UsersAffectedShare,
+        Indicator::RequestRate,
+        Indicator::RetryShare,
+    ];
+
+    /// The key as written in files and in the samples' `sli` object.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indicator::ApiSuccess => "api_success",
+            Indicator::ApiLatencyP95Ms => "api_latency_p95_ms",
+            Indicator::WsConnectRate => "ws_connect_rate",
+            Indicator::VoiceSuccess => "voice_success",
+            Indicator::DeliveryRate => "delivery_rate",
+            Indicator::DeliveryLatencyP99Ms => "delivery_latency_p99_ms",
+            Indicator::DbQueryMs => "db_query_ms",
+            Indicator::UsersAffected => "users_affected",
+            Indicator::UsersAffectedShare => "users_affected_share",
+            Indicator::RequestRate => "request_rate",
+            Indicator::RetryShare => "retry_share",
+        }
+    }
+
+    /// The indicator's value in one sample.
+    pub fn of(self, s: &Sample) -> f64 {
+        let v = &s.sli;
+        match self {
+            Indicator::ApiSuccess => v.api_success,
+            Indicator::ApiLatencyP95Ms => v.api_latency_p95_ms,
+            Indicator::WsConnectRate => v.ws_connect_rate,
+            Indicator::VoiceSuccess => v.voice_success,
+            Indicator::DeliveryRate => v.delivery_rate,
+            Indicator::DeliveryLatencyP99Ms => v.delivery_latency_p99_ms,
+            Indicator::DbQueryMs => v.db_query_ms,
+            Indicator::UsersAffected => v.users_affected,
+            Indicator::UsersAffectedShare => {
+                let all = s.users.connected + s.users.reconnecting + s.users.offline;
+                if all > 0.0 {
+                    v.users_affected / all
+                } else {
+                    0.0
+                }
+            }
+            Indicator::RequestRate => v.request_rate,
+            Indicator::RetryShare => v.retry_share,
+        }
+    }
+
+    /// True for success rates (a drop is bad), false for latencies, query
+    /// times, users affected, request rate and retry share (a rise is bad).
+    pub fn higher_is_better(self) -> bool {
+        matches!(
+            self,
+            Indicator::ApiSuccess
+                | Indicator::WsConnectRate
+                | Indicator::VoiceSuccess
+                | Indicator::DeliveryRate
+        )
+    }
+
+    /// True if `v` is on the good side of `threshold` (equal counts as good).
+    pub fn is_good(self, v: f64, threshold: f64) -> bool {
+        if self.higher_is_better() {
+            v >= threshold
+        } else {
+            v <= threshold
+        }
+    }
+
+    /// The value formatted for people: shares as percentages, times in ms or s.
+    pub fn format(self, v: f64) -> String {
+        if !v.is_finite() {
+            return "-".into();
+        }
+        match self {
+            Indicator::ApiSuccess
+            | Indicator::WsConnectRate
+            | Indicator::VoiceSuccess
+            | Indicator::DeliveryRate
+            | Indicator::UsersAffectedShare
+            | Indicator::RetryShare => format!("{:.1}%", v * 100.0),
+            Indicator::ApiLatencyP95Ms | Indicator::DeliveryLatencyP99Ms | Indicator::DbQueryMs => {
+                if v >= 1000.0 {
+                    format!("{:.1} s", v / 1000.0)
+                } else {
+                    format!("{v:.0} ms")
+                }
+            }
+            Indicator::UsersAffected | Indicator::RequestRate => si(v),
+        }
+    }
+}
+
+/// A count with a k/M/G suffix.
+pub fn si(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.2}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// What a band measures in its window (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandKind {
+    /// The lowest value is `value ± tolerance` (a trough: "API success fell to 40%").
+    Min,
+    /// The highest value is `value ± tolerance` (a peak: "API latency reached 30 s").
+    Max,
+    /// The mean is `value ± tolerance`.
+    Mean,
+    /// The last value in the window is `value ± tolerance`.
+    Final,
+    /// Every value is at least `value − tolerance` (a floor: "recovered to > 99%").
+    AtLeast,
+    /// Every value is at most `value + tolerance` (a ceiling).
+    AtMost,
+    /// The indicator first goes to the bad side of `value` at `at ± tolerance`.
+    Breaks,
+    /// The indicator is back on the good side of `value`, for good, at `at ± tolerance`.
+    Recovers,
+}
+
+impl BandKind {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BandKind::Min => "min",
+            BandKind::Max => "max",
+            BandKind::Mean => "mean",
+            BandKind::Final => "final",
+            BandKind::AtLeast => "at_least",
+            BandKind::AtMost => "at_most",
+            BandKind::Breaks => "breaks",
+            BandKind::Recovers => "recovers",
+        }
+    }
+
+    /// True for the kinds that measure a time (`breaks`, `recovers`).
+    pub fn measures_time(self) -> bool {
+        matches!(self, BandKind::Breaks | BandKind::Recovers)
+    }
+}
+
+/// One validated `[[expect]]` band.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Expectation {
+    /// What is measured.
+    pub indicator: Indicator,
+    /// How.
+    pub kind: BandKind,
+    /// The figure (or, for `breaks`/`recovers`, the threshold).
+    pub value: f64,
+    /// Allowed distance: in the indicator's unit, or ms for `breaks`/`recovers`.
+    pub tolerance: f64,
+    /// Expected time for `breaks`/`recovers`, ms since the start.
+    pub at_ms: Option<u64>,
+    /// Window start, ms since the start.
+    pub from_ms: u64,
+    /// Window end, ms since the start (inclusive).
+    pub to_ms: u64,
+    /// Why this figure and tolerance (one line).
+    pub why: String,
+    /// Where the figure comes from (seed document and section).
+    pub source: String,
+}
+
+impl Expectation {
+    /// The band in words, with clock times, e.g.
+    /// `api_success min 40.0% ± 15.0% in 16:47:12–17:45:00`.
+    pub fn describe(&self, start_clock_ms: u64) -> String {
+        let win = format!(
+            "{}–{}",
+            format_clock(start_clock_ms, self.from_ms),
+            format_clock(start_clock_ms, self.to_ms)
+        );
+        let i = self.indicator;
+        match self.kind {
+            BandKind::Breaks | BandKind::Recovers => format!(
+                "{} {} {} at {} ± {} in {win}",
+                i.as_str(),
+                self.kind.as_str(),
+                i.format(self.value),
+                format_clock(start_clock_ms, self.at_ms.unwrap_or(0)),
+                fmt_dur(self.tolerance as u64)
+            ),
+            BandKind::AtLeast => format!(
+                "{} ≥ {} in {win}",
+                i.as_str(),
+                i.format(self.value - self.tolerance)
+            ),
+            BandKind::AtMost => format!(
+                "{} ≤ {} in {win}",
+                i.as_str(),
+                i.format(self.value + self.tolerance)
+            ),
+            _ => format!(
+                "{} {} {} ± {} in {win}",
+                i.as_str(),
+                self.kind.as_str(),
+                i.format(self.value),
+                i.format(self.tolerance)
+            ),
+        }
+    }
+}
+
+/// A band checked against a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BandResult {
+    /// The band.
+    pub expectation: Expectation,
+    /// What the run gave: a value in the indicator's unit, or for
+    /// `breaks`/`recovers` a time in ms since the start (NaN: never).
+    pub measured: f64,
+    /// When the measured value occurred (for `min`, `max`, `final`,
+    /// `at_least`, `at_most`), ms since the start.
+    pub measured_at_ms: Option<u64>,
+    /// True if the run landed inside the band.
+    pub pass: bool,
+}
+
+impl BandResult {
+    /// One line: pass/FAIL, the band, what was measured and when.
+    pub fn describe(&self, start_clock_ms: u64) -> String {
+        let e = &self.expectation;
+        let got = if e.kind.measures_time() {
+            if self.measured.is_finite() {
+                format_clock(start_clock_ms, self.measured as u64)
+            } else {
+                "never".into()
+            }
+        } else {
+            let at = self
+                .measured_at_ms
+                .map(|t| format!(" at {}", format_clock(start_clock_ms, t)))
+                .unwrap_or_default();
+            format!("{}{at}", e.indicator.format(self.measured))
+        };
+        format!(
+            "{} {}: measured {got} ({})",
+            if self.pass { "pass" } else { "FAIL" },
+            e.describe(start_clock_ms),
+            e.why
+        )
+    }
+}
+
+/// Checks every band of `scenario` against a run's samples, in file order.
+pub fn check(scenario: &Scenario, samples: &[Sample]) -> Vec<BandResult> {
+    scenario
+        .expectations
+        .iter()
+        .map(|e| check_one(e, samples))
+        .collect()
+}
+
+/// Checks one band against a run's samples.
+pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
+    let win: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| s.t_ms >= e.from_ms && s.t_ms <= e.to_ms)
+        .collect();
+    let i = e.indicator;
+    let fold = |lowest: bool| -> (f64, Option<u64>) {
+        let mut best = (f64::NAN, None);
+        for s in &win {
+            let v = i.of(s);
+            if best.1.is_none() || (lowest && v < best.0) || (!lowest && v > best.0) {
+                best = (v, Some(s.t_ms));
+            }
+        }
+        best
+    };
+    let near = |m: f64| m.is_finite() && (m - e.value).abs() <= e.tolerance;
+    let (measured, at, pass) = match e.kind {
+        BandKind::Min => {
+            let (m, t) = fold(true);
+            (m, t, near(m))
+        }
+        BandKind::Max => {
+            let (m, t) = fold(false);
+            (m, t, near(m))
+        }
+        BandKind::Mean => {
+            let m = if win.is_empty() {
+                f64::NAN
+            } else {
+                win.iter().map(|s| i.of(s)).sum::<f64>() / win.len() as f64
+            };
+            (m, None, near(m))
+        }
+        BandKind::Final => {
+            let (m, t) = win
+                .last()
+                .map_or((f64::NAN, None), |s| (i.of(s), Some(s.t_ms)));
+            (m, t, near(m))
+        }
+        BandKind::AtLeast => {
+            let (m, t) = fold(true);
+            (m, t, m.is_finite() && m >= e.value - e.tolerance)
+        }
+        BandKind::AtMost => {
+            let (m, t) = fold(false);
+            (m, t, m.is_finite() && m <= e.value + e.tolerance)
+        }
+        BandKind::Breaks | BandKind::Recovers => {
+            let bad = |s: &&Sample| !i.is_good(i.of(s), e.value);
+            let t = if e.kind == BandKind::Breaks {
+                win.iter().find(|s| bad(s)).map(|s| s.t_ms)
+            } else {
+                // The start of the final good stretch, if the window ends good
+                // and was bad at some point before.
+                match win.iter().rposition(bad) {
+                    Some(k) => win.get(k + 1).map(|s| s.t_ms),
+                    None => None,
+                }
+            };
+            let m = t.map_or(f64::NAN, |t| t as f64);
+            let expect = e.at_ms.unwrap_or(0) as f64;
+            (m, None, m.is_finite() && (m - expect).abs() <= e.tolerance)
+        }
+    };
+    BandResult {
+        expectation: e.clone(),
+        measured,
+        measured_at_ms: at,
+        pass,
+    }
+}
+
+/// `[[expect]]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExpect {
+    indicator: Indicator,
+    kind: BandKind,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    tolerance: Option<toml::Value>,
+    #[serde(default)]
+    at: Option<toml::Value>,
+    #[serde(default)]
+    from: Option<toml::Value>,
+    #[serde(default)]
+    to: Option<toml::Value>,
+    #[serde(default)]
+    why: String,
+    #[serde(default)]
+    source: String,
+}
+
+impl RawExpect {
+    /// Validates a band against the run's clock; the error says what is wrong.
+    pub(super) fn resolve(
+        self,
+        start_clock_ms: u64,
+        duration_ms: u64,
+    ) -> Result<Expectation, String> {
+        let name = format!("expect {} {}", self.indicator.as_str(), self.kind.as_str());
+        let value = self
+            .value
+            .ok_or_else(|| format!("{name}: missing `value`"))?;
+        if !value.is_finite() {
+            return Err(format!("{name}: value must be a finite number"));
+        }
+        let tol = self.tolerance.ok_or_else(|| {
+            format!("{name}: a band needs a `tolerance` (how far the run may land from the figure, and why in `why`)")
+        })?;
+        let tolerance = if self.kind.measures_time() {
+            match &tol {
+                toml::Value::String(s) => super::time::parse_duration(s)
+                    .map_err(|m| format!("{name}: tolerance: {m}"))?
+                    as f64,
+                toml::Value::Integer(i) if *i >= 0 => *i as f64,
+                _ => {
+                    return Err(format!(
+                        "{name}: the tolerance of a `{}` band is a duration like \"10m\"",
+                        self.kind.as_str()
+                    ))
+                }
+            }
+        } else {
+            match &tol {
+                toml::Value::Float(f) => *f,
+                toml::Value::Integer(i) => *i as f64,
+                _ => {
+                    return Err(format!(
+                        "{name}: tolerance must be a number in the indicator's unit"
+                    ))
+                }
+            }
+        };
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            return Err(format!("{name}: tolerance must be ≥ 0"));
+        }
+        if self.why.trim().is_empty() {
+            return Err(format!(
+                "{name}: a band needs `why`, one line justifying its figure and tolerance"
+            ));
+        }
+        let at_ms = match (&self.at, self.kind.measures_time()) {
+            (Some(v), true) => Some(time_in_run(v, start_clock_ms, duration_ms, &format!("{name}: at"))?),
+            (None, true) => {
+                return Err(format!(
+                    "{name}: a `{}` band needs `at`, the time it should happen",
+                    self.kind.as_str()
+                ))
+            }
+            (Some(_), false) => {
+                return Err(format!(
+                    "{name}: `at` only applies to `breaks` and `recovers` bands (use `from`/`to` for the window)"
+                ))
+            }
+            (None, false) => None,
+        };
+        let from_ms = match &self.from {
+            Some(v) => time_in_run(v, start_clock_ms, duration_ms, &format!("{name}: from"))?,
+            None => 0,
+        };
+        let to_ms = match &self.to {
+            Some(v) => time_in_run(v, start_clock_ms, duration_ms, &format!("{name}: to"))?,
+            None => duration_ms,
+        };
+        if from_ms >= to_ms {
+            return Err(format!(
+                "{name}: the window is empty (from {} is not before to {})",
+                format_clock(start_clock_ms, from_ms),
+                format_clock(start_clock_ms, to_ms)
+            ));
+        }
+        Ok(Expectation {
+            indicator: self.indicator,
+            kind: self.kind,
+            value,
+            tolerance,
+            at_ms,
+            from_ms,
+            to_ms,
+            why: self.why,
+            source: self.source,
+        })
+    }
+}
