@@ -266,7 +266,8 @@ fn button(root: &Element, window: Window) -> HtmlElement {
 /// beyond the per-frame budget are drawn on later animation frames).
 async fn settle(m: &Mounted) {
     let want = m.history.with_untracked(|h| h.revision()).to_string();
-    for _ in 0..200 {
+    // Up to ~10 s: a loaded CI machine can delay animation frames a lot.
+    for _ in 0..1000 {
         leptos::task::tick().await;
         let canvases = m.root.get_elements_by_tag_name("canvas");
         let done = (0..canvases.length()).all(|i| {
