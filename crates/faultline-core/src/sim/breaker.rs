@@ -59,6 +59,8 @@ pub enum BreakerWindow {
         /// Failure share in `(0, 1]` that opens the breaker.
         failure_rate: f64,
     },
+    /// Never trips: no breaker on the edge (calls are always attempted).
+    Never,
     /// Failure share over a rolling time window of ten buckets.
     Time {
         /// Window length in ms.
@@ -80,6 +82,9 @@ pub enum BreakerPreset {
     Hystrix,
     /// Resilience4j defaults: 100-call window, 50%, 60 s wait, 10 probes judged by rate.
     Resilience4j,
+    /// No breakers at all: every call is attempted, however the callee fares
+    /// (seed 001's platform before "circuit breakers at the gateway").
+    None,
 }
 
 /// A breaker's configuration.
@@ -130,6 +135,13 @@ impl BreakerConfig {
                 probes: 10,
                 success_threshold: 10,
                 probe_failure_rate: Some(0.5),
+            },
+            BreakerPreset::None => BreakerConfig {
+                window: BreakerWindow::Never,
+                open_ms: 0,
+                probes: 0,
+                success_threshold: 0,
+                probe_failure_rate: None,
             },
         }
     }
@@ -297,6 +309,7 @@ impl Breaker {
 
     fn trips(&mut self, now_ms: u64, n: f64, p: f64) -> bool {
         match self.config.window {
+            BreakerWindow::Never => false,
             BreakerWindow::Consecutive { threshold } => {
                 let t = threshold as f64;
                 if p >= 1.0 - 1e-12 {
@@ -519,5 +532,17 @@ mod tests {
             Some(Transition::Closed),
             "3/10 failed < 50%"
         );
+    }
+
+    #[test]
+    fn no_breaker_never_opens() {
+        let mut rng = Pcg32::new(1, 1);
+        let mut b = Breaker::new(BreakerConfig::preset(BreakerPreset::None));
+        for t in 0..1000 {
+            assert_eq!(one(&mut b, t, true, &mut rng), None);
+        }
+        assert_eq!(b.record(1000, 1e6, 1.0, &mut rng), None);
+        assert_eq!(b.state(), BreakerState::Closed);
+        assert_eq!(b.admit(5.0), 5.0);
     }
 }
