@@ -12,6 +12,7 @@
 mod bench;
 mod input;
 mod list;
+mod report;
 mod run;
 mod validate;
 
@@ -43,6 +44,11 @@ const COMMANDS: &[Command] = &[
         name: "run",
         usage: run::USAGE,
         run: run::run,
+    },
+    Command {
+        name: "report",
+        usage: report::USAGE,
+        run: report::run,
     },
     Command {
         name: "bench",

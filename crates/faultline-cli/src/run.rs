@@ -16,7 +16,7 @@ use faultline_core::sim::{run_hash, Health, Sim};
 use serde_json::{json, Map, Value};
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event.";
+pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event.\nfaultline run --all [--seed N] [--json]\n          The same as faultline report.";
 
 /// Reads a scenario by path or bundled name (`bundled:<file>`, see
 /// `faultline report --list`), reporting errors as `file:line:col: message`.
@@ -44,8 +44,11 @@ fn health(h: Health) -> &'static str {
     }
 }
 
-/// Runs `faultline run`.
+/// Runs `faultline run` (`faultline run --all ...` is `faultline report ...`).
 pub fn run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "--all") {
+        return crate::report::run(args);
+    }
     let mut file = None;
     let mut seed = None;
     let mut format = "json".to_string();

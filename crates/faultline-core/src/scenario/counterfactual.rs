@@ -63,6 +63,10 @@ pub struct Counterfactual {
     pub params: Vec<ParamOverride>,
     /// Timeline actions added to the scenario's.
     pub timeline: Vec<TimedAction>,
+    /// A known model gap: the switch should help but the model does not show
+    /// it yet, and this says why. The counterfactual test reports it instead
+    /// of failing on it.
+    pub gap: Option<String>,
 }
 
 /// `[[counterfactual]]` as written.
@@ -88,6 +92,8 @@ pub(super) struct RawCounterfactual {
     params: Option<toml::Table>,
     #[serde(default)]
     at: Vec<RawAt>,
+    #[serde(default)]
+    gap: Option<String>,
 }
 
 impl RawCounterfactual {
@@ -196,6 +202,7 @@ impl RawCounterfactual {
             reconnect_admission: self.reconnect_admission,
             params,
             timeline,
+            gap: self.gap.filter(|g| !g.trim().is_empty()),
         })
     }
 }

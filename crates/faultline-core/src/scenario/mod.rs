@@ -77,6 +77,10 @@ pub struct Traffic {
     pub heartbeat_ms: f64,
     /// Mean wait before a disconnected client tries to reconnect, ms.
     pub reconnect_ms: f64,
+    /// Longest wait between reconnect attempts, ms: clients back off
+    /// exponentially (×3 per failed attempt, jittered) from `reconnect_ms`
+    /// up to this cap.
+    pub reconnect_cap_ms: f64,
     /// Mean time a reconnecting user keeps trying before giving up, ms.
     pub give_up_ms: f64,
     /// Mean time before an offline user comes back, ms.
@@ -140,6 +144,7 @@ impl Default for Traffic {
             noise: 0.02,
             heartbeat_ms: 41_250.0,
             reconnect_ms: 5_000.0,
+            reconnect_cap_ms: 60_000.0,
             give_up_ms: 600_000.0,
             return_ms: 1_800_000.0,
             session_ms: 3_600_000.0,
@@ -707,6 +712,7 @@ fn check_traffic(t: &Traffic) -> Result<(), String> {
         ("noise", t.noise),
         ("heartbeat_ms", t.heartbeat_ms),
         ("reconnect_ms", t.reconnect_ms),
+        ("reconnect_cap_ms", t.reconnect_cap_ms),
         ("give_up_ms", t.give_up_ms),
         ("return_ms", t.return_ms),
         ("session_ms", t.session_ms),
@@ -719,6 +725,7 @@ fn check_traffic(t: &Traffic) -> Result<(), String> {
     for (n, v) in [
         ("heartbeat_ms", t.heartbeat_ms),
         ("reconnect_ms", t.reconnect_ms),
+        ("reconnect_cap_ms", t.reconnect_cap_ms),
         ("session_ms", t.session_ms),
     ] {
         if v < 1.0 {

@@ -1,0 +1,251 @@
+//! `faultline report` (also `faultline run --all`): runs every bundled
+//! scenario, with and without each of its counterfactual switches, and
+//! prints one table: the worst value of each indicator, the time to
+//! recover, users affected × minutes (and the change a switch makes), and
+//! how many of the scenario's calibration bands the run lands in.
+//!
+//! "Time to recover" is measured on API success against seed 001's
+//! recovery target (> 99%): from the first sample below it to the start of
+//! the final stretch at or above it. `-` means API success never fell
+//! below the target; `never` means it had not recovered by the end.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use faultline_core::scenario::expect::{self, si, Indicator};
+use faultline_core::scenario::impact::{recovery, worst};
+use faultline_core::scenario::{library, users_affected_minutes, Scenario};
+use faultline_core::sim::{Sample, Sim};
+use serde_json::{json, Value};
+
+/// Usage line for `faultline help`.
+pub const USAGE: &str = "faultline report [--seed N] [--scenario KEY]... [--json]\n          Run every bundled scenario (or those named), with and without each counterfactual, and print\n          a table of peak impact, time to recover and users affected x minutes. Also: faultline run --all";
+
+/// API success below this counts as "not recovered" (seed 001 recovery target > 99%).
+pub const RECOVERY_TARGET: f64 = 0.99;
+
+/// The indicators the table shows, with their column titles.
+const COLUMNS: [(Indicator, &str); 7] = [
+    (Indicator::ApiSuccess, "api ok"),
+    (Indicator::ApiLatencyP95Ms, "api p95"),
+    (Indicator::WsConnectRate, "ws ok"),
+    (Indicator::VoiceSuccess, "voice ok"),
+    (Indicator::DeliveryRate, "deliv ok"),
+    (Indicator::DbQueryMs, "db query"),
+    (Indicator::UsersAffectedShare, "affected"),
+];
+
+/// One row of the report: one run of one scenario, with or without a switch.
+pub struct Row {
+    /// Scenario key.
+    pub scenario: String,
+    /// Counterfactual key, or `None` for the scenario as it happened.
+    pub counterfactual: Option<String>,
+    /// Worst value of each column's indicator.
+    pub worst: Vec<f64>,
+    /// Time to recover API success, ms (`None`: never went bad; `Some(None)`: never recovered).
+    pub recover_ms: Option<Option<u64>>,
+    /// Users affected × minutes.
+    pub user_minutes: f64,
+    /// Change against the scenario's own run, as a share (`None` for the base row).
+    pub change: Option<f64>,
+    /// Bands passed and stated (base rows only).
+    pub bands: Option<(usize, usize)>,
+}
+
+fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
+    let mut sim = Sim::new(s, seed).map_err(|e| format!("{}: {e}", s.name))?;
+    sim.run_to_end();
+    Ok(sim.samples().to_vec())
+}
+
+fn row(key: &str, cf: Option<&str>, samples: &[Sample], base: Option<f64>) -> Row {
+    let user_minutes = users_affected_minutes(samples);
+    Row {
+        scenario: key.to_string(),
+        counterfactual: cf.map(str::to_string),
+        worst: COLUMNS
+            .iter()
+            .map(|(i, _)| worst(samples, *i).map_or(f64::NAN, |w| w.0))
+            .collect(),
+        recover_ms: recovery(samples, Indicator::ApiSuccess, RECOVERY_TARGET)
+            .map(|r| r.time_to_recover_ms()),
+        user_minutes,
+        change: base.map(|b| if b > 0.0 { user_minutes / b - 1.0 } else { 0.0 }),
+        bands: None,
+    }
+}
+
+/// Runs the named bundled scenarios (all when `keys` is empty) and their
+/// counterfactuals; `seed` overrides each scenario's own seed.
+pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
+    let mut out = Vec::new();
+    let chosen: Vec<&library::BundledScenario> = if keys.is_empty() {
+        library::bundled().iter().collect()
+    } else {
+        keys.iter()
+            .map(|k| {
+                library::find(k).ok_or_else(|| {
+                    format!(
+                        "no bundled scenario `{k}` (bundled: {})",
+                        library::bundled()
+                            .iter()
+                            .map(|b| b.key)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    for b in chosen {
+        let s = b.load().map_err(|e| {
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        let seed = seed.unwrap_or(s.seed);
+        let samples = run_samples(&s, seed)?;
+        let results = expect::check(&s, &samples);
+        let mut base = row(b.key, None, &samples, None);
+        base.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
+        let base_minutes = base.user_minutes;
+        out.push(base);
+        for c in &s.counterfactuals {
+            let with = s.with_counterfactual(&c.key)?;
+            let samples = run_samples(&with, seed)?;
+            out.push(row(b.key, Some(&c.key), &samples, Some(base_minutes)));
+        }
+    }
+    Ok(out)
+}
+
+fn minutes(ms: u64) -> String {
+    let m = ms as f64 / 60_000.0;
+    if m >= 100.0 {
+        format!("{m:.0} min")
+    } else {
+        format!("{m:.1} min")
+    }
+}
+
+fn recover_text(r: &Option<Option<u64>>) -> String {
+    match r {
+        None => "-".into(),
+        Some(None) => "never".into(),
+        Some(Some(ms)) => minutes(*ms),
+    }
+}
+
+/// The report as a plain-text table.
+pub fn table(rows: &[Row]) -> String {
+    let mut s = String::new();
+    let _ = write!(s, "{:<34}", "scenario / counterfactual");
+    for (_, title) in COLUMNS {
+        let _ = write!(s, " {title:>9}");
+    }
+    let _ = writeln!(
+        s,
+        " {:>9} {:>10} {:>8} {:>6}",
+        "recover", "user·min", "vs base", "bands"
+    );
+    for r in rows {
+        let name = match &r.counterfactual {
+            None => r.scenario.clone(),
+            Some(c) => format!("  + {c}"),
+        };
+        let _ = write!(s, "{name:<34}");
+        for (k, (i, _)) in COLUMNS.iter().enumerate() {
+            let _ = write!(s, " {:>9}", i.format(r.worst[k]));
+        }
+        let change = r
+            .change
+            .map_or(String::new(), |c| format!("{:+.1}%", c * 100.0));
+        let bands = r.bands.map_or(String::new(), |(p, n)| format!("{p}/{n}"));
+        let _ = writeln!(
+            s,
+            " {:>9} {:>10} {:>8} {:>6}",
+            recover_text(&r.recover_ms),
+            si(r.user_minutes),
+            change,
+            bands
+        );
+    }
+    s.push_str(
+        "\nWorst value over each run; recover = time for API success to return to > 99% for good;\n\
+         user·min = users affected x minutes; vs base = change a counterfactual makes; bands = calibration bands met.\n",
+    );
+    s
+}
+
+/// The report as JSON (one object per row).
+pub fn json_rows(rows: &[Row]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let mut worst = serde_json::Map::new();
+                for (k, (i, _)) in COLUMNS.iter().enumerate() {
+                    worst.insert(i.as_str().to_string(), json!(r.worst[k]));
+                }
+                json!({
+                    "scenario": r.scenario,
+                    "counterfactual": r.counterfactual,
+                    "worst": worst,
+                    "recover_ms": match r.recover_ms { None => json!(0), Some(None) => Value::Null, Some(Some(ms)) => json!(ms) },
+                    "users_affected_minutes": r.user_minutes,
+                    "change": r.change,
+                    "bands_passed": r.bands.map(|b| b.0),
+                    "bands": r.bands.map(|b| b.1),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Runs `faultline report`.
+pub fn run(args: &[String]) -> ExitCode {
+    let mut seed = None;
+    let mut keys = Vec::new();
+    let mut json_out = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seed" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => seed = Some(v),
+                None => return usage_error("--seed needs a whole number"),
+            },
+            "--scenario" => match it.next() {
+                Some(k) => keys.push(k.clone()),
+                None => return usage_error("--scenario needs a bundled scenario key"),
+            },
+            "--json" => json_out = true,
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json_out = true,
+                Some("text") => json_out = false,
+                _ => return usage_error("--format must be text or json"),
+            },
+            "--all" => {}
+            other => return usage_error(&format!("unexpected argument \"{other}\"")),
+        }
+    }
+    match rows(&keys, seed) {
+        Ok(r) => {
+            if json_out {
+                println!("{}", json_rows(&r));
+            } else {
+                print!("{}", table(&r));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("faultline report: {msg}\nusage: {USAGE}");
+    ExitCode::from(crate::USAGE_ERROR)
+}

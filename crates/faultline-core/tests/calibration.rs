@@ -1,0 +1,146 @@
+//! Calibration: every bundled scenario, run natively at its own seed, must
+//! land inside every `[[expect]]` band its file states (the figures of its
+//! source document, with the file's tolerance), and every counterfactual
+//! switch must reduce users affected × minutes.
+//!
+//! Bands marked `gap = "..."` are known model gaps: their results are
+//! printed, not asserted (the file keeps the source's figure and says why
+//! the model misses it). Everything else fails the test when the run leaves
+//! its band, so a model change that breaks an incident's shape is caught.
+//!
+//! Run with `--nocapture` to see every band's measured value and each
+//! counterfactual's reduction.
+
+use faultline_core::scenario::{expect, library, users_affected_minutes, Scenario};
+use faultline_core::sim::{Sample, Sim};
+
+/// Runs a scenario to its end at its own seed and returns the samples.
+fn run(s: &Scenario) -> Vec<Sample> {
+    let mut sim = Sim::new(s, s.seed).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+    sim.run_to_end();
+    sim.samples().to_vec()
+}
+
+/// Runs `f` over every bundled scenario on up to two threads (the runs
+/// are independent and the machine may be shared), in library order.
+fn each_scenario<T: Send>(f: impl Fn(&str, Scenario) -> T + Sync) -> Vec<T> {
+    let all: Vec<(&str, Scenario)> = library::bundled()
+        .iter()
+        .map(|b| {
+            let s = b.load().unwrap_or_else(|e| {
+                panic!(
+                    "{}",
+                    e.iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            });
+            (b.key, s)
+        })
+        .collect();
+    let f = &f;
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = all
+            .into_iter()
+            .map(|(k, s)| sc.spawn(move || f(k, s)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn every_bundled_scenario_lands_in_its_bands() {
+    let reports = each_scenario(|key, s| {
+        let samples = run(&s);
+        let results = expect::check(&s, &samples);
+        let mut out = format!("{key} ({} bands)\n", results.len());
+        let mut failures = Vec::new();
+        for r in &results {
+            out += &format!("  {}\n", r.describe(s.start_clock_ms));
+            if let (false, Some(g)) = (r.pass, &r.expectation.gap) {
+                out += &format!("       known gap: {g}\n");
+            }
+            if !r.pass && r.expectation.gap.is_none() {
+                failures.push(format!("{key}: {}", r.describe(s.start_clock_ms)));
+            }
+        }
+        (out, failures, results.len())
+    });
+    let mut failures = Vec::new();
+    for (out, f, n) in reports {
+        print!("{out}");
+        assert!(
+            n > 0,
+            "a bundled scenario without bands cannot be calibrated:\n{out}"
+        );
+        failures.extend(f);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} band(s) missed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_counterfactual_reduces_users_affected_minutes() {
+    let reports = each_scenario(|key, s| {
+        if s.counterfactuals.is_empty() {
+            return (String::new(), Vec::new());
+        }
+        let base = users_affected_minutes(&run(&s));
+        let mut out = format!("{key}: users affected × minutes {base:.4e} without switches\n");
+        let mut failures = Vec::new();
+        for c in &s.counterfactuals {
+            let with = s.with_counterfactual(&c.key).unwrap();
+            let m = users_affected_minutes(&run(&with));
+            let cut = if base > 0.0 { 1.0 - m / base } else { 0.0 };
+            // A switch must make a real difference, not a rounding one.
+            let helps = m < base * 0.99;
+            let note = match (&c.gap, helps) {
+                (Some(g), false) => format!("  GAP: {g}"),
+                _ => String::new(),
+            };
+            out += &format!("  {:<28} {m:.4e}  ({:+.1}%){note}\n", c.key, -cut * 100.0);
+            if !helps && c.gap.is_none() {
+                failures.push(format!(
+                    "{key}: counterfactual `{}` does not reduce users affected × minutes ({m:.4e} vs {base:.4e})",
+                    c.key
+                ));
+            }
+        }
+        (out, failures)
+    });
+    let mut failures = Vec::new();
+    for (out, f) in reports {
+        print!("{out}");
+        failures.extend(f);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn incident_scenarios_have_a_story_bands_and_counterfactuals() {
+    for b in library::bundled()
+        .iter()
+        .filter(|b| b.key != "steady_state")
+    {
+        let s = b.load().unwrap();
+        assert!(!s.date.is_empty(), "{}: no date", b.file);
+        assert!(!s.summary.is_empty(), "{}: no summary", b.file);
+        assert!(!s.narrative.is_empty(), "{}: no narrative", b.file);
+        assert!(!s.what_happened.is_empty(), "{}: no what_happened", b.file);
+        assert!(s.messages.len() >= 5, "{}: too few messages", b.file);
+        assert!(!s.expectations.is_empty(), "{}: no bands", b.file);
+        assert!(
+            !s.counterfactuals.is_empty(),
+            "{}: no counterfactuals",
+            b.file
+        );
+        for e in &s.expectations {
+            assert!(!e.source.is_empty(), "{}: a band without a source", b.file);
+        }
+    }
+}
