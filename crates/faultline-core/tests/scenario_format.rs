@@ -1,0 +1,285 @@
+//! The scenario-library parts of the format: story fields, messages, bands
+//! and counterfactuals; the errors an instructor may meet; band checking on
+//! hand-made samples.
+
+use faultline_core::scenario::expect::{check_one, BandKind, Indicator};
+use faultline_core::scenario::{library, users_affected_minutes, Difficulty, Scenario};
+use faultline_core::sim::{Sample, Sli, Users};
+
+const BASE: &str = r#"
+name = "Tiny"
+start = "11:30"
+time_zone = "PDT"
+duration = "1h"
+"#;
+
+fn load(extra: &str) -> Result<Scenario, String> {
+    Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny.toml").map_err(|e| {
+        e.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn sample(t_s: u64, api: f64) -> Sample {
+    Sample {
+        t_ms: t_s * 1000,
+        sli: Sli {
+            api_success: api,
+            users_affected: (1.0 - api) * 1000.0,
+            ..Sli::default()
+        },
+        users: Users {
+            connected: 1000.0,
+            ..Users::default()
+        },
+        components: Vec::new(),
+    }
+}
+
+#[test]
+fn the_new_fields_are_optional_and_the_title_defaults_to_the_name() {
+    let s = load("").unwrap();
+    assert_eq!(s.title, "Tiny");
+    assert_eq!(s.difficulty, Difficulty::Intro);
+    assert!(s.messages.is_empty() && s.expectations.is_empty() && s.counterfactuals.is_empty());
+}
+
+#[test]
+fn story_fields_and_messages_load_in_time_order() {
+    let s = load(
+        r#"
+title = "A tiny drill"
+date = "2017-03-20"
+summary = "One line."
+difficulty = "advanced"
+narrative = "Before."
+what_happened = "After."
+[[message]]
+t = "11:50"
+text = "second"
+[[message]]
+t = "+5m"
+text = "first"
+"#,
+    )
+    .unwrap();
+    assert_eq!(s.title, "A tiny drill");
+    assert_eq!(s.date, "2017-03-20");
+    assert_eq!(s.difficulty, Difficulty::Advanced);
+    assert_eq!(s.messages[0].t_ms, 300_000);
+    assert_eq!(s.messages[0].text, "first");
+    assert_eq!(s.messages[1].t_ms, 1_200_000);
+}
+
+#[test]
+fn a_band_without_a_tolerance_is_refused_with_its_line() {
+    let e = load(
+        r#"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.4
+why = "seed"
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("tiny.toml:7:1: expect api_success min: a band needs a `tolerance`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_bands_messages_and_dates_are_all_reported() {
+    let e = load(
+        r#"
+date = "20 March 2017"
+[[message]]
+t = "13:00"
+text = "too late"
+[[expect]]
+indicator = "api_success"
+kind = "recovers"
+value = 0.99
+tolerance = "5m"
+why = "seed"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.4
+tolerance = 0.1
+from = "12:00"
+to = "11:40"
+why = "seed"
+"#,
+    )
+    .unwrap_err();
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 4, "{e}");
+    assert!(e.contains("message t `13:00` is outside the run"), "{e}");
+    assert!(e.contains("a `recovers` band needs `at`"), "{e}");
+    assert!(
+        e.contains("the window is empty (from 12:00:00 is not before to 11:40:00)"),
+        "{e}"
+    );
+    assert!(e.contains("date must be YYYY-MM-DD"), "{e}");
+}
+
+#[test]
+fn an_unknown_indicator_or_kind_is_a_parse_error() {
+    let e = load(
+        "[[expect]]\nindicator = \"api_sucess\"\nkind = \"min\"\nvalue = 1\ntolerance = 0\nwhy = \"x\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("tiny.toml:7:") && e.contains("unknown variant `api_sucess`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn timeline_actions_after_the_end_are_refused() {
+    let e = load(
+        "[[at]]\nt = \"+2h\"\naction = { type = \"set_traffic_multiplier\", multiplier = 2.0 }\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("is outside the run"), "{e}");
+}
+
+#[test]
+fn counterfactual_errors_name_the_switch_and_suggest_components() {
+    let e = load(
+        r#"
+[[counterfactual]]
+key = "Bad Key"
+label = "x"
+[counterfactual.params.Presense_Service]
+queue_limit = 10
+[[counterfactual]]
+key = "empty"
+label = "does nothing"
+"#,
+    )
+    .unwrap_err();
+    assert!(e.contains("key must be lowercase letters"), "{e}");
+    assert!(e.contains("did you mean `Presence_Service`?"), "{e}");
+    assert!(e.contains("counterfactual `empty`: changes nothing"), "{e}");
+}
+
+#[test]
+fn a_counterfactual_changes_the_scenario_before_the_run() {
+    let s = load(
+        r#"
+[[at]]
+t = "+0s"
+action = { type = "set_breaker", from = "Sessions_Service", to = "Presence_Service", mode = "force_closed" }
+[[counterfactual]]
+key = "fast_fail"
+label = "Fast fail"
+client_retry = { backoff = "exponential", base_ms = 500, cap_ms = 30000, jitter = "equal", max_attempts = 2 }
+breaker = "hystrix"
+reconnect_admission = 1000
+triggers = { database_cpu = false }
+[counterfactual.params.Presence_Service]
+queue_limit = 5000
+[[counterfactual.at]]
+t = "+0s"
+action = { type = "set_breaker", from = "Sessions_Service", to = "Presence_Service", mode = "auto" }
+"#,
+    )
+    .unwrap();
+    let c = s.with_counterfactual("fast_fail").unwrap();
+    assert_eq!(c.params_of("Presence_Service").unwrap().queue_limit, 5000.0);
+    assert_ne!(s.params_of("Presence_Service").unwrap().queue_limit, 5000.0);
+    assert!(!c.triggers[0] && s.triggers[0]);
+    assert_ne!(c.client_retry, s.client_retry);
+    let kinds: Vec<&str> = c.timeline.iter().map(|a| a.action.kind()).collect();
+    // The scenario's own t = 0 action first, then the switch's.
+    assert_eq!(
+        kinds,
+        ["set_breaker", "set_reconnect_admission", "set_breaker"]
+    );
+    let e = s.with_counterfactual("nope").unwrap_err();
+    assert!(e.contains("it has: fast_fail"), "{e}");
+}
+
+#[test]
+fn bands_measure_troughs_peaks_breaks_and_recoveries() {
+    // API success: 1.0 until 60 s, 0.3 from 60 s to 120 s, 1.0 after.
+    let samples: Vec<Sample> = (1..=30)
+        .map(|k| sample(k * 10, if (6..12).contains(&k) { 0.3 } else { 1.0 }))
+        .collect();
+    let s = load(
+        r#"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.4
+tolerance = 0.15
+why = "trough"
+[[expect]]
+indicator = "api_success"
+kind = "breaks"
+value = 0.99
+at = "+1m"
+tolerance = "10s"
+why = "break"
+[[expect]]
+indicator = "api_success"
+kind = "recovers"
+value = 0.99
+at = "+2m"
+tolerance = "10s"
+why = "recovery"
+[[expect]]
+indicator = "users_affected_share"
+kind = "at_most"
+value = 0.5
+tolerance = 0.0
+why = "ceiling"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.4
+tolerance = 0.05
+why = "too tight: must fail"
+"#,
+    )
+    .unwrap();
+    let r: Vec<_> = s
+        .expectations
+        .iter()
+        .map(|e| check_one(e, &samples))
+        .collect();
+    assert!(r[0].pass && (r[0].measured - 0.3).abs() < 1e-12);
+    assert_eq!(r[0].measured_at_ms, Some(60_000));
+    assert!(r[1].pass && r[1].measured == 60_000.0, "{:?}", r[1]);
+    assert!(r[2].pass && r[2].measured == 120_000.0, "{:?}", r[2]);
+    assert!(!r[3].pass && (r[3].measured - 0.7).abs() < 1e-12);
+    assert!(!r[4].pass);
+    assert_eq!(r[4].expectation.kind, BandKind::Min);
+    assert_eq!(r[4].expectation.indicator, Indicator::ApiSuccess);
+    assert!(r[4]
+        .describe(s.start_clock_ms)
+        .starts_with("FAIL api_success min 40.0% ± 5.0%"));
+    // 700 users for 60 s = 700 user-minutes.
+    assert!((users_affected_minutes(&samples) - 700.0).abs() < 1e-9);
+}
+
+#[test]
+fn the_library_loads_by_key_file_name_and_bundled_name() {
+    assert_eq!(library::bundled()[0].key, "steady_state");
+    for b in library::bundled() {
+        let s = library::load(b.key).unwrap();
+        assert!(!s.title.is_empty());
+        assert!(library::load(&format!("bundled:{}", b.file)).is_ok());
+    }
+    let e = library::load("nope").unwrap_err();
+    assert!(
+        e[0].to_string().contains("no such bundled scenario"),
+        "{}",
+        e[0]
+    );
+}
