@@ -172,3 +172,77 @@ fn help_succeeds_and_unknown_subcommands_print_usage_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Usage:"));
 }
+
+#[test]
+fn report_prints_one_row_per_run_with_impact_recovery_and_bands() {
+    let o = faultline(&["report", "--scenario", "steady_state"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    for col in [
+        "api ok",
+        "api p95",
+        "ws ok",
+        "recover",
+        "user·min",
+        "vs base",
+        "bands",
+    ] {
+        assert!(lines[0].contains(col), "{out}");
+    }
+    let row = lines[1];
+    assert!(row.starts_with("steady_state "), "{out}");
+    // Nothing breaks: API success never below the recovery target, every band met.
+    assert!(row.contains("         -"), "{out}");
+    assert!(row.trim_end().ends_with("6/6"), "{out}");
+}
+
+#[test]
+fn run_all_is_report_and_json_lists_counterfactual_rows() {
+    let o = faultline(&["run", "--all", "--json", "--scenario", "steady_state"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["scenario"], "steady_state");
+    assert!(rows[0]["counterfactual"].is_null());
+    assert!(rows[0]["users_affected_minutes"].as_f64().unwrap() > 0.0);
+    assert_eq!(rows[0]["bands_passed"], rows[0]["bands"]);
+    assert!(rows[0]["worst"]["api_success"].as_f64().unwrap() > 0.999);
+}
+
+#[test]
+fn report_refuses_unknown_scenarios_and_arguments() {
+    let o = faultline(&["report", "--scenario", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("no bundled scenario `nope`"), "{err}");
+    assert!(
+        err.contains("api_cascade_2022") && err.contains("presence_herd_2017"),
+        "{err}"
+    );
+
+    let o = faultline(&["report", "--frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unexpected argument \"--frobnicate\""));
+
+    let o = faultline(&["help"]);
+    assert!(stdout(&o).contains("faultline report"), "{}", stdout(&o));
+}
+
+#[test]
+fn run_accepts_every_bundled_scenario_by_name() {
+    let o = faultline(&["validate", "bundled:nope.toml"]);
+    assert_ne!(o.status.code(), Some(0));
+    let o = faultline(&["run", "bundled:presence_herd_2017.toml", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // 5 h 30 min at one sample per 10 s, plus the header.
+    let rows = out.lines().filter(|l| !l.is_empty()).count();
+    assert_eq!(rows, 1 + 33 * 60, "{}", &out[..200]);
+    assert!(
+        out.lines().nth(1).unwrap().contains(",11:30:"),
+        "{}",
+        &out[..400]
+    );
+}
