@@ -318,9 +318,13 @@ fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
     assert_eq!(crash.component.as_deref(), Some("Sessions"));
 }
 
-fn herd(admission: f64) -> (f64, u64, f64) {
+fn herd(admission: f64, backoff: bool) -> (f64, u64, f64) {
     let mut s = sessions();
     s.traffic.give_up_ms = 1e12; // users keep trying for the whole test
+    if !backoff {
+        // Clients that retry every ~5 s however often they fail.
+        s.traffic.reconnect_cap_ms = s.traffic.reconnect_ms;
+    }
     let mut sim = Sim::new(&s, 1).unwrap();
     sim.step_until(30_000);
     if admission > 0.0 {
@@ -357,12 +361,12 @@ fn a_reconnect_herd_is_flattened_by_admission_control() {
     // Without admission control the herd (1M users retrying every ~5 s)
     // exceeds the gateway's capacity; its queue fills past the deadline and
     // every connect times out: metastable, nobody gets back in.
-    let (peak_free, back_free, connected_free) = herd(0.0);
+    let (peak_free, back_free, connected_free) = herd(0.0, false);
     assert_eq!(back_free, 0);
     assert!(connected_free < 0.5e6, "{connected_free}");
     // Admitting 5,000 connects a second keeps the gateway under capacity:
     // everyone is back within minutes (seed 004: "under 16 minutes").
-    let (peak_adm, back_adm, _) = herd(5_000.0);
+    let (peak_adm, back_adm, _) = herd(5_000.0, false);
     assert!(
         back_adm > 0 && back_adm < 90_000 + 16 * 60_000,
         "back at {back_adm}"
@@ -610,4 +614,19 @@ fn losing_redis_sessions_on_the_platform_fails_over_rebuilds_and_recovers() {
     assert!(peak > 1.5 * before, "the rebuild loads the database");
     assert!(after > 1.05 * before && after < peak, "misses stay on it");
     assert!(sim.snapshot().sli.api_success > 0.99);
+}
+
+#[test]
+fn client_reconnect_backoff_lets_a_herd_drain_without_admission_control() {
+    // The same herd with jittered exponential backoff (5 s ×3 per failure,
+    // capped at 60 s): failed attempts thin out until the gateway copes.
+    let (peak_flat, _, _) = herd(0.0, false);
+    let (peak_backoff, back_backoff, _) = herd(0.0, true);
+    let (_, back_adm, _) = herd(5_000.0, true);
+    eprintln!(
+        "herd: peak {peak_flat:.0} without backoff, {peak_backoff:.0} with; back at {back_backoff} ms (with admission {back_adm} ms)"
+    );
+    assert!(back_backoff > 0, "backoff alone drains the herd");
+    assert!(back_adm > 0);
+    assert!(peak_backoff <= peak_flat);
 }

@@ -20,10 +20,13 @@
 //! The simulation moves requests as fluid rates, so a breaker stands for one
 //! representative caller instance: each tick it is told how many calls that
 //! instance made (`calls / caller servers`) and the failure probability `p`.
-//! For the consecutive rule the expected longest failure run among `n`
-//! Bernoulli trials, `log(n(1-p)) / log(1/p)` (Schilling 1990), decides a
-//! trip; fed one call at a time (as the unit tests do) it is the exact
-//! machine. Half-open probes are drawn one by one from the simulation's RNG.
+//! For the consecutive rule, runs of `t` failures start among `n`
+//! Bernoulli trials at the rate `n(1−p)·p^t` (Schilling 1990), so a tick
+//! trips the breaker with probability `1 − e^{−n(1−p)p^t}`, drawn from the
+//! simulation's RNG; fed one call at a time (as the unit tests do) it is the
+//! exact machine. Half-open probes are drawn one by one from the same RNG.
+//! [`super::fleet`] runs several of these per edge, so a caller fleet's
+//! instances trip and probe at different moments, as real ones do.
 
 use serde::{Deserialize, Serialize};
 
@@ -297,7 +300,7 @@ impl Breaker {
                 None
             }
             BreakerState::Closed => {
-                if self.trips(now_ms, calls, p) {
+                if self.trips(now_ms, calls, p, rng) {
                     self.open(now_ms);
                     Some(Transition::Opened)
                 } else {
@@ -307,7 +310,7 @@ impl Breaker {
         }
     }
 
-    fn trips(&mut self, now_ms: u64, n: f64, p: f64) -> bool {
+    fn trips(&mut self, now_ms: u64, n: f64, p: f64, rng: &mut Pcg32) -> bool {
         match self.config.window {
             BreakerWindow::Never => false,
             BreakerWindow::Consecutive { threshold } => {
@@ -318,14 +321,16 @@ impl Breaker {
                     self.run = 0.0;
                 } else {
                     let x = n * (1.0 - p);
-                    // The expected longest run log(x)/log(1/p) reaches t
-                    // exactly when x·p^t ≥ 1: no logarithm needed.
+                    // Runs of t failures start at the rate x·p^t: the tick
+                    // trips with probability 1 − e^{−x·p^t}.
                     let trips_in_tick = if x > 1.0 {
                         let mut pt = 1.0;
                         for _ in 0..threshold.min(64) {
                             pt *= p;
                         }
-                        x * pt >= 1.0
+                        let runs = x * pt;
+                        // Below 1e-12 the draw could never succeed: skip it.
+                        runs > 1e-12 && rng.chance(1.0 - libm::exp(-runs))
                     } else {
                         false
                     };

@@ -49,6 +49,7 @@ pub mod cache;
 pub mod class;
 pub mod event;
 pub mod failover;
+pub mod fleet;
 mod flow;
 pub mod memory;
 pub mod queueing;

@@ -217,7 +217,7 @@ impl State {
                 let cfg = BreakerConfig::preset(*preset);
                 let now = self.now_ms;
                 for e in &mut self.edges {
-                    e.breaker = Breaker::new(cfg);
+                    e.breaker = BreakerFleet::new(cfg);
                     if e.mode == BreakerMode::ForceOpen {
                         e.breaker.force(BreakerState::Open, now);
                     }

@@ -107,12 +107,15 @@ impl State {
                     let per_inst = w_n * (1.0 - shed) * dt / caller_live;
                     let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
                     let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
-                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    self.maybe_open |= edge.breaker.any_open();
                     if let Some(tr) = rec {
                         let (f, t) = (edge.from, edge.to);
                         let what = match tr {
-                            Transition::Opened => {
+                            Transition::Opened if edge.breaker.state() == BreakerState::Open => {
                                 "opened: failures reached the threshold; calls now rejected at once"
+                            }
+                            Transition::Opened => {
+                                "opened for some callers: their failures reached the threshold"
                             }
                             Transition::Reopened => "reopened: a probe failed",
                             Transition::Closed => "closed: probes succeeded",
@@ -125,7 +128,7 @@ impl State {
                 } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
                     let per_inst = total * dt / caller_live;
                     let rec = edge.breaker.record(now, per_inst, 1.0, &mut self.rng);
-                    self.maybe_open |= edge.breaker.state() == BreakerState::Open;
+                    self.maybe_open |= edge.breaker.any_open();
                     if let Some(Transition::Opened | Transition::Reopened) = rec {
                         let (f, t) = (edge.from, edge.to);
                         let m = format!(

@@ -127,7 +127,7 @@ impl State {
                     kind: d.kind,
                     route,
                     carries,
-                    breaker: Breaker::new(bcfg),
+                    breaker: BreakerFleet::new(bcfg),
                     mode: BreakerMode::Auto,
                     partitioned: false,
                     held: [0.0; NCLASS],
@@ -197,6 +197,7 @@ impl State {
             })
             .collect::<Vec<_>>();
         let nr = users.len();
+        let reconnect_stages = vec![[0.0; users::STAGES]; nr];
         let ring_ticks = (MAX_RETRY_DELAY_MS / s.tick_ms) as usize + 2;
         let which = |f: &dyn Fn(&Comp) -> bool| -> Vec<usize> {
             (0..n).filter(|&i| f(&comps[i])).collect()
@@ -221,6 +222,7 @@ impl State {
             fos,
             order,
             users,
+            reconnect_stages,
             region_entry,
             region_share,
             ring: RetryRing::new(ring_ticks),

@@ -56,7 +56,7 @@ impl State {
                 continue;
             }
             let polled = self.edges[e].breaker.poll(now);
-            any_open |= self.edges[e].breaker.state() == BreakerState::Open;
+            any_open |= self.edges[e].breaker.any_open();
             if let Some(Transition::HalfOpened) = polled {
                 let (f, t) = (self.edges[e].from, self.edges[e].to);
                 let m = format!(

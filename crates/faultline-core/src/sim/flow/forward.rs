@@ -40,7 +40,8 @@ impl State {
                 base[k] = u.connected * per_user[k] * scale;
             }
             base[RequestClass::Presence.lane()] += u.connected * hb;
-            base[RequestClass::GatewayConnect.lane()] = users::connect_attempts(&u, &ur);
+            base[RequestClass::GatewayConnect.lane()] =
+                users::connect_attempts(&u, &self.reconnect_stages[r], &ur);
             connects += base[RequestClass::GatewayConnect.lane()];
             for k in 0..NCLASS {
                 total_first[k] += base[k];
@@ -395,13 +396,7 @@ impl State {
                     BreakerMode::ForceClosed => 1.0,
                     BreakerMode::Auto => {
                         let per_inst = total_calls * dt / caller_live;
-                        if per_inst > 0.0 {
-                            edge.breaker.admit(per_inst) / per_inst
-                        } else if edge.breaker.state() == BreakerState::Open {
-                            0.0
-                        } else {
-                            1.0
-                        }
+                        edge.breaker.admit_share(per_inst)
                     }
                 };
                 let to = edge.to;
@@ -417,6 +412,22 @@ impl State {
                 let callee_ok = callee.err < 0.05 && !callee.down;
                 let forward = callee.pos > oi;
                 let release = callee_ok && edge.held.iter().any(|&h| h > 0.0);
+                // Flow control: a backlog (buffered or partitioned calls)
+                // drains no faster than half the callee's spare capacity of
+                // the last tick, as a sender retransmitting over a connection
+                // with backpressure would; dumping it in one tick would
+                // knock a just-recovered callee over again.
+                let drain = if release {
+                    let held: f64 = edge.held.iter().sum();
+                    let spare = 0.5 * (callee.capacity - callee.arrivals).max(0.0);
+                    if held <= spare * dt {
+                        1.0
+                    } else {
+                        spare * dt / held
+                    }
+                } else {
+                    0.0
+                };
                 let mut sends = [0.0; NCLASS];
                 for k in lanes[..nl].iter().map(|&k| k as usize) {
                     let s = edge.calls[k] * adm;
@@ -425,8 +436,9 @@ impl State {
                     }
                     sends[k] = s;
                     if release {
-                        sends[k] += edge.held[k] / dt;
-                        edge.held[k] = 0.0;
+                        let out = edge.held[k] * drain;
+                        sends[k] += out / dt;
+                        edge.held[k] -= out;
                     }
                 }
                 let callee = &mut self.comps[to];

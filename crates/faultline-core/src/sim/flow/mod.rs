@@ -69,11 +69,12 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
-use super::breaker::{Breaker, BreakerConfig, BreakerState, Transition};
+use super::breaker::{BreakerConfig, BreakerState, Transition};
 use super::cache;
 use super::class::{RequestClass, NCLASS};
 use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
+use super::fleet::BreakerFleet;
 use super::memory;
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
@@ -178,7 +179,7 @@ pub(crate) struct Edge {
     pub kind: DependencyKind,
     pub route: EdgeRoute,
     pub carries: bool,
-    pub breaker: Breaker,
+    pub breaker: BreakerFleet,
     pub mode: BreakerMode,
     pub partitioned: bool,
     pub held: [f64; NCLASS],
@@ -281,6 +282,8 @@ pub(crate) struct State {
     pub fos: Vec<Fo>,
     pub order: Vec<usize>,
     pub users: Vec<Users>,
+    /// Reconnecting users of each region by backoff stage.
+    pub reconnect_stages: Vec<users::Stages>,
     pub region_entry: Vec<(usize, usize)>,
     pub region_share: Vec<f64>,
     pub ring: RetryRing,
@@ -431,6 +434,7 @@ impl State {
             connect_ok: 1.0,
             heartbeat_s: t.heartbeat_ms / 1000.0,
             reconnect_s: t.reconnect_ms / 1000.0,
+            reconnect_cap_s: t.reconnect_cap_ms / 1000.0,
             give_up_s: t.give_up_ms.max(1.0) / 1000.0,
             return_s: t.return_ms.max(1.0) / 1000.0,
             session_s: t.session_ms / 1000.0,
