@@ -44,8 +44,12 @@ macro_rules! bundled {
 }
 
 /// The bundled scenarios, steady state first, then incidents by date.
-const BUNDLED: &[BundledScenario] =
-    bundled!["steady_state", "presence_herd_2017", "api_cascade_2022",];
+const BUNDLED: &[BundledScenario] = bundled![
+    "steady_state",
+    "presence_herd_2017",
+    "redis_failover_2017",
+    "api_cascade_2022",
+];
 
 /// Every bundled scenario, steady state first.
 pub fn bundled() -> &'static [BundledScenario] {
