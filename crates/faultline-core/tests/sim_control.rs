@@ -301,3 +301,62 @@ fn sustained_errors_fire_the_error_rate_trigger() {
     sim.step_until(200_000);
     assert!(sim.events().iter().all(|e| e.kind != EventKind::Trigger));
 }
+
+#[test]
+fn rate_and_queue_limits_and_class_multipliers_change_at_run_time() {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 800.0);
+    s.params_mut("Api").unwrap().rate_limit_per_server = 50.0; // 500 req/s
+    s.triggers = [false; 4];
+    let mut sim = closed(&s);
+    sim.step_until(30_000);
+    assert!((sim.snapshot().sli.api_success - 0.625).abs() < 0.02);
+    // Seed 001, 17:05: quotas raised.
+    sim.apply(Action::SetRateLimit {
+        component: "Api".into(),
+        per_server: 100.0,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    assert!(sim.snapshot().sli.api_success > 0.99);
+    // Only message reads flow here: tripling another class changes nothing,
+    // tripling reads overloads the Api's 1000 req/s.
+    sim.apply(Action::SetClassMultiplier {
+        class: RequestClass::Search,
+        multiplier: 3.0,
+    })
+    .unwrap();
+    sim.step_until(90_000);
+    let api = |sim: &Sim| comp(sim, &sim.snapshot(), "Api").arrivals;
+    assert!((api(&sim) - 800.0).abs() < 40.0, "{}", api(&sim));
+    sim.apply(Action::SetClassMultiplier {
+        class: RequestClass::MessageRead,
+        multiplier: 3.0,
+    })
+    .unwrap();
+    sim.step_until(95_000);
+    assert!((api(&sim) - 2400.0).abs() < 120.0, "{}", api(&sim));
+    // A queue limit cut to 100 bounds the backlog at once.
+    sim.apply(Action::SetQueueLimit {
+        component: "Api".into(),
+        limit: 100.0,
+    })
+    .unwrap();
+    sim.step_until(96_000);
+    assert!(comp(&sim, &sim.snapshot(), "Api").queue <= 100.0 + 1e-6);
+    // Out of range or unknown: refused.
+    assert!(matches!(
+        sim.apply(Action::SetRateLimit {
+            component: "Nope".into(),
+            per_server: 1.0
+        }),
+        Err(ActionError::UnknownComponent(_))
+    ));
+    assert!(matches!(
+        sim.apply(Action::SetClassMultiplier {
+            class: RequestClass::Upload,
+            multiplier: -1.0
+        }),
+        Err(ActionError::OutOfRange { .. })
+    ));
+}

@@ -5,7 +5,7 @@
 mod common;
 
 use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
-use faultline_core::sim::{Action, BreakerMode, KillSwitch, RetryPolicy, Sim};
+use faultline_core::sim::{Action, BreakerMode, KillSwitch, RequestClass, RetryPolicy, Sim};
 use proptest::prelude::*;
 
 const IDS: [&str; 4] = ["Edge", "Api", "Db", "Cache"];
@@ -102,8 +102,21 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         any::<bool>().prop_map(|disabled| Action::DisableMessageSending { disabled }),
         (0.0f64..10_000.0).prop_map(|per_second| Action::SetReconnectAdmission { per_second }),
-        (comp, any::<bool>())
+        (comp.clone(), any::<bool>())
             .prop_map(|(component, on)| Action::SetDeadlineCheck { component, on }),
+        (comp.clone(), 0.0f64..1000.0).prop_map(|(component, per_server)| {
+            Action::SetRateLimit {
+                component,
+                per_server,
+            }
+        }),
+        (comp, 0.0f64..100_000.0)
+            .prop_map(|(component, limit)| Action::SetQueueLimit { component, limit }),
+        (
+            proptest::sample::select(RequestClass::ALL.to_vec()),
+            0.0f64..20.0
+        )
+            .prop_map(|(class, multiplier)| Action::SetClassMultiplier { class, multiplier }),
     ]
 }
 

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::breaker::BreakerPreset;
+use super::class::RequestClass;
 use super::retry::RetryPolicy;
 
 /// An operator's (or a trigger's) intervention.
@@ -128,6 +129,30 @@ pub enum Action {
         /// On or off.
         on: bool,
     },
+    /// Change a component's rate limit at run time (seed 001, 17:05: "API
+    /// quotas increased, temporary overrides").
+    SetRateLimit {
+        /// Component id.
+        component: String,
+        /// Requests per second per server, `0..=1e9` (0 = no limit).
+        per_server: f64,
+    },
+    /// Change a component's queue limit at run time (seed 001, 17:20: "queue
+    /// depth limits"); a longer queue than the new limit is cut at once.
+    SetQueueLimit {
+        /// Component id.
+        component: String,
+        /// Requests queued at most, `0..=1e12`.
+        limit: f64,
+    },
+    /// Multiply one request class's user traffic, on top of the overall
+    /// multiplier (seed 001: "10x normal API requests").
+    SetClassMultiplier {
+        /// The request class.
+        class: RequestClass,
+        /// Multiplier, `0..=100`.
+        multiplier: f64,
+    },
 }
 
 impl Action {
@@ -152,6 +177,9 @@ impl Action {
             Action::SetReconnectAdmission { .. } => "set_reconnect_admission",
             Action::ShedLoad { .. } => "shed_load",
             Action::SetDeadlineCheck { .. } => "set_deadline_check",
+            Action::SetRateLimit { .. } => "set_rate_limit",
+            Action::SetQueueLimit { .. } => "set_queue_limit",
+            Action::SetClassMultiplier { .. } => "set_class_multiplier",
         }
     }
 }

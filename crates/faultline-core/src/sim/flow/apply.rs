@@ -66,6 +66,37 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             range("ms", *ms, 0.0, 600_000.0, false, "0 ≤ ms ≤ 600000")?;
             Target::Comp(i)
         }
+        Action::SetRateLimit {
+            component,
+            per_server,
+        } => {
+            let i = comp_idx(t, component)?;
+            range(
+                "per_server",
+                *per_server,
+                0.0,
+                1e9,
+                false,
+                "0 ≤ per_server ≤ 1e9",
+            )?;
+            Target::Comp(i)
+        }
+        Action::SetQueueLimit { component, limit } => {
+            let i = comp_idx(t, component)?;
+            range("limit", *limit, 0.0, 1e12, false, "0 ≤ limit ≤ 1e12")?;
+            Target::Comp(i)
+        }
+        Action::SetClassMultiplier { multiplier, .. } => {
+            range(
+                "multiplier",
+                *multiplier,
+                0.0,
+                100.0,
+                false,
+                "0 ≤ multiplier ≤ 100",
+            )?;
+            Target::None
+        }
         Action::Scale { component, factor } => {
             let i = comp_idx(t, component)?;
             range("factor", *factor, 0.0, 100.0, true, "0 < factor ≤ 100")?;
@@ -191,6 +222,18 @@ impl State {
             }
             (Action::SetDeadlineCheck { on, .. }, Target::Comp(i)) => {
                 self.comps[i].deadline_check = *on;
+            }
+            (Action::SetRateLimit { per_server, .. }, Target::Comp(i)) => {
+                self.comps[i].p.rate_limit_per_server = *per_server;
+                self.comps[i].cause = Some(ev);
+            }
+            (Action::SetQueueLimit { limit, .. }, Target::Comp(i)) => {
+                self.comps[i].p.queue_limit = *limit;
+                self.comps[i].cause = Some(ev);
+            }
+            (Action::SetClassMultiplier { class, multiplier }, _) => {
+                self.class_multiplier[class.lane()] = *multiplier;
+                self.load_cause = Some(ev);
             }
             (Action::Partition { .. }, Target::Edge(e)) => {
                 self.edges[e].partitioned = true;
@@ -335,5 +378,24 @@ pub(super) fn describe(t: &Topology, a: &Action) -> String {
             n(component),
             if *on { "on" } else { "off" }
         ),
+        Action::SetRateLimit {
+            component,
+            per_server,
+        } => {
+            if *per_server > 0.0 {
+                format!(
+                    "rate limit of {} set to {per_server} req/s per server",
+                    n(component)
+                )
+            } else {
+                format!("rate limit of {} removed", n(component))
+            }
+        }
+        Action::SetQueueLimit { component, limit } => {
+            format!("queue limit of {} set to {limit}", n(component))
+        }
+        Action::SetClassMultiplier { class, multiplier } => {
+            format!("{} traffic × {multiplier}", class.as_str())
+        }
     }
 }

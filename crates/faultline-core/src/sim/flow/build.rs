@@ -229,6 +229,7 @@ impl State {
             tokens: s.client_retry.budget.map_or(0.0, |b| b.max_tokens),
             retry: s.client_retry,
             multiplier: s.traffic.multiplier,
+            class_multiplier: [1.0; NCLASS],
             switches: [false; 6],
             armed: s.triggers,
             trigger_ms: [0; 4],

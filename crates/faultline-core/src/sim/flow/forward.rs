@@ -37,7 +37,7 @@ impl State {
             let u = self.users[r];
             let mut base = [0.0; NCLASS];
             for k in 0..NCLASS {
-                base[k] = u.connected * per_user[k] * scale;
+                base[k] = u.connected * per_user[k] * scale * self.class_multiplier[k];
             }
             base[RequestClass::Presence.lane()] += u.connected * hb;
             base[RequestClass::GatewayConnect.lane()] =

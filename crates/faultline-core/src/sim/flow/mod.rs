@@ -290,6 +290,8 @@ pub(crate) struct State {
     pub tokens: f64,
     pub retry: RetryPolicy,
     pub multiplier: f64,
+    /// Per-class traffic multipliers on top of `multiplier`.
+    pub class_multiplier: [f64; NCLASS],
     pub switches: [bool; 6],
     pub armed: [bool; 4],
     pub trigger_ms: [u64; 4],
