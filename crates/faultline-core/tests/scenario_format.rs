@@ -283,3 +283,35 @@ fn the_library_loads_by_key_file_name_and_bundled_name() {
         e[0]
     );
 }
+
+/// The complete example in `scenarios/README.md` loads, runs, lands in its
+/// bands, and its switch helps: the documentation cannot drift from the format.
+#[test]
+fn the_readme_example_loads_runs_and_meets_its_bands() {
+    let readme = include_str!("../../../scenarios/README.md");
+    let heading = "### A complete example with a story, bands and a switch";
+    let after = &readme[readme.find(heading).expect("example heading")..];
+    let start = after.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let text = &after[start..start + after[start..].find("```").unwrap()];
+    let s = Scenario::from_toml_str(text, "README example").unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let run = |s: &Scenario| {
+        let mut sim = faultline_core::Sim::new(s, s.seed).unwrap();
+        sim.run_to_end();
+        sim.samples().to_vec()
+    };
+    let samples = run(&s);
+    for r in faultline_core::scenario::expect::check(&s, &samples) {
+        assert!(r.pass, "{}", r.describe(s.start_clock_ms));
+    }
+    let base = users_affected_minutes(&samples);
+    let with = users_affected_minutes(&run(&s.with_counterfactual("retry_budget").unwrap()));
+    assert!(with < base * 0.5, "{with} vs {base}");
+}
