@@ -344,6 +344,31 @@ fn rate_and_queue_limits_and_class_multipliers_change_at_run_time() {
     .unwrap();
     sim.step_until(96_000);
     assert!(comp(&sim, &sim.snapshot(), "Api").queue <= 100.0 + 1e-6);
+    // A bad deploy: a share of answers fail at once.
+    sim.apply(Action::SetQueueLimit {
+        component: "Api".into(),
+        limit: 10_000.0,
+    })
+    .unwrap();
+    sim.apply(Action::SetClassMultiplier {
+        class: RequestClass::MessageRead,
+        multiplier: 1.0,
+    })
+    .unwrap();
+    sim.apply(Action::SetErrorRate {
+        component: "Api".into(),
+        rate: 0.3,
+    })
+    .unwrap();
+    sim.step_until(130_000);
+    let v = sim.snapshot().sli;
+    assert!((v.api_success - 0.7).abs() < 0.03, "{v:?}");
+    assert!(sim
+        .apply(Action::SetErrorRate {
+            component: "Api".into(),
+            rate: 1.5,
+        })
+        .is_err());
     // Out of range or unknown: refused.
     assert!(matches!(
         sim.apply(Action::SetRateLimit {

@@ -110,6 +110,8 @@ fn action() -> impl Strategy<Value = Action> {
                 per_server,
             }
         }),
+        (comp.clone(), 0.0f64..0.99)
+            .prop_map(|(component, rate)| Action::SetErrorRate { component, rate }),
         (comp, 0.0f64..100_000.0)
             .prop_map(|(component, limit)| Action::SetQueueLimit { component, limit }),
         (

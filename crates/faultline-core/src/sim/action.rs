@@ -145,6 +145,15 @@ pub enum Action {
         /// Requests queued at most, `0..=1e12`.
         limit: f64,
     },
+    /// Make a share of a component's answers fail at once, as misbehaving
+    /// instances do (a bad deploy, a node mishandling a failover: seed 003).
+    SetErrorRate {
+        /// Component id.
+        component: String,
+        /// Share of requests answered with an error, `0..1`; it replaces the
+        /// component's base error rate (set the base rate back to undo it).
+        rate: f64,
+    },
     /// Multiply one request class's user traffic, on top of the overall
     /// multiplier (seed 001: "10x normal API requests").
     SetClassMultiplier {
@@ -180,6 +189,7 @@ impl Action {
             Action::SetRateLimit { .. } => "set_rate_limit",
             Action::SetQueueLimit { .. } => "set_queue_limit",
             Action::SetClassMultiplier { .. } => "set_class_multiplier",
+            Action::SetErrorRate { .. } => "set_error_rate",
         }
     }
 }

@@ -81,6 +81,11 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             )?;
             Target::Comp(i)
         }
+        Action::SetErrorRate { component, rate } => {
+            let i = comp_idx(t, component)?;
+            range("rate", *rate, 0.0, 0.999_999, false, "0 ≤ rate < 1")?;
+            Target::Comp(i)
+        }
         Action::SetQueueLimit { component, limit } => {
             let i = comp_idx(t, component)?;
             range("limit", *limit, 0.0, 1e12, false, "0 ≤ limit ≤ 1e12")?;
@@ -225,6 +230,10 @@ impl State {
             }
             (Action::SetRateLimit { per_server, .. }, Target::Comp(i)) => {
                 self.comps[i].p.rate_limit_per_server = *per_server;
+                self.comps[i].cause = Some(ev);
+            }
+            (Action::SetErrorRate { rate, .. }, Target::Comp(i)) => {
+                self.comps[i].p.base_error_rate = *rate;
                 self.comps[i].cause = Some(ev);
             }
             (Action::SetQueueLimit { limit, .. }, Target::Comp(i)) => {
@@ -394,6 +403,11 @@ pub(super) fn describe(t: &Topology, a: &Action) -> String {
         Action::SetQueueLimit { component, limit } => {
             format!("queue limit of {} set to {limit}", n(component))
         }
+        Action::SetErrorRate { component, rate } => format!(
+            "{} answers {:.1}% of requests with errors",
+            n(component),
+            rate * 100.0
+        ),
         Action::SetClassMultiplier { class, multiplier } => {
             format!("{} traffic × {multiplier}", class.as_str())
         }
