@@ -49,6 +49,9 @@ const BUNDLED: &[BundledScenario] = bundled![
     "presence_herd_2017",
     "redis_failover_2017",
     "api_cascade_2022",
+    "scylla_regional_2023",
+    "large_guild_cascade_2023",
+    "cloudflare_outage_2024",
 ];
 
 /// Every bundled scenario, steady state first.
