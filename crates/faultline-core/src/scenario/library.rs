@@ -52,6 +52,8 @@ const BUNDLED: &[BundledScenario] = bundled![
     "scylla_regional_2023",
     "large_guild_cascade_2023",
     "cloudflare_outage_2024",
+    "gateway_overload_2024",
+    "compaction_storm_2024",
 ];
 
 /// Every bundled scenario, steady state first.
