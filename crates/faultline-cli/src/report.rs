@@ -51,6 +51,8 @@ pub struct Row {
     pub change: Option<f64>,
     /// Bands passed and stated (base rows only).
     pub bands: Option<(usize, usize)>,
+    /// Bands missed that the scenario marks as known model gaps (base rows only).
+    pub band_gaps: usize,
 }
 
 fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
@@ -73,6 +75,7 @@ fn row(key: &str, cf: Option<&str>, samples: &[Sample], base: Option<f64>) -> Ro
         user_minutes,
         change: base.map(|b| if b > 0.0 { user_minutes / b - 1.0 } else { 0.0 }),
         bands: None,
+        band_gaps: 0,
     }
 }
 
@@ -110,6 +113,10 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
         let results = expect::check(&s, &samples);
         let mut base = row(b.key, None, &samples, None);
         base.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
+        base.band_gaps = results
+            .iter()
+            .filter(|r| !r.pass && r.expectation.gap.is_some())
+            .count();
         let base_minutes = base.user_minutes;
         out.push(base);
         for c in &s.counterfactuals {
@@ -147,7 +154,7 @@ pub fn table(rows: &[Row]) -> String {
     }
     let _ = writeln!(
         s,
-        " {:>9} {:>10} {:>8} {:>6}",
+        " {:>9} {:>10} {:>8}  {}",
         "recover", "user·min", "vs base", "bands"
     );
     for r in rows {
@@ -162,10 +169,15 @@ pub fn table(rows: &[Row]) -> String {
         let change = r
             .change
             .map_or(String::new(), |c| format!("{:+.1}%", c * 100.0));
-        let bands = r.bands.map_or(String::new(), |(p, n)| format!("{p}/{n}"));
+        let bands = match (r.bands, r.band_gaps) {
+            (None, _) => String::new(),
+            (Some((p, n)), 0) => format!("{p}/{n}"),
+            (Some((p, n)), 1) => format!("{p}/{n} (1 gap)"),
+            (Some((p, n)), g) => format!("{p}/{n} ({g} gaps)"),
+        };
         let _ = writeln!(
             s,
-            " {:>9} {:>10} {:>8} {:>6}",
+            " {:>9} {:>10} {:>8}  {}",
             recover_text(&r.recover_ms),
             si(r.user_minutes),
             change,
@@ -174,7 +186,8 @@ pub fn table(rows: &[Row]) -> String {
     }
     s.push_str(
         "\nWorst value over each run; recover = time for API success to return to > 99% for good;\n\
-         user·min = users affected x minutes; vs base = change a counterfactual makes; bands = calibration bands met.\n",
+         user·min = users affected x minutes; vs base = change a counterfactual makes; bands = calibration bands met\n\
+         (gaps: missed bands the scenario marks as known model gaps; see scenarios/README.md).\n",
     );
     s
 }
@@ -197,6 +210,7 @@ pub fn json_rows(rows: &[Row]) -> Value {
                     "change": r.change,
                     "bands_passed": r.bands.map(|b| b.0),
                     "bands": r.bands.map(|b| b.1),
+                    "band_gaps": r.bands.map(|_| r.band_gaps),
                 })
             })
             .collect(),

@@ -195,6 +195,7 @@ fn report_prints_one_row_per_run_with_impact_recovery_and_bands() {
     // Nothing breaks: API success never below the recovery target, every band met.
     assert!(row.contains("         -"), "{out}");
     assert!(row.trim_end().ends_with("6/6"), "{out}");
+    assert!(out.contains("known model gaps"), "{out}");
 }
 
 #[test]
