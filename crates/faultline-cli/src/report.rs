@@ -154,8 +154,8 @@ pub fn table(rows: &[Row]) -> String {
     }
     let _ = writeln!(
         s,
-        " {:>9} {:>10} {:>8}  {}",
-        "recover", "user·min", "vs base", "bands"
+        " {:>9} {:>10} {:>8}  bands",
+        "recover", "user·min", "vs base"
     );
     for r in rows {
         let name = match &r.counterfactual {
