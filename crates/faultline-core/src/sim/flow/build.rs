@@ -106,6 +106,7 @@ impl State {
                     mem_frac: 0.0,
                     down: false,
                     health: Health::Healthy,
+                    calm_ms: 0,
                     cause: None,
                     health_event: None,
                     p,

@@ -167,7 +167,7 @@ impl State {
             return;
         }
         self.switches[s] = true;
-        let cause = self.load_cause;
+        let cause = self.oldest_trouble();
         let ev = self.push_event(
             EventKind::Trigger,
             None,

@@ -54,13 +54,38 @@ impl State {
         Health::Healthy
     }
 
+    /// The event that started the oldest trouble still going on: the
+    /// earliest health event of a component that is not healthy (what an
+    /// automatic trigger, which watches the whole platform, responds to).
+    pub(super) fn oldest_trouble(&self) -> Option<usize> {
+        self.comps
+            .iter()
+            .filter(|c| c.health != Health::Healthy)
+            .filter_map(|c| c.health_event)
+            .min()
+            .or(self.load_cause)
+    }
+
     #[inline(never)]
     pub(super) fn health(&mut self) {
+        let tick = self.scenario.tick_ms;
         for oi in (0..self.order.len()).rev() {
             let i = self.order[oi];
             let h = self.classify(i);
+            if h != Health::Healthy || self.comps[i].health == Health::Healthy {
+                self.comps[i].calm_ms = 0;
+            }
             if h == self.comps[i].health {
                 continue;
+            }
+            if h == Health::Healthy {
+                // Worse news shows at once; "healthy again" only after
+                // HEALTHY_HOLD_MS of calm, so a component whose callers'
+                // breakers flap does not blink green every other second.
+                self.comps[i].calm_ms += tick;
+                if self.comps[i].calm_ms < HEALTHY_HOLD_MS {
+                    continue;
+                }
             }
             let old = self.comps[i].health;
             self.comps[i].health = h;

@@ -101,6 +101,8 @@ mod sample;
 /// Share of message sends that go to large guilds (seed 000: the large-guild
 /// router carries 7B+ of the 14B+ messages a day).
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
+/// Calm needed before a troubled component is shown healthy again, ms.
+pub const HEALTHY_HOLD_MS: u64 = 5_000;
 /// Megabytes stored per upload.
 pub const UPLOAD_MB: f64 = 1.0;
 /// Longest retry delay the ring holds, ms (client timeout plus a 60 s cap, with margin).
@@ -168,6 +170,8 @@ pub(crate) struct Comp {
     pub mem_frac: f64,
     pub down: bool,
     pub health: Health,
+    /// How long the component has looked healthy while shown otherwise, ms.
+    pub calm_ms: u64,
     pub cause: Option<usize>,
     pub health_event: Option<usize>,
 }
