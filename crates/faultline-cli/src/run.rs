@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use faultline_core::scenario::{library, time::format_clock, Scenario};
+use faultline_core::scenario::{time::format_clock, Scenario};
 use faultline_core::sim::{run_hash, Health, Sim};
 use serde_json::{json, Map, Value};
 
@@ -21,10 +21,7 @@ pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n    
 /// Reads a scenario by path or bundled name (`bundled:<file>`, see
 /// `faultline report --list`), reporting errors as `file:line:col: message`.
 pub fn load(name: &str) -> Result<Scenario, String> {
-    let text = match name.strip_prefix("bundled:").and_then(library::find) {
-        Some(b) => b.toml.to_string(),
-        None => crate::input::read(name)?,
-    };
+    let text = crate::input::read(name)?;
     Scenario::from_toml_str(&text, name).map_err(|errs| {
         errs.iter()
             .map(|e| e.to_string())

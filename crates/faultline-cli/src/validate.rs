@@ -1,25 +1,28 @@
 //! `faultline validate FILE...`: check data files and report every problem.
 //!
-//! The kind of file is recognised from its content ([`FileKind::detect`]): for
-//! now a topology, which has top-level `[[component]]` tables. A valid file
+//! The kind of file is recognised from its content ([`FileKind::detect`]): a
+//! topology has top-level `[[component]]` tables, a scenario a top-level
+//! `duration` (required in every scenario). A valid file
 //! prints a one-line summary on stdout; an invalid one prints each error as
 //! `file:line:col: message` on stderr, and the command exits 1.
 
 use std::process::ExitCode;
 
-use faultline_core::{parse_topology, SourceError};
+use faultline_core::{parse_topology, Scenario, SourceError};
 
 use crate::input;
 
 /// Usage line shown by `faultline help`.
 pub const USAGE: &str = "faultline validate FILE...\n        \
-    Check topology files (bundled:topology.toml for the built-in one); print every error.";
+    Check topology and scenario files (bundled:<file> for built-in ones); print every error.";
 
 /// What a data file holds, recognised from its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     /// A topology: top-level `[[component]]` tables.
     Topology,
+    /// A scenario: a top-level `duration`.
+    Scenario,
     /// Nothing Faultline recognises.
     Unknown,
 }
@@ -34,9 +37,19 @@ impl FileKind {
             .any(|l| l.trim_start().starts_with("[[component]]"))
         {
             FileKind::Topology
+        } else if Self::top_level_keys(text).any(|k| k == "duration") {
+            FileKind::Scenario
         } else {
             FileKind::Unknown
         }
+    }
+
+    /// Keys assigned before the first table header.
+    fn top_level_keys(text: &str) -> impl Iterator<Item = &str> {
+        text.lines()
+            .map(str::trim_start)
+            .take_while(|l| !l.starts_with('['))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
     }
 }
 
@@ -83,8 +96,19 @@ fn check(name: &str) -> Result<String, Vec<String>> {
             )),
             Err(errors) => Err(errors.iter().map(SourceError::to_string).collect()),
         },
+        FileKind::Scenario => match Scenario::from_toml_str(&text, name) {
+            Ok(s) => Ok(format!(
+                "ok: scenario \"{}\", {} timeline actions, {} messages, {} bands, {} counterfactuals",
+                s.title,
+                s.timeline.len(),
+                s.messages.len(),
+                s.expectations.len(),
+                s.counterfactuals.len()
+            )),
+            Err(errors) => Err(errors.iter().map(SourceError::to_string).collect()),
+        },
         FileKind::Unknown => Err(vec![format!(
-            "{name}: not a file Faultline recognises (a topology has top-level [[component]] tables)"
+            "{name}: not a file Faultline recognises (a topology has top-level [[component]] tables, a scenario a top-level duration)"
         )]),
     }
 }
@@ -104,5 +128,13 @@ mod tests {
             FileKind::Unknown
         );
         assert_eq!(FileKind::detect("title = \"drill\"\n"), FileKind::Unknown);
+        assert_eq!(
+            FileKind::detect("name = \"x\"\nduration = \"1h\"\n[traffic]\n"),
+            FileKind::Scenario
+        );
+        assert_eq!(
+            FileKind::detect("[params.X]\nduration = 5\n"),
+            FileKind::Unknown
+        );
     }
 }

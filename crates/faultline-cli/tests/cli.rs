@@ -247,3 +247,50 @@ fn run_accepts_every_bundled_scenario_by_name() {
         &out[..400]
     );
 }
+
+#[test]
+fn validate_checks_scenarios_and_reports_every_problem() {
+    let o = faultline(&["validate", "bundled:api_cascade_2022.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ok: scenario \"API retry-storm cascade\""),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = std::env::temp_dir().join(format!("faultline-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad_scenario.toml");
+    std::fs::write(
+        &path,
+        "name = \"bad\"\nduration = \"1h\"\n[[expect]]\nindicator = \"api_success\"\nkind = \"min\"\nvalue = 0.4\nwhy = \"x\"\n[[message]]\nt = \"+2h\"\ntext = \"late\"\n[[counterfactual]]\nkey = \"x\"\nlabel = \"x\"\n[counterfactual.params.Presense_Service]\nqueue_limit = 1\n",
+    )
+    .unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let o = faultline(&["validate", &p]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 3, "{err}");
+    assert!(
+        err.contains(&format!("{p}:8:1: message t `+2h` is outside the run")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{p}:3:1: expect api_success min: a band needs a `tolerance`"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `Presence_Service`?"), "{err}");
+    let o = faultline(&["run", &p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+
+    let o = faultline(&["validate", "bundled:nope.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bundled:steady_state.toml"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -575,9 +575,8 @@ impl Scenario {
                 ));
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        // Counterfactuals are checked against the scenario even when it has
+        // other problems, so every error is reported at once.
         let title = raw.title.unwrap_or_else(|| raw.name.clone());
         let mut scenario = Scenario {
             name: raw.name,
