@@ -54,6 +54,10 @@ const BUNDLED: &[BundledScenario] = bundled![
     "cloudflare_outage_2024",
     "gateway_overload_2024",
     "compaction_storm_2024",
+    "us_east_region_failure",
+    "scylla_failure_ladder",
+    "redis_session_cache_failure",
+    "permission_cache_failure",
 ];
 
 /// Every bundled scenario, steady state first.
