@@ -19,7 +19,7 @@ use faultline_core::sim::{Sample, Sim};
 use serde_json::{json, Value};
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline report [--seed N] [--scenario KEY]... [--json]\n          Run every bundled scenario (or those named), with and without each counterfactual, and print\n          a table of peak impact, time to recover and users affected x minutes. Also: faultline run --all";
+pub const USAGE: &str = "faultline report [--seed N] [--scenario KEY]... [--json] [--check]\n          Run every bundled scenario (or those named), with and without each counterfactual, and print\n          a table of peak impact, time to recover and users affected x minutes; --check exits 1 if a\n          calibration band (not a known gap) is missed or a switch does not help. Also: faultline run --all";
 
 /// API success below this counts as "not recovered" (seed 001 recovery target > 99%).
 pub const RECOVERY_TARGET: f64 = 0.99;
@@ -53,6 +53,33 @@ pub struct Row {
     pub bands: Option<(usize, usize)>,
     /// Bands missed that the scenario marks as known model gaps (base rows only).
     pub band_gaps: usize,
+    /// True for a counterfactual the scenario marks as a known model gap.
+    pub known_gap: bool,
+}
+
+impl Row {
+    /// What `--check` objects to in this row: a missed band that is not a
+    /// known gap, or a switch (not a known gap) that fails to cut users
+    /// affected x minutes by at least 1%.
+    pub fn problem(&self) -> Option<String> {
+        let name = match &self.counterfactual {
+            None => self.scenario.clone(),
+            Some(c) => format!("{} + {c}", self.scenario),
+        };
+        if let Some((p, n)) = self.bands {
+            let missed = n - p - self.band_gaps;
+            if missed > 0 {
+                return Some(format!("{name}: {missed} calibration band(s) missed"));
+            }
+        }
+        match self.change {
+            Some(c) if c > -0.01 && !self.known_gap => Some(format!(
+                "{name}: users affected x minutes changed by {:+.1}% (a switch must cut it by at least 1%)",
+                c * 100.0
+            )),
+            _ => None,
+        }
+    }
 }
 
 fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
@@ -76,6 +103,7 @@ fn row(key: &str, cf: Option<&str>, samples: &[Sample], base: Option<f64>) -> Ro
         change: base.map(|b| if b > 0.0 { user_minutes / b - 1.0 } else { 0.0 }),
         bands: None,
         band_gaps: 0,
+        known_gap: false,
     }
 }
 
@@ -122,7 +150,9 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
         for c in &s.counterfactuals {
             let with = s.with_counterfactual(&c.key)?;
             let samples = run_samples(&with, seed)?;
-            out.push(row(b.key, Some(&c.key), &samples, Some(base_minutes)));
+            let mut r = row(b.key, Some(&c.key), &samples, Some(base_minutes));
+            r.known_gap = c.gap.is_some();
+            out.push(r);
         }
     }
     Ok(out)
@@ -211,6 +241,8 @@ pub fn json_rows(rows: &[Row]) -> Value {
                     "bands_passed": r.bands.map(|b| b.0),
                     "bands": r.bands.map(|b| b.1),
                     "band_gaps": r.bands.map(|_| r.band_gaps),
+                    "known_gap": r.known_gap,
+                    "problem": r.problem(),
                 })
             })
             .collect(),
@@ -222,6 +254,7 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut seed = None;
     let mut keys = Vec::new();
     let mut json_out = false;
+    let mut check = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -234,6 +267,7 @@ pub fn run(args: &[String]) -> ExitCode {
                 None => return usage_error("--scenario needs a bundled scenario key"),
             },
             "--json" => json_out = true,
+            "--check" => check = true,
             "--format" => match it.next().map(String::as_str) {
                 Some("json") => json_out = true,
                 Some("text") => json_out = false,
@@ -249,6 +283,13 @@ pub fn run(args: &[String]) -> ExitCode {
                 println!("{}", json_rows(&r));
             } else {
                 print!("{}", table(&r));
+            }
+            let problems: Vec<String> = r.iter().filter_map(Row::problem).collect();
+            if check && !problems.is_empty() {
+                for p in problems {
+                    eprintln!("{p}");
+                }
+                return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }

@@ -175,7 +175,7 @@ fn help_succeeds_and_unknown_subcommands_print_usage_with_exit_code_2() {
 
 #[test]
 fn report_prints_one_row_per_run_with_impact_recovery_and_bands() {
-    let o = faultline(&["report", "--scenario", "steady_state"]);
+    let o = faultline(&["report", "--scenario", "steady_state", "--check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
