@@ -304,3 +304,53 @@ fn usage_error(msg: &str) -> ExitCode {
     eprintln!("faultline report: {msg}\nusage: {USAGE}");
     ExitCode::from(crate::USAGE_ERROR)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base_row() -> Row {
+        Row {
+            scenario: "s".into(),
+            counterfactual: None,
+            worst: vec![f64::NAN; COLUMNS.len()],
+            recover_ms: None,
+            user_minutes: 100.0,
+            change: None,
+            bands: Some((3, 5)),
+            band_gaps: 2,
+            known_gap: false,
+        }
+    }
+
+    #[test]
+    fn check_objects_to_missed_bands_and_useless_switches_but_not_known_gaps() {
+        let mut r = base_row();
+        assert_eq!(r.problem(), None);
+        r.band_gaps = 1;
+        assert_eq!(r.problem().unwrap(), "s: 1 calibration band(s) missed");
+        let mut cf = base_row();
+        cf.counterfactual = Some("fix".into());
+        cf.bands = None;
+        cf.change = Some(-0.005);
+        assert!(cf.problem().unwrap().starts_with("s + fix: users affected"));
+        cf.known_gap = true;
+        assert_eq!(cf.problem(), None);
+        cf.known_gap = false;
+        cf.change = Some(-0.5);
+        assert_eq!(cf.problem(), None);
+    }
+
+    #[test]
+    fn table_marks_gaps_and_recovery() {
+        let mut r = base_row();
+        r.recover_ms = Some(Some(90 * 60_000));
+        let mut never = base_row();
+        never.recover_ms = Some(None);
+        never.band_gaps = 1;
+        let t = table(&[r, never]);
+        assert!(t.contains("90.0 min"), "{t}");
+        assert!(t.contains("3/5 (2 gaps)"), "{t}");
+        assert!(t.contains("never") && t.contains("3/5 (1 gap)"), "{t}");
+    }
+}
