@@ -10,6 +10,7 @@
 //! `help` asked for explicitly is a success and exits 0.
 
 mod bench;
+mod check;
 mod input;
 mod list;
 mod report;
@@ -44,6 +45,11 @@ const COMMANDS: &[Command] = &[
         name: "run",
         usage: run::USAGE,
         run: run::run,
+    },
+    Command {
+        name: "check",
+        usage: check::USAGE,
+        run: check::run,
     },
     Command {
         name: "report",

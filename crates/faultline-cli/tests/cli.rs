@@ -294,3 +294,48 @@ fn validate_checks_scenarios_and_reports_every_problem() {
         stderr(&o)
     );
 }
+
+#[test]
+fn check_prints_every_band_and_switch_and_fails_on_a_missed_band() {
+    let o = faultline(&["check", "bundled:steady_state.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Steady evening peak (seed 1)\n"), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("  pass ")).count(),
+        6,
+        "{out}"
+    );
+    assert!(out.contains("users affected x minutes: "), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("faultline-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tight.toml");
+    let steady = std::fs::read_to_string(repo_file("scenarios/steady_state.toml")).unwrap();
+    // An impossible band: API success at least 100% with no tolerance.
+    std::fs::write(
+        &path,
+        format!("{steady}\n[[expect]]\nindicator = \"api_success\"\nkind = \"at_least\"\nvalue = 1.0\ntolerance = 0.0\nwhy = \"impossible\"\n"),
+    )
+    .unwrap();
+    let o = faultline(&["check", &path.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("  FAIL api_success ≥ 100.0%"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = faultline(&[
+        "check",
+        "bundled:steady_state.toml",
+        "--counterfactual",
+        "nope",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("has no counterfactual switches"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,117 @@
+//! `faultline check FILE [--seed N] [--counterfactual KEY]`: runs one
+//! scenario (a path or `bundled:<file>`) and prints each of its `[[expect]]`
+//! bands with the measured value, then users affected × minutes with and
+//! without each counterfactual switch. This is what an instructor runs
+//! while writing a scenario; the calibration test does the same for the
+//! bundled files.
+//!
+//! Exit 1 if the file is invalid, a band that is not a known gap is missed,
+//! or a switch that is not a known gap fails to cut users affected ×
+//! minutes by at least 1%.
+
+use std::process::ExitCode;
+
+use faultline_core::scenario::{expect, users_affected_minutes, Scenario};
+use faultline_core::sim::{Sample, Sim};
+
+/// Usage line for `faultline help`.
+pub const USAGE: &str = "faultline check FILE [--seed N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY). Exit 1 on a missed band.";
+
+fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
+    let mut sim = Sim::new(s, seed).map_err(|e| format!("{}: {e}", s.name))?;
+    sim.run_to_end();
+    Ok(sim.samples().to_vec())
+}
+
+/// Runs `faultline check`.
+pub fn run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut seed = None;
+    let mut only = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seed" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => seed = Some(v),
+                None => return usage_error("--seed needs a whole number"),
+            },
+            "--counterfactual" => match it.next() {
+                Some(k) => only = Some(k.clone()),
+                None => return usage_error("--counterfactual needs a switch key"),
+            },
+            f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
+            other => return usage_error(&format!("unexpected argument \"{other}\"")),
+        }
+    }
+    let Some(file) = file else {
+        return usage_error("missing FILE");
+    };
+    match check(&file, seed, only.as_deref()) {
+        Ok((out, ok)) => {
+            print!("{out}");
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The check's printout and whether everything that is not a known gap passed.
+pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(String, bool), String> {
+    let s = crate::run::load(file)?;
+    let seed = seed.unwrap_or(s.seed);
+    if let Some(k) = only {
+        s.with_counterfactual(k)?;
+    }
+    let samples = run_samples(&s, seed)?;
+    let mut ok = true;
+    let mut out = format!("{} (seed {seed})\n", s.title);
+    let results = expect::check(&s, &samples);
+    if results.is_empty() {
+        out += "  no [[expect]] bands\n";
+    }
+    for r in &results {
+        out += &format!("  {}\n", r.describe(s.start_clock_ms));
+        match (&r.expectation.gap, r.pass) {
+            (Some(g), false) => out += &format!("       known gap: {g}\n"),
+            (None, false) => ok = false,
+            _ => {}
+        }
+    }
+    let base = users_affected_minutes(&samples);
+    out += &format!("users affected x minutes: {base:.4e}\n");
+    for c in s
+        .counterfactuals
+        .iter()
+        .filter(|c| only.is_none_or(|k| k == c.key))
+    {
+        let m = users_affected_minutes(&run_samples(&s.with_counterfactual(&c.key)?, seed)?);
+        let change = if base > 0.0 { m / base - 1.0 } else { 0.0 };
+        let helps = m < base * 0.99;
+        out += &format!(
+            "  + {:<28} {m:.4e} ({:+.1}%){}\n",
+            c.key,
+            change * 100.0,
+            match (&c.gap, helps) {
+                (Some(g), false) => format!("  known gap: {g}"),
+                (None, false) => " DOES NOT HELP".to_string(),
+                _ => String::new(),
+            }
+        );
+        if !helps && c.gap.is_none() {
+            ok = false;
+        }
+    }
+    Ok((out, ok))
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("faultline check: {msg}\nusage: {USAGE}");
+    ExitCode::from(crate::USAGE_ERROR)
+}
