@@ -103,6 +103,9 @@ mod sample;
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
+/// Mean voice call length, s (seed 000's 4M concurrent voice users at the
+/// bundled join rate).
+pub const VOICE_CALL_S: f64 = 1800.0;
 /// Megabytes stored per upload.
 pub const UPLOAD_MB: f64 = 1.0;
 /// Longest retry delay the ring holds, ms (client timeout plus a 60 s cap, with margin).

@@ -202,9 +202,17 @@ impl State {
         }
         s.request_rate = total_att;
         s.retry_share = ratio(retries, total_att, 0.0);
+        // Users in a voice call at any moment (seed 000: 4M concurrent voice
+        // users = 200M × 0.000011 joins/s × 30-minute calls).
+        let in_voice = (self.scenario.traffic.per_user.voice_join * VOICE_CALL_S).min(1.0);
         for r in 0..nr {
             let u = self.users[r];
-            let affected = u.reconnecting + u.offline + u.connected * (1.0 - region_ok_api[r]);
+            // Connected users are affected if their API calls fail, or (the
+            // ones in voice) if their voice joins fail.
+            let ok_api = region_ok_api[r];
+            let voice_bad = in_voice * (1.0 - region_feature[r][1]);
+            let affected =
+                u.reconnecting + u.offline + u.connected * (1.0 - ok_api * (1.0 - voice_bad));
             s.users_affected_by_region[r] = affected;
             s.users_affected += affected;
             for f in 0..4 {
