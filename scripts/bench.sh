@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Speed figures, printed (never asserted): the native core (`faultline bench`)
+# Speed figures, printed (never asserted): the native core (`faultline bench`),
 # and the same workload compiled to wasm32 in headless Chromium, with the
-# browser-to-native ratio for each tick length. Run after scripts/setup.sh.
+# browser-to-native ratio for each tick length, and the page's frame rate and
+# per-frame work at full speed (tests/e2e/bench_fps.mjs). Run after scripts/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -21,3 +22,13 @@ for tick in 1000 100; do
   awk -v t="$tick" -v n="$n" -v b="$b" 'BEGIN {
     printf "tick %5d ms: browser 4 h in %9.2f ms | native %9.2f ms | browser speed = %.2f of native\n", t, b, n, n / b }'
 done
+
+# Frames per second of the release page playing the default scenario at full
+# speed in headless Chromium (30 s per speed; tests/e2e/bench_fps.mjs says what
+# each figure means). Builds dist/ unless FAULTLINE_DIST names a build.
+if [ -z "${FAULTLINE_DIST:-}" ]; then
+  trunk build --release >/dev/null
+fi
+fps=$(node tests/e2e/bench_fps.mjs 2>&1 | grep 'fps-bench' || true)
+[ -n "$fps" ] || { echo "bench: the frame-rate benchmark printed nothing" >&2; exit 1; }
+echo "$fps"
