@@ -2,10 +2,10 @@
 //! topology and platform files, embedded in the build so the page and the
 //! CLI work without a checkout.
 //!
-//! To add a scenario: put the file in `scenarios/` and add one entry to
-//! [`BUNDLED`]. A test fails if a file in `scenarios/` is missing here, and
-//! the calibration test (`tests/calibration.rs`) then runs it and checks its
-//! `[[expect]]` bands and counterfactuals.
+//! To add a scenario: put the file in `scenarios/` and add its stem to the
+//! `BUNDLED` list in this file. A test fails if a file in `scenarios/` is
+//! missing there, and the calibration test (`tests/calibration.rs`) then
+//! runs it and checks its `[[expect]]` bands and counterfactuals.
 
 use super::Scenario;
 use crate::source::SourceError;
