@@ -52,6 +52,7 @@ pub mod failover;
 pub mod fleet;
 mod flow;
 pub mod memory;
+pub mod percentile;
 pub mod queueing;
 pub mod reference;
 pub mod retry;

@@ -16,6 +16,7 @@ impl State {
                 c.ok = [0.0; NCLASS];
                 c.fast = [1.0; NCLASS];
                 c.lat = [1.0; NCLASS];
+                c.fix = [1.0; NCLASS];
                 c.err = if c.arrivals > 0.0 {
                     1.0
                 } else {
@@ -28,6 +29,7 @@ impl State {
             let mut dep_ok = [1.0; NCLASS];
             let mut dep_fast = [0.0; NCLASS];
             let mut d = [0.0; NCLASS];
+            let mut dfix = [0.0; NCLASS];
             let retries = self.comps[i].p.service_retries;
             let caller_live = self.comps[i].live.max(1.0);
             for ei in 0..self.comps[i].out_edges.len() {
@@ -47,6 +49,11 @@ impl State {
                     let callee = &self.comps[to];
                     let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
                     let ok_r = 1.0 - powi(q, retries + 1);
+                    let mut fix = if part {
+                        t_e
+                    } else {
+                        adm * self.comps[to].fix[k].min(t_e)
+                    };
                     let (mut e_ok, mut e_fast, mut lat) = if part {
                         (0.0, 0.0, t_e)
                     } else {
@@ -64,9 +71,11 @@ impl State {
                         e_ok = (1.0 - sh) * e_ok + sh * b_ok;
                         e_fast = (1.0 - sh) * e_fast + sh * b_fast;
                         lat = (1.0 - sh) * lat + sh * b_lat;
+                        fix = (1.0 - sh) * fix + sh * self.backup_fix(f, k, true);
                     }
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
+                    dfix[k] += per * fix;
                     if on_fail == OnFailure::Fail {
                         // Sequential required calls: the request survives this
                         // one with probability e_ok^calls; the absolute chance
@@ -145,6 +154,7 @@ impl State {
             let mut own_ok = [1.0; MAX_POOLS];
             let mut own_fast = [0.0; MAX_POOLS];
             let mut own_lat = [0.0; MAX_POOLS];
+            let mut own_fix = [0.0; MAX_POOLS];
             let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
             for g in 0..c.npools {
                 let (mut dm, mut wsum) = (0.0, 0.0);
@@ -191,6 +201,17 @@ impl State {
                 own_fast[g] = c.rl
                     + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
                 own_lat[g] = base + (wb + c.pool_wq[g]) * 1000.0;
+                // Deterministic parts: network and added latency, a FIFO
+                // backlog's wait (the same for everyone this tick) and, for
+                // constant service times, the service itself.
+                own_fix[g] = c.p.base_latency_ms
+                    + c.extra_ms
+                    + wb * 1000.0
+                    + if c.p.service_dist == ServiceDist::Constant {
+                        c.p.service_ms
+                    } else {
+                        0.0
+                    };
             }
             let deadline = c.p.deadline_ms;
             if c.npools == 1 {
@@ -201,6 +222,7 @@ impl State {
                     c.ok[k] = ok;
                     c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
                     c.lat[k] = (o_lat + d[k]).min(deadline);
+                    c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
                 }
             } else {
                 for k in 0..NCLASS {
@@ -211,6 +233,7 @@ impl State {
                         .min(1.0 - ok)
                         .max(0.0);
                     c.lat[k] = (own_lat[g] + d[k]).min(deadline);
+                    c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
                 }
             }
             // Each accumulator sums the lanes in order, as before.
@@ -244,13 +267,32 @@ impl State {
                         m
                     };
                     let (bok, bfast, blat) = self.backup_outcome(f, k, false);
+                    let bfix = self.backup_fix(f, k, false);
                     let c = &mut self.comps[i];
+                    c.fix[k] = c.fix[k] * (1.0 - s) + bfix * s;
                     c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
                     c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
                     c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
                 }
             }
         }
+    }
+
+    /// The fixed part of the latency of a call moved over failover `f` in
+    /// lane `k` (see [`State::backup_outcome`]).
+    pub(super) fn backup_fix(&self, f: usize, k: usize, cap: bool) -> f64 {
+        let fo = &self.fos[f];
+        let b = &self.comps[fo.to];
+        let b_fix = if cap {
+            b.fix[k].min(b.p.deadline_ms)
+        } else {
+            b.fix[k]
+        };
+        let hit = fo.rebuilt;
+        if hit <= 0.0 {
+            return b_fix;
+        }
+        hit * self.comps[fo.from].p.base_latency_ms + (1.0 - hit) * b_fix
     }
 
     /// Outcome (success, fast failure, latency) of a call moved over

@@ -94,6 +94,7 @@ impl State {
                     ok: [1.0; NCLASS],
                     fast: [0.0; NCLASS],
                     lat: [0.0; NCLASS],
+                    fix: [0.0; NCLASS],
                     own_lat: p.service_ms,
                     util: 0.0,
                     err: 0.0,

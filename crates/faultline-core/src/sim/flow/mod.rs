@@ -76,6 +76,7 @@ use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
 use super::fleet::BreakerFleet;
 use super::memory;
+use super::percentile;
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
 use super::rng::Pcg32;
@@ -161,6 +162,9 @@ pub(crate) struct Comp {
     pub ok: [f64; NCLASS],
     pub fast: [f64; NCLASS],
     pub lat: [f64; NCLASS],
+    /// The fixed part of `lat` (network, added delay, backlog wait,
+    /// constant service), per lane: the rest is the exponential tail.
+    pub fix: [f64; NCLASS],
     pub own_lat: f64,
     pub util: f64,
     pub err: f64,

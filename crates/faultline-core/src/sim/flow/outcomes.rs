@@ -16,6 +16,9 @@ impl State {
         let mut okn = [0.0; NCLASS];
         let mut fastn = [0.0; NCLASS];
         let mut latw = [0.0; NCLASS];
+        // Answered requests' latency, in total and its fixed part.
+        let mut ok_lat = [0.0; NCLASS];
+        let mut ok_fix = [0.0; NCLASS];
         let mut region_ok_api = [0.0; MAX_REGIONS];
         let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
         let mut timeout_ms = [0.0; NCLASS];
@@ -40,6 +43,8 @@ impl State {
                 // timeouts at the deadline, fast failures at ~0.
                 let slow = (1.0 - ok - (refuse + (1.0 - refuse) * c.fast[k])).max(0.0);
                 latw[k] += a * (ok * c.lat[k] + slow * c.p.deadline_ms);
+                ok_lat[k] += a * ok * c.lat[k];
+                ok_fix[k] += a * ok * c.fix[k];
                 timeout_ms[k] = c.p.deadline_ms;
                 if RequestClass::ALL[k].is_api() {
                     a_api += a;
@@ -165,12 +170,28 @@ impl State {
         }
         // Indicators.
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
-        let (mut a_api, mut ok_api, mut lat_api) = (0.0, 0.0, 0.0);
+        let (mut a_api, mut ok_api, mut fast_api) = (0.0, 0.0, 0.0);
+        let (mut lat_ok_api, mut fix_ok_api) = (0.0, 0.0);
         for k in (0..NCLASS).filter(|&k| RequestClass::ALL[k].is_api()) {
             a_api += att[k];
             ok_api += okn[k];
-            lat_api += latw[k];
+            fast_api += fastn[k];
+            lat_ok_api += ok_lat[k];
+            fix_ok_api += ok_fix[k];
         }
+        // The q-quantile over `n` attempts of which `okv` answered (total
+        // latency `lat`, fixed part `fix`) and `fastv` failed fast.
+        let pct = |q: f64, n: f64, okv: f64, fastv: f64, lat: f64, fix: f64, deadline: f64| {
+            if n <= 0.0 {
+                return 0.0;
+            }
+            let (mean, fixed) = if okv > 0.0 {
+                (lat / okv, (fix / okv).min(lat / okv))
+            } else {
+                (0.0, 0.0)
+            };
+            percentile::quantile(q, fastv / n, okv / n, fixed, mean - fixed, deadline)
+        };
         let send = RequestClass::MessageSend.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
         let mut db_lat: f64 = 0.0;
@@ -182,15 +203,29 @@ impl State {
         }
         let mut s = Sli {
             api_success: ratio(ok_api, a_api, 1.0),
-            // Percentiles from the mean of an exponential-like response
-            // time (p95 ≈ 3·mean, p99 ≈ 4.6·mean), never beyond the deadline.
-            api_latency_p95_ms: (ratio(lat_api, a_api, 0.0) * 3.0)
-                .min(timeout_ms[1].max(timeout_ms[0])),
+            // Percentiles of fast failures, answers (a fixed part plus an
+            // exponential tail) and timeouts: see `sim::percentile`.
+            api_latency_p95_ms: pct(
+                0.95,
+                a_api,
+                ok_api,
+                fast_api,
+                lat_ok_api,
+                fix_ok_api,
+                timeout_ms[1].max(timeout_ms[0]),
+            ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
             voice_success: ratio(okn[3], att[3], 1.0),
             delivery_rate: ratio(okn[send], att[send], 1.0),
-            delivery_latency_p99_ms: (ratio(latw[send], att[send], 0.0) * 4.6)
-                .min(timeout_ms[send]),
+            delivery_latency_p99_ms: pct(
+                0.99,
+                att[send],
+                okn[send],
+                fastn[send],
+                ok_lat[send],
+                ok_fix[send],
+                timeout_ms[send],
+            ),
             db_query_ms: db_lat,
             ..Sli::default()
         };
