@@ -58,6 +58,8 @@ const BUNDLED: &[BundledScenario] = bundled![
     "scylla_failure_ladder",
     "redis_session_cache_failure",
     "permission_cache_failure",
+    "voice_edge_failure",
+    "voice_service_failure",
 ];
 
 /// Every bundled scenario, steady state first.
