@@ -182,6 +182,10 @@ pub struct ComponentParams {
     pub failover_rebuild_hit: f64,
     /// Failover with rebuild: warming time constant, ms (see `sim::cache`).
     pub failover_rebuild_ms: f64,
+    /// Extra latency of every call the backup serves, ms: the round trip to
+    /// another datacenter or region (seed 000: "200ms increase in message
+    /// load times" when ScyllaDB fails over across datacenters).
+    pub failover_latency_ms: f64,
 }
 
 impl Default for ComponentParams {
@@ -219,6 +223,7 @@ impl Default for ComponentParams {
             failover_restore_scale: 1.0,
             failover_rebuild_hit: 0.0,
             failover_rebuild_ms: 30_000.0,
+            failover_latency_ms: 0.0,
         }
     }
 }
@@ -268,6 +273,7 @@ impl ComponentParams {
             ("storage_used_gb", self.storage_used_gb),
             ("failover_restore_scale", self.failover_restore_scale),
             ("failover_rebuild_ms", self.failover_rebuild_ms),
+            ("failover_latency_ms", self.failover_latency_ms),
         ] {
             pos(n, v)?;
         }

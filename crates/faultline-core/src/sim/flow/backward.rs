@@ -283,11 +283,12 @@ impl State {
     pub(super) fn backup_fix(&self, f: usize, k: usize, cap: bool) -> f64 {
         let fo = &self.fos[f];
         let b = &self.comps[fo.to];
+        let far = self.comps[fo.from].p.failover_latency_ms;
         let b_fix = if cap {
             b.fix[k].min(b.p.deadline_ms)
         } else {
             b.fix[k]
-        };
+        } + far;
         let hit = fo.rebuilt;
         if hit <= 0.0 {
             return b_fix;
@@ -302,11 +303,14 @@ impl State {
     pub(super) fn backup_outcome(&self, f: usize, k: usize, cap: bool) -> (f64, f64, f64) {
         let fo = &self.fos[f];
         let b = &self.comps[fo.to];
+        // A round trip to another datacenter or region, on every call the
+        // backup serves (a fixed delay: see `backup_fix`).
+        let far = self.comps[fo.from].p.failover_latency_ms;
         let b_lat = if cap {
             b.lat[k].min(b.p.deadline_ms)
         } else {
             b.lat[k]
-        };
+        } + far;
         let hit = fo.rebuilt;
         if hit <= 0.0 {
             // No rebuild: exactly the backup's outcome.
