@@ -84,6 +84,7 @@ pub fn Page(topology: Result<Topology, Vec<SourceError>>) -> impl IntoView {
                 <span class="tagline">"failure-domain sandbox for a real-time chat platform"</span>
             </header>
             <About />
+            <crate::live::ScenarioPanel />
             <crate::live::LiveTop />
             {body}
             <crate::live::LiveDock />

@@ -84,8 +84,44 @@ pub fn Diagram(
         let l = layout.get();
         let t = topology.clone();
         view! {
+            // Four SVGs laid exactly over each other, each composited as a
+            // layer of its own, so what changes many times a second while
+            // playing repaints alone: the map underneath (bands, domains,
+            // static edges: changes on selection), the live traffic (dash
+            // flow and widths), the nodes with their labels (change with
+            // health), and the load/queue/memory bars on top. The z-order
+            // is the single drawing's: edges, flows, nodes, labels, bars.
+            <div
+                class="diagram-stack"
+                class:has-selection=move || selection.0.get().is_some()
+                class:show-all=move || show_all.get()
+            >
             <svg
-                class="diagram"
+                class="diagram-base"
+                xmlns="http://www.w3.org/2000/svg"
+                width=px(l.width)
+                height=px(l.height)
+                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                aria-hidden="true"
+            >
+                <defs inner_html=MARKERS></defs>
+                {bands(&t, &l)}
+                <g class="edges deps">{dependency_edges(&t, &l, selection)}</g>
+                <g class="edges failovers">{failover_edges(&l, selection, false)}</g>
+            </svg>
+            <svg
+                class="diagram-layer diagram-flows"
+                xmlns="http://www.w3.org/2000/svg"
+                width=px(l.width)
+                height=px(l.height)
+                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                aria-hidden="true"
+            >
+                <g class="edges live-flows">{crate::live::diagram_feed::edge_overlays(&l.dependencies)}</g>
+                <g class="edges live-failovers">{crate::live::diagram_feed::failover_overlays(&l.failovers)}</g>
+            </svg>
+            <svg
+                class="diagram diagram-layer"
                 class:has-selection=move || selection.0.get().is_some()
                 class:show-all=move || show_all.get()
                 xmlns="http://www.w3.org/2000/svg"
@@ -95,12 +131,6 @@ pub fn Diagram(
                 role="group"
                 aria-label="Failure-domain diagram: planes, failure domains and components"
             >
-                <defs inner_html=MARKERS></defs>
-                {bands(&t, &l)}
-                <g class="edges deps">{dependency_edges(&t, &l, selection)}</g>
-                <g class="edges failovers">{failover_edges(&l, selection, false)}</g>
-                <g class="edges live-flows">{crate::live::diagram_feed::edge_overlays(&l.dependencies)}</g>
-                <g class="edges live-failovers">{crate::live::diagram_feed::failover_overlays(&l.failovers)}</g>
                 <g class="nodes">
                     {l
                         .nodes
@@ -116,6 +146,17 @@ pub fn Diagram(
                 </g>
                 <g class="edge-labels">{failover_edges(&l, selection, true)}</g>
             </svg>
+            <svg
+                class="diagram-layer diagram-bars"
+                xmlns="http://www.w3.org/2000/svg"
+                width=px(l.width)
+                height=px(l.height)
+                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                aria-hidden="true"
+            >
+                <g class="live-node-bars">{crate::live::diagram_feed::node_bars(&l.nodes, NODE_H)}</g>
+            </svg>
+            </div>
         }
     }
 }

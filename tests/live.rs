@@ -173,7 +173,7 @@ async fn playback_steps_and_event_log_names_the_action() {
     let live = live.get().unwrap();
     leptos::task::tick().await;
     let clock0 = query(&root, "[data-clock]").text_content().unwrap();
-    assert_eq!(clock0, "19:00:00");
+    assert_eq!(clock0, "19:00:01", "the first tick is computed at load");
     click(&query(&root, "button[data-action=step]"));
     leptos::task::tick().await;
     assert_eq!(
@@ -279,7 +279,7 @@ fn replay_reproduces_the_same_run() {
     let before = live.snapshot.get_untracked();
     let events = live.events.get_untracked().len();
     live.reset(run.seed);
-    assert_eq!(live.now_ms(), 0);
+    assert_eq!(live.now_ms(), 1000, "a reset computes the first tick");
     live.replay(&run);
     assert_eq!(live.snapshot.get_untracked(), before);
     assert_eq!(live.events.get_untracked().len(), events);
@@ -381,4 +381,283 @@ fn panic_overlay_shows_the_message() {
         "a reload button"
     );
     el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn partition_and_heal_from_the_inspector() {
+    let i = index_of("Sessions_Service");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let sel = "li.live-breaker[data-edge=\"Sessions_Service>Redis_Sessions\"]";
+    let row = query(&root, sel);
+    assert_eq!(
+        row.get_attribute("data-partitioned").as_deref(),
+        Some("false")
+    );
+    let button = query(&row, "button.cut");
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Partition Sessions from Redis Sessions"),
+        "an accessible name that says what the button does"
+    );
+    assert_eq!(
+        button.tag_name().to_ascii_lowercase(),
+        "button",
+        "keyboard reachable"
+    );
+    click(&button);
+    leptos::task::tick().await;
+    let row = query(&root, sel);
+    assert_eq!(
+        row.get_attribute("data-partitioned").as_deref(),
+        Some("true")
+    );
+    let edge =
+        view_model::edge_index(&steady().topology, "Sessions_Service", "Redis_Sessions").unwrap();
+    assert!(live.with_sim(|s| s.snapshot().edges[edge].partitioned));
+    let button = query(&row, "button.cut");
+    assert_eq!(button.get_attribute("data-action").as_deref(), Some("heal"));
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    click(&button);
+    leptos::task::tick().await;
+    assert!(!live.with_sim(|s| s.snapshot().edges[edge].partitioned));
+    // Both are operator actions: in the log kept for links, and in the event log.
+    let log = live.user_actions.get_untracked();
+    assert!(
+        matches!(&log[0].1, Action::Partition { component, dependency }
+        if component == "Sessions_Service" && dependency == "Redis_Sessions")
+    );
+    assert!(matches!(&log[1].1, Action::Heal { .. }));
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.kind == faultline_core::sim::EventKind::Action));
+}
+
+#[wasm_bindgen_test]
+async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
+    use faultline_core::sim::BreakerPreset;
+    let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let select = query(&root, "select[data-control=breaker_preset]");
+    let value = |el: &web_sys::Element| {
+        js_sys::Reflect::get(el, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    assert_eq!(value(&select), "seed");
+    assert!(select.get_attribute("aria-label").is_some());
+    js_sys::Reflect::set(&select, &"value".into(), &"hystrix".into()).unwrap();
+    let ev = web_sys::Event::new("change").unwrap();
+    select.dispatch_event(&ev).unwrap();
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetBreakerPreset {
+            preset: BreakerPreset::Hystrix
+        })
+    );
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    assert_eq!(c.breaker_preset, BreakerPreset::Hystrix);
+    let help = query(&root, "[data-help=breaker_preset]")
+        .text_content()
+        .unwrap();
+    assert!(help.contains("Hystrix"), "{help}");
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+}
+
+#[wasm_bindgen_test]
+fn a_fresh_run_opens_on_live_figures() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    let snap = live.snapshot.get_untracked();
+    assert!(snap.t_ms > 0, "the first tick is computed at load");
+    assert!(
+        snap.edges.iter().any(|e| e.traffic > 0.0),
+        "traffic flows before Play"
+    );
+    assert!(live.view.get_untracked().edges.iter().any(|e| e.flow > 0));
+    // A reset lands on the same warmed-up state, and a link replays it.
+    let run = live.run_state();
+    live.reset(run.seed);
+    assert_eq!(live.snapshot.get_untracked(), snap);
+    live.replay(&run);
+    assert_eq!(live.snapshot.get_untracked(), snap);
+}
+
+/// A short scenario file of a user's own (two minutes, one story message).
+const USER_TOML: &str = r#"name = "Two-minute drill"
+title = "Two-minute drill"
+summary = "A quiet two minutes, for trying the page."
+narrative = "Watch the platform for two minutes."
+what_happened = "Nothing happened: this is a practice file."
+start = "10:00:00"
+duration = "2m"
+seed = 5
+
+[[message]]
+t = "+30s"
+text = "Thirty seconds in: all quiet."
+"#;
+
+#[wasm_bindgen_test]
+async fn picker_lists_the_library_and_choosing_one_resets_the_run() {
+    use faultline_core::scenario::library;
+    let (root, live) = mount_live(|| {
+        view! {
+            <live::ScenarioPanel />
+            <PlaybackBar />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.advance(60_000.0);
+    let cards = root
+        .query_selector_all(".scenario-list .scenario-card[data-scenario]")
+        .unwrap();
+    assert_eq!(cards.length() as usize, library::bundled().len());
+    let card = query(&root, ".scenario-card[data-scenario=api_cascade_2022]");
+    let text = card.text_content().unwrap();
+    for part in ["2022-01-25", "intermediate", "3:45:00", "retry"] {
+        assert!(text.contains(part), "the card shows `{part}`: {text}");
+    }
+    assert!(card.get_attribute("aria-label").is_some());
+    click(&card);
+    leptos::task::tick().await;
+    assert_eq!(live.scenario_key.get_untracked(), "api_cascade_2022");
+    assert!(live.user_actions.get_untracked().is_empty(), "a fresh run");
+    assert_eq!(live.now_ms(), 1000);
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "16:45:01"
+    );
+    assert_eq!(
+        query(&root, "[data-current-scenario]")
+            .get_attribute("data-current-scenario")
+            .as_deref(),
+        Some("api_cascade_2022")
+    );
+    let card = query(&root, ".scenario-card[data-scenario=api_cascade_2022]");
+    assert_eq!(card.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("s=api_cascade_2022"), "{hash}");
+    // The link names it, and replays it.
+    let run = url_state::decode(&hash).unwrap().unwrap();
+    assert_eq!(run.scenario, "api_cascade_2022");
+    // The briefing is shown.
+    assert!(!query(&root, ".briefing .narrative")
+        .text_content()
+        .unwrap()
+        .is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn story_messages_appear_as_the_clock_passes_them() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    live.choose_scenario("api_cascade_2022");
+    leptos::task::tick().await;
+    let first = live.scenario.with_untracked(|s| s.messages[0].clone());
+    assert!(root
+        .query_selector(".story-banner.waiting")
+        .unwrap()
+        .is_some());
+    live.advance((first.t_ms - live.now_ms()) as f64);
+    leptos::task::tick().await;
+    let banner = query(&root, ".story-banner");
+    assert_eq!(
+        banner.get_attribute("data-story-t"),
+        Some(first.t_ms.to_string())
+    );
+    assert!(banner.text_content().unwrap().contains(&first.text));
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("status"));
+}
+
+#[wasm_bindgen_test]
+async fn a_users_file_runs_and_the_debrief_follows_the_end() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    live.load_user_file("drill.toml", USER_TOML).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(live.scenario_key.get_untracked(), url_state::USER_SCENARIO);
+    assert_eq!(live.seed.get_untracked(), 5);
+    assert!(root.query_selector(".debrief").unwrap().is_none());
+    // Its link replays from this browser's copy.
+    let run = url_state::decode(&url_state::encode(&live.run_state()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.scenario, "user");
+    live.advance(200_000.0);
+    leptos::task::tick().await;
+    let debrief = query(&root, ".debrief");
+    let text = debrief.text_content().unwrap();
+    assert!(text.contains("What actually happened"), "{text}");
+    assert!(
+        text.contains("Nothing happened: this is a practice file."),
+        "{text}"
+    );
+    assert!(
+        debrief
+            .query_selector("[data-figure=users_affected_minutes]")
+            .unwrap()
+            .is_some(),
+        "the run's own figures beside it"
+    );
+    assert!(debrief
+        .query_selector("tr[data-indicator=api_success]")
+        .unwrap()
+        .is_some());
+    assert!(query(&root, ".story-banner")
+        .text_content()
+        .unwrap()
+        .contains("Thirty seconds in"));
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_user_file_names_file_and_line_and_the_run_goes_on() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.advance(30_000.0);
+    let before = (
+        live.scenario_key.get_untracked(),
+        live.now_ms(),
+        live.user_actions.get_untracked(),
+        live.snapshot.get_untracked(),
+    );
+    let bad = "name = \"Broken\"\nduration = \"banana\"\n";
+    let err = live.load_user_file("broken.toml", bad).unwrap_err();
+    assert!(err.contains("broken.toml:2"), "names file and line: {err}");
+    assert!(err.contains("duration"), "names the problem: {err}");
+    let n = live.notice.get_untracked().unwrap();
+    assert!(n.error && n.text.contains("broken.toml:2"), "{}", n.text);
+    assert_eq!(
+        (
+            live.scenario_key.get_untracked(),
+            live.now_ms(),
+            live.user_actions.get_untracked(),
+            live.snapshot.get_untracked(),
+        ),
+        before,
+        "the current run is untouched"
+    );
 }

@@ -40,6 +40,21 @@ fn sparkline(values: &[f64], max: Option<f64>, class: &'static str) -> impl Into
     }
 }
 
+/// One component's live figures, as shown.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Figures {
+    load: String,
+    throughput: String,
+    throughput_value: String,
+    queue: String,
+    latency: String,
+    errors: String,
+    servers: String,
+    memory: String,
+    hits: Option<String>,
+    pool: Option<String>,
+}
+
 /// Live figures, sparklines and actions for component `index`.
 #[component]
 pub fn ComponentActions(
@@ -57,36 +72,61 @@ pub fn ComponentActions(
     let id = comp.id.clone();
     let name = comp.name.clone();
 
-    let node = Memo::new(move |_| live.view.with(|v| v.nodes.get(index).cloned()));
-    let figures = move || {
+    // Only what the health line shows (the node's summary changes every frame).
+    let node = Memo::new(move |_| {
+        live.view
+            .with(|v| v.nodes.get(index).map(|n| (n.word, n.glyph, n.color)))
+    });
+    // The figures as text, memoised: the DOM changes only where a shown
+    // figure changed, and no element is rebuilt while playing.
+    let fig = Memo::new(move |_| {
         live.snapshot.with(|s| {
-            s.components.get(index).map(|c| {
-                view! {
-                    <dl class="live-figures">
-                        <dt>"Load"</dt>
-                        <dd data-figure="load">{format!("{:.0}%", c.utilisation * 100.0)}</dd>
-                        <dt>"Throughput"</dt>
-                        <dd data-figure="throughput" data-value=format!("{:.1}", c.throughput)>
-                            {format!("{} of {}", rate(c.throughput), rate(c.capacity))}
-                        </dd>
-                        <dt>"Queue"</dt>
-                        <dd>{format!("{:.0} / {:.0}", c.queue, c.queue_limit)}</dd>
-                        <dt>"Latency"</dt>
-                        <dd>{format!("{:.0} ms", c.latency_ms)}</dd>
-                        <dt>"Errors"</dt>
-                        <dd>{format!("{:.2}%", c.error_rate * 100.0)}</dd>
-                        <dt>"Servers"</dt>
-                        <dd>{format!("{:.0} of {:.0}", c.servers, c.target_servers)}</dd>
-                        <dt>"Memory"</dt>
-                        <dd>{format!("{:.0}%", c.memory_fraction * 100.0)}</dd>
-                        {(c.hit_rate > 0.0)
-                            .then(|| view! { <dt>"Cache hits"</dt><dd>{format!("{:.1}%", c.hit_rate * 100.0)}</dd> })}
-                        {(c.pool_in_use > 0.0)
-                            .then(|| view! { <dt>"Pool in use"</dt><dd>{format!("{:.0}%", c.pool_in_use * 100.0)}</dd> })}
-                    </dl>
-                }
+            s.components.get(index).map(|c| Figures {
+                load: format!("{:.0}%", c.utilisation * 100.0),
+                throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
+                throughput_value: format!("{:.1}", c.throughput),
+                queue: format!("{:.0} / {:.0}", c.queue, c.queue_limit),
+                latency: format!("{:.0} ms", c.latency_ms),
+                errors: format!("{:.2}%", c.error_rate * 100.0),
+                servers: format!("{:.0} of {:.0}", c.servers, c.target_servers),
+                memory: format!("{:.0}%", c.memory_fraction * 100.0),
+                hits: (c.hit_rate > 0.0).then(|| format!("{:.1}%", c.hit_rate * 100.0)),
+                pool: (c.pool_in_use > 0.0).then(|| format!("{:.0}%", c.pool_in_use * 100.0)),
             })
         })
+    });
+    let text = move |f: fn(&Figures) -> String| {
+        move || fig.with(|x| x.as_ref().map(f).unwrap_or_default())
+    };
+    let has_hits = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.hits.is_some())));
+    let has_pool = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.pool.is_some())));
+    let figures = view! {
+        <dl class="live-figures">
+            <dt>"Load"</dt>
+            <dd data-figure="load">{text(|f| f.load.clone())}</dd>
+            <dt>"Throughput"</dt>
+            <dd data-figure="throughput" data-value=text(|f| f.throughput_value.clone())>
+                {text(|f| f.throughput.clone())}
+            </dd>
+            <dt>"Queue"</dt>
+            <dd>{text(|f| f.queue.clone())}</dd>
+            <dt>"Latency"</dt>
+            <dd>{text(|f| f.latency.clone())}</dd>
+            <dt>"Errors"</dt>
+            <dd>{text(|f| f.errors.clone())}</dd>
+            <dt>"Servers"</dt>
+            <dd>{text(|f| f.servers.clone())}</dd>
+            <dt>"Memory"</dt>
+            <dd>{text(|f| f.memory.clone())}</dd>
+            <Show when=move || has_hits.get()>
+                <dt>"Cache hits"</dt>
+                <dd>{text(|f| f.hits.clone().unwrap_or_default())}</dd>
+            </Show>
+            <Show when=move || has_pool.get()>
+                <dt>"Pool in use"</dt>
+                <dd>{text(|f| f.pool.clone().unwrap_or_default())}</dd>
+            </Show>
+        </dl>
     };
     let sparks = move || {
         live.history.track();
@@ -184,11 +224,51 @@ pub fn ComponentActions(
                     }
                 })
                 .collect_view();
+            // Partition (cut this component off from the dependency; calls
+            // are held and delivered on heal) or heal, as one toggle.
+            let cut = Memo::new(move |_| {
+                live.snapshot
+                    .with(|s| s.edges.get(j).is_some_and(|e| e.partitioned))
+            });
+            let (pf, pt) = (from_id.clone(), to_id.clone());
+            let cut_label = {
+                let (me, dep) = (name.clone(), to_name.clone());
+                move || {
+                    if cut.get() {
+                        format!("Heal the partition between {me} and {dep}")
+                    } else {
+                        format!("Partition {me} from {dep}")
+                    }
+                }
+            };
+            let toggle_cut = move |_| {
+                let (component, dependency) = (pf.clone(), pt.clone());
+                if cut.get_untracked() {
+                    act(Action::Heal { component, dependency })
+                } else {
+                    act(Action::Partition { component, dependency })
+                }
+            };
             view! {
-                <li class="live-breaker" data-edge=format!("{}>{}", id, to_id) data-breaker=state>
-                    <span class="to">{to_name}</span>
+                <li
+                    class="live-breaker"
+                    data-edge=format!("{}>{}", id, to_id)
+                    data-breaker=state
+                    data-partitioned=move || cut.get().to_string()
+                >
+                    <span class="to">{to_name.clone()}</span>
                     <span class="state">{state}</span>
-                    <span class="segs" role="group" aria-label="Breaker mode">{buttons}</span>
+                    <span class="segs" role="group" aria-label=format!("Breaker mode to {to_name}")>{buttons}</span>
+                    <button
+                        class="cut"
+                        data-action=move || if cut.get() { "heal" } else { "partition" }
+                        aria-pressed=move || cut.get().to_string()
+                        aria-label=cut_label
+                        on:click=toggle_cut
+                    >
+                        {move || if cut.get() { "Heal" } else { "Partition" }}
+                    </button>
+                    {move || cut.get().then(|| view! { <span class="cut-state">"partitioned: calls held"</span> })}
                 </li>
             }
         })
@@ -199,12 +279,12 @@ pub fn ComponentActions(
             <h3>"Live"</h3>
             {move || {
                 node.get()
-                    .map(|n| {
+                    .map(|(word, glyph, color)| {
                         view! {
-                            <p class="live-health" data-health=n.word style=format!("--health:{}", n.color)>
-                                <span class="glyph" aria-hidden="true">{n.glyph}</span>
+                            <p class="live-health" data-health=word style=format!("--health:{color}")>
+                                <span class="glyph" aria-hidden="true">{glyph}</span>
                                 " "
-                                {n.word}
+                                {word}
                             </p>
                         }
                     })
@@ -276,7 +356,7 @@ pub fn ComponentActions(
                 </button>
             </div>
             {(!breakers_is_empty(t, index)).then(|| view! {
-                <h3>"Circuit breakers on its calls"</h3>
+                <h3>"Its calls: breakers and partitions"</h3>
                 <ul class="live-breakers">{breakers}</ul>
             })}
         </section>

@@ -4,7 +4,8 @@
 //!
 //! - [`node_health`]: the `data-health` word of a node.
 //! - [`NodeDecor`]: the health badge (its shape tells the state without
-//!   colour) and three bars (load, queue, memory) along the node's foot.
+//!   colour); [`NodeBars`]: three bars (load, queue, memory) along the
+//!   node's foot, drawn on the traffic layer because they change often.
 //! - [`EdgeFlow`]: an overlay on a dependency edge with dash flow whose
 //!   speed and width follow traffic, red with errors, and the breaker's
 //!   state as a badge at the caller's end when it is not closed.
@@ -20,10 +21,12 @@ use faultline_core::DependencyKind;
 /// The live health word of component `index`, if the sandbox is running.
 pub fn node_health(index: usize) -> Option<Signal<&'static str>> {
     let live = use_context::<Live>()?;
-    Some(Signal::derive(move || {
+    // A memo, so the attribute is written only when the word changes.
+    let word = Memo::new(move |_| {
         live.view
             .with(|v| v.nodes.get(index).map(|n| n.word).unwrap_or("unknown"))
-    }))
+    });
+    Some(word.into())
 }
 
 /// The first point of an SVG path (`M x y` or `M x,y`).
@@ -37,11 +40,49 @@ pub fn path_start(d: &str) -> Option<(f64, f64)> {
     Some((x, y))
 }
 
-/// The badge and bars drawn inside node `index` (SVG, node-local coordinates).
+/// The health badge drawn inside node `index` (SVG, node-local
+/// coordinates). It changes only when the health does, so it stays on the
+/// map's layer; the bars, which change all the time, are [`NodeBars`] on
+/// the traffic layer.
 #[component]
 pub fn NodeDecor(
     /// Component index.
     index: usize,
+    /// Node width.
+    width: f64,
+    /// Node height.
+    height: f64,
+) -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let look = Memo::new(move |_| {
+        live.view
+            .with(|v| v.nodes.get(index).map(|n| (n.glyph, n.color)))
+    });
+    view! {
+        <g class="live-decor" aria-hidden="true">
+            <g class="live-badge" transform=format!("translate({} {})", width - 1.0, height / 2.0)>
+                <circle r="8" fill=move || look.with(|l| l.map_or("#888", |l| l.1))></circle>
+                <text text-anchor="middle" dominant-baseline="central">
+                    {move || look.with(|l| l.map_or("", |l| l.0))}
+                </text>
+            </g>
+        </g>
+    }
+    .into_any()
+}
+
+/// Three bars (load, queue, memory) along the foot of node `index`, drawn
+/// on the traffic layer at the node's position `(x, y)`.
+#[component]
+pub fn NodeBars(
+    /// Component index.
+    index: usize,
+    /// Node's left edge on the map.
+    x: f64,
+    /// Node's top edge on the map.
+    y: f64,
     /// Node width.
     width: f64,
     /// Node height.
@@ -55,7 +96,7 @@ pub fn NodeDecor(
         live.view.with(|v| {
             v.nodes.get(index).map(|n| {
                 let q = |x: f64| (x * 50.0).round() as u8;
-                (n.glyph, n.color, q(n.load), q(n.queue), q(n.memory))
+                (q(n.load), q(n.queue), q(n.memory))
             })
         })
     });
@@ -65,9 +106,9 @@ pub fn NodeDecor(
         let value = move || {
             look.with(|l| {
                 l.map_or(0, |l| match k {
-                    0 => l.2,
-                    1 => l.3,
-                    _ => l.4,
+                    0 => l.0,
+                    1 => l.1,
+                    _ => l.2,
                 })
             }) as f64
                 / 50.0
@@ -84,19 +125,23 @@ pub fn NodeDecor(
         }
     };
     view! {
-        <g class="live-decor" aria-hidden="true">
+        <g class="live-bars" data-bars-for=index transform=format!("translate({x:.1} {y:.1})")>
             {bar(0, "bar-load")}
             {bar(1, "bar-queue")}
             {bar(2, "bar-mem")}
-            <g class="live-badge" transform=format!("translate({} {})", width - 1.0, height / 2.0)>
-                <circle r="8" fill=move || look.with(|l| l.map_or("#888", |l| l.1))></circle>
-                <text text-anchor="middle" dominant-baseline="central">
-                    {move || look.with(|l| l.map_or("", |l| l.0))}
-                </text>
-            </g>
         </g>
     }
     .into_any()
+}
+
+/// Live bars for every node (on the traffic layer).
+pub fn node_bars(nodes: &[crate::layout::NodeBox], height: f64) -> impl IntoView {
+    nodes
+        .iter()
+        .map(|n| {
+            view! { <NodeBars index=n.component x=n.rect.x y=n.rect.y width=n.rect.w height=height /> }
+        })
+        .collect_view()
 }
 
 /// The live overlay of dependency edge `edge` drawn along `path`.

@@ -36,7 +36,20 @@ pub const MAX_FRAME_MS: f64 = 100.0;
 
 /// Wall-clock ms between event-log and chart updates while playing (the
 /// diagram itself updates every frame).
-pub const SLOW_PUBLISH_MS: f64 = 120.0;
+pub const SLOW_PUBLISH_MS: f64 = 250.0;
+
+/// Wall-clock ms of simulation per animation frame at most; simulated
+/// time not reached within it carries over to the next frames (so a heavy
+/// stretch slows the run down instead of dropping frames).
+pub const SIM_BUDGET_MS: f64 = 4.0;
+
+/// How many times a second the edges' dash flow moves while playing.
+pub const FLOW_HZ: f64 = 15.0;
+
+/// Wall-clock ms between diagram updates (node bars, badges, edge widths)
+/// while playing: repainting the diagram is the costliest part of a frame,
+/// and ten pictures a second read as live.
+pub const DIAGRAM_PUBLISH_MS: f64 = 100.0;
 
 /// Most event markers kept for the charts.
 const MAX_MARKERS: usize = 300;
@@ -60,8 +73,11 @@ pub struct Live {
     pub scenario_key: RwSignal<String>,
     /// The platform now.
     pub snapshot: RwSignal<Snapshot>,
-    /// The diagram's view model, derived from the snapshot.
+    /// The diagram's view model, derived from the snapshot (refreshed at
+    /// most every [`DIAGRAM_PUBLISH_MS`] while playing, at once otherwise).
     pub view: Memo<DiagramView>,
+    diagram_rev: RwSignal<u64>,
+    diagram_published_at: StoredValue<f64>,
     /// Every event so far (the simulation's log, copied as it grows).
     pub events: RwSignal<Vec<Event>>,
     /// Every action applied so far, scenario timeline and operator.
@@ -80,8 +96,12 @@ pub struct Live {
     pub seed: RwSignal<u64>,
     /// The current notice, if any.
     pub notice: RwSignal<Option<Notice>>,
-    /// Wall-clock ms the last frame's simulation work took.
+    /// Wall-clock ms of simulation work in the slowest frame of the last
+    /// half second (refreshed twice a second, not every frame).
     pub frame_work_ms: RwSignal<f64>,
+    frame_work_peak: StoredValue<f64>,
+    frame_work_shown_at: StoredValue<f64>,
+    flow_phase: StoredValue<u64>,
     target_ms: StoredValue<f64>,
     events_seen: StoredValue<usize>,
     samples_seen: StoredValue<usize>,
@@ -121,6 +141,26 @@ fn marked(e: &Event) -> Option<MarkerKind> {
     }
 }
 
+/// Steps a simulation still at t = 0 through its first tick, so the page
+/// opens on live figures (traffic on the edges, load on the nodes) rather
+/// than on the all-zero state before anything has been computed. Every
+/// fresh run and every replay does this after applying the link's actions
+/// (which may be at t = 0), so links replay exactly.
+pub fn warm_up(sim: &mut Sim, scenario: &Scenario) {
+    if sim.now_ms() == 0 {
+        sim.step_until(scenario.tick_ms.max(1));
+    }
+}
+
+/// True when a saved or linked run holds nothing beyond a fresh start (no
+/// actions, not past the first tick).
+pub fn is_fresh(run: &RunState) -> bool {
+    let tick = url_state::load_scenario(&run.scenario)
+        .map(|s| s.tick_ms.max(1))
+        .unwrap_or(1);
+    run.actions.is_empty() && run.t_ms <= tick
+}
+
 fn now_wall_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
@@ -128,12 +168,17 @@ fn now_wall_ms() -> f64 {
 impl Live {
     /// A sandbox running `scenario` (link key `key`) from t = 0 with `seed`.
     pub fn new(key: &str, scenario: Scenario, seed: u64, speed: f64) -> Result<Live, String> {
-        let sim = Sim::new(&scenario, seed).map_err(|e| e.to_string())?;
+        let mut sim = Sim::new(&scenario, seed).map_err(|e| e.to_string())?;
+        warm_up(&mut sim, &scenario);
         let snapshot = RwSignal::new(sim.snapshot());
         let scenario = RwSignal::new(Arc::new(scenario));
+        // The diagram follows the snapshot at most every DIAGRAM_PUBLISH_MS
+        // while playing (see `publish_some`), not every frame.
+        let diagram_rev = RwSignal::new(0_u64);
         let view = Memo::new(move |_| {
+            diagram_rev.track();
             let s = scenario.read();
-            snapshot.with(|snap| view_model::diagram_view(&s.topology, snap))
+            snapshot.with_untracked(|snap| view_model::diagram_view(&s.topology, snap))
         });
         let live = Live {
             sim: StoredValue::new_local(sim),
@@ -141,6 +186,8 @@ impl Live {
             scenario_key: RwSignal::new(key.to_string()),
             snapshot,
             view,
+            diagram_rev,
+            diagram_published_at: StoredValue::new(f64::NEG_INFINITY),
             events: RwSignal::new(Vec::new()),
             applied: RwSignal::new(Vec::new()),
             user_actions: RwSignal::new(Vec::new()),
@@ -151,6 +198,9 @@ impl Live {
             seed: RwSignal::new(seed),
             notice: RwSignal::new(None),
             frame_work_ms: RwSignal::new(0.0),
+            frame_work_peak: StoredValue::new(0.0),
+            frame_work_shown_at: StoredValue::new(0.0),
+            flow_phase: StoredValue::new(u64::MAX),
             target_ms: StoredValue::new(0.0),
             events_seen: StoredValue::new(0),
             samples_seen: StoredValue::new(0),
@@ -294,20 +344,56 @@ impl Live {
             self.applied.set(log);
         }
         self.snapshot.set(snap);
+        if all
+            || !self.playing.get_untracked()
+            || now - self.diagram_published_at.get_value() >= DIAGRAM_PUBLISH_MS
+        {
+            self.diagram_published_at.set_value(now);
+            self.diagram_rev.update(|n| *n = n.wrapping_add(1));
+        }
     }
 
     /// Advances simulated time by `ms` (fractions carry over to later frames).
     pub fn advance(&self, ms: f64) {
-        let end = self.scenario.with_untracked(|s| s.duration_ms);
+        self.advance_within(ms, f64::INFINITY);
+    }
+
+    /// Advances simulated time by `ms`, spending at most about `budget_ms`
+    /// of wall time: the simulation steps one sample interval at a time and
+    /// stops when the budget is spent; the time not simulated is dropped
+    /// from the target, so playback slows down rather than falls behind.
+    fn advance_within(&self, ms: f64, budget_ms: f64) {
+        let (end, chunk) = self
+            .scenario
+            .with_untracked(|s| (s.duration_ms, s.sample_ms.max(s.tick_ms).max(1)));
         let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
-        self.target_ms.set_value(target);
+        let started = now_wall_ms();
         let Some((before, after)) = self.sim.try_update_value(|s| {
             let before = s.now_ms();
-            s.step_until(target as u64);
+            let goal = target as u64;
+            if budget_ms.is_finite() {
+                while s.now_ms() < goal {
+                    let next = (s.now_ms() / chunk + 1) * chunk;
+                    s.step_until(next.min(goal));
+                    if now_wall_ms() - started >= budget_ms {
+                        break;
+                    }
+                }
+            } else {
+                s.step_until(goal);
+            }
             (before, s.now_ms())
         }) else {
             return;
         };
+        // Out of budget: carry on from where the simulation is, not from
+        // the wall clock's target (which would run further ahead each frame).
+        let target = if after < target as u64 {
+            after as f64
+        } else {
+            target
+        };
+        self.target_ms.set_value(target);
         if after >= end {
             self.playing.set(false);
             self.notice.set(Some(Notice {
@@ -320,15 +406,18 @@ impl Live {
         }
     }
 
-    /// Pauses and advances exactly one sample interval.
+    /// Pauses and advances to the next sample time (one sample interval
+    /// from a sample time).
     pub fn step(&self) {
         self.playing.set(false);
         let (now, sample) = (
             self.now_ms(),
-            self.scenario.with_untracked(|s| s.sample_ms.max(s.tick_ms)),
+            self.scenario
+                .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1)),
         );
         self.target_ms.set_value(now as f64);
-        self.advance(sample as f64);
+        let next = (now / sample + 1) * sample;
+        self.advance((next - now) as f64);
         self.save_url();
     }
 
@@ -413,6 +502,7 @@ impl Live {
             }
         }
         sim.step_until(run.t_ms);
+        warm_up(&mut sim, &scenario);
         let now = sim.now_ms();
         self.playing.set(false);
         self.sim.set_value(sim);
@@ -464,24 +554,39 @@ impl Live {
     }
 
     /// One animation frame: advance by the wall time since the last one.
+    ///
+    /// Cheap by design (see `tests/e2e/bench_fps.mjs`): the simulation gets
+    /// at most [`SIM_BUDGET_MS`] of wall time per frame (the rest carries
+    /// over), the edge-flow phase moves [`FLOW_HZ`] times a second and is
+    /// set on the flow layer only (not the body, which would restyle the
+    /// whole page), and the work figure in the playback bar is refreshed a
+    /// few times a second.
     fn frame(&self, dt_ms: f64) {
         if !self.playing.get_untracked() {
             return;
         }
         let t0 = now_wall_ms();
         self.frames.update_value(|n| *n += 1);
-        let n = self.frames.get_value();
-        if n.is_multiple_of(4) {
+        let phase = ((t0 * FLOW_HZ / 1000.0) as u64) % 120;
+        if phase != self.flow_phase.get_value() {
+            self.flow_phase.set_value(phase);
             // Edge flow phase (see `.live-flow-*` in assets/live.css); wraps
             // at a multiple of the dash period so the motion is seamless.
-            if let Some(body) = document().body() {
-                let _ = body.set_attribute("style", &format!("--fl-t:{}", (n / 4) % 120));
+            if let Ok(Some(layer)) = document().query_selector("g.live-flows") {
+                let _ = layer.set_attribute("style", &format!("--fl-t:{phase}"));
             }
         }
         let dt = dt_ms.clamp(0.0, MAX_FRAME_MS);
-        self.advance(dt * self.speed.get_untracked());
+        self.advance_within(dt * self.speed.get_untracked(), SIM_BUDGET_MS);
         let t1 = now_wall_ms();
-        self.frame_work_ms.set((t1 - t0).max(0.0));
+        let work = (t1 - t0).max(0.0);
+        let worst = self.frame_work_peak.get_value().max(work);
+        self.frame_work_peak.set_value(worst);
+        if t1 - self.frame_work_shown_at.get_value() >= 500.0 {
+            self.frame_work_shown_at.set_value(t1);
+            self.frame_work_peak.set_value(0.0);
+            self.frame_work_ms.set(worst);
+        }
         if t1 - self.url_written_at.get_value() > 2000.0 {
             self.save_url();
         }
@@ -564,8 +669,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         .unwrap_or(hash);
     match url_state::decode(&hash) {
         Ok(Some(run)) => {
-            let t = run.t_ms;
-            let notice = (t > 0 || !run.actions.is_empty()).then(|| Notice {
+            let notice = (!is_fresh(&run)).then(|| Notice {
                 error: false,
                 text: "Replayed the run from the link. Press Play (or Space) to continue.".into(),
             });
@@ -578,7 +682,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
                 .flatten()
                 .and_then(|s| s.get_item(url_state::STORAGE_KEY).ok().flatten())
                 .and_then(|f| url_state::decode(&f).ok().flatten())
-                .filter(|r| r.t_ms > 0 || !r.actions.is_empty());
+                .filter(|r| !is_fresh(r));
             (default(), None, saved)
         }
         Err(e) => (
@@ -599,7 +703,7 @@ pub fn provide_live() -> Result<(Live, Option<RunState>), String> {
     let (run, notice, saved) = initial_run();
     let scenario = url_state::load_scenario(&run.scenario)?;
     let live = Live::new(&run.scenario, scenario, run.seed, run.speed)?;
-    if run.t_ms > 0 || !run.actions.is_empty() {
+    if !is_fresh(&run) {
         live.replay(&run);
     }
     live.notice.set(notice);

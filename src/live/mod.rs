@@ -9,6 +9,8 @@
 //!   edge when a [`Live`] is in context (badge, bars, animated flow).
 //! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
 //!   panels around the diagram.
+//! - [`scenario_panel`]: the scenario picker (and loading your own file),
+//!   the briefing, story messages as their times pass, and the debrief.
 //! - [`url_state`]: the run in the URL fragment and local storage.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
@@ -18,6 +20,7 @@ pub mod driver;
 pub mod event_log;
 pub mod panic_overlay;
 pub mod playback;
+pub mod scenario_panel;
 pub mod switches;
 pub mod url_state;
 pub mod view_model;
@@ -26,6 +29,7 @@ pub use actions_panel::ComponentActions;
 pub use driver::{provide_live, Live, Notice};
 pub use event_log::EventLog;
 pub use playback::PlaybackBar;
+pub use scenario_panel::ScenarioPanel;
 pub use switches::{SwitchesPanel, TrafficPanel};
 
 use leptos::prelude::*;

@@ -114,7 +114,7 @@ pub fn PlaybackBar() -> impl IntoView {
                 "↺ Reset"
             </button>
             <span class="scenario-name">{move || live.scenario.with(|s| s.name.clone())}</span>
-            <span class="frame-ms" title="Simulation work in the last frame">
+            <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}
             </span>
         </section>

@@ -43,14 +43,16 @@ pub fn SwitchesPanel() -> impl IntoView {
     let act = move |a: Action| {
         let _ = live.act(a);
     };
+    // Memoised: the snapshot changes every frame, the switches rarely.
+    let states = Memo::new(move |_| {
+        live.snapshot
+            .with(|s| s.kill_switches.iter().map(|x| x.on).collect::<Vec<bool>>())
+    });
     let switches = KillSwitch::ALL
         .into_iter()
         .enumerate()
         .map(|(i, sw)| {
-            let on = move || {
-                live.snapshot
-                    .with(|s| s.kill_switches.get(i).is_some_and(|x| x.on))
-            };
+            let on = move || states.with(|v| v.get(i).copied().unwrap_or(false));
             view! {
                 <li>
                     <label data-switch=sw.as_str() class:on=on>
@@ -86,11 +88,11 @@ pub fn SwitchesPanel() -> impl IntoView {
         })
         .collect_view();
     let admission = RwSignal::new(String::new());
-    let blocked = move || live.snapshot.with(|s| s.config_blocked);
+    let blocked = Memo::new(move |_| live.snapshot.with(|s| s.config_blocked));
     view! {
         <section class="live-panel live-switches" aria-label="Kill switches">
             <h2>"Kill switches"</h2>
-            {move || blocked().then(|| view! {
+            {move || blocked.get().then(|| view! {
                 <p class="live-warn" role="status">"Config Service and Emergency Config are down: flags cannot change."</p>
             })}
             <ul class="plain">{switches}</ul>
@@ -105,6 +107,39 @@ pub fn SwitchesPanel() -> impl IntoView {
                 />
                 " Disable message sending (everyone)"
             </label>
+            <h3>"Circuit breakers (all edges)"</h3>
+            <div class="live-row">
+                <label>
+                    "Semantics "
+                    <select
+                        data-control="breaker_preset"
+                        aria-label="Circuit-breaker preset for every breaker"
+                        on:change=move |e| {
+                            if let Some(p) = view_model::breaker_preset_from_key(&event_target_value(&e)) {
+                                act(Action::SetBreakerPreset { preset: p });
+                            }
+                        }
+                    >
+                        {view_model::BREAKER_PRESETS
+                            .into_iter()
+                            .map(|(p, key, label, _)| {
+                                view! {
+                                    <option value=key prop:selected=move || controls.with(|c| c.breaker_preset == p)>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <p class="live-help" data-help="breaker_preset">
+                {move || {
+                    let p = controls.with(|c| c.breaker_preset);
+                    view_model::BREAKER_PRESETS.iter().find(|x| x.0 == p).map_or("", |x| x.3)
+                }}
+            </p>
+            <h3>"Reconnects"</h3>
             <div class="live-row">
                 <label>
                     "Reconnect admission "

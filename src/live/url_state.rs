@@ -9,7 +9,8 @@
 //! The same text is kept in local storage as "the last session", offered
 //! again when the page is opened without a fragment.
 
-use faultline_core::{Action, Scenario};
+use faultline_core::scenario::library;
+use faultline_core::{Action, Scenario, SourceError};
 
 /// The scenario used when the fragment names none (or a bad one).
 pub const DEFAULT_SCENARIO: &str = "steady_state";
@@ -17,25 +18,71 @@ pub const DEFAULT_SCENARIO: &str = "steady_state";
 /// Local-storage key of the last session's fragment.
 pub const STORAGE_KEY: &str = "faultline.last_session";
 
-/// Scenarios that can be named in a link: key, loader.
-pub fn scenario_keys() -> &'static [&'static str] {
-    &[DEFAULT_SCENARIO]
+/// Link key of a scenario file the user loaded from disk (kept in memory
+/// and in local storage, so a reload on the same browser finds it again).
+pub const USER_SCENARIO: &str = "user";
+
+/// Local-storage keys of the user's own scenario file: its name and text.
+pub const USER_FILE_NAME_KEY: &str = "faultline.user_scenario.name";
+/// See [`USER_FILE_NAME_KEY`].
+pub const USER_FILE_TEXT_KEY: &str = "faultline.user_scenario.toml";
+
+thread_local! {
+    static USER_FILE: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Loads a bundled scenario by its link key.
-pub fn load_scenario(key: &str) -> Result<Scenario, String> {
-    match key {
-        DEFAULT_SCENARIO => Scenario::bundled_steady_state().map_err(|errs| {
-            errs.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        }),
-        other => Err(format!(
-            "unknown scenario `{other}` (known: {})",
-            scenario_keys().join(", ")
-        )),
+/// The bundled scenarios' link keys (the library's, steady state first).
+pub fn scenario_keys() -> Vec<&'static str> {
+    library::bundled().iter().map(|b| b.key).collect()
+}
+
+/// Every error of a file on one line each: `file:line:column: problem`.
+pub fn describe_errors(errors: &[SourceError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The user's own scenario file (name, text), if one was loaded here.
+pub fn user_file() -> Option<(String, String)> {
+    if let Some(f) = USER_FILE.with(|u| u.borrow().clone()) {
+        return Some(f);
     }
+    let st = web_sys::window()?.local_storage().ok()??;
+    let name = st.get_item(USER_FILE_NAME_KEY).ok()??;
+    let text = st.get_item(USER_FILE_TEXT_KEY).ok()??;
+    Some((name, text))
+}
+
+/// Parses a user's scenario file; on success keeps it (memory and local
+/// storage) as the [`USER_SCENARIO`]. On failure nothing is kept and the
+/// errors name the file, line and problem.
+pub fn set_user_file(name: &str, text: &str) -> Result<Scenario, Vec<SourceError>> {
+    let scenario = Scenario::from_toml_str(text, name)?;
+    USER_FILE.with(|u| *u.borrow_mut() = Some((name.to_string(), text.to_string())));
+    if let Some(st) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = st.set_item(USER_FILE_NAME_KEY, name);
+        let _ = st.set_item(USER_FILE_TEXT_KEY, text);
+    }
+    Ok(scenario)
+}
+
+/// Loads a scenario by its link key: a bundled one, or [`USER_SCENARIO`].
+pub fn load_scenario(key: &str) -> Result<Scenario, String> {
+    if key == USER_SCENARIO {
+        let (name, text) = user_file()
+            .ok_or_else(|| "no scenario file of yours is loaded in this browser".to_string())?;
+        return Scenario::from_toml_str(&text, &name).map_err(|e| describe_errors(&e));
+    }
+    if library::find(key).is_none() {
+        return Err(format!(
+            "unknown scenario `{key}` (known: {})",
+            scenario_keys().join(", ")
+        ));
+    }
+    library::load(key).map_err(|e| describe_errors(&e))
 }
 
 /// Everything needed to reproduce a run.
@@ -156,7 +203,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         };
         match k {
             "s" => {
-                if !scenario_keys().contains(&v) {
+                if !scenario_keys().contains(&v) && v != USER_SCENARIO {
                     return Err(bad(
                         "s",
                         format!(

@@ -6,7 +6,7 @@
 //! Health is shown three ways at once, so nobody has to tell red from green:
 //! the `data-health` word, a fill colour and a glyph badge with its own shape.
 
-use faultline_core::sim::{BreakerMode, BreakerState, Health};
+use faultline_core::sim::{BreakerMode, BreakerPreset, BreakerState, Health};
 use faultline_core::{Action, Scenario, Snapshot, Topology};
 
 /// The word for a health state, as written into `data-health`.
@@ -369,6 +369,8 @@ pub struct Controls {
     pub retry: RetryChoice,
     /// Load shed share.
     pub shed: f64,
+    /// The breakers' semantics.
+    pub breaker_preset: BreakerPreset,
 }
 
 /// Folds `actions` over the scenario's defaults.
@@ -382,6 +384,7 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
         multiplier: s.traffic.multiplier,
         retry: RetryChoice::of(&s.client_retry),
         shed: 0.0,
+        breaker_preset: s.breaker,
     };
     for (_, a) in actions {
         match a {
@@ -398,10 +401,47 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
             Action::SetTrafficMultiplier { multiplier } => c.multiplier = *multiplier,
             Action::SetRetryPolicy { policy } => c.retry = RetryChoice::of(policy),
             Action::ShedLoad { fraction } => c.shed = *fraction,
+            Action::SetBreakerPreset { preset } => c.breaker_preset = *preset,
             _ => {}
         }
     }
     c
+}
+
+/// The breaker presets offered, in menu order: stable key, label, and what
+/// the preset means (seed 000's breaker, Hystrix and Resilience4j defaults).
+pub const BREAKER_PRESETS: [(BreakerPreset, &str, &str, &str); 3] = [
+    (
+        BreakerPreset::Seed,
+        "seed",
+        "Seed (5 failures, 30 s open, 3 probes)",
+        "Seed 000's breaker: opens after 5 consecutive failures, stays open 30 s, closes after 3 successful probes.",
+    ),
+    (
+        BreakerPreset::Hystrix,
+        "hystrix",
+        "Hystrix (50% of ≥20 calls in 10 s, 5 s sleep)",
+        "Hystrix defaults: at least 20 calls in a rolling 10 s window, opens at 50% errors, sleeps 5 s, one trial call.",
+    ),
+    (
+        BreakerPreset::Resilience4j,
+        "resilience4j",
+        "Resilience4j (50% of last 100 calls, 60 s wait)",
+        "Resilience4j defaults: a 100-call window, opens at 50% failures, waits 60 s, judges 10 probe calls by their failure rate.",
+    ),
+];
+
+/// The menu key of a breaker preset.
+pub fn breaker_preset_key(p: BreakerPreset) -> &'static str {
+    BREAKER_PRESETS
+        .iter()
+        .find(|x| x.0 == p)
+        .map_or("seed", |x| x.1)
+}
+
+/// The breaker preset for a menu key.
+pub fn breaker_preset_from_key(k: &str) -> Option<BreakerPreset> {
+    BREAKER_PRESETS.iter().find(|x| x.1 == k).map(|x| x.0)
 }
 
 /// The dependency edge from `from` to `to`, by component ids.

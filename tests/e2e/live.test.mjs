@@ -29,14 +29,22 @@ const eventCount = async (page) => Number((await page.locator('.live-events .cou
 test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', async () => {
   const { page, problems } = await open(1280, 800);
   await page.evaluate(() => localStorage.clear());
-  assert.equal(await clock(page), '19:00:00');
+  assert.equal(await clock(page), '19:00:01', 'the first tick is computed at load');
   await shot(page, '01-loaded');
 
   // Play at the default speed: the scenario's clock moves.
   await page.locator('button[data-action=play]').click();
-  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent !== '19:00:00');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent !== '19:00:01');
   await page.waitForSelector('.live-edge.live-flow-4');
   await shot(page, '02-playing');
+
+  // The database's load before anything fails.
+  const dbLoad = () =>
+    page.evaluate(() => Number(document.querySelector('.inspector [data-figure=throughput]')?.dataset.value ?? NaN));
+  await page.locator('[data-component="ScyllaDB_Primary"]').click();
+  await page.waitForSelector('.inspector [data-selected="ScyllaDB_Primary"] [data-figure=throughput]');
+  const dbBefore = await dbLoad();
+  assert.ok(dbBefore > 0, `the database serves traffic before the kill (${dbBefore}/s)`);
 
   // Kill Redis Sessions from the inspector; the node goes down and the log explains.
   await page.locator('[data-component="Redis_Sessions"]').click();
@@ -50,6 +58,16 @@ test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', 
   const badge = await page.locator('.node[data-component="Redis_Sessions"] .live-badge text').textContent();
   assert.equal(badge, '✕', 'a down node shows the ✕ badge, not only a colour');
   await shot(page, '03-redis-killed');
+
+  // Session lookups fall back to the database: its load rises.
+  await page.locator('[data-component="ScyllaDB_Primary"]').click();
+  await page.waitForSelector('.inspector [data-selected="ScyllaDB_Primary"] [data-figure=throughput]');
+  await page.waitForFunction(
+    (before) => Number(document.querySelector('.inspector [data-figure=throughput]')?.dataset.value) > before * 1.15,
+    dbBefore,
+    { timeout: 30000 },
+  );
+  await shot(page, '03b-database-load-rises');
 
   // Force the Sessions → Redis Sessions breaker open.
   await page.locator('[data-component="Sessions_Service"]').click();
@@ -95,7 +113,7 @@ test('a malformed link shows what is wrong and the default scenario', async () =
   const text = await notice.innerText();
   assert.match(text, /seed/);
   assert.match(text, /banana/);
-  assert.equal(await clock(page), '19:00:00');
+  assert.equal(await clock(page), '19:00:01', 'the first tick is computed at load');
   assert.ok((await page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
   await shot(page, '08-malformed-link');
   assert.deepEqual(problems, []);
@@ -132,6 +150,43 @@ test('keyboard: → steps, + and − change speed, Space plays and pauses', asyn
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Pause'));
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Play'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('scenario picker: choose an incident, read the story, refuse a broken file', async () => {
+  const { page, problems } = await open(1280, 800);
+  await page.locator('.scenario-picker > summary').click();
+  const card = page.locator('.scenario-card[data-scenario=api_cascade_2022]');
+  await card.waitFor();
+  assert.match(await card.innerText(), /2022-01-25/);
+  await shot(page, '09-scenario-picker');
+  await card.click();
+  await page.waitForFunction(() => location.hash.includes('s=api_cascade_2022'));
+  assert.equal(await clock(page), '16:45:01');
+  await page.locator('.briefing .narrative').waitFor();
+
+  // Play fast: the story's first message appears when the clock passes it.
+  await page.locator('select[data-control=speed]').selectOption('60');
+  await page.locator('button[data-action=play]').click();
+  await page.waitForSelector('.story-banner[data-story-t]', { timeout: 20000 });
+  await page.locator('button[data-action=play]').click();
+  await shot(page, '10-story-message');
+
+  // A malformed file of one's own: a message names file and line, the run stays.
+  const before = await clock(page);
+  await page.locator('.scenario-picker > summary').click();
+  await page.locator('input[data-control=scenario_file]').setInputFiles({
+    name: 'broken.toml',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('name = "Broken"\nduration = "banana"\n'),
+  });
+  const notice = page.locator('.live-notice.error');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /broken\.toml:2/);
+  assert.equal(await clock(page), before, 'the current run goes on');
+  assert.match(await page.evaluate(() => location.hash), /s=api_cascade_2022/);
+  await shot(page, '11-broken-scenario-file');
   assert.deepEqual(problems, []);
   await page.close();
 });

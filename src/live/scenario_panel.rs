@@ -1,0 +1,448 @@
+//! The scenario around the run: the picker (title, date, one-line summary,
+//! duration, difficulty of every bundled scenario, plus loading a file of
+//! your own), the trainee's briefing, the story messages that appear as the
+//! clock passes their times, and, once the run is over, "what actually
+//! happened" beside this run's own figures.
+//!
+//! Choosing a scenario resets the run to it (the link's `s=` names it); a
+//! file of your own is parsed first and, if it is malformed, the message
+//! names the file, line and problem while the current run goes on.
+
+use faultline_core::scenario::{expect, impact, library, Indicator};
+use faultline_core::Scenario;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::driver::{Live, Notice};
+use super::playback::elapsed;
+use super::url_state::{self, RunState};
+
+/// What the picker shows of one scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioCard {
+    /// Link key.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Date of the incident (empty for what-ifs).
+    pub date: String,
+    /// One line.
+    pub summary: String,
+    /// Duration in words (`4:00:00`).
+    pub duration: String,
+    /// Difficulty word.
+    pub difficulty: &'static str,
+}
+
+impl ScenarioCard {
+    /// The card of a loaded scenario under link key `key`.
+    pub fn of(key: &str, s: &Scenario) -> ScenarioCard {
+        ScenarioCard {
+            key: key.to_string(),
+            title: if s.title.is_empty() {
+                s.name.clone()
+            } else {
+                s.title.clone()
+            },
+            date: s.date.clone(),
+            summary: s.summary.clone(),
+            duration: elapsed(s.duration_ms),
+            difficulty: s.difficulty.as_str(),
+        }
+    }
+}
+
+/// Cards of every bundled scenario that loads, in library order.
+pub fn bundled_cards() -> Vec<ScenarioCard> {
+    library::bundled()
+        .iter()
+        .filter_map(|b| b.load().ok().map(|s| ScenarioCard::of(b.key, &s)))
+        .collect()
+}
+
+/// The indicators the debrief shows with this run's worst value.
+const DEBRIEF: [Indicator; 8] = [
+    Indicator::ApiSuccess,
+    Indicator::ApiLatencyP95Ms,
+    Indicator::WsConnectRate,
+    Indicator::VoiceSuccess,
+    Indicator::DeliveryRate,
+    Indicator::DeliveryLatencyP99Ms,
+    Indicator::DbQueryMs,
+    Indicator::UsersAffected,
+];
+
+impl Live {
+    /// Switches to the bundled (or user) scenario `key` at its own seed: a
+    /// fresh run, paused, named in the link.
+    pub fn choose_scenario(&self, key: &str) {
+        let seed = match url_state::load_scenario(key) {
+            Ok(s) => s.seed,
+            Err(e) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: format!("Scenario `{key}` could not be loaded: {e}"),
+                }));
+                return;
+            }
+        };
+        let run = RunState {
+            scenario: key.to_string(),
+            seed,
+            speed: self.speed.get_untracked(),
+            t_ms: 0,
+            actions: Vec::new(),
+        };
+        self.replay(&run);
+        self.notice.set(None);
+    }
+
+    /// Loads a scenario file of the user's (its name and text). A malformed
+    /// file leaves the current run alone and shows what is wrong (file,
+    /// line, problem); a good one becomes the run.
+    pub fn load_user_file(&self, name: &str, text: &str) -> Result<(), String> {
+        match url_state::set_user_file(name, text) {
+            Ok(_) => {
+                self.choose_scenario(url_state::USER_SCENARIO);
+                Ok(())
+            }
+            Err(errors) => {
+                let text = format!(
+                    "Your scenario file was not loaded; the current run goes on. {}",
+                    url_state::describe_errors(&errors)
+                );
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: text.clone(),
+                }));
+                Err(text)
+            }
+        }
+    }
+}
+
+/// Reads the file chosen in `input` (a file input) and hands it to
+/// [`Live::load_user_file`].
+fn read_chosen_file(live: Live, input: web_sys::Element) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok();
+    let Some(file) = get(&input, "files")
+        .and_then(|f| js_sys::Reflect::get_u32(&f, 0).ok())
+        .filter(|f| !f.is_undefined() && !f.is_null())
+    else {
+        return;
+    };
+    let name = get(&file, "name")
+        .and_then(|n| n.as_string())
+        .unwrap_or_else(|| "your file".into());
+    let Some(text_fn) = get(&file, "text").and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return;
+    };
+    let Ok(promise) = text_fn
+        .call0(&file)
+        .and_then(|p| p.dyn_into::<js_sys::Promise>())
+    else {
+        return;
+    };
+    let ok = Closure::once(move |text: JsValue| {
+        let text = text.as_string().unwrap_or_default();
+        let _ = live.load_user_file(&name, &text);
+        // The same file can be chosen again after fixing it.
+        let _ = js_sys::Reflect::set(&input, &JsValue::from_str("value"), &JsValue::from_str(""));
+    });
+    let failed = Closure::once(move |_: JsValue| {
+        live.notice.set(Some(Notice {
+            error: true,
+            text: "Your scenario file could not be read; the current run goes on.".into(),
+        }));
+    });
+    let _ = promise.then2(&ok, &failed);
+    ok.forget();
+    failed.forget();
+}
+
+/// The scenario panel: picker, briefing, story and debrief.
+#[component]
+pub fn ScenarioPanel() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let cards = StoredValue::new(bundled_cards());
+    let current = Memo::new(move |_| {
+        let key = live.scenario_key.get();
+        live.scenario.with(|s| ScenarioCard::of(&key, s))
+    });
+    let user_name = move || {
+        live.scenario_key.track();
+        url_state::user_file().map(|(n, _)| n)
+    };
+    let open = RwSignal::new(false);
+    let list = move || {
+        cards.with_value(|cs| {
+            cs.iter()
+                .map(|c| {
+                    let key = c.key.clone();
+                    let k2 = key.clone();
+                    let chosen = move || live.scenario_key.get() == k2;
+                    view! {
+                        <li>
+                            <button
+                                class="scenario-card"
+                                data-scenario=key.clone()
+                                aria-pressed=move || chosen().to_string()
+                                aria-label=format!("{}: {}. {}, {}, lasts {}.", c.title, c.summary, if c.date.is_empty() { "what-if" } else { c.date.as_str() }, c.difficulty, c.duration)
+                                on:click=move |_| {
+                                    live.choose_scenario(&key);
+                                    open.set(false);
+                                }
+                            >
+                                <span class="title">{c.title.clone()}</span>
+                                <span class="meta">
+                                    <span class="date">{if c.date.is_empty() { "what-if".to_string() } else { c.date.clone() }}</span>
+                                    " · "
+                                    <span class="difficulty" data-difficulty=c.difficulty>{c.difficulty}</span>
+                                    " · "
+                                    <span class="duration">{c.duration.clone()}</span>
+                                </span>
+                                <span class="summary">{c.summary.clone()}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="live-panel live-scenario" aria-label="Scenario">
+            <details class="scenario-picker" prop:open=move || open.get() on:toggle=move |e| {
+                let o = e.target().and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok()).and_then(|v| v.as_bool()).unwrap_or(false);
+                open.set(o);
+            }>
+                <summary>
+                    <span class="label">"Scenario: "</span>
+                    <strong data-current-scenario=move || current.with(|c| c.key.clone())>{move || current.with(|c| c.title.clone())}</strong>
+                    <span class="meta">
+                        {move || current.with(|c| {
+                            let date = if c.date.is_empty() { "what-if".to_string() } else { c.date.clone() };
+                            format!(" · {date} · {} · {}", c.difficulty, c.duration)
+                        })}
+                    </span>
+                    <span class="change">" — choose another"</span>
+                </summary>
+                <ul class="scenario-list">{list}</ul>
+                <div class="scenario-file">
+                    <label>
+                        "Or load a scenario file of your own (.toml): "
+                        <input
+                            type="file"
+                            accept=".toml,text/plain"
+                            data-control="scenario_file"
+                            aria-label="Load a scenario file of your own"
+                            on:change=move |e| {
+                                if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                                    read_chosen_file(live, t);
+                                }
+                            }
+                        />
+                    </label>
+                    {move || user_name().map(|n| {
+                        let chosen = move || live.scenario_key.get() == url_state::USER_SCENARIO;
+                        view! {
+                            <button
+                                class="scenario-card user"
+                                data-scenario=url_state::USER_SCENARIO
+                                aria-pressed=move || chosen().to_string()
+                                on:click=move |_| {
+                                    live.choose_scenario(url_state::USER_SCENARIO);
+                                    open.set(false);
+                                }
+                            >
+                                {format!("Your file: {n}")}
+                            </button>
+                        }
+                    })}
+                </div>
+            </details>
+            <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
+            <Briefing />
+            <StoryBanner />
+            <Debrief />
+        </section>
+    }
+    .into_any()
+}
+
+/// The trainee's briefing (collapsible).
+#[component]
+fn Briefing() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let text = Memo::new(move |_| live.scenario.with(|s| s.narrative.trim().to_string()));
+    move || {
+        let t = text.get();
+        (!t.is_empty()).then(|| {
+            view! {
+                <details class="briefing" open>
+                    <summary>"Briefing"</summary>
+                    <div class="narrative">{paragraphs(&t)}</div>
+                </details>
+            }
+        })
+    }
+}
+
+/// Splits text at blank lines into paragraphs.
+fn paragraphs(text: &str) -> impl IntoView {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .map(|p| view! { <p>{p}</p> })
+        .collect_view()
+}
+
+/// The story messages whose time has come: the latest as a banner, the
+/// earlier ones in a list.
+#[component]
+fn StoryBanner() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let now = Memo::new(move |_| live.snapshot.with(|s| s.t_ms));
+    // How many messages are due: changes only when one more appears.
+    let due = Memo::new(move |_| {
+        let t = now.get();
+        live.scenario
+            .with(|s| s.messages.iter().take_while(|m| m.t_ms <= t).count())
+    });
+    let total = Memo::new(move |_| live.scenario.with(|s| s.messages.len()));
+    move || {
+        let n = due.get();
+        if total.get() == 0 {
+            return None;
+        }
+        let (start, shown) = live.scenario.with_untracked(|s| {
+            (
+                s.start_clock_ms,
+                s.messages[..n]
+                    .iter()
+                    .map(|m| (m.t_ms, m.text.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        });
+        let clock = move |t: u64| faultline_core::scenario::time::format_clock(start, t);
+        let latest = shown.last().cloned();
+        let earlier = shown.len().saturating_sub(1);
+        Some(view! {
+            <div class="story" data-story-due=n>
+                {match latest {
+                    Some((t, text)) => view! {
+                        <p class="story-banner" role="status" aria-live="polite" data-story-t=t>
+                            <span class="story-kind">"Incident update"</span>
+                            <time>{clock(t)}</time>
+                            <span class="story-text">{text}</span>
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <p class="story-banner waiting" role="status">
+                            {format!("{} incident update{} will appear here as the clock passes their times.", total.get_untracked(), if total.get_untracked() == 1 { "" } else { "s" })}
+                        </p>
+                    }.into_any(),
+                }}
+                {(earlier > 0).then(|| view! {
+                    <details class="story-earlier">
+                        <summary>{format!("Earlier updates ({earlier})")}</summary>
+                        <ol>
+                            {shown[..earlier].iter().rev().map(|(t, text)| view! {
+                                <li><time>{clock(*t)}</time>" "{text.clone()}</li>
+                            }).collect_view()}
+                        </ol>
+                    </details>
+                })}
+            </div>
+        })
+    }
+}
+
+/// After the run: what actually happened (the post-mortem's account and
+/// its figures) beside this run's own figures.
+#[component]
+fn Debrief() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let ended = Memo::new(move |_| {
+        let t = live.snapshot.with(|s| s.t_ms);
+        live.scenario.with(|s| t >= s.duration_ms)
+    });
+    move || {
+        if !ended.get() {
+            return None;
+        }
+        let scenario = live.scenario.get_untracked();
+        let start = scenario.start_clock_ms;
+        let clock = move |t: u64| faultline_core::scenario::time::format_clock(start, t);
+        let (worst, uam, bands) = live.with_sim(|s| {
+            let samples = s.samples();
+            let worst: Vec<(Indicator, Option<(f64, u64)>)> = DEBRIEF
+                .iter()
+                .map(|&i| (i, impact::worst(samples, i)))
+                .collect();
+            (
+                worst,
+                impact::users_affected_minutes(samples),
+                expect::check(&scenario, samples),
+            )
+        });
+        let account = scenario.what_happened.trim().to_string();
+        let rows = worst
+            .into_iter()
+            .map(|(i, w)| {
+                let (v, at) = w.map_or(("—".to_string(), String::new()), |(v, t)| {
+                    (i.format(v), clock(t))
+                });
+                view! {
+                    <tr data-indicator=i.as_str()>
+                        <th scope="row">{i.as_str().replace('_', " ")}</th>
+                        <td>{v}</td>
+                        <td>{at}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let bands = bands
+            .into_iter()
+            .map(|b| {
+                let pass = b.pass;
+                view! {
+                    <li class:pass=pass class:miss=!pass data-pass=pass.to_string()>
+                        {b.describe(start)}
+                    </li>
+                }
+            })
+            .collect_view();
+        let has_bands = !scenario.expectations.is_empty();
+        Some(view! {
+            <section class="debrief" aria-label="What actually happened" role="region">
+                <div class="debrief-real">
+                    <h3>"What actually happened"</h3>
+                    {if account.is_empty() {
+                        view! { <p>"This scenario has no post-mortem account (a what-if or a file without one)."</p> }.into_any()
+                    } else {
+                        view! { <div class="narrative">{paragraphs(&account)}</div> }.into_any()
+                    }}
+                    {has_bands.then(|| view! {
+                        <h4>"The real figures, and where this run landed"</h4>
+                        <ul class="bands">{bands}</ul>
+                    })}
+                </div>
+                <div class="debrief-run">
+                    <h3>"This run"</h3>
+                    <p class="uam" data-figure="users_affected_minutes">
+                        {format!("Users affected × minutes: {}", expect::si(uam))}
+                    </p>
+                    <table class="worst">
+                        <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </section>
+        })
+    }
+}
