@@ -24,6 +24,10 @@ impl State {
                 };
                 c.latency = 0.0;
                 c.own_lat = 0.0;
+                // Whatever its load balancers moved to a backup still gets
+                // the backup's answer: a dead region's edge that failed over
+                // serves its users through the backup.
+                self.blend_failovers(i);
                 continue;
             }
             let mut dep_ok = [1.0; NCLASS];
@@ -248,32 +252,45 @@ impl State {
                 c.err = (1.0 - okw / n).clamp(0.0, 1.0);
                 c.latency = latw / n;
             } else {
-                c.err = 0.0;
+                // No traffic: the error rate a health check's probe would
+                // see, so a primary whose load has all failed over away does
+                // not look healthy just because nobody calls it.
+                let mut ok_sum = 0.0;
+                for k in 0..NCLASS {
+                    ok_sum += c.ok[k];
+                }
+                c.err = (1.0 - ok_sum / NCLASS as f64).clamp(0.0, 1.0);
                 c.latency = own_lat[0];
             }
-            // Failover: the moved share's outcome is the backup's.
-            // Failovers before `fo_from` (the first whose primary is `i`) are not `i`'s.
-            let fo_first = self.comps[i].fo_from.unwrap_or(self.fos.len());
-            for f in fo_first..self.fos.len() {
-                let fo = &self.fos[f];
-                if fo.from != i || fo.f.moved <= 0.0 {
-                    continue;
-                }
-                let (m, w) = (fo.f.moved, fo.f.writes_moved);
-                for k in 0..NCLASS {
-                    let s = if RequestClass::ALL[k].is_write() && !w {
-                        0.0
-                    } else {
-                        m
-                    };
-                    let (bok, bfast, blat) = self.backup_outcome(f, k, false);
-                    let bfix = self.backup_fix(f, k, false);
-                    let c = &mut self.comps[i];
-                    c.fix[k] = c.fix[k] * (1.0 - s) + bfix * s;
-                    c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
-                    c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
-                    c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
-                }
+            self.blend_failovers(i);
+        }
+    }
+
+    /// The share of component `i`'s calls that its callers' load balancers
+    /// moved to a failover backup gets the backup's outcome.
+    fn blend_failovers(&mut self, i: usize) {
+        // Failover: the moved share's outcome is the backup's.
+        // Failovers before `fo_from` (the first whose primary is `i`) are not `i`'s.
+        let fo_first = self.comps[i].fo_from.unwrap_or(self.fos.len());
+        for f in fo_first..self.fos.len() {
+            let fo = &self.fos[f];
+            if fo.from != i || fo.f.moved <= 0.0 {
+                continue;
+            }
+            let (m, w) = (fo.f.moved, fo.f.writes_moved);
+            for k in 0..NCLASS {
+                let s = if RequestClass::ALL[k].is_write() && !w {
+                    0.0
+                } else {
+                    m
+                };
+                let (bok, bfast, blat) = self.backup_outcome(f, k, false);
+                let bfix = self.backup_fix(f, k, false);
+                let c = &mut self.comps[i];
+                c.fix[k] = c.fix[k] * (1.0 - s) + bfix * s;
+                c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
+                c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
+                c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
             }
         }
     }
