@@ -270,12 +270,19 @@ pub const RING_LANES: usize = NCLASS * ATTEMPT_BUCKETS;
 impl RetryRing {
     /// A ring able to hold retries up to `max_delay_ticks` ahead.
     pub fn new(max_delay_ticks: usize) -> Self {
+        Self::with_regions(max_delay_ticks, 1)
+    }
+
+    /// A ring with [`RING_LANES`] lanes for each of `regions` regions (lane
+    /// `r · RING_LANES + l`): a retry comes back where its request failed.
+    pub fn with_regions(max_delay_ticks: usize, regions: usize) -> Self {
         let slots = max_delay_ticks + 3;
+        let lanes = RING_LANES * regions.max(1);
         RetryRing {
             slots,
-            lanes: RING_LANES,
-            diff: vec![0.0; slots * RING_LANES],
-            level: vec![0.0; RING_LANES],
+            lanes,
+            diff: vec![0.0; slots * lanes],
+            level: vec![0.0; lanes],
             cur_tick: 0,
             cur_slot: 0,
         }

@@ -14,15 +14,17 @@ impl State {
         }
         let dt = self.dt;
         let due = self.ring.take(self.tick);
-        for k in 0..NCLASS {
-            for b in 0..ATTEMPT_BUCKETS {
-                self.retry_due[k][b] = due[k * ATTEMPT_BUCKETS + b] / dt;
+        // Retries come back in the region whose request failed.
+        self.retry_due = [[0.0; ATTEMPT_BUCKETS]; NCLASS];
+        for (r, region) in self.region_due.iter_mut().enumerate() {
+            let base = r * RING_LANES;
+            for k in 0..NCLASS {
+                for b in 0..ATTEMPT_BUCKETS {
+                    let x = due[base + k * ATTEMPT_BUCKETS + b] / dt;
+                    region[k][b] = x;
+                    self.retry_due[k][b] += x;
+                }
             }
-        }
-        // Retries due per class (same summation order as everywhere they are used).
-        let mut due_sum = [0.0; NCLASS];
-        for k in 0..NCLASS {
-            due_sum[k] = self.retry_due[k].iter().sum::<f64>();
         }
         let per_user = self.scenario.traffic.per_user.lanes();
         let scale = self.curve() * self.multiplier;
@@ -31,7 +33,6 @@ impl State {
         let noise = self.scenario.traffic.noise;
         // Base (first-attempt) rates per region.
         let nr = self.users.len();
-        let mut total_first = [0.0; NCLASS];
         let mut connects = 0.0;
         for r in 0..nr {
             let u = self.users[r];
@@ -43,9 +44,6 @@ impl State {
             base[RequestClass::GatewayConnect.lane()] =
                 users::connect_attempts(&u, &self.reconnect_stages[r], &ur);
             connects += base[RequestClass::GatewayConnect.lane()];
-            for k in 0..NCLASS {
-                total_first[k] += base[k];
-            }
             self.att[r] = base;
         }
         self.first = [0.0; NCLASS];
@@ -55,9 +53,8 @@ impl State {
         } else {
             1.0
         };
-        // Refusals and first-attempt shares per class (the same for every region).
+        // Refusals per class (the same for every region).
         let mut refuse_k = [0.0f64; NCLASS];
-        let mut first_share_k = [1.0f64; NCLASS];
         for k in 0..NCLASS {
             let mut refuse: f64 = 0.0;
             match RequestClass::ALL[k] {
@@ -86,25 +83,16 @@ impl State {
                 refuse = 1.0 - (1.0 - refuse) * (1.0 - self.shed);
             }
             refuse_k[k] = refuse;
-            first_share_k[k] = {
-                let due: f64 = due_sum[k];
-                let t = total_first[k];
-                if t + due > 0.0 {
-                    t / (t + due)
-                } else {
-                    1.0
-                }
-            };
         }
         for r in 0..nr {
             let mut tot = 0.0;
+            let mut first_share_r = [1.0f64; NCLASS];
             for k in 0..NCLASS {
-                let share = if total_first[k] > 0.0 {
-                    self.att[r][k] / total_first[k]
-                } else {
-                    self.region_share[r]
-                };
-                let retries: f64 = due_sum[k] * share;
+                let retries: f64 = self.region_due[r][k].iter().sum::<f64>();
+                let first = self.att[r][k];
+                if first + retries > 0.0 {
+                    first_share_r[k] = first / (first + retries);
+                }
                 self.att[r][k] += retries;
                 tot += self.att[r][k];
             }
@@ -126,7 +114,9 @@ impl State {
                     edge
                 };
                 self.comps[entry].arr[k] += admitted;
-                self.first[k] += self.att[r][k] * first_share_k[k];
+                let first = self.att[r][k] * first_share_r[k];
+                self.region_first[r][k] = first;
+                self.first[k] += first;
             }
         }
     }

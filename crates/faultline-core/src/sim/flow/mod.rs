@@ -78,7 +78,7 @@ use super::fleet::BreakerFleet;
 use super::memory;
 use super::percentile;
 use super::queueing::ErlangTable;
-use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS};
+use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS, RING_LANES};
 use super::rng::Pcg32;
 use super::snapshot::*;
 use super::users::{self, UserRates};
@@ -296,7 +296,6 @@ pub(crate) struct State {
     /// Reconnecting users of each region by backoff stage.
     pub reconnect_stages: Vec<users::Stages>,
     pub region_entry: Vec<(usize, usize)>,
-    pub region_share: Vec<f64>,
     pub ring: RetryRing,
     pub tokens: f64,
     pub retry: RetryPolicy,
@@ -320,6 +319,10 @@ pub(crate) struct State {
     pub refused: Vec<[f64; NCLASS]>,
     pub first: [f64; NCLASS],
     pub retry_due: [[f64; ATTEMPT_BUCKETS]; NCLASS],
+    /// Retries due this tick by region (they return where they failed), per second.
+    pub region_due: Vec<[[f64; ATTEMPT_BUCKETS]; NCLASS]>,
+    /// First attempts this tick by region, per second.
+    pub region_first: Vec<[f64; NCLASS]>,
     pub sli: Sli,
     pub sli_shown: Sli,
     pub sli_as_of: u64,

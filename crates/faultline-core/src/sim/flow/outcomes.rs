@@ -21,6 +21,8 @@ impl State {
         let mut ok_fix = [0.0; NCLASS];
         let mut region_ok_api = [0.0; MAX_REGIONS];
         let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
+        // Success share by region and class (before refusals): where retries are born.
+        let mut region_ok = [[1.0f64; NCLASS]; MAX_REGIONS];
         let mut timeout_ms = [0.0; NCLASS];
         for r in 0..nr {
             let (edge, voice) = self.region_entry[r];
@@ -36,6 +38,7 @@ impl State {
                 let a = self.att[r][k];
                 let refuse = self.refused[r][k];
                 let ok = c.ok[k] * (1.0 - refuse);
+                region_ok[r][k] = c.ok[k];
                 att[k] += a;
                 okn[k] += a * ok;
                 fastn[k] += a * (refuse + (1.0 - refuse) * c.fast[k]);
@@ -78,49 +81,51 @@ impl State {
         }
         // Client retries.
         let mut want = 0.0;
-        let mut sched: [[f64; ATTEMPT_BUCKETS + 1]; NCLASS] = [[0.0; ATTEMPT_BUCKETS + 1]; NCLASS];
-        for k in 0..NCLASS {
-            let cls = RequestClass::ALL[k];
-            if matches!(cls, RequestClass::GatewayConnect | RequestClass::Presence) || att[k] <= 0.0
-            {
-                continue;
-            }
-            let fail_share = 1.0 - okn[k] / att[k];
-            // Refused requests are final answers, not retried.
-            let mut refused_share = 0.0;
-            for r in 0..nr {
-                refused_share += self.att[r][k] * self.refused[r][k];
-            }
-            refused_share /= att[k];
-            let retryable = (fail_share - refused_share).max(0.0);
-            let first = self.first[k];
-            // Bucket b of sched = failures that would become retry number b+1.
-            sched[k][0] = first * retryable;
-            let due_sum: f64 = self.retry_due[k].iter().sum::<f64>();
-            for b in 0..ATTEMPT_BUCKETS {
-                let due = self.retry_due[k][b] * (att[k] / (first + due_sum).max(1e-12));
-                let nb = (b + 1).min(ATTEMPT_BUCKETS);
-                // The last bucket pools retry #4 and later; under a cap of m
-                // attempts a request leaves it after about m − 4 more tries
-                // (geometric approximation of the deterministic cap).
-                let cont = if b + 1 >= ATTEMPT_BUCKETS && policy.max_attempts > 0 {
-                    let left = policy.max_attempts as f64 - ATTEMPT_BUCKETS as f64;
-                    if left > 1.0 {
-                        1.0 - 1.0 / left
+        // Failures that become retries, by region (they return where they
+        // failed), class and attempt bucket (b = retry number − 1).
+        let mut sched = [[[0.0f64; ATTEMPT_BUCKETS + 1]; NCLASS]; MAX_REGIONS];
+        for r in 0..nr {
+            for k in 0..NCLASS {
+                let cls = RequestClass::ALL[k];
+                let a = self.att[r][k];
+                if matches!(cls, RequestClass::GatewayConnect | RequestClass::Presence) || a <= 0.0
+                {
+                    continue;
+                }
+                // Refused requests are final answers, not retried: what is
+                // retried is what was admitted and failed.
+                let retryable = ((1.0 - self.refused[r][k]) * (1.0 - region_ok[r][k])).max(0.0);
+                let first = self.region_first[r][k];
+                sched[r][k][0] = first * retryable;
+                let due_sum: f64 = self.region_due[r][k].iter().sum::<f64>();
+                for b in 0..ATTEMPT_BUCKETS {
+                    // `a / (first + due)` carries this tick's rate noise.
+                    let due = self.region_due[r][k][b] * (a / (first + due_sum).max(1e-12));
+                    let nb = (b + 1).min(ATTEMPT_BUCKETS);
+                    // The last bucket pools retry #4 and later; under a cap of m
+                    // attempts a request leaves it after about m − 4 more tries
+                    // (geometric approximation of the deterministic cap).
+                    let cont = if b + 1 >= ATTEMPT_BUCKETS && policy.max_attempts > 0 {
+                        let left = policy.max_attempts as f64 - ATTEMPT_BUCKETS as f64;
+                        if left > 1.0 {
+                            1.0 - 1.0 / left
+                        } else {
+                            0.0
+                        }
                     } else {
-                        0.0
-                    }
-                } else {
-                    1.0
-                };
-                sched[k][nb] += due * retryable * cont;
+                        1.0
+                    };
+                    sched[r][k][nb] += due * retryable * cont;
+                }
             }
         }
-        for k in 0..NCLASS {
-            for (nb, &f) in sched[k].iter().enumerate() {
-                // nb = retry number − 1; attempts already made = nb + 1.
-                if f > 0.0 && policy.allows_retry(nb as u32 + 1) {
-                    want += f;
+        for region in sched.iter().take(nr) {
+            for lanes in region {
+                for (nb, &f) in lanes.iter().enumerate() {
+                    // nb = retry number − 1; attempts already made = nb + 1.
+                    if f > 0.0 && policy.allows_retry(nb as u32 + 1) {
+                        want += f;
+                    }
                 }
             }
         }
@@ -149,21 +154,23 @@ impl State {
             } else {
                 1.0
             };
-            for (nb, &f) in sched[k].iter().enumerate() {
-                let n = nb as u32 + 1;
-                if f <= 0.0 || !policy.allows_retry(n) {
-                    continue;
-                }
-                let count = f * dt * allow;
-                let bucket = nb.min(ATTEMPT_BUCKETS - 1);
-                let lane = k * ATTEMPT_BUCKETS + bucket;
-                for w in self.retry_windows.w[k][nb].into_iter().flatten() {
-                    for (share, (lo, hi)) in [(fast, w.ticks[0]), (1.0 - fast, w.ticks[1])] {
-                        let x = count * w.share * share;
-                        if x <= 0.0 {
-                            continue;
+            for r in 0..nr {
+                for (nb, &f) in sched[r][k].iter().enumerate() {
+                    let n = nb as u32 + 1;
+                    if f <= 0.0 || !policy.allows_retry(n) {
+                        continue;
+                    }
+                    let count = f * dt * allow;
+                    let bucket = nb.min(ATTEMPT_BUCKETS - 1);
+                    let lane = r * RING_LANES + k * ATTEMPT_BUCKETS + bucket;
+                    for w in self.retry_windows.w[k][nb].into_iter().flatten() {
+                        for (share, (lo, hi)) in [(fast, w.ticks[0]), (1.0 - fast, w.ticks[1])] {
+                            let x = count * w.share * share;
+                            if x <= 0.0 {
+                                continue;
+                            }
+                            self.ring.schedule(lane, self.tick, lo, hi, x);
                         }
-                        self.ring.schedule(lane, self.tick, lo, hi, x);
                     }
                 }
             }
