@@ -248,6 +248,7 @@ fn fragment_round_trips_an_action_log() {
                 },
             ),
         ],
+        counterfactuals: Vec::new(),
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");
@@ -559,11 +560,21 @@ async fn picker_lists_the_library_and_choosing_one_resets_the_run() {
     // The link names it, and replays it.
     let run = url_state::decode(&hash).unwrap().unwrap();
     assert_eq!(run.scenario, "api_cascade_2022");
-    // The briefing is shown.
+    // The briefing is shown, and folds away once playback starts.
     assert!(!query(&root, ".briefing .narrative")
         .text_content()
         .unwrap()
         .is_empty());
+    let is_open = || {
+        js_sys::Reflect::get(&query(&root, ".briefing"), &"open".into())
+            .unwrap()
+            .as_bool()
+    };
+    assert_eq!(is_open(), Some(true));
+    live.toggle();
+    leptos::task::tick().await;
+    assert_eq!(is_open(), Some(false));
+    live.toggle();
 }
 
 #[wasm_bindgen_test]
@@ -660,4 +671,47 @@ fn a_malformed_user_file_names_file_and_line_and_the_run_goes_on() {
         before,
         "the current run is untouched"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_counterfactual_switch_restarts_the_run_with_it_and_the_link_names_it() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    live.choose_scenario("api_cascade_2022");
+    leptos::task::tick().await;
+    let (key, base) = live.scenario.with_untracked(|s| {
+        (
+            s.counterfactuals
+                .first()
+                .expect("the 2022 cascade has counterfactuals")
+                .key
+                .clone(),
+            Scenario::clone(s),
+        )
+    });
+    live.advance(60_000.0);
+    let sel = format!("label[data-counterfactual={key}] input");
+    let input = query(&root, &sel);
+    click(&input);
+    leptos::task::tick().await;
+    assert_eq!(live.counterfactuals.get_untracked(), vec![key.clone()]);
+    assert_eq!(live.now_ms(), 1000, "the run starts again");
+    assert_eq!(
+        *live.scenario.get_untracked(),
+        base.with_counterfactual(&key).unwrap(),
+        "the running scenario has the switch on"
+    );
+    let frag = url_state::encode(&live.run_state());
+    assert!(frag.contains(&format!("cf={key}")), "{frag}");
+    let run = url_state::decode(&frag).unwrap().unwrap();
+    assert_eq!(run.counterfactuals, vec![key.clone()]);
+    // Off again: back to the scenario as written.
+    click(&query(&root, &sel));
+    leptos::task::tick().await;
+    assert!(live.counterfactuals.get_untracked().is_empty());
+    assert_eq!(*live.scenario.get_untracked(), base);
+    // An unknown switch in a link is named.
+    let e = url_state::decode("#s=api_cascade_2022&cf=no_such_fix").unwrap_err();
+    assert_eq!(e.field, "cf");
+    assert!(e.problem.contains("no_such_fix"), "{}", e.problem);
 }

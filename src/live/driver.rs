@@ -71,6 +71,8 @@ pub struct Live {
     pub scenario: RwSignal<Arc<Scenario>>,
     /// The scenario's link key.
     pub scenario_key: RwSignal<String>,
+    /// Counterfactual switches on in this run (keys, in order).
+    pub counterfactuals: RwSignal<Vec<String>>,
     /// The platform now.
     pub snapshot: RwSignal<Snapshot>,
     /// The diagram's view model, derived from the snapshot (refreshed at
@@ -153,12 +155,12 @@ pub fn warm_up(sim: &mut Sim, scenario: &Scenario) {
 }
 
 /// True when a saved or linked run holds nothing beyond a fresh start (no
-/// actions, not past the first tick).
+/// actions, no counterfactuals, not past the first tick).
 pub fn is_fresh(run: &RunState) -> bool {
     let tick = url_state::load_scenario(&run.scenario)
         .map(|s| s.tick_ms.max(1))
         .unwrap_or(1);
-    run.actions.is_empty() && run.t_ms <= tick
+    run.actions.is_empty() && run.counterfactuals.is_empty() && run.t_ms <= tick
 }
 
 fn now_wall_ms() -> f64 {
@@ -184,6 +186,7 @@ impl Live {
             sim: StoredValue::new_local(sim),
             scenario,
             scenario_key: RwSignal::new(key.to_string()),
+            counterfactuals: RwSignal::new(Vec::new()),
             snapshot,
             view,
             diagram_rev,
@@ -463,6 +466,7 @@ impl Live {
             speed: self.speed.get_untracked(),
             t_ms: 0,
             actions: Vec::new(),
+            counterfactuals: self.counterfactuals.get_untracked(),
         };
         self.replay(&run);
         self.notice.set(None);
@@ -472,7 +476,7 @@ impl Live {
     /// operator's actions re-applied at their times, stepped to `run.t_ms`.
     /// Leaves playback paused.
     pub fn replay(&self, run: &RunState) {
-        let scenario = match url_state::load_scenario(&run.scenario) {
+        let scenario = match url_state::load_run_scenario(&run.scenario, &run.counterfactuals) {
             Ok(s) => s,
             Err(e) => {
                 self.notice.set(Some(Notice {
@@ -508,6 +512,7 @@ impl Live {
         self.sim.set_value(sim);
         self.scenario.set(Arc::new(scenario));
         self.scenario_key.set(run.scenario.clone());
+        self.counterfactuals.set(run.counterfactuals.clone());
         self.seed.set(run.seed);
         self.speed.set(run.speed);
         self.target_ms.set_value(now as f64);
@@ -539,6 +544,7 @@ impl Live {
             speed: self.speed.get_untracked(),
             t_ms: self.now_ms(),
             actions: self.user_actions.get_untracked(),
+            counterfactuals: self.counterfactuals.get_untracked(),
         }
     }
 
@@ -661,6 +667,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         speed: 10.0,
         t_ms: 0,
         actions: Vec::new(),
+        counterfactuals: Vec::new(),
     };
     let hash = window().location().hash().unwrap_or_default();
     let hash = js_sys::decode_uri_component(&hash)

@@ -92,9 +92,31 @@ impl Live {
             speed: self.speed.get_untracked(),
             t_ms: 0,
             actions: Vec::new(),
+            counterfactuals: Vec::new(),
         };
         self.replay(&run);
         self.notice.set(None);
+    }
+
+    /// Turns counterfactual switch `key` of the running scenario on or off.
+    /// A counterfactual changes the world from the start, so the run starts
+    /// again (same scenario and seed, no operator actions); the link's
+    /// `cf=` lists the switches on.
+    pub fn set_counterfactual(&self, key: &str, on: bool) {
+        let mut cfs = self.counterfactuals.get_untracked();
+        cfs.retain(|k| k != key);
+        if on {
+            cfs.push(key.to_string());
+        }
+        let run = RunState {
+            scenario: self.scenario_key.get_untracked(),
+            seed: self.seed.get_untracked(),
+            speed: self.speed.get_untracked(),
+            t_ms: 0,
+            actions: Vec::new(),
+            counterfactuals: cfs,
+        };
+        self.replay(&run);
     }
 
     /// Loads a scenario file of the user's (its name and text). A malformed
@@ -267,6 +289,7 @@ pub fn ScenarioPanel() -> impl IntoView {
             </details>
             <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
             <Briefing />
+            <Counterfactuals />
             <StoryBanner />
             <Debrief />
         </section>
@@ -279,13 +302,93 @@ pub fn ScenarioPanel() -> impl IntoView {
 fn Briefing() -> impl IntoView {
     let live = expect_context::<Live>();
     let text = Memo::new(move |_| live.scenario.with(|s| s.narrative.trim().to_string()));
+    // Open before the run; folded away once playback starts (so the map
+    // moves up into view), open again for a new scenario.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if live.playing.get() {
+            open.set(false);
+        }
+    });
+    Effect::new(move |_| {
+        text.track();
+        open.set(true);
+    });
     move || {
         let t = text.get();
         (!t.is_empty()).then(|| {
             view! {
-                <details class="briefing" open>
+                <details
+                    class="briefing"
+                    prop:open=move || open.get()
+                    on:toggle=move |e| {
+                        let o = e
+                            .target()
+                            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+                            .and_then(|v| v.as_bool())
+                            .unwrap_or(true);
+                        if o != open.get_untracked() {
+                            open.set(o);
+                        }
+                    }
+                >
                     <summary>"Briefing"</summary>
                     <div class="narrative">{paragraphs(&t)}</div>
+                </details>
+            }
+        })
+    }
+}
+
+/// The scenario's counterfactual switches (the post-mortem's action items),
+/// each a checkbox; changing one restarts the run with it.
+#[component]
+fn Counterfactuals() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let list = Memo::new(move |_| {
+        live.scenario.with(|s| {
+            s.counterfactuals
+                .iter()
+                .map(|c| (c.key.clone(), c.label.clone(), c.description.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let items = list.get();
+        (!items.is_empty()).then(|| {
+            let on_count = move || live.counterfactuals.with(|v| v.len());
+            let n = items.len();
+            let rows = items
+                .into_iter()
+                .map(|(key, label, description)| {
+                    let k = key.clone();
+                    let checked = move || live.counterfactuals.with(|v| v.contains(&k));
+                    let k2 = key.clone();
+                    view! {
+                        <li>
+                            <label data-counterfactual=key.clone()>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    on:change=move |e| live.set_counterfactual(&k2, event_target_checked(&e))
+                                />
+                                " "
+                                <strong>{label}</strong>
+                                <span class="cf-desc">{description}</span>
+                            </label>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details class="counterfactuals">
+                    <summary>
+                        {move || format!(
+                            "What if the post-mortem's fixes had been in place? ({} of {n} on; changing one restarts the run)",
+                            on_count()
+                        )}
+                    </summary>
+                    <ul class="plain">{rows}</ul>
                 </details>
             }
         })
@@ -418,6 +521,15 @@ fn Debrief() -> impl IntoView {
             })
             .collect_view();
         let has_bands = !scenario.expectations.is_empty();
+        let cfs: Vec<String> = live.counterfactuals.with_untracked(|v| {
+            v.iter()
+                .map(|k| {
+                    scenario
+                        .counterfactual(k)
+                        .map_or(k.clone(), |c| c.label.clone())
+                })
+                .collect()
+        });
         Some(view! {
             <section class="debrief" aria-label="What actually happened" role="region">
                 <div class="debrief-real">
@@ -434,6 +546,9 @@ fn Debrief() -> impl IntoView {
                 </div>
                 <div class="debrief-run">
                     <h3>"This run"</h3>
+                    {(!cfs.is_empty()).then(|| view! {
+                        <p class="cf-on">{format!("With: {}", cfs.join(", "))}</p>
+                    })}
                     <p class="uam" data-figure="users_affected_minutes">
                         {format!("Users affected × minutes: {}", expect::si(uam))}
                     </p>

@@ -1,6 +1,8 @@
 //! The run in the URL fragment, so a reload or a shared link replays it.
 //!
-//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&a=<actions>` where
+//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&a=<actions>` where
+//! `<keys>` are the scenario's counterfactual switches turned on (comma
+//! separated) and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
 //! in unpadded base64url. Every field but `s` is optional. Parsing never
 //! panics: a bad fragment gives a [`FragmentError`] whose message names the
@@ -85,6 +87,16 @@ pub fn load_scenario(key: &str) -> Result<Scenario, String> {
     library::load(key).map_err(|e| describe_errors(&e))
 }
 
+/// Loads scenario `key` with the counterfactual switches `counterfactuals`
+/// turned on, in order.
+pub fn load_run_scenario(key: &str, counterfactuals: &[String]) -> Result<Scenario, String> {
+    let mut s = load_scenario(key)?;
+    for k in counterfactuals {
+        s = s.with_counterfactual(k)?;
+    }
+    Ok(s)
+}
+
 /// Everything needed to reproduce a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunState {
@@ -98,6 +110,9 @@ pub struct RunState {
     pub t_ms: u64,
     /// The operator's actions with their simulated times, in order.
     pub actions: Vec<(u64, Action)>,
+    /// Counterfactual switches turned on (keys from the scenario file), in
+    /// the order they were applied.
+    pub counterfactuals: Vec<String>,
 }
 
 /// What is wrong with a fragment.
@@ -173,6 +188,10 @@ pub fn encode(state: &RunState) -> String {
         "s={}&seed={}&x={}&t={}",
         state.scenario, state.seed, state.speed, state.t_ms
     );
+    if !state.counterfactuals.is_empty() {
+        s.push_str("&cf=");
+        s.push_str(&state.counterfactuals.join(","));
+    }
     if !state.actions.is_empty() {
         let json = serde_json::to_string(&state.actions).unwrap_or_else(|_| "[]".into());
         s.push_str("&a=");
@@ -195,6 +214,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         speed: 1.0,
         t_ms: 0,
         actions: Vec::new(),
+        counterfactuals: Vec::new(),
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -240,10 +260,17 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 st.actions = serde_json::from_slice(&bytes)
                     .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
             }
+            "cf" => {
+                st.counterfactuals = v
+                    .split(',')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
             other => {
                 return Err(bad(
                     "fragment",
-                    format!("unknown key `{other}` (expected s, seed, x, t, a)"),
+                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf)"),
                 ))
             }
         }
@@ -252,6 +279,26 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         return Err(bad("s", "no scenario named (expected s=steady_state)"));
     }
     let scenario = load_scenario(&st.scenario).map_err(|e| bad("s", e))?;
+    for k in &st.counterfactuals {
+        if scenario.counterfactual(k).is_none() {
+            let known: Vec<&str> = scenario
+                .counterfactuals
+                .iter()
+                .map(|c| c.key.as_str())
+                .collect();
+            return Err(bad(
+                "cf",
+                if known.is_empty() {
+                    format!("unknown counterfactual `{k}` (this scenario has none)")
+                } else {
+                    format!(
+                        "unknown counterfactual `{k}` (this scenario has: {})",
+                        known.join(", ")
+                    )
+                },
+            ));
+        }
+    }
     if !seed_given {
         st.seed = scenario.seed;
     }

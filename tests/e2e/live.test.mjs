@@ -166,6 +166,15 @@ test('scenario picker: choose an incident, read the story, refuse a broken file'
   assert.equal(await clock(page), '16:45:01');
   await page.locator('.briefing .narrative').waitFor();
 
+  // A counterfactual switch restarts the run with it; the link names it.
+  await page.locator('.counterfactuals > summary').click();
+  const fix = page.locator('.counterfactuals label[data-counterfactual]').first();
+  const fixKey = await fix.getAttribute('data-counterfactual');
+  await fix.locator('input').check();
+  await page.waitForFunction((k) => location.hash.includes(`cf=${k}`), fixKey);
+  await fix.locator('input').uncheck();
+  await page.waitForFunction(() => !location.hash.includes('cf='));
+
   // Play fast: the story's first message appears when the clock passes it.
   await page.locator('select[data-control=speed]').selectOption('60');
   await page.locator('button[data-action=play]').click();
