@@ -22,14 +22,25 @@
 //! `calls = served · calls_per_request · (1 − h)` (for a cache's database
 //! fallback, `h` = the cache's current hit rate) `· (1 − qⁿ⁺¹)/(1 − q)` (n
 //! immediate service retries against last tick's failure share `q`), then
-//! through the breaker (one representative caller instance), a partition
-//! (calls held and delivered as a backlog when healed) or a buffer (failed
-//! calls kept in the caller's memory and retransmitted when the callee
-//! recovers; seed 004's sessions). A breaker ignores its callee's own 429s
-//! (a healthy service shedding load): it judges only real failures.
-//! Failover edges move a share of the calls to the backup; with a rebuild
-//! (seed 000's session cache) a cache rebuilt from the backup's timely
-//! answers takes its hit share off the backup again.
+//! through the breakers (four cohorts of caller instances, see
+//! [`super::fleet`]), a partition (calls held and delivered as a backlog
+//! when healed) or a buffer (failed calls kept in the caller's memory and
+//! retransmitted when the callee recovers; seed 004's sessions). Backlogs
+//! drain at most at half the callee's spare capacity (flow control). A
+//! breaker ignores its callee's own 429s (a healthy service shedding load):
+//! it judges only real failures. Failover edges move a share of the calls to
+//! the backup, which adds its `failover_latency_ms` round trip; with a
+//! rebuild (seed 000's session cache) a cache rebuilt from the backup's
+//! timely answers takes its hit share off the backup again. A dead component
+//! whose traffic failed over answers with its backup's outcome; an idle one
+//! reports the error rate a health check's probe would see.
+//!
+//! # At the clients
+//! Failed requests are retried by the client policy into future ticks of a
+//! per-region ring (a retry returns where it failed); latency percentiles
+//! come from the fast-failure, answered (fixed part + exponential tail) and
+//! timed-out shares ([`super::percentile`]); users reconnect with backoff
+//! ([`super::users`]).
 //!
 //! # Around the flow
 //! - **Rate limits**: beyond `rate_limit_per_server × live` (halved by
@@ -59,7 +70,8 @@
 //!   ignore noise), storage > 95%.
 //! - **Health** for the diagram: down, failing over, overloaded (demand above
 //!   capacity or queue half full), recovering, degraded (errors above 1% over
-//!   the base rate, reduced capacity, added latency, memory above 90%).
+//!   the base rate, reduced capacity, added latency, memory above 90%); worse
+//!   news shows at once, "healthy again" after 5 s of calm.
 //! - **Causes**: every event names the event that led to it: the action on
 //!   the component itself, else the earliest failing dependency's health
 //!   event, else the last load-changing action.
