@@ -31,9 +31,9 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--seed" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
-                Some(v) => seed = Some(v),
-                None => return usage_error("--seed needs a whole number"),
+            "--seed" => match crate::seed_arg(&mut it) {
+                Ok(v) => seed = Some(v),
+                Err(m) => return usage_error(m),
             },
             "--counterfactual" => match it.next() {
                 Some(k) => only = Some(k.clone()),
@@ -112,6 +112,5 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("faultline check: {msg}\nusage: {USAGE}");
-    ExitCode::from(crate::USAGE_ERROR)
+    crate::usage_error("check", USAGE, msg)
 }

@@ -66,6 +66,20 @@ const COMMANDS: &[Command] = &[
 /// The exit code for a malformed command line.
 pub const USAGE_ERROR: u8 = 2;
 
+/// Prints a command's usage error (`faultline CMD: msg`, then its usage)
+/// and returns the usage-error exit code.
+pub fn usage_error(cmd: &str, usage: &str, msg: &str) -> ExitCode {
+    eprintln!("faultline {cmd}: {msg}\nusage: {usage}");
+    ExitCode::from(USAGE_ERROR)
+}
+
+/// The value after a `--seed` flag: a whole number.
+pub fn seed_arg<'a>(it: &mut impl Iterator<Item = &'a String>) -> Result<u64, &'static str> {
+    it.next()
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or("--seed needs a whole number")
+}
+
 fn usage() -> String {
     let mut s = String::from(
         "faultline: validate, list and run Faultline topologies and scenarios\n\nUsage:\n",

@@ -258,9 +258,9 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--seed" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
-                Some(v) => seed = Some(v),
-                None => return usage_error("--seed needs a whole number"),
+            "--seed" => match crate::seed_arg(&mut it) {
+                Ok(v) => seed = Some(v),
+                Err(m) => return usage_error(m),
             },
             "--scenario" => match it.next() {
                 Some(k) => keys.push(k.clone()),
@@ -301,8 +301,7 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("faultline report: {msg}\nusage: {USAGE}");
-    ExitCode::from(crate::USAGE_ERROR)
+    crate::usage_error("report", USAGE, msg)
 }
 
 #[cfg(test)]

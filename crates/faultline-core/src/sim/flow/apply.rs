@@ -40,6 +40,79 @@ pub(super) fn range(
     }
 }
 
+/// A numeric field's allowed range, in the words its error message uses.
+struct Bounds {
+    field: &'static str,
+    lo: f64,
+    hi: f64,
+    lo_open: bool,
+    allowed: &'static str,
+}
+
+impl Bounds {
+    fn check(&self, v: f64) -> Result<(), ActionError> {
+        range(self.field, v, self.lo, self.hi, self.lo_open, self.allowed)
+    }
+}
+
+const CAPACITY_FRACTION: Bounds = Bounds {
+    field: "capacity_fraction",
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: true,
+    allowed: "0 < fraction ≤ 1",
+};
+const LATENCY_MS: Bounds = Bounds {
+    field: "ms",
+    lo: 0.0,
+    hi: 600_000.0,
+    lo_open: false,
+    allowed: "0 ≤ ms ≤ 600000",
+};
+const PER_SERVER: Bounds = Bounds {
+    field: "per_server",
+    lo: 0.0,
+    hi: 1e9,
+    lo_open: false,
+    allowed: "0 ≤ per_server ≤ 1e9",
+};
+const ERROR_RATE: Bounds = Bounds {
+    field: "rate",
+    lo: 0.0,
+    hi: 0.999_999,
+    lo_open: false,
+    allowed: "0 ≤ rate < 1",
+};
+const QUEUE_LIMIT: Bounds = Bounds {
+    field: "limit",
+    lo: 0.0,
+    hi: 1e12,
+    lo_open: false,
+    allowed: "0 ≤ limit ≤ 1e12",
+};
+const SCALE_FACTOR: Bounds = Bounds {
+    field: "factor",
+    lo: 0.0,
+    hi: 100.0,
+    lo_open: true,
+    allowed: "0 < factor ≤ 100",
+};
+const MULTIPLIER: Bounds = Bounds {
+    field: "multiplier",
+    lo: 0.0,
+    hi: 100.0,
+    lo_open: false,
+    allowed: "0 ≤ multiplier ≤ 100",
+};
+
+/// A component action with one bounded value: the component must exist and
+/// the value lie within `b`.
+fn comp_with(t: &Topology, component: &str, v: f64, b: &Bounds) -> Result<Target, ActionError> {
+    let i = comp_idx(t, component)?;
+    b.check(v)?;
+    Ok(Target::Comp(i))
+}
+
 pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionError> {
     Ok(match a {
         Action::Kill { component }
@@ -49,64 +122,21 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
         Action::Degrade {
             component,
             capacity_fraction,
-        } => {
-            let i = comp_idx(t, component)?;
-            range(
-                "capacity_fraction",
-                *capacity_fraction,
-                0.0,
-                1.0,
-                true,
-                "0 < fraction ≤ 1",
-            )?;
-            Target::Comp(i)
-        }
-        Action::AddLatency { component, ms } => {
-            let i = comp_idx(t, component)?;
-            range("ms", *ms, 0.0, 600_000.0, false, "0 ≤ ms ≤ 600000")?;
-            Target::Comp(i)
-        }
+        } => comp_with(t, component, *capacity_fraction, &CAPACITY_FRACTION)?,
+        Action::AddLatency { component, ms } => comp_with(t, component, *ms, &LATENCY_MS)?,
         Action::SetRateLimit {
             component,
             per_server,
-        } => {
-            let i = comp_idx(t, component)?;
-            range(
-                "per_server",
-                *per_server,
-                0.0,
-                1e9,
-                false,
-                "0 ≤ per_server ≤ 1e9",
-            )?;
-            Target::Comp(i)
-        }
-        Action::SetErrorRate { component, rate } => {
-            let i = comp_idx(t, component)?;
-            range("rate", *rate, 0.0, 0.999_999, false, "0 ≤ rate < 1")?;
-            Target::Comp(i)
-        }
+        } => comp_with(t, component, *per_server, &PER_SERVER)?,
+        Action::SetErrorRate { component, rate } => comp_with(t, component, *rate, &ERROR_RATE)?,
         Action::SetQueueLimit { component, limit } => {
-            let i = comp_idx(t, component)?;
-            range("limit", *limit, 0.0, 1e12, false, "0 ≤ limit ≤ 1e12")?;
-            Target::Comp(i)
+            comp_with(t, component, *limit, &QUEUE_LIMIT)?
         }
         Action::SetClassMultiplier { multiplier, .. } => {
-            range(
-                "multiplier",
-                *multiplier,
-                0.0,
-                100.0,
-                false,
-                "0 ≤ multiplier ≤ 100",
-            )?;
+            MULTIPLIER.check(*multiplier)?;
             Target::None
         }
-        Action::Scale { component, factor } => {
-            let i = comp_idx(t, component)?;
-            range("factor", *factor, 0.0, 100.0, true, "0 < factor ≤ 100")?;
-            Target::Comp(i)
-        }
+        Action::Scale { component, factor } => comp_with(t, component, *factor, &SCALE_FACTOR)?,
         Action::Partition {
             component,
             dependency,
@@ -117,14 +147,7 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
         } => Target::Edge(edge_idx(t, component, dependency)?),
         Action::SetBreaker { from, to, .. } => Target::Edge(edge_idx(t, from, to)?),
         Action::SetTrafficMultiplier { multiplier } => {
-            range(
-                "multiplier",
-                *multiplier,
-                0.0,
-                100.0,
-                false,
-                "0 ≤ multiplier ≤ 100",
-            )?;
+            MULTIPLIER.check(*multiplier)?;
             Target::None
         }
         Action::SetRetryPolicy { policy } => {
