@@ -71,11 +71,11 @@ impl State {
                     // The share sent to a failover backup gets the backup's outcome.
                     let sh = self.edges[e].fo_share[k];
                     if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
-                        let (b_ok, b_fast, b_lat) = self.backup_outcome(f, k, true);
-                        e_ok = (1.0 - sh) * e_ok + sh * b_ok;
-                        e_fast = (1.0 - sh) * e_fast + sh * b_fast;
-                        lat = (1.0 - sh) * lat + sh * b_lat;
-                        fix = (1.0 - sh) * fix + sh * self.backup_fix(f, k, true);
+                        let b = self.backup_outcome(f, k, true);
+                        e_ok = (1.0 - sh) * e_ok + sh * b.ok;
+                        e_fast = (1.0 - sh) * e_fast + sh * b.fast;
+                        lat = (1.0 - sh) * lat + sh * b.lat;
+                        fix = (1.0 - sh) * fix + sh * b.fix;
                     }
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
@@ -284,62 +284,49 @@ impl State {
                 } else {
                     m
                 };
-                let (bok, bfast, blat) = self.backup_outcome(f, k, false);
-                let bfix = self.backup_fix(f, k, false);
+                let b = self.backup_outcome(f, k, false);
                 let c = &mut self.comps[i];
-                c.fix[k] = c.fix[k] * (1.0 - s) + bfix * s;
-                c.ok[k] = c.ok[k] * (1.0 - s) + bok * s;
-                c.fast[k] = c.fast[k] * (1.0 - s) + bfast * s;
-                c.lat[k] = c.lat[k] * (1.0 - s) + blat * s;
+                c.fix[k] = c.fix[k] * (1.0 - s) + b.fix * s;
+                c.ok[k] = c.ok[k] * (1.0 - s) + b.ok * s;
+                c.fast[k] = c.fast[k] * (1.0 - s) + b.fast * s;
+                c.lat[k] = c.lat[k] * (1.0 - s) + b.lat * s;
             }
         }
     }
 
-    /// The fixed part of the latency of a call moved over failover `f` in
-    /// lane `k` (see [`State::backup_outcome`]).
-    pub(super) fn backup_fix(&self, f: usize, k: usize, cap: bool) -> f64 {
+    /// Outcome of a call moved over failover `f` in lane `k`: the rebuilt
+    /// cache answers its share at the primary's own speed, the backup the
+    /// rest, paying the primary's `failover_latency_ms` round trip (a fixed
+    /// delay); the backup's latency is capped at its deadline when `cap`, as
+    /// a caller sees it.
+    pub(super) fn backup_outcome(&self, f: usize, k: usize, cap: bool) -> LaneOutcome {
         let fo = &self.fos[f];
         let b = &self.comps[fo.to];
-        let far = self.comps[fo.from].p.failover_latency_ms;
-        let b_fix = if cap {
-            b.fix[k].min(b.p.deadline_ms)
+        let p = &self.comps[fo.from].p;
+        let far = p.failover_latency_ms;
+        let (b_lat, b_fix) = if cap {
+            (b.lat[k].min(b.p.deadline_ms), b.fix[k].min(b.p.deadline_ms))
         } else {
-            b.fix[k]
-        } + far;
-        let hit = fo.rebuilt;
-        if hit <= 0.0 {
-            return b_fix;
-        }
-        hit * self.comps[fo.from].p.base_latency_ms + (1.0 - hit) * b_fix
-    }
-
-    /// Outcome (success, fast failure, latency) of a call moved over
-    /// failover `f` in lane `k`: the rebuilt cache answers its share at the
-    /// primary's own speed, the backup the rest (its latency capped at its
-    /// deadline when `cap`, as a caller sees it).
-    pub(super) fn backup_outcome(&self, f: usize, k: usize, cap: bool) -> (f64, f64, f64) {
-        let fo = &self.fos[f];
-        let b = &self.comps[fo.to];
-        // A round trip to another datacenter or region, on every call the
-        // backup serves (a fixed delay: see `backup_fix`).
-        let far = self.comps[fo.from].p.failover_latency_ms;
-        let b_lat = if cap {
-            b.lat[k].min(b.p.deadline_ms)
-        } else {
-            b.lat[k]
-        } + far;
+            (b.lat[k], b.fix[k])
+        };
+        let (b_lat, b_fix) = (b_lat + far, b_fix + far);
         let hit = fo.rebuilt;
         if hit <= 0.0 {
             // No rebuild: exactly the backup's outcome.
-            return (b.ok[k], b.fast[k], b_lat);
+            return LaneOutcome {
+                ok: b.ok[k],
+                fast: b.fast[k],
+                lat: b_lat,
+                fix: b_fix,
+            };
         }
-        let p = &self.comps[fo.from].p;
         let hit_lat = p.service_ms + p.base_latency_ms;
         let miss = 1.0 - hit;
-        (
-            hit + miss * b.ok[k],
-            miss * b.fast[k],
-            hit * hit_lat + miss * b_lat,
-        )
+        LaneOutcome {
+            ok: hit + miss * b.ok[k],
+            fast: miss * b.fast[k],
+            lat: hit * hit_lat + miss * b_lat,
+            fix: hit * p.base_latency_ms + miss * b_fix,
+        }
     }
 }

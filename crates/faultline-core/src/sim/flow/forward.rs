@@ -15,14 +15,11 @@ impl State {
         let dt = self.dt;
         let due = self.ring.take(self.tick);
         // Retries come back in the region whose request failed.
-        self.retry_due = [[0.0; ATTEMPT_BUCKETS]; NCLASS];
         for (r, region) in self.region_due.iter_mut().enumerate() {
             let base = r * RING_LANES;
             for k in 0..NCLASS {
                 for b in 0..ATTEMPT_BUCKETS {
-                    let x = due[base + k * ATTEMPT_BUCKETS + b] / dt;
-                    region[k][b] = x;
-                    self.retry_due[k][b] += x;
+                    region[k][b] = due[base + k * ATTEMPT_BUCKETS + b] / dt;
                 }
             }
         }

@@ -270,6 +270,16 @@ impl RetryWindows {
     }
 }
 
+/// One lane's outcome as a caller sees it: success share, fast-failure
+/// share, mean latency and its fixed part (ms).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LaneOutcome {
+    pub ok: f64,
+    pub fast: f64,
+    pub lat: f64,
+    pub fix: f64,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Fo {
     pub from: usize,
@@ -330,7 +340,6 @@ pub(crate) struct State {
     pub att: Vec<[f64; NCLASS]>,
     pub refused: Vec<[f64; NCLASS]>,
     pub first: [f64; NCLASS],
-    pub retry_due: [[f64; ATTEMPT_BUCKETS]; NCLASS],
     /// Retries due this tick by region (they return where they failed), per second.
     pub region_due: Vec<[[f64; ATTEMPT_BUCKETS]; NCLASS]>,
     /// First attempts this tick by region, per second.

@@ -15,7 +15,6 @@ impl State {
         let mut att = [0.0; NCLASS];
         let mut okn = [0.0; NCLASS];
         let mut fastn = [0.0; NCLASS];
-        let mut latw = [0.0; NCLASS];
         // Answered requests' latency, in total and its fixed part.
         let mut ok_lat = [0.0; NCLASS];
         let mut ok_fix = [0.0; NCLASS];
@@ -42,10 +41,8 @@ impl State {
                 att[k] += a;
                 okn[k] += a * ok;
                 fastn[k] += a * (refuse + (1.0 - refuse) * c.fast[k]);
-                // What a dashboard measures: successes at their latency,
-                // timeouts at the deadline, fast failures at ~0.
-                let slow = (1.0 - ok - (refuse + (1.0 - refuse) * c.fast[k])).max(0.0);
-                latw[k] += a * (ok * c.lat[k] + slow * c.p.deadline_ms);
+                // Answers' latency; fast failures (~0) and timeouts (the
+                // rest, at the deadline) enter the percentiles as shares.
                 ok_lat[k] += a * ok * c.lat[k];
                 ok_fix[k] += a * ok * c.fix[k];
                 timeout_ms[k] = c.p.deadline_ms;
