@@ -44,7 +44,8 @@ pub struct Sli {
     pub delivery_latency_p99_ms: f64,
     /// Mean database query time, ms (normal 50 ms).
     pub db_query_ms: f64,
-    /// Users who cannot use the platform normally (not connected, or failing requests).
+    /// Users who cannot use the platform normally: reconnecting, failing
+    /// requests, or gone offline while it would still fail them.
     pub users_affected: f64,
     /// The same, per region, in the topology's region order.
     pub users_affected_by_region: [f64; MAX_REGIONS],

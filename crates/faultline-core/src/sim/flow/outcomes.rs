@@ -19,6 +19,9 @@ impl State {
         let mut ok_lat = [0.0; NCLASS];
         let mut ok_fix = [0.0; NCLASS];
         let mut region_ok_api = [0.0; MAX_REGIONS];
+        // Share of this region's connection attempts that succeed: whether a
+        // user who gave up would get back in now.
+        let mut region_connect_ok = [1.0f64; MAX_REGIONS];
         let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
         // Success share by region and class (before refusals): where retries are born.
         let mut region_ok = [[1.0f64; NCLASS]; MAX_REGIONS];
@@ -52,7 +55,10 @@ impl State {
                 }
                 match RequestClass::ALL[k] {
                     RequestClass::Presence => rates.heartbeat_ok = c.ok[k],
-                    RequestClass::GatewayConnect => rates.connect_ok = ok,
+                    RequestClass::GatewayConnect => {
+                        rates.connect_ok = ok;
+                        region_connect_ok[r] = ok;
+                    }
                     RequestClass::MessageSend => {
                         region_feature[r][0] = region_feature[r][0].min(ok)
                     }
@@ -247,16 +253,25 @@ impl State {
         for r in 0..nr {
             let u = self.users[r];
             // Connected users are affected if their API calls fail, or (the
-            // ones in voice) if their voice joins fail.
+            // ones in voice) if their voice joins fail. Users who gave up and
+            // closed the app are affected only while the platform would still
+            // fail them if they came back: once their region connects and
+            // answers again they are away, not affected (the `offline` count
+            // still shows them), so an incident's blast radius ends when the
+            // service is restored rather than when the last user returns.
             let ok_api = region_ok_api[r];
+            let connect_ok = region_connect_ok[r];
             let voice_bad = in_voice * (1.0 - region_feature[r][1]);
-            let affected =
-                u.reconnecting + u.offline + u.connected * (1.0 - ok_api * (1.0 - voice_bad));
+            let affected = u.reconnecting
+                + u.offline * (1.0 - connect_ok * ok_api)
+                + u.connected * (1.0 - ok_api * (1.0 - voice_bad));
             s.users_affected_by_region[r] = affected;
             s.users_affected += affected;
             for f in 0..4 {
-                s.users_affected_by_feature[f] +=
-                    u.reconnecting + u.offline + u.connected * (1.0 - region_feature[r][f]);
+                let feature_ok = region_feature[r][f];
+                s.users_affected_by_feature[f] += u.reconnecting
+                    + u.offline * (1.0 - connect_ok * feature_ok)
+                    + u.connected * (1.0 - feature_ok);
             }
         }
         self.sli = s;
