@@ -1,6 +1,6 @@
 //! The public API: building, stepping, snapshots, actions and their errors.
 
-use faultline_core::scenario::{simple_topology, Scenario};
+use faultline_core::scenario::{simple_topology, OnFailure, Scenario};
 use faultline_core::sim::{Action, ActionError, BreakerMode, KillSwitch, RetryPolicy, Sim};
 
 fn small() -> Scenario {
@@ -61,6 +61,28 @@ fn actions_check_names_and_ranges() {
         }),
         Err(ActionError::UnknownEdge { .. })
     ));
+    // A failure mode names an edge: an unknown component or a missing edge
+    // is refused with the names, as partitions and breakers are.
+    let mode = |from: &str, to: &str| Action::SetFailureMode {
+        from: from.into(),
+        to: to.into(),
+        mode: OnFailure::Ignore,
+    };
+    let e = sim.apply(mode("Api", "Nope")).unwrap_err();
+    assert_eq!(e, ActionError::UnknownComponent("Nope".into()));
+    assert_eq!(e.to_string(), "unknown component `Nope`");
+    let e = sim.apply(mode("Db", "Edge")).unwrap_err();
+    assert_eq!(e.to_string(), "`Db` has no dependency on `Edge`");
+    sim.apply(mode("Api", "Db")).unwrap();
+    assert!(sim.events().iter().any(|e| e.message
+        == "operator: Api → Db: failed calls now ignored (dropped; the caller carries on)"));
+    // Back to the default, so the kill below fails the API's requests.
+    sim.apply(Action::SetFailureMode {
+        from: "Api".into(),
+        to: "Db".into(),
+        mode: OnFailure::Fail,
+    })
+    .unwrap();
     sim.apply(Action::SetKillSwitch {
         switch: KillSwitch::EnableReadOnlyMode,
         on: true,

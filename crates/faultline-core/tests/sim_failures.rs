@@ -630,3 +630,124 @@ fn client_reconnect_backoff_lets_a_herd_drain_without_admission_control() {
     assert!(back_adm > 0);
     assert!(peak_backoff <= peak_flat);
 }
+
+/// [`sessions`] with message sends that also need presence (seed 004's
+/// "implicit requirement in sessions on data in presence"): 39k calls/s to
+/// a presence sized for 52k/s, so losing a third of it overloads it.
+fn sessions_with_sends() -> Scenario {
+    let mut s = sessions();
+    s.traffic.per_user.message_send = 0.005;
+    s.params_mut("Presence").unwrap().servers = 52.0;
+    s.set_route(&Route {
+        from: "Sessions".into(),
+        to: "Presence".into(),
+        classes: vec![RequestClass::Presence, RequestClass::MessageSend],
+        calls: 1.0,
+        miss_of: None,
+        on_failure: OnFailure::Buffer,
+    })
+    .unwrap();
+    s
+}
+
+/// Seed 004's 14:54: sessions stalled on a soft-locked presence, then told
+/// to `mode` at 200 s. Returns the sim at `until` ms and the sessions'
+/// memory share just before and 10 s after the switch.
+fn stalled_sessions_then(mode: Option<OnFailure>, until: u64) -> (Sim, f64, f64) {
+    let mut sim = Sim::new(&sessions_with_sends(), 1).unwrap();
+    sim.apply(Action::SetBreaker {
+        from: "Sessions".into(),
+        to: "Presence".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Degrade {
+        component: "Presence".into(),
+        capacity_fraction: 0.66,
+    })
+    .unwrap();
+    sim.step_until(150_000);
+    let mem_150 = sim.snapshot().components[1].memory_fraction;
+    sim.step_until(200_000);
+    let before = sim.snapshot().components[1].memory_fraction;
+    assert!(
+        before > mem_150 + 0.01,
+        "buffering sessions' memory climbs: {mem_150} → {before}"
+    );
+    assert!(sim.snapshot().edges[1].held > 0.0);
+    if let Some(mode) = mode {
+        sim.apply(Action::SetFailureMode {
+            from: "Sessions".into(),
+            to: "Presence".into(),
+            mode,
+        })
+        .unwrap();
+    }
+    sim.step_until(210_000);
+    let after = sim.snapshot().components[1].memory_fraction;
+    sim.step_until(until);
+    (sim, before, after)
+}
+
+#[test]
+fn ignoring_a_stalled_dependency_drops_the_buffer_and_sessions_survive() {
+    // Control: buffering on, the sessions run out of memory and crash.
+    let (buf, _, _) = stalled_sessions_then(None, 1_800_000);
+    assert!(
+        buf.events()
+            .iter()
+            .any(|e| e.kind == EventKind::Crash && e.component.as_deref() == Some("Sessions")),
+        "buffering sessions should crash within 30 min"
+    );
+    // Seed 004, 14:54: "ignore the presence cluster for the time being".
+    let (sim, before, after) = stalled_sessions_then(Some(OnFailure::Ignore), 1_800_000);
+    assert!(
+        after < before - 0.01,
+        "memory falls once the backlog is dropped: {before} → {after}"
+    );
+    let snap = sim.snapshot();
+    assert!(sim.events().iter().all(|e| e.kind != EventKind::Crash));
+    assert_eq!(snap.edges[1].held, 0.0, "nothing is held for presence");
+    assert!(
+        snap.components[1].memory_fraction <= after + 1e-9,
+        "memory stops climbing: {after} → {}",
+        snap.components[1].memory_fraction
+    );
+    // Presence is still failing, and its failures no longer reach users.
+    assert!(snap.edges[1].error_rate > 0.05, "{:?}", snap.edges[1]);
+    assert!(
+        snap.sli.delivery_rate > 0.99,
+        "delivery no longer depends on presence: {:?}",
+        snap.sli
+    );
+    let ev = sim
+        .events()
+        .iter()
+        .find(|e| e.kind == EventKind::Action && e.message.contains("ignored"))
+        .expect("the switch is logged");
+    assert!(
+        ev.message
+            .contains("Sessions → Presence: failed calls now ignored")
+            && ev.message.contains("held calls dropped"),
+        "{}",
+        ev.message
+    );
+}
+
+#[test]
+fn failing_on_a_stalled_dependency_fails_the_requests_instead_of_buffering() {
+    let (sim, before, after) = stalled_sessions_then(Some(OnFailure::Fail), 210_000);
+    let snap = sim.snapshot();
+    // No new buffering: the backlog held at the switch is kept, not grown.
+    assert!(after <= before + 1e-9, "{before} → {after}");
+    assert!(snap.components[1].memory_fraction <= before + 1e-9);
+    assert!(sim.events().iter().all(|e| e.kind != EventKind::Crash));
+    // The failures reach users instead: sends (and heartbeats) fail with
+    // presence (and the gateway's breaker towards sessions opens).
+    assert!(
+        snap.sli.delivery_rate < 0.99,
+        "sends fail with presence: {:?}",
+        snap.sli
+    );
+}

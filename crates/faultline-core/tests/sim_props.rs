@@ -77,6 +77,19 @@ fn action() -> impl Strategy<Value = Action> {
             component: "Api".into(),
             dependency: "Cache".into()
         }),
+        (
+            proptest::sample::select(vec!["Db", "Cache"]),
+            prop_oneof![
+                Just(OnFailure::Fail),
+                Just(OnFailure::Ignore),
+                Just(OnFailure::Buffer)
+            ]
+        )
+            .prop_map(|(to, mode)| Action::SetFailureMode {
+                from: "Api".into(),
+                to: to.into(),
+                mode
+            }),
         (0.0f64..20.0).prop_map(|multiplier| Action::SetTrafficMultiplier { multiplier }),
         (0.0f64..1.0).prop_map(|fraction| Action::ShedLoad { fraction }),
         prop_oneof![

@@ -699,7 +699,7 @@ fn action_anchor(a: &Action) -> String {
         | Action::Scale { component, .. }
         | Action::RollingRestart { component }
         | Action::SetDeadlineCheck { component, .. } => component.clone(),
-        Action::SetBreaker { to, .. } => to.clone(),
+        Action::SetBreaker { to, .. } | Action::SetFailureMode { to, .. } => to.clone(),
         _ => a.kind().to_string(),
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::breaker::BreakerPreset;
 use super::class::RequestClass;
 use super::retry::RetryPolicy;
+use crate::scenario::OnFailure;
 
 /// An operator's (or a trigger's) intervention.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,6 +65,25 @@ pub enum Action {
         to: String,
         /// Automatic, forced open or forced closed.
         mode: BreakerMode,
+    },
+    /// Change what a caller does when its calls to one dependency fail, at
+    /// run time: the route's `on_failure` (seed 004, 14:54: "the decision is
+    /// made to ignore the presence cluster for the time being").
+    ///
+    /// `ignore` drops failed calls and the caller carries on (an optional
+    /// dependency), and drops at once whatever the caller still holds for
+    /// it (its buffered backlog); `buffer` keeps failed calls in the
+    /// caller's memory and delivers them when the callee recovers; `fail`
+    /// fails the caller's request with the call. Switching to `fail` or
+    /// `buffer` keeps a backlog, which drains when the callee recovers; a
+    /// partition still holds the calls it cuts off, whatever the mode.
+    SetFailureMode {
+        /// Caller id.
+        from: String,
+        /// Callee id (there must be a dependency edge).
+        to: String,
+        /// `fail`, `ignore` or `buffer`.
+        mode: OnFailure,
     },
     /// Choose the semantics of every breaker (seed, Hystrix, Resilience4j).
     SetBreakerPreset {
@@ -175,6 +195,7 @@ impl Action {
             Action::Partition { .. } => "partition",
             Action::Heal { .. } => "heal",
             Action::SetBreaker { .. } => "set_breaker",
+            Action::SetFailureMode { .. } => "set_failure_mode",
             Action::SetBreakerPreset { .. } => "set_breaker_preset",
             Action::SetKillSwitch { .. } => "set_kill_switch",
             Action::SetAutoTrigger { .. } => "set_auto_trigger",
@@ -364,6 +385,11 @@ mod tests {
                 switch: KillSwitch::EnableReadOnlyMode,
                 on: true,
             },
+            Action::SetFailureMode {
+                from: "Sessions_Service".into(),
+                to: "Presence_Service".into(),
+                mode: OnFailure::Ignore,
+            },
         ];
         let json = serde_json::to_string(&a).unwrap();
         let back: Vec<Action> = serde_json::from_str(&json).unwrap();
@@ -375,5 +401,21 @@ mod tests {
                 component: "X".into()
             }
         );
+        let t: Action = toml::from_str(
+            "type = \"set_failure_mode\"\nfrom = \"A\"\nto = \"B\"\nmode = \"buffer\"",
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            Action::SetFailureMode {
+                from: "A".into(),
+                to: "B".into(),
+                mode: OnFailure::Buffer
+            }
+        );
+        assert!(toml::from_str::<Action>(
+            "type = \"set_failure_mode\"\nfrom = \"A\"\nto = \"B\"\nmode = \"retry\""
+        )
+        .is_err());
     }
 }

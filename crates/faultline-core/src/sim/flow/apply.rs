@@ -145,7 +145,9 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             component,
             dependency,
         } => Target::Edge(edge_idx(t, component, dependency)?),
-        Action::SetBreaker { from, to, .. } => Target::Edge(edge_idx(t, from, to)?),
+        Action::SetBreaker { from, to, .. } | Action::SetFailureMode { from, to, .. } => {
+            Target::Edge(edge_idx(t, from, to)?)
+        }
         Action::SetTrafficMultiplier { multiplier } => {
             MULTIPLIER.check(*multiplier)?;
             Target::None
@@ -182,7 +184,13 @@ impl State {
         if matches!(a, Action::SetKillSwitch { .. }) && self.config_blocked {
             return Err(ActionError::ConfigUnavailable);
         }
-        let text = describe(&self.scenario.topology, &a);
+        let mut text = describe(&self.scenario.topology, &a);
+        if let (Action::SetFailureMode { mode, .. }, Target::Edge(e)) = (&a, &target) {
+            let held: f64 = self.edges[*e].held.iter().sum();
+            if *mode == OnFailure::Ignore && held > 0.0 {
+                text.push_str(&format!("; {held:.0} held calls dropped"));
+            }
+        }
         let ev = self.push_event(
             EventKind::Action,
             comp_of(&target),
@@ -287,6 +295,22 @@ impl State {
                     }
                 }
             }
+            (Action::SetFailureMode { mode, .. }, Target::Edge(e)) => {
+                let edge = &mut self.edges[e];
+                edge.route.on_failure = *mode;
+                // Ignoring a dependency means the caller stops holding
+                // anything for it: the backlog it buffered (or a partition
+                // held) is dropped at once, so the caller's memory falls
+                // (seed 004's presence updates are stale by the time
+                // presence is back; nobody wants them delivered). `fail` and
+                // `buffer` keep the backlog, which drains when the callee
+                // recovers, as it always has.
+                if *mode == OnFailure::Ignore {
+                    edge.held = [0.0; NCLASS];
+                }
+                let f = edge.from;
+                self.comps[f].cause = Some(ev);
+            }
             (Action::SetBreakerPreset { preset }, _) => {
                 self.maybe_open = true;
                 let cfg = BreakerConfig::preset(*preset);
@@ -369,6 +393,16 @@ pub(super) fn describe(t: &Topology, a: &Action) -> String {
         Action::SetBreaker { from, to, mode } => {
             format!("breaker {} → {} set to {mode:?}", n(from), n(to))
         }
+        Action::SetFailureMode { from, to, mode } => format!(
+            "{} → {}: {}",
+            n(from),
+            n(to),
+            match mode {
+                OnFailure::Fail => "a failed call now fails the request",
+                OnFailure::Ignore => "failed calls now ignored (dropped; the caller carries on)",
+                OnFailure::Buffer => "failed calls now buffered in memory and delivered later",
+            }
+        ),
         Action::SetBreakerPreset { preset } => format!("breakers use the {preset:?} preset"),
         Action::SetKillSwitch { switch, on } => format!("{} = {on}", switch.as_str()),
         Action::SetAutoTrigger { trigger, enabled } => format!(
