@@ -269,6 +269,7 @@ fn sessions() -> Scenario {
         calls: 1.0,
         miss_of: None,
         on_failure: OnFailure::Buffer,
+        split: None,
     })
     .unwrap();
     s
@@ -645,6 +646,7 @@ fn sessions_with_sends() -> Scenario {
         calls: 1.0,
         miss_of: None,
         on_failure: OnFailure::Buffer,
+        split: None,
     })
     .unwrap();
     s

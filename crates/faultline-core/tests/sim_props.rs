@@ -39,6 +39,7 @@ fn scenario() -> Scenario {
         calls: 1.0,
         miss_of: None,
         on_failure: OnFailure::Buffer,
+        split: None,
     })
     .unwrap();
     s

@@ -30,7 +30,7 @@ fn users_who_gave_up_count_as_affected_only_while_the_outage_lasts() {
         during.users
     );
     assert!(
-        during.sli.users_affected > 0.7 * total,
+        during.sli.users_affected > 0.95 * total,
         "everyone is affected while no gateway answers, those who gave up included: {} of {total}",
         during.sli.users_affected
     );

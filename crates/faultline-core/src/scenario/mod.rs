@@ -797,6 +797,7 @@ fn merge_route(old: &mut EdgeRoute, new: EdgeRoute, only_listed: bool) {
         }
         old.miss_of = new.miss_of.or(old.miss_of);
         old.on_failure = new.on_failure;
+        old.split = new.split;
     } else {
         *old = new;
     }
@@ -840,12 +841,18 @@ fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute), String> 
                 .ok_or_else(|| unknown_component(t, id))?,
         ),
     };
+    let split = match r.split.as_deref() {
+        None => 0,
+        Some("") => return Err(format!("route {} → {}: split needs a name", r.from, r.to)),
+        Some(name) => params::split_id(name),
+    };
     Ok((
         e,
         EdgeRoute {
             calls,
             miss_of,
             on_failure: r.on_failure,
+            split,
         },
     ))
 }
@@ -904,6 +911,7 @@ pub fn resolve_platform(
                 calls: [0.0; NCLASS],
                 miss_of: None,
                 on_failure: OnFailure::Fail,
+                split: 0,
             };
         }
     }

@@ -333,6 +333,13 @@ pub struct Route {
     /// What a failure of this call does to the caller's request.
     #[serde(default = "d_fail")]
     pub on_failure: OnFailure,
+    /// Names a load-balanced split: routes from the same caller with the same
+    /// `split` are alternatives, and each request takes exactly one of them
+    /// (`calls` is its share), so it fails only if the one it took fails.
+    /// Without it a share below 1 is an optional call made independently of
+    /// the caller's other calls.
+    #[serde(default)]
+    pub split: Option<String>,
 }
 
 fn d_one() -> f64 {
@@ -351,6 +358,20 @@ pub struct EdgeRoute {
     pub miss_of: Option<usize>,
     /// Failure handling.
     pub on_failure: OnFailure,
+    /// The load-balanced split this edge belongs to, as [`split_id`] of its
+    /// name (0: none; see [`Route::split`]).
+    pub split: u32,
+}
+
+/// A stable non-zero id for a split name (FNV-1a), so routes resolved in
+/// different files agree on it.
+pub fn split_id(name: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h.max(1)
 }
 
 impl EdgeRoute {
@@ -360,6 +381,7 @@ impl EdgeRoute {
             calls: [1.0; NCLASS],
             miss_of: None,
             on_failure: OnFailure::Fail,
+            split: 0,
         }
     }
 
@@ -369,6 +391,7 @@ impl EdgeRoute {
             calls: [0.0; NCLASS],
             miss_of: None,
             on_failure: OnFailure::Ignore,
+            split: 0,
         }
     }
 }

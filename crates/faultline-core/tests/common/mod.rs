@@ -53,5 +53,6 @@ pub fn read_route(from: &str, to: &str) -> Route {
         calls: 1.0,
         miss_of: None,
         on_failure: faultline_core::scenario::OnFailure::Fail,
+        split: None,
     }
 }

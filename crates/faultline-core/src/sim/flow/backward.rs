@@ -36,6 +36,11 @@ impl State {
             let mut dfix = [0.0; NCLASS];
             let retries = self.comps[i].p.service_retries;
             let caller_live = self.comps[i].live.max(1.0);
+            // Load-balanced splits (`Route::split`): per split, the share of
+            // requests routed to a member that fails, and that fails fast.
+            let mut split_id = [0u32; MAX_SPLITS];
+            let mut split_fail = [[0.0; NCLASS]; MAX_SPLITS];
+            let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
             for ei in 0..self.comps[i].out_edges.len() {
                 let e = self.comps[i].out_edges[ei];
                 let to = self.edges[e].to;
@@ -80,7 +85,15 @@ impl State {
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
                     dfix[k] += per * fix;
-                    if on_fail == OnFailure::Fail {
+                    let split = self.edges[e].route.split;
+                    if on_fail == OnFailure::Fail && split != 0 {
+                        // One of several alternatives: each request takes
+                        // exactly one member (its share `per`); the split
+                        // is settled after the loop.
+                        let g = split_slot(&mut split_id, split);
+                        split_fail[g][k] += per * (1.0 - e_ok);
+                        split_fast[g][k] += per * e_fast;
+                    } else if on_fail == OnFailure::Fail {
                         // Sequential required calls: the request survives this
                         // one with probability e_ok^calls; the absolute chance
                         // of failing fast here is counted only if it got here.
@@ -152,6 +165,17 @@ impl State {
                         let cause = self.comps[f].cause;
                         self.push_event(EventKind::Breaker, Some(f), m, cause);
                     }
+                }
+            }
+            for g in 0..MAX_SPLITS {
+                if split_id[g] == 0 {
+                    break;
+                }
+                for k in 0..NCLASS {
+                    // The request fails only if the member it took fails.
+                    let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
+                    dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
+                    dep_ok[k] *= through;
                 }
             }
             let c = &mut self.comps[i];

@@ -116,6 +116,8 @@ mod sample;
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
+/// Load-balanced splits (`Route::split`) one caller may have.
+pub const MAX_SPLITS: usize = 2;
 /// Mean voice call length, s (seed 000's 4M concurrent voice users at the
 /// bundled join rate).
 pub const VOICE_CALL_S: f64 = 1800.0;
@@ -367,6 +369,20 @@ pub(crate) enum Target {
 /// `x^n` for a real exponent `n ≥ 0`, without `pow`: integer part by
 /// multiplication, fractional part linearly (`x^f ≈ 1 − f(1 − x)`, exact at
 /// the ends, within 3% of the true value for x ≥ 0.5).
+/// The slot of split `id` among a caller's splits, claiming a free one for
+/// a split not seen yet this tick (the build checks there are at most
+/// [`MAX_SPLITS`] per caller).
+#[inline]
+fn split_slot(ids: &mut [u32; MAX_SPLITS], id: u32) -> usize {
+    for (g, slot) in ids.iter_mut().enumerate() {
+        if *slot == id || *slot == 0 {
+            *slot = id;
+            return g;
+        }
+    }
+    MAX_SPLITS - 1
+}
+
 fn pow_calls(x: f64, n: f64) -> f64 {
     let whole = n as u32;
     let mut r = 1.0;
