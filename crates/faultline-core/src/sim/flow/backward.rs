@@ -14,6 +14,7 @@ impl State {
             if self.comps[i].down {
                 let c = &mut self.comps[i];
                 c.ok = [0.0; NCLASS];
+                c.del = [0.0; NCLASS];
                 c.fast = [1.0; NCLASS];
                 c.lat = [1.0; NCLASS];
                 c.fix = [1.0; NCLASS];
@@ -31,6 +32,9 @@ impl State {
                 continue;
             }
             let mut dep_ok = [1.0; NCLASS];
+            // Delivered now: like `dep_ok`, but a buffering call's held
+            // share also counts as not (yet) delivered.
+            let mut dep_del = [1.0; NCLASS];
             let mut dep_fast = [0.0; NCLASS];
             let mut d = [0.0; NCLASS];
             let mut dfix = [0.0; NCLASS];
@@ -41,6 +45,7 @@ impl State {
             let mut split_id = [0u32; MAX_SPLITS];
             let mut split_fail = [[0.0; NCLASS]; MAX_SPLITS];
             let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
+            let mut split_undel = [[0.0; NCLASS]; MAX_SPLITS];
             for ei in 0..self.comps[i].out_edges.len() {
                 let e = self.comps[i].out_edges[ei];
                 let to = self.edges[e].to;
@@ -58,6 +63,12 @@ impl State {
                     let callee = &self.comps[to];
                     let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
                     let ok_r = 1.0 - powi(q, retries + 1);
+                    let q_del = (1.0 - callee.del[k]).clamp(0.0, 1.0);
+                    let mut e_del = if part {
+                        0.0
+                    } else {
+                        adm * (1.0 - powi(q_del, retries + 1))
+                    };
                     let mut fix = if part {
                         t_e
                     } else {
@@ -78,6 +89,7 @@ impl State {
                     if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
                         let b = self.backup_outcome(f, k, true);
                         e_ok = (1.0 - sh) * e_ok + sh * b.ok;
+                        e_del = (1.0 - sh) * e_del + sh * b.ok;
                         e_fast = (1.0 - sh) * e_fast + sh * b.fast;
                         lat = (1.0 - sh) * lat + sh * b.lat;
                         fix = (1.0 - sh) * fix + sh * b.fix;
@@ -93,6 +105,7 @@ impl State {
                         let g = split_slot(&mut split_id, split);
                         split_fail[g][k] += per * (1.0 - e_ok);
                         split_fast[g][k] += per * e_fast;
+                        split_undel[g][k] += per * (1.0 - e_del);
                     } else if on_fail == OnFailure::Fail {
                         // Sequential required calls: the request survives this
                         // one with probability e_ok^calls; the absolute chance
@@ -100,6 +113,11 @@ impl State {
                         let through = pow_calls(e_ok, per);
                         dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
                         dep_ok[k] *= through;
+                        dep_del[k] *= pow_calls(e_del.min(e_ok), per);
+                    } else if on_fail == OnFailure::Buffer {
+                        // Held calls are answered later: the request is fine,
+                        // its effect is not delivered yet.
+                        dep_del[k] *= pow_calls(e_del, per);
                     }
                     let c = self.edges[e].calls[k] * adm;
                     w_n += c;
@@ -176,6 +194,7 @@ impl State {
                     let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
                     dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
                     dep_ok[k] *= through;
+                    dep_del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
                 }
             }
             let c = &mut self.comps[i];
@@ -248,6 +267,7 @@ impl State {
                 for k in 0..NCLASS {
                     let ok = o_ok * dep_ok[k];
                     c.ok[k] = ok;
+                    c.del[k] = (o_ok * dep_del[k]).min(ok);
                     c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
                     c.lat[k] = (o_lat + d[k]).min(deadline);
                     c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
@@ -257,6 +277,7 @@ impl State {
                     let g = c.class_pool[k];
                     let ok = own_ok[g] * dep_ok[k];
                     c.ok[k] = ok;
+                    c.del[k] = (own_ok[g] * dep_del[k]).min(ok);
                     c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
                         .min(1.0 - ok)
                         .max(0.0);
@@ -312,6 +333,7 @@ impl State {
                 let c = &mut self.comps[i];
                 c.fix[k] = c.fix[k] * (1.0 - s) + b.fix * s;
                 c.ok[k] = c.ok[k] * (1.0 - s) + b.ok * s;
+                c.del[k] = c.del[k] * (1.0 - s) + b.ok * s;
                 c.fast[k] = c.fast[k] * (1.0 - s) + b.fast * s;
                 c.lat[k] = c.lat[k] * (1.0 - s) + b.lat * s;
             }

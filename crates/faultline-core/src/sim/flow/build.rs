@@ -93,6 +93,7 @@ impl State {
                     pool_rej: [0.0; MAX_POOLS],
                     pool_exp: [0.0; MAX_POOLS],
                     ok: [1.0; NCLASS],
+                    del: [1.0; NCLASS],
                     fast: [0.0; NCLASS],
                     lat: [0.0; NCLASS],
                     fix: [0.0; NCLASS],

@@ -174,6 +174,11 @@ pub(crate) struct Comp {
     pub pool_rej: [f64; MAX_POOLS],
     pub pool_exp: [f64; MAX_POOLS],
     pub ok: [f64; NCLASS],
+    /// Share of requests answered with their effects delivered now: `ok`
+    /// less what a buffering dependency holds back for later (a message
+    /// accepted but queued in memory for a stalled session is not yet in
+    /// anyone's client).
+    pub del: [f64; NCLASS],
     pub fast: [f64; NCLASS],
     pub lat: [f64; NCLASS],
     /// The fixed part of `lat` (network, added delay, backlog wait,

@@ -14,6 +14,8 @@ impl State {
         // Per class: attempts, successes, failures (fast/slow) across regions.
         let mut att = [0.0; NCLASS];
         let mut okn = [0.0; NCLASS];
+        // Answered and delivered now (not held in a buffer downstream).
+        let mut deln = [0.0; NCLASS];
         let mut fastn = [0.0; NCLASS];
         // Answered requests' latency, in total and its fixed part.
         let mut ok_lat = [0.0; NCLASS];
@@ -22,6 +24,9 @@ impl State {
         // Share of this region's connection attempts that succeed: whether a
         // user who gave up would get back in now.
         let mut region_connect_ok = [1.0f64; MAX_REGIONS];
+        // Share of the region's accepted sends that reach their recipients
+        // now: below 1 while sessions hold events for a stalled dependency.
+        let mut region_delivered = [1.0f64; MAX_REGIONS];
         let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
         // Success share by region and class (before refusals): where retries are born.
         let mut region_ok = [[1.0f64; NCLASS]; MAX_REGIONS];
@@ -43,6 +48,7 @@ impl State {
                 region_ok[r][k] = c.ok[k];
                 att[k] += a;
                 okn[k] += a * ok;
+                deln[k] += a * c.del[k] * (1.0 - refuse);
                 fastn[k] += a * (refuse + (1.0 - refuse) * c.fast[k]);
                 // Answers' latency; fast failures (~0) and timeouts (the
                 // rest, at the deadline) enter the percentiles as shares.
@@ -60,7 +66,10 @@ impl State {
                         region_connect_ok[r] = ok;
                     }
                     RequestClass::MessageSend => {
-                        region_feature[r][0] = region_feature[r][0].min(ok)
+                        region_feature[r][0] = region_feature[r][0].min(ok);
+                        if c.ok[k] > 0.0 {
+                            region_delivered[r] = (c.del[k] / c.ok[k]).clamp(0.0, 1.0);
+                        }
                     }
                     RequestClass::MessageRead => {
                         region_feature[r][0] = region_feature[r][0].min(ok)
@@ -226,7 +235,9 @@ impl State {
             ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
             voice_success: ratio(okn[3], att[3], 1.0),
-            delivery_rate: ratio(okn[send], att[send], 1.0),
+            // Sends accepted *and* in their recipients' clients now: a send
+            // buffered behind a stalled session is not delivered yet.
+            delivery_rate: ratio(deln[send], att[send], 1.0),
             delivery_latency_p99_ms: pct(
                 0.99,
                 att[send],
@@ -259,12 +270,16 @@ impl State {
             // answers again they are away, not affected (the `offline` count
             // still shows them), so an incident's blast radius ends when the
             // service is restored rather than when the last user returns.
+            // Connected users whose events are held (a stalled session)
+            // do not see new messages: they are affected too.
             let ok_api = region_ok_api[r];
             let connect_ok = region_connect_ok[r];
+            let delivered = region_delivered[r];
+            region_feature[r][0] *= delivered;
             let voice_bad = in_voice * (1.0 - region_feature[r][1]);
             let affected = u.reconnecting
                 + u.offline * (1.0 - connect_ok * ok_api)
-                + u.connected * (1.0 - ok_api * (1.0 - voice_bad));
+                + u.connected * (1.0 - ok_api * delivered * (1.0 - voice_bad));
             s.users_affected_by_region[r] = affected;
             s.users_affected += affected;
             for f in 0..4 {
