@@ -247,6 +247,14 @@ fn fragment_round_trips_an_action_log() {
                     policy: RetryChoice::JitterBudget.policy(),
                 },
             ),
+            (
+                100_000,
+                Action::SetFailureMode {
+                    from: "Sessions_Service".into(),
+                    to: "Presence_Service".into(),
+                    mode: faultline_core::scenario::OnFailure::Ignore,
+                },
+            ),
         ],
         counterfactuals: Vec::new(),
     };
@@ -440,6 +448,62 @@ async fn partition_and_heal_from_the_inspector() {
         .get_untracked()
         .iter()
         .any(|e| e.kind == faultline_core::sim::EventKind::Action));
+}
+
+#[wasm_bindgen_test]
+async fn failure_mode_select_ignores_presence_and_logs_it() {
+    use faultline_core::scenario::OnFailure;
+    let i = index_of("Sessions_Service");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let value = |el: &web_sys::Element| {
+        js_sys::Reflect::get(el, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let row = query(
+        &root,
+        "li.live-breaker[data-edge=\"Sessions_Service>Presence_Service\"]",
+    );
+    let select = query(&row, "select[data-control=failure_mode]");
+    // The platform's route: sessions buffer what presence fails (seed 004).
+    assert_eq!(value(&select), "buffer");
+    assert_eq!(
+        select.get_attribute("aria-label").as_deref(),
+        Some("When a call to Presence fails")
+    );
+    js_sys::Reflect::set(&select, &"value".into(), &"ignore".into()).unwrap();
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetFailureMode {
+            from: "Sessions_Service".into(),
+            to: "Presence_Service".into(),
+            mode: OnFailure::Ignore,
+        })
+    );
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    let edge =
+        view_model::edge_index(&steady().topology, "Sessions_Service", "Presence_Service").unwrap();
+    assert_eq!(c.failure_modes[edge], OnFailure::Ignore);
+    assert_eq!(
+        value(&query(&row, "select[data-control=failure_mode]")),
+        "ignore"
+    );
+    // In the event log, in words, and in the link.
+    assert!(live.events.get_untracked().iter().any(|e| {
+        e.kind == faultline_core::sim::EventKind::Action
+            && e.message
+                .contains("Sessions → Presence: failed calls now ignored")
+    }));
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
 }
 
 #[wasm_bindgen_test]

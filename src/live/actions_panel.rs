@@ -1,6 +1,7 @@
 //! The inspector's live part for one component: health, live figures with
 //! sparklines, the operator's actions (kill, revive, degrade, add latency,
-//! rolling restart, scale) and a breaker control per outgoing dependency.
+//! rolling restart, scale) and, per outgoing dependency, its breaker, a
+//! partition toggle and what a failed call does (fail, ignore, buffer).
 //!
 //! Every button goes through [`Live::act`], so actions land in the action
 //! log, the event log and the URL, and refusals show as a message.
@@ -249,6 +250,49 @@ pub fn ComponentActions(
                     act(Action::Partition { component, dependency })
                 }
             };
+            // What a failed call does to this component's request (the
+            // route's `on_failure`), for edges that carry calls: seed 004's
+            // "ignore the presence cluster" is one change here.
+            let carries = scenario
+                .routes
+                .get(j)
+                .is_some_and(|r| r.calls.iter().any(|&c| c > 0.0));
+            let on_fail = Memo::new(move |_| {
+                live.applied.with(|log| {
+                    let sc = live.scenario.read();
+                    view_model::controls(&sc, log)
+                        .failure_modes
+                        .get(j)
+                        .copied()
+                })
+            });
+            let failure = carries.then(|| {
+                let (f, tt) = (from_id.clone(), to_id.clone());
+                view! {
+                    <select
+                        class="on-failure"
+                        data-control="failure_mode"
+                        aria-label=format!("When a call to {to_name} fails")
+                        title="When a call to it fails"
+                        on:change=move |e| {
+                            if let Some(mode) = view_model::failure_mode_from_key(&event_target_value(&e)) {
+                                act(Action::SetFailureMode { from: f.clone(), to: tt.clone(), mode });
+                            }
+                        }
+                    >
+                        {view_model::FAILURE_MODES
+                            .into_iter()
+                            .map(|(m, key, label)| {
+                                view! {
+                                    <option value=key prop:selected=move || on_fail.get() == Some(m)>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                }
+            });
             view! {
                 <li
                     class="live-breaker"
@@ -268,6 +312,7 @@ pub fn ComponentActions(
                     >
                         {move || if cut.get() { "Heal" } else { "Partition" }}
                     </button>
+                    {failure}
                     {move || cut.get().then(|| view! { <span class="cut-state">"partitioned: calls held"</span> })}
                 </li>
             }
@@ -356,7 +401,7 @@ pub fn ComponentActions(
                 </button>
             </div>
             {(!breakers_is_empty(t, index)).then(|| view! {
-                <h3>"Its calls: breakers and partitions"</h3>
+                <h3>"Its calls: breakers, partitions, failures"</h3>
                 <ul class="live-breakers">{breakers}</ul>
             })}
         </section>

@@ -6,6 +6,7 @@
 //! Health is shown three ways at once, so nobody has to tell red from green:
 //! the `data-health` word, a fill colour and a glyph badge with its own shape.
 
+use faultline_core::scenario::OnFailure;
 use faultline_core::sim::{BreakerMode, BreakerPreset, BreakerState, Health};
 use faultline_core::{Action, Scenario, Snapshot, Topology};
 
@@ -371,6 +372,9 @@ pub struct Controls {
     pub shed: f64,
     /// The breakers' semantics.
     pub breaker_preset: BreakerPreset,
+    /// What each dependency edge's caller does when a call fails
+    /// (topology order): the scenario's route, then `set_failure_mode`.
+    pub failure_modes: Vec<OnFailure>,
 }
 
 /// Folds `actions` over the scenario's defaults.
@@ -385,12 +389,20 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
         retry: RetryChoice::of(&s.client_retry),
         shed: 0.0,
         breaker_preset: s.breaker,
+        failure_modes: s.routes.iter().map(|r| r.on_failure).collect(),
     };
     for (_, a) in actions {
         match a {
             Action::SetBreaker { from, to, mode } => {
                 if let Some(j) = edge_index(t, from, to) {
                     c.breaker_modes[j] = *mode;
+                }
+            }
+            Action::SetFailureMode { from, to, mode } => {
+                if let Some(j) = edge_index(t, from, to) {
+                    if let Some(m) = c.failure_modes.get_mut(j) {
+                        *m = *mode;
+                    }
                 }
             }
             Action::SetAutoTrigger { trigger, enabled } => {
@@ -430,6 +442,19 @@ pub const BREAKER_PRESETS: [(BreakerPreset, &str, &str, &str); 3] = [
         "Resilience4j defaults: a 100-call window, opens at 50% failures, waits 60 s, judges 10 probe calls by their failure rate.",
     ),
 ];
+
+/// The failure modes offered per dependency, in menu order: the mode, its
+/// stable key (the scenario format's `on_failure`) and its label.
+pub const FAILURE_MODES: [(OnFailure, &str, &str); 3] = [
+    (OnFailure::Fail, "fail", "fail the request"),
+    (OnFailure::Ignore, "ignore", "ignore (drop the call)"),
+    (OnFailure::Buffer, "buffer", "buffer in memory"),
+];
+
+/// The failure mode with menu key `key`.
+pub fn failure_mode_from_key(key: &str) -> Option<OnFailure> {
+    FAILURE_MODES.iter().find(|x| x.1 == key).map(|x| x.0)
+}
 
 /// The menu key of a breaker preset.
 pub fn breaker_preset_key(p: BreakerPreset) -> &'static str {
