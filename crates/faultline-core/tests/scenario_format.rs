@@ -315,3 +315,24 @@ fn the_readme_example_loads_runs_and_meets_its_bands() {
     let with = users_affected_minutes(&run(&s.with_counterfactual("retry_budget").unwrap()));
     assert!(with < base * 0.5, "{with} vs {base}");
 }
+
+#[test]
+fn a_split_carrying_more_than_all_requests_is_refused_at_its_line() {
+    // The bundled platform splits US connects 61/39 between two gateways;
+    // raising one share to 0.9 in the same split would send 129% of them.
+    let e = load(
+        r#"
+[[route]]
+from = "CloudFlare_US"
+to = "Gateway_Primary"
+classes = ["gateway_connect"]
+calls = 0.9
+split = "gateways"
+"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "tiny.toml:12:1: `CloudFlare_US`: the shares of one split add up to 1.289 of its gateway_connect requests (at most 1)"
+    );
+}

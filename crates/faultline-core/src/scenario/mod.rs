@@ -434,6 +434,9 @@ impl Scenario {
                 Err(m) => errors.push(err_near(file, text, &format!("\"{}\"", r.to), m)),
             }
         }
+        if let Err(m) = check_splits(&topology, &routes) {
+            errors.push(err_near(file, text, "split =", m));
+        }
         for (i, p) in params.iter().enumerate() {
             if let Err(m) = p.validate() {
                 errors.push(err_near(
@@ -857,6 +860,50 @@ fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute), String> 
     ))
 }
 
+/// Load-balanced splits ([`Route::split`]) one caller may have: the tick
+/// keeps a fixed-size accumulator per split.
+pub const MAX_SPLITS: usize = 2;
+
+/// A caller has at most [`MAX_SPLITS`] load-balanced splits, and a split's
+/// shares of a class add up to at most all of it.
+pub fn check_splits(t: &Topology, routes: &[EdgeRoute]) -> Result<(), String> {
+    for (c, comp) in t.components.iter().enumerate() {
+        let mut ids: Vec<u32> = Vec::new();
+        for (e, d) in t.dependencies.iter().enumerate() {
+            let sp = routes.get(e).map_or(0, |r| r.split);
+            if d.from == c && sp != 0 && !ids.contains(&sp) {
+                ids.push(sp);
+            }
+        }
+        if ids.len() > MAX_SPLITS {
+            return Err(format!(
+                "`{}` has {} load-balanced splits; at most {MAX_SPLITS}",
+                comp.id,
+                ids.len()
+            ));
+        }
+        for &sp in &ids {
+            for (k, class) in RequestClass::ALL.iter().enumerate() {
+                let total: f64 = t
+                    .dependencies
+                    .iter()
+                    .enumerate()
+                    .filter(|(e, d)| d.from == c && routes[*e].split == sp)
+                    .map(|(e, _)| routes[e].calls[k])
+                    .sum();
+                if total > 1.0 + 1e-6 {
+                    return Err(format!(
+                        "`{}`: the shares of one split add up to {total:.3} of its {} requests (at most 1)",
+                        comp.id,
+                        class.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Resolves a platform file (defaults, per-component tables, routes) against a topology.
 pub fn resolve_platform(
     t: &Topology,
@@ -920,6 +967,9 @@ pub fn resolve_platform(
             Ok((e, er)) => merge_route(&mut routes[e], er, !r.classes.is_empty()),
             Err(m) => errors.push(err_near(file, text, &format!("to = \"{}\"", r.to), m)),
         }
+    }
+    if let Err(m) = check_splits(t, &routes) {
+        errors.push(err_near(file, text, "split =", m));
     }
     if errors.is_empty() {
         Ok((params, routes))

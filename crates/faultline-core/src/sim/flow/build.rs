@@ -23,7 +23,7 @@ impl State {
                 .map_err(|m| SimError::Invalid(format!("{}: {m}", t.components[i].id)))?;
         }
         s.client_retry.validate().map_err(SimError::Invalid)?;
-        check_splits(s)?;
+        crate::scenario::check_splits(t, &s.routes).map_err(SimError::Invalid)?;
         let order = topo_order(t);
         let mut pos = vec![0; n];
         for (k, &i) in order.iter().enumerate() {
@@ -267,45 +267,4 @@ impl State {
         st.sli_shown = st.sli;
         Ok(st)
     }
-}
-
-/// A caller has at most [`MAX_SPLITS`] load-balanced splits, and a split's
-/// shares of a class add up to at most all of it.
-fn check_splits(s: &Scenario) -> Result<(), SimError> {
-    let t = &s.topology;
-    for (c, comp) in t.components.iter().enumerate() {
-        let mut ids: Vec<u32> = Vec::new();
-        for (e, d) in t.dependencies.iter().enumerate() {
-            let sp = s.routes[e].split;
-            if d.from == c && sp != 0 && !ids.contains(&sp) {
-                ids.push(sp);
-            }
-        }
-        if ids.len() > MAX_SPLITS {
-            return Err(SimError::Invalid(format!(
-                "`{}` has {} load-balanced splits; at most {MAX_SPLITS}",
-                comp.id,
-                ids.len()
-            )));
-        }
-        for &sp in &ids {
-            for (k, class) in RequestClass::ALL.iter().enumerate() {
-                let total: f64 = t
-                    .dependencies
-                    .iter()
-                    .enumerate()
-                    .filter(|(e, d)| d.from == c && s.routes[*e].split == sp)
-                    .map(|(e, _)| s.routes[e].calls[k])
-                    .sum();
-                if total > 1.0 + 1e-6 {
-                    return Err(SimError::Invalid(format!(
-                        "`{}`: the shares of one split add up to {total:.3} of its {} requests (at most 1)",
-                        comp.id,
-                        class.as_str()
-                    )));
-                }
-            }
-        }
-    }
-    Ok(())
 }

@@ -116,8 +116,7 @@ mod sample;
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
-/// Load-balanced splits (`Route::split`) one caller may have.
-pub const MAX_SPLITS: usize = 2;
+pub use crate::scenario::MAX_SPLITS;
 /// Mean voice call length, s (seed 000's 4M concurrent voice users at the
 /// bundled join rate).
 pub const VOICE_CALL_S: f64 = 1800.0;
