@@ -704,6 +704,45 @@ async fn a_users_file_runs_and_the_debrief_follows_the_end() {
         .contains("Thirty seconds in"));
 }
 
+/// A drill whose one band the quiet platform cannot meet, marked as a
+/// known model gap.
+const GAP_TOML: &str = r#"name = "Gap drill"
+start = "10:00:00"
+duration = "1m"
+seed = 5
+
+[[expect]]
+indicator = "api_success"
+kind = "max"
+value = 0.2
+tolerance = 0.1
+why = "A figure the quiet platform cannot reach."
+source = "test"
+gap = "the model stays healthy here"
+"#;
+
+#[wasm_bindgen_test]
+async fn the_debrief_marks_a_missed_known_gap_band_as_such() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    live.load_user_file("gap.toml", GAP_TOML).unwrap();
+    leptos::task::tick().await;
+    live.advance(100_000.0);
+    leptos::task::tick().await;
+    let band = query(&root, ".debrief .bands li");
+    assert_eq!(band.get_attribute("data-pass").as_deref(), Some("false"));
+    let class = band.class_name();
+    assert!(class.contains("gap") && !class.contains("miss"), "{class}");
+    assert!(
+        band.text_content()
+            .unwrap()
+            .contains("Known model gap: the model stays healthy here"),
+        "{:?}",
+        band.text_content()
+    );
+}
+
 #[wasm_bindgen_test]
 fn a_malformed_user_file_names_file_and_line_and_the_run_goes_on() {
     let (_root, live) = mount_live(|| ());

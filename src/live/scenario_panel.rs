@@ -513,9 +513,25 @@ fn Debrief() -> impl IntoView {
             .into_iter()
             .map(|b| {
                 let pass = b.pass;
+                // A missed band the model is known not to reach says so, so
+                // a trainee does not take it for the result of their actions.
+                let gap = if pass {
+                    None
+                } else {
+                    b.expectation.gap.clone()
+                };
+                let known = gap.is_some();
                 view! {
-                    <li class:pass=pass class:miss=!pass data-pass=pass.to_string()>
+                    <li
+                        class:pass=pass
+                        class:miss=!pass && !known
+                        class:gap=known
+                        data-pass=pass.to_string()
+                    >
                         {b.describe(start)}
+                        {gap.map(|g| view! {
+                            <span class="gap-note">{format!("Known model gap: {g}")}</span>
+                        })}
                     </li>
                 }
             })
