@@ -83,6 +83,9 @@ pub fn Diagram(
     move || {
         let l = layout.get();
         let t = topology.clone();
+        // The four layers share one size.
+        let (w, h) = (px(l.width), px(l.height));
+        let view_box = format!("0 0 {w} {h}");
         view! {
             // Four SVGs laid exactly over each other, each composited as a
             // layer of its own, so what changes many times a second while
@@ -99,9 +102,9 @@ pub fn Diagram(
             <svg
                 class="diagram-base"
                 xmlns="http://www.w3.org/2000/svg"
-                width=px(l.width)
-                height=px(l.height)
-                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                width=w.clone()
+                height=h.clone()
+                viewBox=view_box.clone()
                 aria-hidden="true"
             >
                 <defs inner_html=MARKERS></defs>
@@ -112,9 +115,9 @@ pub fn Diagram(
             <svg
                 class="diagram-layer diagram-flows"
                 xmlns="http://www.w3.org/2000/svg"
-                width=px(l.width)
-                height=px(l.height)
-                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                width=w.clone()
+                height=h.clone()
+                viewBox=view_box.clone()
                 aria-hidden="true"
             >
                 <g class="edges live-flows">{crate::live::diagram_feed::edge_overlays(&l.dependencies)}</g>
@@ -125,9 +128,9 @@ pub fn Diagram(
                 class:has-selection=move || selection.0.get().is_some()
                 class:show-all=move || show_all.get()
                 xmlns="http://www.w3.org/2000/svg"
-                width=px(l.width)
-                height=px(l.height)
-                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                width=w.clone()
+                height=h.clone()
+                viewBox=view_box.clone()
                 role="group"
                 aria-label="Failure-domain diagram: planes, failure domains and components"
             >
@@ -149,9 +152,9 @@ pub fn Diagram(
             <svg
                 class="diagram-layer diagram-bars"
                 xmlns="http://www.w3.org/2000/svg"
-                width=px(l.width)
-                height=px(l.height)
-                viewBox=format!("0 0 {} {}", px(l.width), px(l.height))
+                width=w.clone()
+                height=h.clone()
+                viewBox=view_box.clone()
                 aria-hidden="true"
             >
                 <g class="live-node-bars">{crate::live::diagram_feed::node_bars(&l.nodes, NODE_H)}</g>

@@ -175,6 +175,12 @@ pub fn ComponentActions(
         id.clone(),
     );
 
+    // The operator's switches folded over the action log once for the
+    // panel; each edge's controls read their slot of it.
+    let controls = Memo::new(move |_| {
+        live.applied
+            .with(|log| view_model::controls(&live.scenario.read(), log))
+    });
     let breakers = t
         .dependencies
         .iter()
@@ -189,14 +195,7 @@ pub fn ComponentActions(
                     .with(|s| s.edges.get(j).map(|e| breaker_word(e.breaker)).unwrap_or("?"))
             };
             let mode = Memo::new(move |_| {
-                live.applied.with(|log| {
-                    let sc = live.scenario.read();
-                    view_model::controls(&sc, log)
-                        .breaker_modes
-                        .get(j)
-                        .copied()
-                        .unwrap_or(BreakerMode::Auto)
-                })
+                controls.with(|c| c.breaker_modes.get(j).copied().unwrap_or(BreakerMode::Auto))
             });
             let buttons = [BreakerMode::Auto, BreakerMode::ForceOpen, BreakerMode::ForceClosed]
                 .into_iter()
@@ -257,15 +256,8 @@ pub fn ComponentActions(
                 .routes
                 .get(j)
                 .is_some_and(|r| r.calls.iter().any(|&c| c > 0.0));
-            let on_fail = Memo::new(move |_| {
-                live.applied.with(|log| {
-                    let sc = live.scenario.read();
-                    view_model::controls(&sc, log)
-                        .failure_modes
-                        .get(j)
-                        .copied()
-                })
-            });
+            let on_fail =
+                Memo::new(move |_| controls.with(|c| c.failure_modes.get(j).copied()));
             let failure = carries.then(|| {
                 let (f, tt) = (from_id.clone(), to_id.clone());
                 view! {
