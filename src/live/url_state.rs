@@ -40,11 +40,7 @@ pub fn scenario_keys() -> Vec<&'static str> {
 
 /// Every error of a file on one line each: `file:line:column: problem`.
 pub fn describe_errors(errors: &[SourceError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
+    SourceError::join(errors, "; ")
 }
 
 /// The user's own scenario file (name, text), if one was loaded here.

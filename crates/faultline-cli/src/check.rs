@@ -11,17 +11,10 @@
 
 use std::process::ExitCode;
 
-use faultline_core::scenario::{expect, users_affected_minutes, Scenario};
-use faultline_core::sim::{Sample, Sim};
+use faultline_core::scenario::{expect, users_affected_minutes};
 
 /// Usage line for `faultline help`.
 pub const USAGE: &str = "faultline check FILE [--seed N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY). Exit 1 on a missed band.";
-
-fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
-    let mut sim = Sim::new(s, seed).map_err(|e| format!("{}: {e}", s.name))?;
-    sim.run_to_end();
-    Ok(sim.samples().to_vec())
-}
 
 /// Runs `faultline check`.
 pub fn run(args: &[String]) -> ExitCode {
@@ -69,7 +62,7 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
     if let Some(k) = only {
         s.with_counterfactual(k)?;
     }
-    let samples = run_samples(&s, seed)?;
+    let samples = crate::run_samples(&s, seed)?;
     let mut ok = true;
     let mut out = format!("{} (seed {seed})\n", s.title);
     let results = expect::check(&s, &samples);
@@ -91,7 +84,7 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
         .iter()
         .filter(|c| only.is_none_or(|k| k == c.key))
     {
-        let m = users_affected_minutes(&run_samples(&s.with_counterfactual(&c.key)?, seed)?);
+        let m = users_affected_minutes(&crate::run_samples(&s.with_counterfactual(&c.key)?, seed)?);
         let change = if base > 0.0 { m / base - 1.0 } else { 0.0 };
         let helps = m < base * 0.99;
         out += &format!(

@@ -73,6 +73,14 @@ pub fn usage_error(cmd: &str, usage: &str, msg: &str) -> ExitCode {
     ExitCode::from(USAGE_ERROR)
 }
 
+/// Runs a scenario to its end at `seed`: its samples, or why it cannot run.
+pub fn run_samples(
+    s: &faultline_core::Scenario,
+    seed: u64,
+) -> Result<Vec<faultline_core::Sample>, String> {
+    faultline_core::Sim::run_samples(s, seed).map_err(|e| format!("{}: {e}", s.name))
+}
+
 /// The value after a `--seed` flag: a whole number.
 pub fn seed_arg<'a>(it: &mut impl Iterator<Item = &'a String>) -> Result<u64, &'static str> {
     it.next()

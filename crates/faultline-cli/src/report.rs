@@ -14,8 +14,9 @@ use std::process::ExitCode;
 
 use faultline_core::scenario::expect::{self, si, Indicator};
 use faultline_core::scenario::impact::{recovery, worst};
-use faultline_core::scenario::{library, users_affected_minutes, Scenario};
-use faultline_core::sim::{Sample, Sim};
+use faultline_core::scenario::{library, users_affected_minutes};
+use faultline_core::sim::Sample;
+use faultline_core::SourceError;
 use serde_json::{json, Value};
 
 /// Usage line for `faultline help`.
@@ -82,12 +83,6 @@ impl Row {
     }
 }
 
-fn run_samples(s: &Scenario, seed: u64) -> Result<Vec<Sample>, String> {
-    let mut sim = Sim::new(s, seed).map_err(|e| format!("{}: {e}", s.name))?;
-    sim.run_to_end();
-    Ok(sim.samples().to_vec())
-}
-
 fn row(key: &str, cf: Option<&str>, samples: &[Sample], base: Option<f64>) -> Row {
     let user_minutes = users_affected_minutes(samples);
     Row {
@@ -130,14 +125,9 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
             .collect::<Result<_, _>>()?
     };
     for b in chosen {
-        let s = b.load().map_err(|e| {
-            e.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
+        let s = b.load().map_err(|e| SourceError::join(&e, "\n"))?;
         let seed = seed.unwrap_or(s.seed);
-        let samples = run_samples(&s, seed)?;
+        let samples = crate::run_samples(&s, seed)?;
         let results = expect::check(&s, &samples);
         let mut base = row(b.key, None, &samples, None);
         base.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
@@ -149,7 +139,7 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
         out.push(base);
         for c in &s.counterfactuals {
             let with = s.with_counterfactual(&c.key)?;
-            let samples = run_samples(&with, seed)?;
+            let samples = crate::run_samples(&with, seed)?;
             let mut r = row(b.key, Some(&c.key), &samples, Some(base_minutes));
             r.known_gap = c.gap.is_some();
             out.push(r);

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use faultline_core::scenario::{time::format_clock, Scenario};
 use faultline_core::sim::{run_hash, Health, Sim};
+use faultline_core::SourceError;
 use serde_json::{json, Map, Value};
 
 /// Usage line for `faultline help`.
@@ -22,12 +23,7 @@ pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n    
 /// `faultline report --list`), reporting errors as `file:line:col: message`.
 pub fn load(name: &str) -> Result<Scenario, String> {
     let text = crate::input::read(name)?;
-    Scenario::from_toml_str(&text, name).map_err(|errs| {
-        errs.iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    Scenario::from_toml_str(&text, name).map_err(|errs| SourceError::join(&errs, "\n"))
 }
 
 fn health(h: Health) -> &'static str {

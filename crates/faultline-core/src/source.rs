@@ -55,6 +55,16 @@ impl SourceError {
             message: message.into(),
         }
     }
+
+    /// Every error of a file, each as `file:line:column: problem`, joined
+    /// by `sep` (a newline for a terminal, "; " for one line in the page).
+    pub fn join(errors: &[SourceError], sep: &str) -> String {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
 }
 
 impl fmt::Display for SourceError {

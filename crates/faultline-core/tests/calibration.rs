@@ -13,12 +13,11 @@
 
 use faultline_core::scenario::{expect, library, users_affected_minutes, Scenario};
 use faultline_core::sim::{Sample, Sim};
+use faultline_core::SourceError;
 
 /// Runs a scenario to its end at its own seed and returns the samples.
 fn run(s: &Scenario) -> Vec<Sample> {
-    let mut sim = Sim::new(s, s.seed).unwrap_or_else(|e| panic!("{}: {e}", s.name));
-    sim.run_to_end();
-    sim.samples().to_vec()
+    Sim::run_samples(s, s.seed).unwrap_or_else(|e| panic!("{}: {e}", s.name))
 }
 
 /// Runs `f` over every bundled scenario on up to two threads (the runs
@@ -27,15 +26,9 @@ fn each_scenario<T: Send>(f: impl Fn(&str, Scenario) -> T + Sync) -> Vec<T> {
     let all: Vec<(&str, Scenario)> = library::bundled()
         .iter()
         .map(|b| {
-            let s = b.load().unwrap_or_else(|e| {
-                panic!(
-                    "{}",
-                    e.iter()
-                        .map(|e| e.to_string())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
-            });
+            let s = b
+                .load()
+                .unwrap_or_else(|e| panic!("{}", SourceError::join(&e, "\n")));
             (b.key, s)
         })
         .collect();

@@ -5,6 +5,7 @@
 use faultline_core::scenario::expect::{check_one, BandKind, Indicator};
 use faultline_core::scenario::{library, users_affected_minutes, Difficulty, Scenario};
 use faultline_core::sim::{Sample, Sli, Users};
+use faultline_core::SourceError;
 
 const BASE: &str = r#"
 name = "Tiny"
@@ -14,12 +15,8 @@ duration = "1h"
 "#;
 
 fn load(extra: &str) -> Result<Scenario, String> {
-    Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny.toml").map_err(|e| {
-        e.iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny.toml")
+        .map_err(|e| SourceError::join(&e, "\n"))
 }
 
 fn sample(t_s: u64, api: f64) -> Sample {
@@ -293,15 +290,8 @@ fn the_readme_example_loads_runs_and_meets_its_bands() {
     let after = &readme[readme.find(heading).expect("example heading")..];
     let start = after.find("```toml\n").expect("toml block") + "```toml\n".len();
     let text = &after[start..start + after[start..].find("```").unwrap()];
-    let s = Scenario::from_toml_str(text, "README example").unwrap_or_else(|e| {
-        panic!(
-            "{}",
-            e.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
+    let s = Scenario::from_toml_str(text, "README example")
+        .unwrap_or_else(|e| panic!("{}", SourceError::join(&e, "\n")));
     let run = |s: &Scenario| {
         let mut sim = faultline_core::Sim::new(s, s.seed).unwrap();
         sim.run_to_end();

@@ -109,15 +109,9 @@ mod tests {
         assert_eq!(files, listed, "scenarios/ and library::BUNDLED disagree");
         assert_eq!(bundled()[0].key, "steady_state");
         for b in bundled() {
-            let s = b.load().unwrap_or_else(|e| {
-                panic!(
-                    "{}",
-                    e.iter()
-                        .map(|e| e.to_string())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
-            });
+            let s = b
+                .load()
+                .unwrap_or_else(|e| panic!("{}", SourceError::join(&e, "\n")));
             assert!(!s.title.is_empty(), "{} has no title", b.file);
         }
     }

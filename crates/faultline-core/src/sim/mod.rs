@@ -162,6 +162,15 @@ impl Sim {
         &self.st.samples
     }
 
+    /// Runs `scenario` at `seed` from start to end with no operator actions
+    /// beyond its own timeline and returns every sample (reports,
+    /// calibration, band checks).
+    pub fn run_samples(scenario: &Scenario, seed: u64) -> Result<Vec<Sample>, SimError> {
+        let mut sim = Sim::new(scenario, seed)?;
+        sim.run_to_end();
+        Ok(std::mem::take(&mut sim.st.samples))
+    }
+
     /// The topology simulated.
     pub fn topology(&self) -> &Topology {
         &self.st.scenario.topology
