@@ -4,7 +4,7 @@
 mod common;
 
 use common::reads_only;
-use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
+use faultline_core::scenario::{simple_topology, OnFailure, Scenario};
 use faultline_core::sim::{Action, RequestClass, Sim};
 
 /// Api → Sessions → Presence; sessions buffer sends while presence fails.
@@ -25,15 +25,12 @@ fn sessions_on_presence() -> Scenario {
     let sessions = s.params_mut("Sessions").unwrap();
     sessions.memory_mb = 1e6;
     sessions.item_kb = 1.0;
-    s.set_route(&Route {
-        from: "Sessions".into(),
-        to: "Presence".into(),
-        classes: vec![RequestClass::MessageSend],
-        calls: 1.0,
-        miss_of: None,
-        on_failure: OnFailure::Buffer,
-        split: None,
-    })
+    s.set_route(&common::route(
+        "Sessions",
+        "Presence",
+        &[RequestClass::MessageSend],
+        OnFailure::Buffer,
+    ))
     .unwrap();
     s
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use faultline_core::scenario::{simple_topology, CacheKind, OnFailure, Role, Route, Scenario};
+use faultline_core::scenario::{simple_topology, CacheKind, OnFailure, Role, Scenario};
 use faultline_core::sim::{Action, BreakerMode, BreakerState, EventKind, RequestClass, Sim};
 
 fn api_db() -> Scenario {
@@ -262,24 +262,20 @@ fn sessions() -> Scenario {
     ses.base_memory_mb = 512.0;
     ses.item_kb = 4.0;
     s.params_mut("Presence").unwrap().servers = 45.0; // 45k/s: 75% busy
-    s.set_route(&Route {
-        from: "Sessions".into(),
-        to: "Presence".into(),
-        classes: vec![RequestClass::Presence],
-        calls: 1.0,
-        miss_of: None,
-        on_failure: OnFailure::Buffer,
-        split: None,
-    })
+    s.set_route(&common::route(
+        "Sessions",
+        "Presence",
+        &[RequestClass::Presence],
+        OnFailure::Buffer,
+    ))
     .unwrap();
     s
 }
 
-#[test]
-fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
-    let s = sessions();
-    let mut sim = Sim::new(&s, 1).unwrap();
-    // 2017's sessions had no fast-fail towards presence (seed 004).
+/// Sessions with no fast-fail towards presence (2017's, seed 004) run a
+/// minute, then presence loses a node: a third of its capacity.
+fn presence_loses_a_node(s: &Scenario) -> Sim {
+    let mut sim = Sim::new(s, 1).unwrap();
     sim.apply(Action::SetBreaker {
         from: "Sessions".into(),
         to: "Presence".into(),
@@ -287,12 +283,18 @@ fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
     })
     .unwrap();
     sim.step_until(60_000);
-    // A presence node is lost: a third of its capacity.
     sim.apply(Action::Degrade {
         component: "Presence".into(),
         capacity_fraction: 0.66,
     })
     .unwrap();
+    sim
+}
+
+#[test]
+fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
+    let s = sessions();
+    let mut sim = presence_loses_a_node(&s);
     // Presence's queue grows until waits pass the 5 s deadline, then calls fail.
     sim.step_until(150_000);
     let snap = sim.snapshot();
@@ -639,15 +641,12 @@ fn sessions_with_sends() -> Scenario {
     let mut s = sessions();
     s.traffic.per_user.message_send = 0.005;
     s.params_mut("Presence").unwrap().servers = 52.0;
-    s.set_route(&Route {
-        from: "Sessions".into(),
-        to: "Presence".into(),
-        classes: vec![RequestClass::Presence, RequestClass::MessageSend],
-        calls: 1.0,
-        miss_of: None,
-        on_failure: OnFailure::Buffer,
-        split: None,
-    })
+    s.set_route(&common::route(
+        "Sessions",
+        "Presence",
+        &[RequestClass::Presence, RequestClass::MessageSend],
+        OnFailure::Buffer,
+    ))
     .unwrap();
     s
 }
@@ -656,19 +655,7 @@ fn sessions_with_sends() -> Scenario {
 /// to `mode` at 200 s. Returns the sim at `until` ms and the sessions'
 /// memory share just before and 10 s after the switch.
 fn stalled_sessions_then(mode: Option<OnFailure>, until: u64) -> (Sim, f64, f64) {
-    let mut sim = Sim::new(&sessions_with_sends(), 1).unwrap();
-    sim.apply(Action::SetBreaker {
-        from: "Sessions".into(),
-        to: "Presence".into(),
-        mode: BreakerMode::ForceClosed,
-    })
-    .unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Degrade {
-        component: "Presence".into(),
-        capacity_fraction: 0.66,
-    })
-    .unwrap();
+    let mut sim = presence_loses_a_node(&sessions_with_sends());
     sim.step_until(150_000);
     let mem_150 = sim.snapshot().components[1].memory_fraction;
     sim.step_until(200_000);

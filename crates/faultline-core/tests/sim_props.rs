@@ -4,7 +4,7 @@
 
 mod common;
 
-use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
+use faultline_core::scenario::{simple_topology, OnFailure, Scenario};
 use faultline_core::sim::{Action, BreakerMode, KillSwitch, RequestClass, RetryPolicy, Sim};
 use proptest::prelude::*;
 
@@ -32,16 +32,8 @@ fn scenario() -> Scenario {
     }
     s.params_mut("Cache").unwrap().hit_rate = 0.8;
     s.params_mut("Db").unwrap().pool = 30.0;
-    s.set_route(&Route {
-        from: "Api".into(),
-        to: "Cache".into(),
-        classes: vec![],
-        calls: 1.0,
-        miss_of: None,
-        on_failure: OnFailure::Buffer,
-        split: None,
-    })
-    .unwrap();
+    s.set_route(&common::route("Api", "Cache", &[], OnFailure::Buffer))
+        .unwrap();
     s
 }
 

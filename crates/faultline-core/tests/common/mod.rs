@@ -1,7 +1,7 @@
 //! Small scenarios shared by the simulation tests.
 #![allow(dead_code)]
 
-use faultline_core::scenario::{simple_topology, Route, Scenario};
+use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
 use faultline_core::sim::{RequestClass, RetryPolicy, Sim, Snapshot};
 
 /// Users who only read messages (no heartbeats, no reconnect churn), so one
@@ -44,15 +44,21 @@ pub fn comp<'a>(
     &snap.components[sim.topology().component_index(id).unwrap()]
 }
 
-/// A route carrying only message reads.
-pub fn read_route(from: &str, to: &str) -> Route {
+/// A route carrying `classes` (empty: all), one call each, whose failures
+/// do `on_failure` to the caller's request.
+pub fn route(from: &str, to: &str, classes: &[RequestClass], on_failure: OnFailure) -> Route {
     Route {
         from: from.into(),
         to: to.into(),
-        classes: vec![RequestClass::MessageRead],
+        classes: classes.to_vec(),
         calls: 1.0,
         miss_of: None,
-        on_failure: faultline_core::scenario::OnFailure::Fail,
+        on_failure,
         split: None,
     }
+}
+
+/// A route carrying only message reads.
+pub fn read_route(from: &str, to: &str) -> Route {
+    route(from, to, &[RequestClass::MessageRead], OnFailure::Fail)
 }
