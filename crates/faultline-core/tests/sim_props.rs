@@ -50,6 +50,13 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         (comp.clone(), 0.0f64..5000.0)
             .prop_map(|(component, ms)| Action::AddLatency { component, ms }),
+        (comp.clone(), 0.0f64..1.0, 0.0f64..60_000.0).prop_map(|(component, share, ms)| {
+            Action::SlowTail {
+                component,
+                share,
+                ms,
+            }
+        }),
         (comp.clone(), 0.1f64..5.0)
             .prop_map(|(component, factor)| Action::Scale { component, factor }),
         comp.clone()

@@ -697,6 +697,7 @@ fn action_anchor(a: &Action) -> String {
         | Action::Revive { component }
         | Action::Degrade { component, .. }
         | Action::AddLatency { component, .. }
+        | Action::SlowTail { component, .. }
         | Action::Partition { component, .. }
         | Action::Heal { component, .. }
         | Action::Scale { component, .. }

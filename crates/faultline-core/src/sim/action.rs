@@ -43,6 +43,18 @@ pub enum Action {
         /// Extra latency in ms, `0..=600000`.
         ms: f64,
     },
+    /// Make a share of a component's requests slower (a compacting node's
+    /// disk, a straggling instance, GC pauses): the mean latency rises by
+    /// `share × ms`, the tail by `ms`. Replaces the component's previous
+    /// slow tail; `share = 0` or `ms = 0` removes it.
+    SlowTail {
+        /// Component id.
+        component: String,
+        /// Share of its requests that are slow, in `[0, 1]`.
+        share: f64,
+        /// Extra latency of a slow request in ms, `0..=600000`.
+        ms: f64,
+    },
     /// Cut a component off from one of its dependencies (requests are held, then delivered).
     Partition {
         /// Caller component id.
@@ -192,6 +204,7 @@ impl Action {
             Action::Revive { .. } => "revive",
             Action::Degrade { .. } => "degrade",
             Action::AddLatency { .. } => "add_latency",
+            Action::SlowTail { .. } => "slow_tail",
             Action::Partition { .. } => "partition",
             Action::Heal { .. } => "heal",
             Action::SetBreaker { .. } => "set_breaker",

@@ -69,6 +69,13 @@ const LATENCY_MS: Bounds = Bounds {
     lo_open: false,
     allowed: "0 ≤ ms ≤ 600000",
 };
+const SHARE: Bounds = Bounds {
+    field: "share",
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: false,
+    allowed: "0 ≤ share ≤ 1",
+};
 const PER_SERVER: Bounds = Bounds {
     field: "per_server",
     lo: 0.0,
@@ -124,6 +131,15 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             capacity_fraction,
         } => comp_with(t, component, *capacity_fraction, &CAPACITY_FRACTION)?,
         Action::AddLatency { component, ms } => comp_with(t, component, *ms, &LATENCY_MS)?,
+        Action::SlowTail {
+            component,
+            share,
+            ms,
+        } => {
+            let target = comp_with(t, component, *ms, &LATENCY_MS)?;
+            SHARE.check(*share)?;
+            target
+        }
         Action::SetRateLimit {
             component,
             per_server,
@@ -234,6 +250,15 @@ impl State {
             (Action::AddLatency { ms, .. }, Target::Comp(i)) => {
                 self.comps[i].extra_ms = *ms;
                 self.comps[i].cause = Some(ev);
+            }
+            (Action::SlowTail { share, ms, .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                (c.tail_share, c.tail_ms) = if *share > 0.0 && *ms > 0.0 {
+                    (*share, *ms)
+                } else {
+                    (0.0, 0.0)
+                };
+                c.cause = Some(ev);
             }
             (Action::Scale { factor, .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
@@ -381,6 +406,21 @@ pub(super) fn describe(t: &Topology, a: &Action) -> String {
         }
         Action::AddLatency { component, ms } => {
             format!("add {ms:.0} ms latency to {}", n(component))
+        }
+        Action::SlowTail {
+            component,
+            share,
+            ms,
+        } => {
+            if *share > 0.0 && *ms > 0.0 {
+                format!(
+                    "slow {:.1}% of {}'s requests by {ms:.0} ms",
+                    share * 100.0,
+                    n(component)
+                )
+            } else {
+                format!("remove {}'s slow tail", n(component))
+            }
         }
         Action::Partition {
             component,

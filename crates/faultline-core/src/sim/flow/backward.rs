@@ -18,6 +18,8 @@ impl State {
                 c.fast = [1.0; NCLASS];
                 c.lat = [1.0; NCLASS];
                 c.fix = [1.0; NCLASS];
+                c.slow = [0.0; NCLASS];
+                c.slow_ms = [0.0; NCLASS];
                 c.err = if c.arrivals > 0.0 {
                     1.0
                 } else {
@@ -38,6 +40,10 @@ impl State {
             let mut dep_fast = [0.0; NCLASS];
             let mut d = [0.0; NCLASS];
             let mut dfix = [0.0; NCLASS];
+            // Slow tails met along the calls: the share of requests that
+            // meet none, and the slow ones' extra delay summed over calls.
+            let mut dep_unslowed = [1.0; NCLASS];
+            let mut dep_slow_mean = [0.0; NCLASS];
             let retries = self.comps[i].p.service_retries;
             let caller_live = self.comps[i].live.max(1.0);
             // Load-balanced splits (`Route::split`): per split, the share of
@@ -74,6 +80,14 @@ impl State {
                     } else {
                         adm * self.comps[to].fix[k].min(t_e)
                     };
+                    let mut slow = if part {
+                        Tail::NONE
+                    } else {
+                        Tail {
+                            share: adm * callee.slow[k],
+                            ms: callee.slow_ms[k],
+                        }
+                    };
                     let (mut e_ok, mut e_fast, mut lat) = if part {
                         (0.0, 0.0, t_e)
                     } else {
@@ -93,6 +107,13 @@ impl State {
                         e_fast = (1.0 - sh) * e_fast + sh * b.fast;
                         lat = (1.0 - sh) * lat + sh * b.lat;
                         fix = (1.0 - sh) * fix + sh * b.fix;
+                        slow = slow.blend(b.tail(), sh);
+                    }
+                    if slow.share > 0.0 {
+                        // What exceeds the caller's deadline is not a tail.
+                        let ms = slow.ms.min((t_e - fix).max(0.0));
+                        dep_unslowed[k] *= pow_calls(1.0 - slow.share, per);
+                        dep_slow_mean[k] += per * slow.share * ms;
                     }
                     self.edges[e].ok[k] = e_ok;
                     d[k] += per * lat;
@@ -202,7 +223,10 @@ impl State {
             let mut own_fast = [0.0; MAX_POOLS];
             let mut own_lat = [0.0; MAX_POOLS];
             let mut own_fix = [0.0; MAX_POOLS];
+            // A request outside the slow tail; the tail's own delay is
+            // added to the mean below, unless it times out whole.
             let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
+            let mut own_slow = [Tail::NONE; MAX_POOLS];
             for g in 0..c.npools {
                 let (mut dm, mut wsum) = (0.0, 0.0);
                 if c.npools == 1 {
@@ -244,10 +268,24 @@ impl State {
                     1.0 - (1.0 - queue_tail) * (1.0 - svc_tail)
                 };
                 let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
-                own_ok[g] = (1.0 - c.rl) * accepted * (1.0 - pt) * (1.0 - c.p.base_error_rate);
+                // A slow tail longer than the slack times out whole.
+                let tail_out = if c.tail_share > 0.0 && slack - c.tail_ms <= 0.0 {
+                    c.tail_share
+                } else {
+                    own_slow[g] = Tail {
+                        share: c.tail_share,
+                        ms: c.tail_ms,
+                    };
+                    0.0
+                };
+                own_ok[g] = (1.0 - c.rl)
+                    * accepted
+                    * (1.0 - pt)
+                    * (1.0 - tail_out)
+                    * (1.0 - c.p.base_error_rate);
                 own_fast[g] = c.rl
                     + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
-                own_lat[g] = base + (wb + c.pool_wq[g]) * 1000.0;
+                own_lat[g] = base + own_slow[g].mean_ms() + (wb + c.pool_wq[g]) * 1000.0;
                 // Deterministic parts: network and added latency, a FIFO
                 // backlog's wait (the same for everyone this tick) and, for
                 // constant service times, the service itself.
@@ -271,6 +309,8 @@ impl State {
                     c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
                     c.lat[k] = (o_lat + d[k]).min(deadline);
                     c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
+                    let t = own_slow[0].then(dep_unslowed[k], dep_slow_mean[k]);
+                    (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
                 }
             } else {
                 for k in 0..NCLASS {
@@ -283,6 +323,8 @@ impl State {
                         .max(0.0);
                     c.lat[k] = (own_lat[g] + d[k]).min(deadline);
                     c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
+                    let t = own_slow[g].then(dep_unslowed[k], dep_slow_mean[k]);
+                    (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
                 }
             }
             // Each accumulator sums the lanes in order, as before.
@@ -336,6 +378,8 @@ impl State {
                 c.del[k] = c.del[k] * (1.0 - s) + b.ok * s;
                 c.fast[k] = c.fast[k] * (1.0 - s) + b.fast * s;
                 c.lat[k] = c.lat[k] * (1.0 - s) + b.lat * s;
+                let t = c.tail(k).blend(b.tail(), s);
+                (c.slow[k], c.slow_ms[k]) = (t.share, t.ms);
             }
         }
     }
@@ -364,6 +408,8 @@ impl State {
                 fast: b.fast[k],
                 lat: b_lat,
                 fix: b_fix,
+                slow: b.slow[k],
+                slow_ms: b.slow_ms[k],
             };
         }
         let hit_lat = p.service_ms + p.base_latency_ms;
@@ -373,6 +419,9 @@ impl State {
             fast: miss * b.fast[k],
             lat: hit * hit_lat + miss * b_lat,
             fix: hit * p.base_latency_ms + miss * b_fix,
+            // Cache hits are answered at the primary's own speed.
+            slow: miss * b.slow[k],
+            slow_ms: b.slow_ms[k],
         }
     }
 }

@@ -218,7 +218,7 @@ impl State {
                 let servers = live * c.pool_share[g];
                 let mut cap = servers * mu * c.cap_frac;
                 if c.p.pool > 0.0 {
-                    let r_s = (c.p.service_ms + c.extra_ms + c.pool_wq[g] * 1000.0) / 1000.0;
+                    let r_s = (c.p.service_ms + c.added_ms() + c.pool_wq[g] * 1000.0) / 1000.0;
                     let pool_cap = c.p.pool * c.pool_share[g] / r_s;
                     in_use += (lam * r_s / (c.p.pool * c.pool_share[g])).min(1.0) * c.pool_share[g];
                     cap = cap.min(pool_cap);
@@ -240,7 +240,7 @@ impl State {
                     // (remaining time under twice the expected service and
                     // downstream time) are dropped without being worked on.
                     let need =
-                        2.0 * (c.p.service_ms + c.extra_ms + c.p.base_latency_ms + down_prev);
+                        2.0 * (c.p.service_ms + c.added_ms() + c.p.base_latency_ms + down_prev);
                     let maxq = cap * (c.p.deadline_ms - need).max(0.0) / 1000.0;
                     if q > maxq {
                         expired = q - maxq;

@@ -88,7 +88,7 @@ use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
 use super::fleet::BreakerFleet;
 use super::memory;
-use super::percentile;
+use super::percentile::{self, Tail};
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS, RING_LANES};
 use super::rng::Pcg32;
@@ -114,6 +114,11 @@ mod sample;
 /// Share of message sends that go to large guilds (seed 000: the large-guild
 /// router carries 7B+ of the 14B+ messages a day).
 pub const LARGE_GUILD_SHARE: f64 = 0.5;
+/// An API answer slower than this counts its user as affected, like a
+/// failure, ms: the 1-second limit for a user's flow of thought (Nielsen,
+/// "Response Times: The 3 Important Limits", 1993); a chat message that
+/// takes longer to send or load is felt as broken.
+pub const SLOW_ANSWER_MS: f64 = 1000.0;
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
 pub use crate::scenario::MAX_SPLITS;
@@ -147,6 +152,10 @@ pub(crate) struct Comp {
     pub restart_timer: i64,
     pub cap_frac: f64,
     pub extra_ms: f64,
+    /// Share of this component's own requests that are slow (`slow_tail`).
+    pub tail_share: f64,
+    /// How much slower those are, ms.
+    pub tail_ms: f64,
     pub deadline_check: bool,
     pub queue: [f64; MAX_POOLS],
     pub warm: f64,
@@ -183,6 +192,12 @@ pub(crate) struct Comp {
     /// The fixed part of `lat` (network, added delay, backlog wait,
     /// constant service), per lane: the rest is the exponential tail.
     pub fix: [f64; NCLASS],
+    /// Share of answered requests, per lane, that met a slow tail somewhere
+    /// along their calls (see [`super::percentile`]); their mean extra
+    /// delay is `slow_ms`, already part of `lat`.
+    pub slow: [f64; NCLASS],
+    /// Mean extra delay of the slow share, ms.
+    pub slow_ms: [f64; NCLASS],
     pub own_lat: f64,
     pub util: f64,
     pub err: f64,
@@ -284,6 +299,34 @@ pub(crate) struct LaneOutcome {
     pub fast: f64,
     pub lat: f64,
     pub fix: f64,
+    pub slow: f64,
+    pub slow_ms: f64,
+}
+
+impl LaneOutcome {
+    fn tail(&self) -> Tail {
+        Tail {
+            share: self.slow,
+            ms: self.slow_ms,
+        }
+    }
+}
+
+impl Comp {
+    /// Mean delay added to its own requests while they hold a server or a
+    /// connection: `add_latency` plus its slow tail's mean (a slow request
+    /// holds on until its deadline at most).
+    fn added_ms(&self) -> f64 {
+        self.extra_ms + self.tail_share * self.tail_ms.min(self.p.deadline_ms)
+    }
+
+    /// Lane `k`'s slow tail, through the whole call chain.
+    fn tail(&self, k: usize) -> Tail {
+        Tail {
+            share: self.slow[k],
+            ms: self.slow_ms[k],
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -20,6 +20,9 @@ impl State {
         // Answered requests' latency, in total and its fixed part.
         let mut ok_lat = [0.0; NCLASS];
         let mut ok_fix = [0.0; NCLASS];
+        // Answered requests in a slow tail, and their summed extra delay.
+        let mut ok_slow = [0.0; NCLASS];
+        let mut ok_slow_ms = [0.0; NCLASS];
         let mut region_ok_api = [0.0; MAX_REGIONS];
         // Share of this region's connection attempts that succeed: whether a
         // user who gave up would get back in now.
@@ -33,8 +36,11 @@ impl State {
         let mut timeout_ms = [0.0; NCLASS];
         for r in 0..nr {
             let (edge, voice) = self.region_entry[r];
-            let (mut a_api, mut ok_api) = (0.0, 0.0);
+            let mut a_api = 0.0;
             let mut rates = ur;
+            // API calls answered in time for the user: not failed and
+            // not slower than `SLOW_ANSWER_MS`.
+            let mut good_api = 0.0;
             for k in 0..NCLASS {
                 let entry = if k == RequestClass::VoiceJoin.lane() {
                     voice
@@ -45,6 +51,14 @@ impl State {
                 let a = self.att[r][k];
                 let refuse = self.refused[r][k];
                 let ok = c.ok[k] * (1.0 - refuse);
+                let tail = c.tail(k);
+                let slow_answers = percentile::share_slower_than(
+                    SLOW_ANSWER_MS,
+                    c.fix[k],
+                    c.lat[k] - c.fix[k] - tail.mean_ms(),
+                    tail,
+                );
+                let good = ok * (1.0 - slow_answers);
                 region_ok[r][k] = c.ok[k];
                 att[k] += a;
                 okn[k] += a * ok;
@@ -54,10 +68,12 @@ impl State {
                 // rest, at the deadline) enter the percentiles as shares.
                 ok_lat[k] += a * ok * c.lat[k];
                 ok_fix[k] += a * ok * c.fix[k];
+                ok_slow[k] += a * ok * tail.share;
+                ok_slow_ms[k] += a * ok * tail.mean_ms();
                 timeout_ms[k] = c.p.deadline_ms;
                 if RequestClass::ALL[k].is_api() {
                     a_api += a;
-                    ok_api += a * ok;
+                    good_api += a * good;
                 }
                 match RequestClass::ALL[k] {
                     RequestClass::Presence => rates.heartbeat_ok = c.ok[k],
@@ -66,20 +82,20 @@ impl State {
                         region_connect_ok[r] = ok;
                     }
                     RequestClass::MessageSend => {
-                        region_feature[r][0] = region_feature[r][0].min(ok);
+                        region_feature[r][0] = region_feature[r][0].min(good);
                         if c.ok[k] > 0.0 {
                             region_delivered[r] = (c.del[k] / c.ok[k]).clamp(0.0, 1.0);
                         }
                     }
                     RequestClass::MessageRead => {
-                        region_feature[r][0] = region_feature[r][0].min(ok)
+                        region_feature[r][0] = region_feature[r][0].min(good)
                     }
-                    RequestClass::VoiceJoin => region_feature[r][1] = ok,
-                    RequestClass::Search => region_feature[r][2] = ok,
-                    RequestClass::Upload => region_feature[r][3] = ok,
+                    RequestClass::VoiceJoin => region_feature[r][1] = good,
+                    RequestClass::Search => region_feature[r][2] = good,
+                    RequestClass::Upload => region_feature[r][3] = good,
                 }
             }
-            region_ok_api[r] = if a_api > 0.0 { ok_api / a_api } else { 1.0 };
+            region_ok_api[r] = if a_api > 0.0 { good_api / a_api } else { 1.0 };
             let before = self.users[r].connected;
             let (dropped, _back) = users::advance(
                 &mut self.users[r],
@@ -191,16 +207,21 @@ impl State {
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
         let (mut a_api, mut ok_api, mut fast_api) = (0.0, 0.0, 0.0);
         let (mut lat_ok_api, mut fix_ok_api) = (0.0, 0.0);
+        let (mut slow_ok_api, mut slow_ms_ok_api) = (0.0, 0.0);
         for k in (0..NCLASS).filter(|&k| RequestClass::ALL[k].is_api()) {
             a_api += att[k];
             ok_api += okn[k];
             fast_api += fastn[k];
             lat_ok_api += ok_lat[k];
             fix_ok_api += ok_fix[k];
+            slow_ok_api += ok_slow[k];
+            slow_ms_ok_api += ok_slow_ms[k];
         }
         // The q-quantile over `n` attempts of which `okv` answered (total
-        // latency `lat`, fixed part `fix`) and `fastv` failed fast.
-        let pct = |q: f64, n: f64, okv: f64, fastv: f64, lat: f64, fix: f64, deadline: f64| {
+        // latency `lat`, fixed part `fix`, `slow` of them in a slow tail
+        // adding `slow_ms` in total) and `fastv` failed fast.
+        let pct = |q: f64, n: f64, okv: f64, fastv: f64, sums: [f64; 4], deadline: f64| {
+            let [lat, fix, slow, slow_ms] = sums;
             if n <= 0.0 {
                 return 0.0;
             }
@@ -209,7 +230,16 @@ impl State {
             } else {
                 (0.0, 0.0)
             };
-            percentile::quantile(q, fastv / n, okv / n, fixed, mean - fixed, deadline)
+            let tail = if slow > 0.0 && okv > 0.0 {
+                Tail {
+                    share: slow / okv,
+                    ms: slow_ms / slow,
+                }
+            } else {
+                Tail::NONE
+            };
+            let variable = mean - fixed - tail.mean_ms();
+            percentile::quantile_with_tail(q, fastv / n, okv / n, fixed, variable, tail, deadline)
         };
         let send = RequestClass::MessageSend.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
@@ -229,8 +259,7 @@ impl State {
                 a_api,
                 ok_api,
                 fast_api,
-                lat_ok_api,
-                fix_ok_api,
+                [lat_ok_api, fix_ok_api, slow_ok_api, slow_ms_ok_api],
                 timeout_ms[1].max(timeout_ms[0]),
             ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
@@ -243,8 +272,7 @@ impl State {
                 att[send],
                 okn[send],
                 fastn[send],
-                ok_lat[send],
-                ok_fix[send],
+                [ok_lat[send], ok_fix[send], ok_slow[send], ok_slow_ms[send]],
                 timeout_ms[send],
             ),
             db_query_ms: db_lat,
@@ -279,7 +307,7 @@ impl State {
             let voice_bad = in_voice * (1.0 - region_feature[r][1]);
             let affected = u.reconnecting
                 + u.offline * (1.0 - connect_ok * ok_api)
-                + u.connected * (1.0 - ok_api * delivered * (1.0 - voice_bad));
+                + u.connected * (1.0 - ok_api.min(delivered) * (1.0 - voice_bad));
             s.users_affected_by_region[r] = affected;
             s.users_affected += affected;
             for f in 0..4 {
