@@ -103,6 +103,54 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
 }
 
 #[wasm_bindgen_test]
+async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
+    let i = index_of("ScyllaDB_Primary");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let before = live.snapshot.get_untracked().sli.delivery_latency_p99_ms;
+    let set = |sel: &str, v: &str, event: &str| {
+        let el = query(&root, sel);
+        js_sys::Reflect::set(&el, &"value".into(), &v.into()).unwrap();
+        el.dispatch_event(&web_sys::Event::new(event).unwrap())
+            .unwrap();
+    };
+    set("input[data-control=latency_ms]", "1500", "input");
+    set("select[data-control=tail_share]", "5", "change");
+    click(&query(&root, "button[data-action=slow_tail]"));
+    live.step();
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SlowTail {
+            component: "ScyllaDB_Primary".into(),
+            share: 0.05,
+            ms: 1500.0,
+        })
+    );
+    let after = live.snapshot.get_untracked().sli;
+    assert!(
+        after.delivery_latency_p99_ms > before + 1000.0,
+        "p99 {before} → {}",
+        after.delivery_latency_p99_ms
+    );
+    assert!(after.api_success > 0.99, "{after:?}");
+    assert_eq!(
+        query(&root, ".live-health")
+            .get_attribute("data-health")
+            .as_deref(),
+        Some("degraded")
+    );
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.message.contains("slow 5.0% of") && e.message.contains("by 1500 ms")));
+}
+
+#[wasm_bindgen_test]
 async fn breaker_toggle_changes_the_edge_state() {
     let topo = steady().topology;
     // The first call edge of the API gateway (or any component with one).

@@ -162,10 +162,13 @@ pub fn ComponentActions(
 
     let capacity = RwSignal::new(50.0_f64);
     let latency = RwSignal::new(200.0_f64);
+    // Percent of its requests a slow tail slows down.
+    let tail_pct = RwSignal::new(2.0_f64);
     let scale = RwSignal::new(2.0_f64);
     let act = move |a: Action| {
         let _ = live.act(a);
     };
+    let i7 = id.clone();
     let (i1, i2, i3, i4, i5, i6) = (
         id.clone(),
         id.clone(),
@@ -365,6 +368,7 @@ pub fn ComponentActions(
                         min="0"
                         max="600000"
                         step="50"
+                        data-control="latency_ms"
                         aria-label="Extra latency in milliseconds"
                         prop:value=move || latency.get().to_string()
                         on:input=move |e| latency.set(event_target_value(&e).parse().unwrap_or(f64::NAN))
@@ -373,6 +377,29 @@ pub fn ComponentActions(
                 </label>
                 <button data-action="add_latency" on:click=move |_| act(Action::AddLatency { component: i5.clone(), ms: latency.get_untracked() })>
                     "Add latency"
+                </button>
+            </div>
+            <div class="live-row">
+                <label>
+                    "Only "
+                    <select
+                        data-control="tail_share"
+                        aria-label="Share of requests slowed, percent"
+                        on:change=move |e| tail_pct.set(event_target_value(&e).parse().unwrap_or(2.0))
+                    >
+                        {[0.5, 1.0, 2.0, 5.0, 10.0, 25.0]
+                            .into_iter()
+                            .map(|f| view! { <option value=f.to_string() selected=f == 2.0>{format!("{f}%")}</option> })
+                            .collect_view()}
+                    </select>
+                    " of requests, by that much"
+                </label>
+                <button
+                    data-action="slow_tail"
+                    title="A slow tail: a compacting disk, a straggler. The mean barely moves; the p99 jumps once the share passes 1%."
+                    on:click=move |_| act(Action::SlowTail { component: i7.clone(), share: tail_pct.get_untracked() / 100.0, ms: latency.get_untracked() })
+                >
+                    "Slow tail"
                 </button>
             </div>
             <div class="live-row">
