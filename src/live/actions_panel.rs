@@ -381,7 +381,7 @@ pub fn ComponentActions(
             </div>
             <div class="live-row">
                 <label>
-                    "Only "
+                    "Or just "
                     <select
                         data-control="tail_share"
                         aria-label="Share of requests slowed, percent"
@@ -392,7 +392,7 @@ pub fn ComponentActions(
                             .map(|f| view! { <option value=f.to_string() selected=f == 2.0>{format!("{f}%")}</option> })
                             .collect_view()}
                     </select>
-                    " of requests, by that much"
+                    " of its requests"
                 </label>
                 <button
                     data-action="slow_tail"
