@@ -235,6 +235,9 @@ impl State {
             ring: RetryRing::with_regions(ring_ticks, nr),
             tokens: s.client_retry.budget.map_or(0.0, |b| b.max_tokens),
             retry: s.client_retry,
+            retry_prev: s.client_retry,
+            retry_since_ms: 0,
+            retry_rollout_ms: 0.0,
             multiplier: s.traffic.multiplier,
             class_multiplier: [1.0; NCLASS],
             switches: [false; 6],
@@ -261,10 +264,10 @@ impl State {
             config_blocked: false,
             orch_down: false,
             role_comps,
-            retry_windows: RetryWindows {
+            retry_windows: [(); 2].map(|_| RetryWindows {
                 key: None,
                 w: [[[None; 2]; ATTEMPT_BUCKETS + 1]; NCLASS],
-            },
+            }),
             maybe_open: true,
         };
         st.sli = st.ideal_sli();

@@ -109,6 +109,7 @@ mod forward;
 mod health;
 mod maintenance;
 mod outcomes;
+mod retries;
 mod sample;
 
 /// Share of message sends that go to large guilds (seed 000: the large-guild
@@ -370,6 +371,13 @@ pub(crate) struct State {
     pub ring: RetryRing,
     pub tokens: f64,
     pub retry: RetryPolicy,
+    /// The clients' policy before the latest change, still run by those
+    /// the rollout has not reached.
+    pub retry_prev: RetryPolicy,
+    /// When the latest policy change began, ms.
+    pub retry_since_ms: u64,
+    /// Its rollout time constant, ms (0 = every client at once).
+    pub retry_rollout_ms: f64,
     pub multiplier: f64,
     /// Per-class traffic multipliers on top of `multiplier`.
     pub class_multiplier: [f64; NCLASS],
@@ -402,7 +410,8 @@ pub(crate) struct State {
     /// Components by role or trait, ascending (parameters never change):
     /// monitoring, config, orchestrator, database, message queue, with storage.
     pub role_comps: [Vec<usize>; 6],
-    pub retry_windows: RetryWindows,
+    /// Per client cohort (current, previous policy).
+    pub retry_windows: [RetryWindows; 2],
     /// False only when no breaker in automatic mode is open (nothing to poll).
     pub maybe_open: bool,
 }

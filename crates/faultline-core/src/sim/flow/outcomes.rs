@@ -9,8 +9,6 @@ impl State {
         let dt = self.dt;
         let nr = self.users.len();
         let ur = self.user_rates();
-        let tick_ms = self.scenario.tick_ms;
-        let policy = self.retry;
         // Per class: attempts, successes, failures (fast/slow) across regions.
         let mut att = [0.0; NCLASS];
         let mut okn = [0.0; NCLASS];
@@ -107,102 +105,7 @@ impl State {
                 // Large drops are reported once per burst via health events; keep the log readable.
             }
         }
-        // Client retries.
-        let mut want = 0.0;
-        // Failures that become retries, by region (they return where they
-        // failed), class and attempt bucket (b = retry number − 1).
-        let mut sched = [[[0.0f64; ATTEMPT_BUCKETS + 1]; NCLASS]; MAX_REGIONS];
-        for r in 0..nr {
-            for k in 0..NCLASS {
-                let cls = RequestClass::ALL[k];
-                let a = self.att[r][k];
-                if matches!(cls, RequestClass::GatewayConnect | RequestClass::Presence) || a <= 0.0
-                {
-                    continue;
-                }
-                // Refused requests are final answers, not retried: what is
-                // retried is what was admitted and failed.
-                let retryable = ((1.0 - self.refused[r][k]) * (1.0 - region_ok[r][k])).max(0.0);
-                let first = self.region_first[r][k];
-                sched[r][k][0] = first * retryable;
-                let due_sum: f64 = self.region_due[r][k].iter().sum::<f64>();
-                for b in 0..ATTEMPT_BUCKETS {
-                    // `a / (first + due)` carries this tick's rate noise.
-                    let due = self.region_due[r][k][b] * (a / (first + due_sum).max(1e-12));
-                    let nb = (b + 1).min(ATTEMPT_BUCKETS);
-                    // The last bucket pools retry #4 and later; under a cap of m
-                    // attempts a request leaves it after about m − 4 more tries
-                    // (geometric approximation of the deterministic cap).
-                    let cont = if b + 1 >= ATTEMPT_BUCKETS && policy.max_attempts > 0 {
-                        let left = policy.max_attempts as f64 - ATTEMPT_BUCKETS as f64;
-                        if left > 1.0 {
-                            1.0 - 1.0 / left
-                        } else {
-                            0.0
-                        }
-                    } else {
-                        1.0
-                    };
-                    sched[r][k][nb] += due * retryable * cont;
-                }
-            }
-        }
-        for region in sched.iter().take(nr) {
-            for lanes in region {
-                for (nb, &f) in lanes.iter().enumerate() {
-                    // nb = retry number − 1; attempts already made = nb + 1.
-                    if f > 0.0 && policy.allows_retry(nb as u32 + 1) {
-                        want += f;
-                    }
-                }
-            }
-        }
-        let mut allow = 1.0;
-        if let Some(b) = policy.budget {
-            let successes: f64 = okn.iter().sum();
-            self.tokens = (self.tokens + b.ratio * successes * dt).min(b.max_tokens);
-            let want_n = want * dt;
-            if want_n > self.tokens {
-                allow = if want_n > 0.0 {
-                    self.tokens / want_n
-                } else {
-                    0.0
-                };
-                self.tokens = 0.0;
-            } else {
-                self.tokens -= want_n;
-            }
-        }
-        if self.retry_windows.key != Some((policy, timeout_ms)) {
-            self.retry_windows = RetryWindows::new(policy, timeout_ms, tick_ms);
-        }
-        for k in 0..NCLASS {
-            let fast = if att[k] > okn[k] {
-                (fastn[k] / (att[k] - okn[k])).min(1.0)
-            } else {
-                1.0
-            };
-            for r in 0..nr {
-                for (nb, &f) in sched[r][k].iter().enumerate() {
-                    let n = nb as u32 + 1;
-                    if f <= 0.0 || !policy.allows_retry(n) {
-                        continue;
-                    }
-                    let count = f * dt * allow;
-                    let bucket = nb.min(ATTEMPT_BUCKETS - 1);
-                    let lane = r * RING_LANES + k * ATTEMPT_BUCKETS + bucket;
-                    for w in self.retry_windows.w[k][nb].into_iter().flatten() {
-                        for (share, (lo, hi)) in [(fast, w.ticks[0]), (1.0 - fast, w.ticks[1])] {
-                            let x = count * w.share * share;
-                            if x <= 0.0 {
-                                continue;
-                            }
-                            self.ring.schedule(lane, self.tick, lo, hi, x);
-                        }
-                    }
-                }
-            }
-        }
+        self.client_retries(&region_ok, &att, &okn, &fastn, timeout_ms);
         // Indicators.
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
         let (mut a_api, mut ok_api, mut fast_api) = (0.0, 0.0, 0.0);
