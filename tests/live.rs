@@ -293,6 +293,7 @@ fn fragment_round_trips_an_action_log() {
                 90_000,
                 Action::SetRetryPolicy {
                     policy: RetryChoice::JitterBudget.policy(),
+                    rollout_ms: 0.0,
                 },
             ),
             (

@@ -260,7 +260,7 @@ pub fn TrafficPanel() -> impl IntoView {
                 aria-label="Client retry policy"
                 on:change=move |e| {
                     if let Some(c) = RetryChoice::from_key(&event_target_value(&e)) {
-                        act(Action::SetRetryPolicy { policy: c.policy() });
+                        act(Action::SetRetryPolicy { policy: c.policy(), rollout_ms: 0.0 });
                     }
                 }
             >

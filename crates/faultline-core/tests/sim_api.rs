@@ -90,6 +90,7 @@ fn actions_check_names_and_ranges() {
     .unwrap();
     sim.apply(Action::SetRetryPolicy {
         policy: RetryPolicy::seed_broken(),
+        rollout_ms: 0.0,
     })
     .unwrap();
     sim.apply(Action::Kill {

@@ -97,7 +97,10 @@ fn action() -> impl Strategy<Value = Action> {
             Just(RetryPolicy::seed_broken()),
             Just(RetryPolicy::seed_fixed())
         ]
-        .prop_map(|policy| Action::SetRetryPolicy { policy }),
+        .prop_map(|policy| Action::SetRetryPolicy {
+            policy,
+            rollout_ms: 0.0,
+        }),
         (
             proptest::sample::select(KillSwitch::ALL.to_vec()),
             any::<bool>()

@@ -171,3 +171,58 @@ fn retries_without_jitter_come_back_in_waves_and_full_jitter_flattens_them() {
         "attempts {total_full} vs {total_none}"
     );
 }
+
+/// Retries per second while half the Api's answers fail, at `at_ms`, after
+/// the clients are told at 60 s to stop retrying, over `rollout_ms`.
+fn retries_after_fix(rollout_ms: f64, at_ms: u64) -> f64 {
+    let mut s = edge_api(100.0, 1.0);
+    reads_only(&mut s, 400.0);
+    s.client_retry = RetryPolicy::seed_broken();
+    let mut sim = start(&s);
+    sim.apply(Action::SetErrorRate {
+        component: "Api".into(),
+        rate: 0.5,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::SetRetryPolicy {
+        policy: RetryPolicy::none(),
+        rollout_ms,
+    })
+    .unwrap();
+    sim.step_until(at_ms);
+    let sli = sim.snapshot().sli;
+    sli.request_rate * sli.retry_share
+}
+
+#[test]
+fn a_client_fix_that_rolls_out_slowly_leaves_the_old_clients_retrying() {
+    let before = retries_after_fix(0.0, 59_000);
+    assert!(
+        before > 200.0,
+        "the broken clients retry half the failures: {before}"
+    );
+    // At once: nobody retries any more.
+    let at_once = retries_after_fix(0.0, 90_000);
+    assert!(at_once < 1.0, "{at_once}");
+    // Over a 2-minute rollout: a minute in, ~61% of clients still retry.
+    let rolling = retries_after_fix(120_000.0, 120_000);
+    let share = rolling / before;
+    assert!((0.45..0.75).contains(&share), "{share} of the retries left");
+    // Ten time constants later it has reached nearly everyone.
+    let done = retries_after_fix(120_000.0, 60_000 + 1_200_000);
+    assert!(done < 0.01 * before, "{done}");
+}
+
+#[test]
+fn a_rollout_longer_than_a_week_is_refused() {
+    let mut sim = start(&spiky(RetryPolicy::none()));
+    let e = sim
+        .apply(Action::SetRetryPolicy {
+            policy: RetryPolicy::none(),
+            rollout_ms: 1e12,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rollout_ms"), "{e}");
+}

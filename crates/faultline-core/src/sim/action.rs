@@ -125,6 +125,11 @@ pub enum Action {
     SetRetryPolicy {
         /// The new policy.
         policy: RetryPolicy,
+        /// How the clients get it, ms: 0 = all at once (a server-side flag);
+        /// otherwise a share `1 − e^(−t / rollout_ms)` has it after `t` (an
+        /// app update reaching users), and the rest keep their old policy.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        rollout_ms: f64,
     },
     /// Multiply a component's server count (autoscaler or operator scaling).
     Scale {
@@ -194,6 +199,10 @@ pub enum Action {
         /// Multiplier, `0..=100`.
         multiplier: f64,
     },
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Action {
@@ -393,6 +402,11 @@ mod tests {
             Action::SetTrafficMultiplier { multiplier: 10.0 },
             Action::SetRetryPolicy {
                 policy: RetryPolicy::seed_broken(),
+                rollout_ms: 0.0,
+            },
+            Action::SetRetryPolicy {
+                policy: RetryPolicy::seed_broken(),
+                rollout_ms: 3_600_000.0,
             },
             Action::SetKillSwitch {
                 switch: KillSwitch::EnableReadOnlyMode,

@@ -76,6 +76,8 @@ const SHARE: Bounds = Bounds {
     lo_open: false,
     allowed: "0 ≤ share ≤ 1",
 };
+/// Longest client rollout, ms (a week).
+const ROLLOUT_MAX_MS: f64 = 604_800_000.0;
 const PER_SERVER: Bounds = Bounds {
     field: "per_server",
     lo: 0.0,
@@ -168,8 +170,16 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             MULTIPLIER.check(*multiplier)?;
             Target::None
         }
-        Action::SetRetryPolicy { policy } => {
+        Action::SetRetryPolicy { policy, rollout_ms } => {
             policy.validate().map_err(ActionError::BadPolicy)?;
+            range(
+                "rollout_ms",
+                *rollout_ms,
+                0.0,
+                ROLLOUT_MAX_MS,
+                false,
+                "0 ≤ rollout_ms ≤ 604800000 (a week)",
+            )?;
             Target::None
         }
         Action::ShedLoad { fraction } => {
@@ -358,7 +368,13 @@ impl State {
                 self.multiplier = *multiplier;
                 self.load_cause = Some(ev);
             }
-            (Action::SetRetryPolicy { policy }, _) => {
+            (Action::SetRetryPolicy { policy, rollout_ms }, _) => {
+                // Clients the new policy has not reached keep what most
+                // of them run now (mid-rollout: the majority's policy).
+                let [(current, share), (previous, _)] = self.retry_cohorts();
+                self.retry_prev = if share >= 0.5 { current } else { previous };
+                self.retry_since_ms = self.now_ms;
+                self.retry_rollout_ms = *rollout_ms;
                 self.retry = *policy;
                 self.tokens = policy.budget.map_or(0.0, |b| b.max_tokens);
                 self.load_cause = Some(ev);
@@ -451,9 +467,19 @@ pub(super) fn describe(t: &Topology, a: &Action) -> String {
             if *enabled { "armed" } else { "disarmed" }
         ),
         Action::SetTrafficMultiplier { multiplier } => format!("traffic × {multiplier}"),
-        Action::SetRetryPolicy { policy } => format!(
-            "client retry policy: {:?} backoff, {:?} jitter, max {} attempts",
-            policy.backoff, policy.jitter, policy.max_attempts
+        Action::SetRetryPolicy { policy, rollout_ms } => format!(
+            "client retry policy: {:?} backoff, {:?} jitter, max {} attempts{}",
+            policy.backoff,
+            policy.jitter,
+            policy.max_attempts,
+            if *rollout_ms > 0.0 {
+                format!(
+                    ", rolling out to clients (63% within {:.0} min)",
+                    rollout_ms / 60_000.0
+                )
+            } else {
+                String::new()
+            }
         ),
         Action::Scale { component, factor } => {
             format!("scale {} to {factor}× its servers", n(component))
