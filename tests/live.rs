@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use live::driver::Live;
 use live::url_state::{self, RunState};
 use live::view_model::{self, RetryChoice};
-use live::{ComponentActions, EventLog, PlaybackBar, SwitchesPanel};
+use live::{ComponentActions, EventLog, PlaybackBar, SwitchesPanel, TrafficPanel};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -148,6 +148,36 @@ async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
         .get_untracked()
         .iter()
         .any(|e| e.message.contains("slow 5.0% of") && e.message.contains("by 1500 ms")));
+}
+
+#[wasm_bindgen_test]
+async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
+    let (root, live) = mount_live(|| view! { <TrafficPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let set = |sel: &str, v: &str| {
+        let el = query(&root, sel);
+        js_sys::Reflect::set(&el, &"value".into(), &v.into()).unwrap();
+        el.dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    set("select[data-control=retry_rollout]", "14400000");
+    set("select[data-control=retry_policy]", "full_jitter");
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetRetryPolicy {
+            policy: RetryChoice::FullJitter.policy(),
+            rollout_ms: 14_400_000.0,
+        })
+    );
+    assert!(live.events.get_untracked().iter().any(|e| e
+        .message
+        .contains("rolling out to clients (63% within 240 min)")));
+    // The link keeps the rollout.
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
 }
 
 #[wasm_bindgen_test]

@@ -193,6 +193,8 @@ pub fn TrafficPanel() -> impl IntoView {
         let _ = live.act(a);
     };
     let draft = RwSignal::new(None::<f64>);
+    // How the next retry policy reaches the clients, ms (0: at once).
+    let rollout = RwSignal::new(0.0_f64);
     let shown = move || {
         draft
             .get()
@@ -260,7 +262,7 @@ pub fn TrafficPanel() -> impl IntoView {
                 aria-label="Client retry policy"
                 on:change=move |e| {
                     if let Some(c) = RetryChoice::from_key(&event_target_value(&e)) {
-                        act(Action::SetRetryPolicy { policy: c.policy(), rollout_ms: 0.0 });
+                        act(Action::SetRetryPolicy { policy: c.policy(), rollout_ms: rollout.get_untracked() });
                     }
                 }
             >
@@ -275,6 +277,20 @@ pub fn TrafficPanel() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            <label class="live-rollout">
+                "Reaches the clients "
+                <select
+                    data-control="retry_rollout"
+                    aria-label="How a new retry policy reaches the clients"
+                    title="A server-side flag reaches every client at once; an app update reaches them as they update or restart, and the others keep retrying the old way (63% within the time shown)."
+                    on:change=move |e| rollout.set(event_target_value(&e).parse().unwrap_or(0.0))
+                >
+                    {[(0.0, "at once (a flag)"), (3_600_000.0, "over ~1 h (app update)"), (14_400_000.0, "over ~4 h (app update)")]
+                        .into_iter()
+                        .map(|(ms, label)| view! { <option value=ms.to_string() selected=ms == 0.0>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
         </section>
     }
     .into_any()
