@@ -181,6 +181,47 @@ async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
 }
 
 #[wasm_bindgen_test]
+async fn chart_markers_tell_the_scenario_timeline_from_the_trainees_actions() {
+    use faultline_app::charts::MarkerKind;
+    let scenario = faultline_core::scenario::library::bundled()
+        .iter()
+        .find(|b| b.key == "compaction_storm_2024")
+        .unwrap()
+        .load()
+        .unwrap();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    leptos::mount::mount_to(container(), move || {
+        s2.set(Some(
+            Live::new("compaction_storm_2024", scenario.clone(), 1, 60.0).expect("sim"),
+        ));
+    })
+    .forget();
+    let live = slot.get().unwrap();
+    // The compaction begins at 02:00, ten minutes (60 samples) in.
+    for _ in 0..61 {
+        live.step();
+    }
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let marks = live.markers.get_untracked();
+    let scripted = marks
+        .iter()
+        .find(|m| m.label.contains("slow 2.0% of"))
+        .expect("the scenario's 02:00 compaction is marked");
+    assert_eq!(scripted.kind, MarkerKind::Event, "{scripted:?}");
+    let mine = marks
+        .iter()
+        .find(|m| m.label.contains("kill Redis Sessions"))
+        .expect("the trainee's kill is marked");
+    assert_eq!(mine.kind, MarkerKind::UserAction, "{mine:?}");
+}
+
+#[wasm_bindgen_test]
 async fn breaker_toggle_changes_the_edge_state() {
     let topo = steady().topology;
     // The first call edge of the API gateway (or any component with one).

@@ -127,9 +127,12 @@ pub fn indicator_value(key: &str, s: &Sli) -> f64 {
     }
 }
 
-/// Whether an event deserves a marker on the charts.
+/// Whether an event deserves a marker on the charts. The scenario's own
+/// timeline (its triggers and the real operators' actions, logged as
+/// "scenario: ...") is an event, not the trainee's action.
 fn marked(e: &Event) -> Option<MarkerKind> {
     match e.kind {
+        EventKind::Action if e.message.starts_with("scenario:") => Some(MarkerKind::Event),
         EventKind::Action => Some(MarkerKind::UserAction),
         EventKind::Crash
         | EventKind::Failover
