@@ -114,3 +114,34 @@ fn slow_tail_values_are_checked() {
         .to_string();
     assert!(e.contains("Nope"), "{e}");
 }
+
+mod mixture {
+    use faultline_core::sim::percentile::{quantile_with_tail, share_slower_than, Tail};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The two-mode quantile grows with q and with the tail, stays
+        /// between the fixed part and the slow mode's own quantile, and is
+        /// the inverse of `share_slower_than`.
+        #[test]
+        fn quantiles_of_the_mixture_are_consistent(
+            fixed in 0.0f64..200.0,
+            variable in 0.1f64..100.0,
+            share in 0.0f64..0.5,
+            ms in 0.0f64..5000.0,
+            q in 0.5f64..0.999,
+        ) {
+            let tail = Tail { share, ms };
+            let at = |q: f64| quantile_with_tail(q, 0.0, 1.0, fixed, variable, tail, 1e9);
+            let p = at(q);
+            prop_assert!(p >= fixed - 1e-9);
+            prop_assert!(p <= fixed + ms + variable * (1.0 / (1.0 - q)).ln() + 1e-6);
+            prop_assert!(at((q + 0.0005).min(0.9995)) >= p - 1e-6);
+            let longer = quantile_with_tail(q, 0.0, 1.0, fixed, variable, Tail { share, ms: ms + 100.0 }, 1e9);
+            prop_assert!(longer >= p - 1e-6);
+            // share_slower_than(p) is 1 − q, up to the bisection's precision.
+            let above = share_slower_than(p, fixed, variable, tail);
+            prop_assert!((above - (1.0 - q)).abs() < 1e-6, "{} vs {}", above, 1.0 - q);
+        }
+    }
+}
