@@ -173,6 +173,10 @@ pub struct ComponentParams {
     pub failover_promote_ms: u64,
     /// Failover: full restoration (backup scaled up), ms (seed 000: 15 minutes).
     pub failover_restore_ms: u64,
+    /// Failover: share of the load the migration can move, `(0, 1]`: less
+    /// than 1 when some clients cannot follow it (no fallback endpoint) and
+    /// stay on the failed primary until it returns.
+    pub failover_reach: f64,
     /// Factor the backup is scaled by at full restoration ("capacity scaling if needed").
     pub failover_restore_scale: f64,
     /// Failover with rebuild: the share of the moved lookups a rebuilt cache
@@ -220,6 +224,7 @@ impl Default for ComponentParams {
             failover_migrate_ms: 120_000,
             failover_promote_ms: 0,
             failover_restore_ms: 900_000,
+            failover_reach: 1.0,
             failover_restore_scale: 1.0,
             failover_rebuild_hit: 0.0,
             failover_rebuild_ms: 30_000.0,
@@ -254,6 +259,12 @@ impl ComponentParams {
             if !(0.0..1.0).contains(&v) {
                 return Err(format!("{n} must be in [0, 1), got {v}"));
             }
+        }
+        if !(self.failover_reach > 0.0 && self.failover_reach <= 1.0) {
+            return Err(format!(
+                "failover_reach must be in (0, 1], got {}",
+                self.failover_reach
+            ));
         }
         if !(self.restart_batch > 0.0 && self.restart_batch <= 1.0) {
             return Err(format!(

@@ -52,8 +52,9 @@ impl Phase {
     }
 }
 
-/// The four durations of the seed's playbook, ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The four durations of the seed's playbook, ms, and how far the
+/// migration can go.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timings {
     /// Health check failure.
     pub detect_ms: u64,
@@ -63,6 +64,9 @@ pub struct Timings {
     pub promote_ms: u64,
     /// Full restoration.
     pub restore_ms: u64,
+    /// Share of the primary's load the migration can move at all, `(0, 1]`
+    /// (1: everything; less when some clients cannot follow it).
+    pub reach: f64,
 }
 
 /// What changed in one step, for the event log.
@@ -117,7 +121,10 @@ impl Failover {
     /// the same timings (to within one tick).
     pub fn advance(&mut self, now: u64, primary_bad: bool, t: &Timings) -> Change {
         let elapsed = now.saturating_sub(self.since);
-        let ramp = elapsed as f64 / t.migrate_ms.max(1) as f64;
+        let reach = t.reach.clamp(1e-9, 1.0);
+        // Migration moves `reach` of the load in `migrate_ms`; failing back
+        // returns all of it at the same pace.
+        let ramp = elapsed as f64 / t.migrate_ms.max(1) as f64 * reach;
         match self.phase {
             Phase::Idle => {
                 if primary_bad {
@@ -146,7 +153,7 @@ impl Failover {
                     self.base = self.moved;
                     return Change::FailingBack;
                 }
-                self.moved = (self.base + ramp).min(1.0);
+                self.moved = (self.base + ramp).min(reach);
                 let mut change = Change::None;
                 if !self.writes_moved && elapsed >= t.promote_ms {
                     self.writes_moved = true;
@@ -154,7 +161,7 @@ impl Failover {
                         change = Change::Promoted;
                     }
                 }
-                if self.phase == Phase::Migrating && self.moved >= 1.0 {
+                if self.phase == Phase::Migrating && self.moved >= reach {
                     self.phase = if self.writes_moved {
                         Phase::Active
                     } else {
@@ -198,6 +205,7 @@ mod tests {
         migrate_ms: 120_000,
         promote_ms: 300_000,
         restore_ms: 900_000,
+        reach: 1.0,
     };
 
     #[test]
@@ -228,6 +236,23 @@ mod tests {
             ]
         );
         assert_eq!(f.phase, Phase::Restored);
+    }
+
+    #[test]
+    fn a_partial_reach_moves_only_that_share_in_the_same_time() {
+        let t = Timings { reach: 0.7, ..SEED };
+        let mut f = Failover::default();
+        let mut migrated = None;
+        for now in (0..=600_000).step_by(1000) {
+            if f.advance(now, true, &t) == Change::Migrated {
+                migrated = Some(now);
+            }
+            if now == 90_000 {
+                assert!((f.moved - 0.35).abs() < 0.01, "{}", f.moved);
+            }
+        }
+        assert_eq!(migrated, Some(150_000));
+        assert_eq!(f.moved, 0.7, "the rest stays on the failed primary");
     }
 
     #[test]

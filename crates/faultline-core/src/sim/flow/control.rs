@@ -87,6 +87,7 @@ impl State {
                 migrate_ms: p.failover_migrate_ms,
                 promote_ms: p.failover_promote_ms,
                 restore_ms: p.failover_restore_ms,
+                reach: p.failover_reach,
             };
             let scale = p.failover_restore_scale;
             let msg = match self.fos[k].f.advance(now, primary_bad, &timings) {
