@@ -46,6 +46,14 @@ fn click(el: &web_sys::Element) {
     el.dispatch_event(&ev).unwrap();
 }
 
+/// Sets a form control's value and fires `event` (`input` or `change`), as
+/// typing or picking would.
+fn set_value(el: &web_sys::Element, value: &str, event: &str) {
+    js_sys::Reflect::set(el, &"value".into(), &value.into()).unwrap();
+    el.dispatch_event(&web_sys::Event::new(event).unwrap())
+        .unwrap();
+}
+
 fn steady() -> Scenario {
     Scenario::bundled_steady_state().expect("bundled scenario")
 }
@@ -110,12 +118,7 @@ async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
     live.step();
     leptos::task::tick().await;
     let before = live.snapshot.get_untracked().sli.delivery_latency_p99_ms;
-    let set = |sel: &str, v: &str, event: &str| {
-        let el = query(&root, sel);
-        js_sys::Reflect::set(&el, &"value".into(), &v.into()).unwrap();
-        el.dispatch_event(&web_sys::Event::new(event).unwrap())
-            .unwrap();
-    };
+    let set = |sel: &str, v: &str, event: &str| set_value(&query(&root, sel), v, event);
     set("input[data-control=latency_ms]", "1500", "input");
     set("select[data-control=tail_share]", "5", "change");
     click(&query(&root, "button[data-action=slow_tail]"));
@@ -155,12 +158,7 @@ async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
     let (root, live) = mount_live(|| view! { <TrafficPanel /> });
     let live = live.get().unwrap();
     leptos::task::tick().await;
-    let set = |sel: &str, v: &str| {
-        let el = query(&root, sel);
-        js_sys::Reflect::set(&el, &"value".into(), &v.into()).unwrap();
-        el.dispatch_event(&web_sys::Event::new("change").unwrap())
-            .unwrap();
-    };
+    let set = |sel: &str, v: &str| set_value(&query(&root, sel), v, "change");
     set("select[data-control=retry_rollout]", "14400000");
     set("select[data-control=retry_policy]", "full_jitter");
     leptos::task::tick().await;
@@ -594,10 +592,7 @@ async fn failure_mode_select_ignores_presence_and_logs_it() {
         select.get_attribute("aria-label").as_deref(),
         Some("When a call to Presence fails")
     );
-    js_sys::Reflect::set(&select, &"value".into(), &"ignore".into()).unwrap();
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    set_value(&select, "ignore", "change");
     leptos::task::tick().await;
     let log = live.user_actions.get_untracked();
     assert_eq!(
@@ -641,9 +636,7 @@ async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
     };
     assert_eq!(value(&select), "seed");
     assert!(select.get_attribute("aria-label").is_some());
-    js_sys::Reflect::set(&select, &"value".into(), &"hystrix".into()).unwrap();
-    let ev = web_sys::Event::new("change").unwrap();
-    select.dispatch_event(&ev).unwrap();
+    set_value(&select, "hystrix", "change");
     leptos::task::tick().await;
     let log = live.user_actions.get_untracked();
     assert_eq!(
