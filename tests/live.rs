@@ -158,6 +158,12 @@ async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
     let (root, live) = mount_live(|| view! { <TrafficPanel /> });
     let live = live.get().unwrap();
     leptos::task::tick().await;
+    assert!(
+        root.query_selector("[data-figure=retry_adoption]")
+            .unwrap()
+            .is_none(),
+        "no rollout under way: no note"
+    );
     let set = |sel: &str, v: &str| set_value(&query(&root, sel), v, "change");
     set("select[data-control=retry_rollout]", "14400000");
     set("select[data-control=retry_policy]", "full_jitter");
@@ -176,6 +182,23 @@ async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
     // The link keeps the rollout.
     let frag = url_state::encode(&live.run_state());
     assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    // A minute on, the panel says how far the new policy has reached.
+    for _ in 0..6 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let reached = live.snapshot.get_untracked().retry_policy_adoption;
+    assert!(reached > 0.0 && reached < 0.01, "{reached}");
+    let note = query(&root, "[data-figure=retry_adoption]")
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        note,
+        format!(
+            "The new policy has reached {:.0}% of clients; the rest retry the old way.",
+            reached * 100.0
+        )
+    );
 }
 
 #[wasm_bindgen_test]

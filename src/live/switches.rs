@@ -291,6 +291,14 @@ pub fn TrafficPanel() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            {move || {
+                let reached = live.snapshot.with(|s| s.retry_policy_adoption);
+                (reached < 0.999).then(|| view! {
+                    <p class="live-help" data-figure="retry_adoption">
+                        {format!("The new policy has reached {:.0}% of clients; the rest retry the old way.", reached * 100.0)}
+                    </p>
+                })
+            }}
         </section>
     }
     .into_any()

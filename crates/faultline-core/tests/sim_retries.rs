@@ -226,3 +226,21 @@ fn a_rollout_longer_than_a_week_is_refused() {
         .to_string();
     assert!(e.contains("rollout_ms"), "{e}");
 }
+
+#[test]
+fn the_snapshot_says_how_far_a_rollout_has_reached() {
+    let mut sim = start(&spiky(RetryPolicy::seed_broken()));
+    sim.step_until(10_000);
+    assert_eq!(sim.snapshot().retry_policy_adoption, 1.0);
+    sim.apply(Action::SetRetryPolicy {
+        policy: RetryPolicy::none(),
+        rollout_ms: 120_000.0,
+    })
+    .unwrap();
+    sim.step_until(70_000);
+    let reached = sim.snapshot().retry_policy_adoption;
+    // 1 − e^(−60/120) ≈ 39%.
+    assert!((reached - 0.393).abs() < 0.01, "{reached}");
+    sim.step_until(10_000 + 1_200_000);
+    assert_eq!(sim.snapshot().retry_policy_adoption, 1.0);
+}

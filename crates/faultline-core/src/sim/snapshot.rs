@@ -170,6 +170,9 @@ pub struct Snapshot {
     pub orchestrator_down: bool,
     /// Traffic multiplier in force.
     pub traffic_multiplier: f64,
+    /// Share of clients running the latest retry policy: below 1 while a
+    /// `set_retry_policy` with `rollout_ms` is still reaching them.
+    pub retry_policy_adoption: f64,
 }
 
 /// One row of the timeline, taken every sample interval.

@@ -102,6 +102,7 @@ impl State {
             config_blocked: self.config_blocked,
             orchestrator_down: self.orch_down,
             traffic_multiplier: self.multiplier,
+            retry_policy_adoption: self.retry_cohorts()[0].1,
         }
     }
 }
