@@ -263,10 +263,13 @@ impl State {
             }
             (Action::SlowTail { share, ms, .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
-                (c.tail_share, c.tail_ms) = if *share > 0.0 && *ms > 0.0 {
-                    (*share, *ms)
+                c.own_tail = if *share > 0.0 && *ms > 0.0 {
+                    Tail {
+                        share: *share,
+                        ms: *ms,
+                    }
                 } else {
-                    (0.0, 0.0)
+                    Tail::NONE
                 };
                 c.cause = Some(ev);
             }

@@ -269,13 +269,10 @@ impl State {
                 };
                 let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
                 // A slow tail longer than the slack times out whole.
-                let tail_out = if c.tail_share > 0.0 && slack - c.tail_ms <= 0.0 {
-                    c.tail_share
+                let tail_out = if c.own_tail.share > 0.0 && slack - c.own_tail.ms <= 0.0 {
+                    c.own_tail.share
                 } else {
-                    own_slow[g] = Tail {
-                        share: c.tail_share,
-                        ms: c.tail_ms,
-                    };
+                    own_slow[g] = c.own_tail;
                     0.0
                 };
                 own_ok[g] = (1.0 - c.rl)

@@ -47,7 +47,7 @@ impl State {
         if c.err > 0.01 + c.p.base_error_rate
             || c.cap_frac < 1.0
             || c.extra_ms > 0.0
-            || c.tail_share > 0.0
+            || c.own_tail.share > 0.0
             || c.mem_frac > 0.9
         {
             return Health::Degraded;

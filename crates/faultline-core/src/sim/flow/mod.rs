@@ -153,10 +153,8 @@ pub(crate) struct Comp {
     pub restart_timer: i64,
     pub cap_frac: f64,
     pub extra_ms: f64,
-    /// Share of this component's own requests that are slow (`slow_tail`).
-    pub tail_share: f64,
-    /// How much slower those are, ms.
-    pub tail_ms: f64,
+    /// Its own requests' slow tail (`slow_tail`), before its calls'.
+    pub own_tail: Tail,
     pub deadline_check: bool,
     pub queue: [f64; MAX_POOLS],
     pub warm: f64,
@@ -318,7 +316,7 @@ impl Comp {
     /// connection: `add_latency` plus its slow tail's mean (a slow request
     /// holds on until its deadline at most).
     fn added_ms(&self) -> f64 {
-        self.extra_ms + self.tail_share * self.tail_ms.min(self.p.deadline_ms)
+        self.extra_ms + self.own_tail.share * self.own_tail.ms.min(self.p.deadline_ms)
     }
 
     /// Lane `k`'s slow tail, through the whole call chain.
