@@ -58,8 +58,22 @@ fn steady() -> Scenario {
     Scenario::bundled_steady_state().expect("bundled scenario")
 }
 
-/// Mounts `f`'s view with a fresh [`Live`] and selection in context; returns the handle.
+/// Mounts `f`'s view with a fresh [`Live`] of the steady state and a
+/// selection in context; returns the root and the handle.
 fn mount_live<V: IntoView + 'static>(
+    f: impl Fn() -> V + 'static,
+) -> (
+    web_sys::HtmlElement,
+    std::rc::Rc<std::cell::Cell<Option<Live>>>,
+) {
+    mount_live_with("steady_state", steady(), 7, f)
+}
+
+/// [`mount_live`] for another scenario and seed.
+fn mount_live_with<V: IntoView + 'static>(
+    key: &'static str,
+    scenario: Scenario,
+    seed: u64,
     f: impl Fn() -> V + 'static,
 ) -> (
     web_sys::HtmlElement,
@@ -69,7 +83,7 @@ fn mount_live<V: IntoView + 'static>(
     let slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let s2 = slot.clone();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        let live = Live::new("steady_state", steady(), 7, 60.0).expect("sim");
+        let live = Live::new(key, scenario.clone(), seed, 60.0).expect("sim");
         provide_context(live);
         provide_context(Selection(RwSignal::new(None)));
         s2.set(Some(live));
@@ -210,15 +224,8 @@ async fn chart_markers_tell_the_scenario_timeline_from_the_trainees_actions() {
         .unwrap()
         .load()
         .unwrap();
-    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
-    let s2 = slot.clone();
-    leptos::mount::mount_to(container(), move || {
-        s2.set(Some(
-            Live::new("compaction_storm_2024", scenario.clone(), 1, 60.0).expect("sim"),
-        ));
-    })
-    .forget();
-    let live = slot.get().unwrap();
+    let (_, live) = mount_live_with("compaction_storm_2024", scenario, 1, || ());
+    let live = live.get().unwrap();
     // The compaction begins at 02:00, ten minutes (60 samples) in.
     for _ in 0..61 {
         live.step();
