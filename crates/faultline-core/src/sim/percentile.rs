@@ -81,14 +81,10 @@ impl Tail {
     }
 }
 
-/// The `q`-quantile (`0 < q < 1`) of a response time, in ms (see the module docs).
-pub fn quantile(q: f64, fast: f64, answered: f64, fixed: f64, variable: f64, deadline: f64) -> f64 {
-    quantile_with_tail(q, fast, answered, fixed, variable, Tail::NONE, deadline)
-}
-
-/// [`quantile`] with a slow mode among the answered requests; `variable`
-/// is the exponential part's mean, without the tail's.
-pub fn quantile_with_tail(
+/// The `q`-quantile (`0 < q < 1`) of a response time, in ms (see the module
+/// docs); `variable` is the exponential part's mean, without the slow
+/// `tail`'s ([`Tail::NONE`] for none).
+pub fn quantile(
     q: f64,
     fast: f64,
     answered: f64,
@@ -167,18 +163,18 @@ mod tests {
 
     #[test]
     fn all_answered_exponential_p95_is_three_means_and_fixed_part_adds_once() {
-        let p95 = quantile(0.95, 0.0, 1.0, 0.0, 100.0, 1e9);
+        let p95 = quantile(0.95, 0.0, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
         assert!((p95 - 299.57).abs() < 0.01, "{p95}");
-        let p95 = quantile(0.95, 0.0, 1.0, 50.0, 10.0, 1e9);
+        let p95 = quantile(0.95, 0.0, 1.0, 50.0, 10.0, Tail::NONE, 1e9);
         assert!((p95 - 79.96).abs() < 0.01, "{p95}");
-        let p99 = quantile(0.99, 0.0, 1.0, 0.0, 100.0, 1e9);
+        let p99 = quantile(0.99, 0.0, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
         assert!((p99 - 460.5).abs() < 0.1, "{p99}");
     }
 
     #[test]
     fn a_slow_tail_moves_the_p99_only_once_its_share_passes_one_percent() {
         // Normal: fixed 60 ms plus an exponential of mean 11 ms (p99 ≈ 111 ms).
-        let p99 = |t: Tail| quantile_with_tail(0.99, 0.0, 1.0, 60.0, 11.0, t, 30_000.0);
+        let p99 = |t: Tail| quantile(0.99, 0.0, 1.0, 60.0, 11.0, t, 30_000.0);
         let normal = p99(Tail::NONE);
         assert!((normal - 110.66).abs() < 0.1, "{normal}");
         // Half a percent 1.5 s slower: the p99 barely moves.
@@ -207,7 +203,7 @@ mod tests {
         );
         // Never beyond the deadline.
         assert_eq!(
-            quantile_with_tail(
+            quantile(
                 0.99,
                 0.0,
                 1.0,
@@ -259,13 +255,22 @@ mod tests {
     #[test]
     fn timeouts_and_fast_failures_move_the_percentile() {
         // 6% time out: the p95 is the deadline.
-        assert_eq!(quantile(0.95, 0.0, 0.94, 50.0, 10.0, 30_000.0), 30_000.0);
+        assert_eq!(
+            quantile(0.95, 0.0, 0.94, 50.0, 10.0, Tail::NONE, 30_000.0),
+            30_000.0
+        );
         // 96% fail fast (429s): the p95 is ~0.
-        assert_eq!(quantile(0.95, 0.96, 0.04, 50.0, 10.0, 30_000.0), 0.0);
+        assert_eq!(
+            quantile(0.95, 0.96, 0.04, 50.0, 10.0, Tail::NONE, 30_000.0),
+            0.0
+        );
         // Half fail fast: the p95 is the answered share's p90.
-        let p = quantile(0.95, 0.5, 0.5, 0.0, 100.0, 30_000.0);
+        let p = quantile(0.95, 0.5, 0.5, 0.0, 100.0, Tail::NONE, 30_000.0);
         assert!((p - 230.26).abs() < 0.01, "{p}");
         // Never beyond the deadline.
-        assert_eq!(quantile(0.95, 0.0, 1.0, 0.0, 1e9, 5_000.0), 5_000.0);
+        assert_eq!(
+            quantile(0.95, 0.0, 1.0, 0.0, 1e9, Tail::NONE, 5_000.0),
+            5_000.0
+        );
     }
 }

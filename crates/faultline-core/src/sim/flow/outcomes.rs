@@ -142,7 +142,7 @@ impl State {
                 Tail::NONE
             };
             let variable = mean - fixed - tail.mean_ms();
-            percentile::quantile_with_tail(q, fastv / n, okv / n, fixed, variable, tail, deadline)
+            percentile::quantile(q, fastv / n, okv / n, fixed, variable, tail, deadline)
         };
         let send = RequestClass::MessageSend.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
