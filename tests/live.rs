@@ -961,3 +961,66 @@ async fn a_counterfactual_switch_restarts_the_run_with_it_and_the_link_names_it(
     assert_eq!(e.field, "cf");
     assert!(e.problem.contains("no_such_fix"), "{}", e.problem);
 }
+
+/// A drill with one band for its own run and one for the run with its
+/// switch on (`with = "calm"`).
+const WITH_TOML: &str = r#"name = "Switch drill"
+start = "10:00:00"
+duration = "1m"
+seed = 5
+
+[[expect]]
+indicator = "api_success"
+kind = "at_least"
+value = 0.99
+tolerance = 0.0
+why = "The quiet platform's own run."
+source = "test"
+[[expect]]
+indicator = "voice_success"
+kind = "at_least"
+value = 0.99
+tolerance = 0.0
+why = "The figure the source gives with the measure in place."
+source = "test"
+with = "calm"
+
+[[counterfactual]]
+key = "calm"
+label = "Calm breakers"
+breaker = "hystrix"
+"#;
+
+#[wasm_bindgen_test]
+async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    live.load_user_file("with.toml", WITH_TOML).unwrap();
+    leptos::task::tick().await;
+    live.advance(100_000.0);
+    leptos::task::tick().await;
+    let texts = |root: &web_sys::Element| -> Vec<String> {
+        let list = root.query_selector_all(".debrief .bands li").unwrap();
+        (0..list.length())
+            .map(|k| list.item(k).unwrap().text_content().unwrap())
+            .collect()
+    };
+    let own = texts(&root);
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert!(own[0].starts_with("pass api_success"), "{own:?}");
+    click(&query(&root, "label[data-counterfactual=calm] input"));
+    leptos::task::tick().await;
+    assert_eq!(
+        live.counterfactuals.get_untracked(),
+        vec!["calm".to_string()]
+    );
+    live.advance(100_000.0);
+    leptos::task::tick().await;
+    let both = texts(&root);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(
+        both[1].contains("voice_success") && both[1].contains(", with calm"),
+        "{both:?}"
+    );
+}

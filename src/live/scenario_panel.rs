@@ -481,17 +481,24 @@ fn Debrief() -> impl IntoView {
         let scenario = live.scenario.get_untracked();
         let start = scenario.start_clock_ms;
         let clock = move |t: u64| faultline_core::scenario::time::format_clock(start, t);
+        // With one switch on, the bands the source gives for the platform
+        // with that measure in place apply too.
+        let only_switch: Option<String> =
+            live.counterfactuals.with_untracked(|v| match v.as_slice() {
+                [k] => Some(k.clone()),
+                _ => None,
+            });
         let (worst, uam, bands) = live.with_sim(|s| {
             let samples = s.samples();
+            let mut bands = expect::check(&scenario, samples);
+            if let Some(k) = &only_switch {
+                bands.extend(expect::check_with(&scenario, Some(k), samples));
+            }
             let worst: Vec<(Indicator, Option<(f64, u64)>)> = DEBRIEF
                 .iter()
                 .map(|&i| (i, impact::worst(samples, i)))
                 .collect();
-            (
-                worst,
-                impact::users_affected_minutes(samples),
-                expect::check(&scenario, samples),
-            )
+            (worst, impact::users_affected_minutes(samples), bands)
         });
         let account = scenario.what_happened.trim().to_string();
         let rows = worst
@@ -509,6 +516,7 @@ fn Debrief() -> impl IntoView {
                 }
             })
             .collect_view();
+        let has_bands = !bands.is_empty();
         let bands = bands
             .into_iter()
             .map(|b| {
@@ -536,7 +544,6 @@ fn Debrief() -> impl IntoView {
                 }
             })
             .collect_view();
-        let has_bands = !scenario.expectations.is_empty();
         let cfs: Vec<String> = live.counterfactuals.with_untracked(|v| {
             v.iter()
                 .map(|k| {

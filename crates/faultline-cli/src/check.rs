@@ -69,14 +69,7 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
     if results.is_empty() {
         out += "  no [[expect]] bands\n";
     }
-    for r in &results {
-        out += &format!("  {}\n", r.describe(s.start_clock_ms));
-        match (&r.expectation.gap, r.pass) {
-            (Some(g), false) => out += &format!("       known gap: {g}\n"),
-            (None, false) => ok = false,
-            _ => {}
-        }
-    }
+    ok &= describe_bands(&results, s.start_clock_ms, "  ", &mut out);
     let base = users_affected_minutes(&samples);
     out += &format!("users affected x minutes: {base:.4e}\n");
     for c in s
@@ -84,7 +77,8 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
         .iter()
         .filter(|c| only.is_none_or(|k| k == c.key))
     {
-        let m = users_affected_minutes(&crate::run_samples(&s.with_counterfactual(&c.key)?, seed)?);
+        let cf_samples = crate::run_samples(&s.with_counterfactual(&c.key)?, seed)?;
+        let m = users_affected_minutes(&cf_samples);
         let change = if base > 0.0 { m / base - 1.0 } else { 0.0 };
         let helps = m < base * 0.99;
         out += &format!(
@@ -100,8 +94,30 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
         if !helps && c.gap.is_none() {
             ok = false;
         }
+        let results = expect::check_with(&s, Some(&c.key), &cf_samples);
+        ok &= describe_bands(&results, s.start_clock_ms, "      ", &mut out);
     }
     Ok((out, ok))
+}
+
+/// Appends one line per band (and its known-gap note) to `out`; true if
+/// every band that is not a known gap passed.
+fn describe_bands(
+    results: &[expect::BandResult],
+    start_clock_ms: u64,
+    indent: &str,
+    out: &mut String,
+) -> bool {
+    let mut ok = true;
+    for r in results {
+        *out += &format!("{indent}{}\n", r.describe(start_clock_ms));
+        match (&r.expectation.gap, r.pass) {
+            (Some(g), false) => *out += &format!("{indent}     known gap: {g}\n"),
+            (None, false) => ok = false,
+            _ => {}
+        }
+    }
+    ok
 }
 
 fn usage_error(msg: &str) -> ExitCode {

@@ -142,6 +142,15 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
             let samples = crate::run_samples(&with, seed)?;
             let mut r = row(b.key, Some(&c.key), &samples, Some(base_minutes));
             r.known_gap = c.gap.is_some();
+            // Bands the source gives for the platform with this switch on.
+            let results = expect::check_with(&s, Some(&c.key), &samples);
+            if !results.is_empty() {
+                r.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
+                r.band_gaps = results
+                    .iter()
+                    .filter(|r| !r.pass && r.expectation.gap.is_some())
+                    .count();
+            }
             out.push(r);
         }
     }

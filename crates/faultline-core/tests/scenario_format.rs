@@ -2,7 +2,7 @@
 //! and counterfactuals; the errors an instructor may meet; band checking on
 //! hand-made samples.
 
-use faultline_core::scenario::expect::{check_one, BandKind, Indicator};
+use faultline_core::scenario::expect::{check, check_one, check_with, BandKind, Indicator};
 use faultline_core::scenario::{library, users_affected_minutes, Difficulty, Scenario};
 use faultline_core::sim::{Sample, Sli, Users};
 use faultline_core::SourceError;
@@ -200,6 +200,59 @@ action = { type = "set_breaker", from = "Sessions_Service", to = "Presence_Servi
     );
     let e = s.with_counterfactual("nope").unwrap_err();
     assert!(e.contains("it has: fast_fail"), "{e}");
+}
+
+#[test]
+fn a_band_with_a_switch_is_checked_only_on_that_switchs_run() {
+    const BAND: &str = r#"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 1.0
+tolerance = 0.0
+why = "own run"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.3
+tolerance = 0.0
+why = "with the measure"
+with = "hystrix"
+"#;
+    // A band naming a switch the file does not define is refused, at its
+    // line, with the switches it does define.
+    let e = load(BAND).unwrap_err();
+    assert!(
+        e.contains("tiny.toml:13:")
+            && e.contains("with = \"hystrix\" names no counterfactual switch")
+            && e.contains("this scenario has no [[counterfactual]] switches"),
+        "{e}"
+    );
+    let e = load(&format!(
+        "{BAND}[[counterfactual]]\nkey = \"other\"\nlabel = \"x\"\nbreaker = \"hystrix\"\n"
+    ))
+    .unwrap_err();
+    assert!(e.contains("its switches are: other"), "{e}");
+    let s = load(&format!(
+        "{BAND}[[counterfactual]]\nkey = \"hystrix\"\nlabel = \"x\"\nbreaker = \"hystrix\"\n"
+    ))
+    .unwrap();
+    let samples = [sample(10, 0.3), sample(20, 1.0)];
+    let own = check(&s, &samples);
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].expectation.why, "own run");
+    assert!(!own[0].pass);
+    let with = check_with(&s, Some("hystrix"), &samples);
+    assert_eq!(with.len(), 1);
+    assert!(with[0].pass);
+    assert!(
+        with[0]
+            .describe(s.start_clock_ms)
+            .contains(", with hystrix: measured"),
+        "{}",
+        with[0].describe(s.start_clock_ms)
+    );
+    assert!(check_with(&s, Some("other"), &samples).is_empty());
 }
 
 #[test]

@@ -244,6 +244,11 @@ pub struct Expectation {
     /// this says why (see the scenario README). The band keeps the source's
     /// figure; the calibration test reports it instead of failing on it.
     pub gap: Option<String>,
+    /// The counterfactual switch (its key) this band describes: the source
+    /// gives the figure for the platform *with* that measure in place (seed
+    /// 000's recovery strategies, for example). Such a band is checked on
+    /// the run with that switch on, not on the scenario's own run.
+    pub with: Option<String>,
 }
 
 impl Expectation {
@@ -256,7 +261,7 @@ impl Expectation {
             format_clock(start_clock_ms, self.to_ms)
         );
         let i = self.indicator;
-        match self.kind {
+        let band = match self.kind {
             BandKind::Breaks | BandKind::Recovers => format!(
                 "{} {} {} at {} ± {} in {win}",
                 i.as_str(),
@@ -282,6 +287,10 @@ impl Expectation {
                 i.format(self.value),
                 i.format(self.tolerance)
             ),
+        };
+        match &self.with {
+            Some(k) => format!("{band}, with {k}"),
+            None => band,
         }
     }
 }
@@ -331,11 +340,20 @@ impl BandResult {
     }
 }
 
-/// Checks every band of `scenario` against a run's samples, in file order.
+/// Checks the bands of `scenario` that describe its own run (no `with`)
+/// against that run's samples, in file order.
 pub fn check(scenario: &Scenario, samples: &[Sample]) -> Vec<BandResult> {
+    check_with(scenario, None, samples)
+}
+
+/// Checks the bands that describe the run with counterfactual switch `key`
+/// on (`with = "key"`; `None`: the scenario's own run) against the samples
+/// of that run, in file order.
+pub fn check_with(scenario: &Scenario, key: Option<&str>, samples: &[Sample]) -> Vec<BandResult> {
     scenario
         .expectations
         .iter()
+        .filter(|e| e.with.as_deref() == key)
         .map(|e| check_one(e, samples))
         .collect()
 }
@@ -436,6 +454,8 @@ pub(super) struct RawExpect {
     source: String,
     #[serde(default)]
     gap: Option<String>,
+    #[serde(default)]
+    with: Option<String>,
 }
 
 impl RawExpect {
@@ -528,6 +548,7 @@ impl RawExpect {
             why: self.why,
             source: self.source,
             gap: self.gap.filter(|g| !g.trim().is_empty()),
+            with: self.with,
         })
     }
 }

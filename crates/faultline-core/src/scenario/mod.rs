@@ -562,10 +562,18 @@ impl Scenario {
         }
         messages.sort_by_key(|m| m.t_ms);
         let mut expectations = Vec::new();
+        // Where each band naming a switch is, to check the key once the
+        // counterfactuals are read.
+        let mut band_switches = Vec::new();
         for e in raw.expect {
             let span = e.span();
             match e.into_inner().resolve(start_clock_ms, duration_ms) {
-                Ok(x) => expectations.push(x),
+                Ok(x) => {
+                    if let Some(k) = &x.with {
+                        band_switches.push((span, k.clone()));
+                    }
+                    expectations.push(x)
+                }
                 Err(m) => errors.push(SourceError::at(file, at(span), m)),
             }
         }
@@ -628,6 +636,20 @@ impl Scenario {
                     ms.into_iter()
                         .map(|m| SourceError::at(file, at(span.clone()), m)),
                 ),
+            }
+        }
+        for (span, k) in band_switches {
+            if !keys.contains(&k) {
+                let known = if keys.is_empty() {
+                    "this scenario has no [[counterfactual]] switches".to_string()
+                } else {
+                    format!("its switches are: {}", keys.join(", "))
+                };
+                errors.push(SourceError::at(
+                    file,
+                    at(span),
+                    format!("expect: with = \"{k}\" names no counterfactual switch ({known})"),
+                ));
             }
         }
         if !errors.is_empty() {
