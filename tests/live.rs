@@ -1020,7 +1020,16 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
     let both = texts(&root);
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(
-        both[1].contains("voice_success") && both[1].contains(", with calm"),
+        both[1].starts_with("pass voice_success") && both[1].contains(", with calm"),
         "{both:?}"
     );
+    // The run's own band is shown for comparison, not judged: the run
+    // with a fix on is not the incident.
+    let own = query(&root, ".debrief .bands li");
+    assert_eq!(own.get_attribute("data-pass").as_deref(), Some("compare"));
+    assert!(both[0].starts_with("api_success ≥ 99.0%"), "{both:?}");
+    assert!(query(&root, ".debrief .bands-note")
+        .text_content()
+        .unwrap()
+        .contains("not the incident as it happened"));
 }

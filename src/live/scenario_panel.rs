@@ -517,9 +517,21 @@ fn Debrief() -> impl IntoView {
             })
             .collect_view();
         let has_bands = !bands.is_empty();
+        // With a switch on, the run is not the incident as it happened: the
+        // scenario's own figures are shown beside it, not judged; only the
+        // bands the source gives for that switch are.
+        let switched = live.counterfactuals.with_untracked(|v| !v.is_empty());
         let bands = bands
             .into_iter()
             .map(|b| {
+                if switched && b.expectation.with.is_none() {
+                    return view! {
+                        <li class="compare" data-pass="compare">
+                            {b.describe_measured(start)}
+                        </li>
+                    }
+                    .into_any();
+                }
                 let pass = b.pass;
                 // A missed band the model is known not to reach says so, so
                 // a trainee does not take it for the result of their actions.
@@ -542,6 +554,7 @@ fn Debrief() -> impl IntoView {
                         })}
                     </li>
                 }
+                .into_any()
             })
             .collect_view();
         let cfs: Vec<String> = live.counterfactuals.with_untracked(|v| {
@@ -564,6 +577,11 @@ fn Debrief() -> impl IntoView {
                     }}
                     {has_bands.then(|| view! {
                         <h4>"The real figures, and where this run landed"</h4>
+                        {switched.then(|| view! {
+                            <p class="bands-note">
+                                "A fix is switched on, so this run is not the incident as it happened: its figures are shown for comparison (•), not judged. Figures the source gives for the fix itself are judged (✓/✗)."
+                            </p>
+                        })}
                         <ul class="bands">{bands}</ul>
                     })}
                 </div>

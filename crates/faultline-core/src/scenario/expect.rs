@@ -314,6 +314,19 @@ impl BandResult {
     /// One line: pass/FAIL, the band, what was measured and when.
     pub fn describe(&self, start_clock_ms: u64) -> String {
         let e = &self.expectation;
+        let verdict = match (self.pass, &e.gap) {
+            (true, _) => "pass",
+            (false, None) => "FAIL",
+            (false, Some(_)) => "GAP ",
+        };
+        format!("{verdict} {}", self.describe_measured(start_clock_ms))
+    }
+
+    /// The band, what was measured and when, and why, without a verdict:
+    /// for showing the incident's figures beside a run they do not
+    /// describe (one with a counterfactual switch on).
+    pub fn describe_measured(&self, start_clock_ms: u64) -> String {
+        let e = &self.expectation;
         let got = if e.kind.measures_time() {
             if self.measured.is_finite() {
                 format_clock(start_clock_ms, self.measured as u64)
@@ -327,16 +340,7 @@ impl BandResult {
                 .unwrap_or_default();
             format!("{}{at}", e.indicator.format(self.measured))
         };
-        let verdict = match (self.pass, &e.gap) {
-            (true, _) => "pass",
-            (false, None) => "FAIL",
-            (false, Some(_)) => "GAP ",
-        };
-        format!(
-            "{verdict} {}: measured {got} ({})",
-            e.describe(start_clock_ms),
-            e.why
-        )
+        format!("{}: measured {got} ({})", e.describe(start_clock_ms), e.why)
     }
 }
 
