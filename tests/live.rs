@@ -1020,7 +1020,7 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
     let both = texts(&root);
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(
-        both[1].starts_with("pass voice_success") && both[1].contains(", with calm"),
+        both[1].starts_with("pass voice_success") && both[1].contains(", with “Calm breakers”"),
         "{both:?}"
     );
     // The run's own band is shown for comparison, not judged: the run

@@ -548,7 +548,7 @@ fn Debrief() -> impl IntoView {
                         class:gap=known
                         data-pass=pass.to_string()
                     >
-                        {b.describe(start)}
+                        {with_label(&scenario, &b, b.describe(start))}
                         {gap.map(|g| view! {
                             <span class="gap-note">{format!("Known model gap: {g}")}</span>
                         })}
@@ -600,5 +600,25 @@ fn Debrief() -> impl IntoView {
                 </div>
             </section>
         })
+    }
+}
+
+/// A band line with its switch named by the switch's label, as the
+/// switches panel shows it, rather than by its key.
+fn with_label(
+    scenario: &faultline_core::scenario::Scenario,
+    band: &expect::BandResult,
+    line: String,
+) -> String {
+    let Some(key) = &band.expectation.with else {
+        return line;
+    };
+    match scenario.counterfactual(key) {
+        Some(c) => line.replacen(
+            &format!(", with {key}"),
+            &format!(", with “{}”", c.label),
+            1,
+        ),
+        None => line,
     }
 }
