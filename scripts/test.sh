@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh machine to every test: installs whatever is missing,
-# then runs formatting and lint checks, the native tests (core and CLI), the
-# browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end
-# tests (Playwright driving Chromium against the release build).
+# then runs formatting and lint checks, the native tests (core, CLI and the
+# app's pure layout and chart code), the browser tests (wasm-bindgen-test in
+# headless Chromium) and the end-to-end tests (Playwright driving Chromium
+# against the release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,6 +21,11 @@ cargo clippy --locked --target wasm32-unknown-unknown -p faultline-app --all-tar
 
 step "native tests (core, CLI)"
 cargo test --locked -p faultline-core -p faultline-cli
+
+# The app's pure parts (diagram layout geometry, chart series) have plain
+# #[test]s: wasm-bindgen-test-runner skips those, so they run natively.
+step "native unit tests of the app's pure parts (layout, chart series)"
+cargo test --locked -p faultline-app --lib
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown -p faultline-app
