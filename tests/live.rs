@@ -847,6 +847,19 @@ async fn a_users_file_runs_and_the_debrief_follows_the_end() {
         .contains("Thirty seconds in"));
 }
 
+/// Mounts the scenario panel, loads the user's file `toml` (named `name`)
+/// and runs it past its end, so the debrief shows.
+async fn debrief_of(name: &str, toml: &str) -> (web_sys::HtmlElement, Live) {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    live.load_user_file(name, toml).unwrap();
+    leptos::task::tick().await;
+    live.advance(100_000.0);
+    leptos::task::tick().await;
+    (root, live)
+}
+
 /// A drill whose one band the quiet platform cannot meet, marked as a
 /// known model gap.
 const GAP_TOML: &str = r#"name = "Gap drill"
@@ -866,13 +879,7 @@ gap = "the model stays healthy here"
 
 #[wasm_bindgen_test]
 async fn the_debrief_marks_a_missed_known_gap_band_as_such() {
-    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
-    let live = live.get().unwrap();
-    leptos::task::tick().await;
-    live.load_user_file("gap.toml", GAP_TOML).unwrap();
-    leptos::task::tick().await;
-    live.advance(100_000.0);
-    leptos::task::tick().await;
+    let (root, _live) = debrief_of("gap.toml", GAP_TOML).await;
     let band = query(&root, ".debrief .bands li");
     assert_eq!(band.get_attribute("data-pass").as_deref(), Some("false"));
     let class = band.class_name();
@@ -993,13 +1000,7 @@ breaker = "hystrix"
 
 #[wasm_bindgen_test]
 async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
-    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
-    let live = live.get().unwrap();
-    leptos::task::tick().await;
-    live.load_user_file("with.toml", WITH_TOML).unwrap();
-    leptos::task::tick().await;
-    live.advance(100_000.0);
-    leptos::task::tick().await;
+    let (root, live) = debrief_of("with.toml", WITH_TOML).await;
     let texts = |root: &web_sys::Element| -> Vec<String> {
         let list = root.query_selector_all(".debrief .bands li").unwrap();
         (0..list.length())
