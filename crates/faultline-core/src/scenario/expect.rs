@@ -252,6 +252,25 @@ pub struct Expectation {
 }
 
 impl Expectation {
+    /// True if a measurement (in the band's unit; for `breaks`/`recovers` a
+    /// time in ms since the start, NaN for never) lands inside the band.
+    pub fn admits(&self, measured: f64) -> bool {
+        let m = measured;
+        if !m.is_finite() {
+            return false;
+        }
+        match self.kind {
+            BandKind::Min | BandKind::Max | BandKind::Mean | BandKind::Final => {
+                (m - self.value).abs() <= self.tolerance
+            }
+            BandKind::AtLeast => m >= self.value - self.tolerance,
+            BandKind::AtMost => m <= self.value + self.tolerance,
+            BandKind::Breaks | BandKind::Recovers => {
+                (m - self.at_ms.unwrap_or(0) as f64).abs() <= self.tolerance
+            }
+        }
+    }
+
     /// The band in words, with clock times, e.g.
     /// `api_success min 40.0% ± 15.0% in 16:47:12–17:45:00`.
     pub fn describe(&self, start_clock_ms: u64) -> String {
@@ -308,6 +327,10 @@ pub struct BandResult {
     pub measured_at_ms: Option<u64>,
     /// True if the run landed inside the band.
     pub pass: bool,
+    /// For a band judged over an ensemble of runs ([`super::ensemble`]):
+    /// each run's measurement, in seed order (`measured` is their median);
+    /// empty for a single run.
+    pub per_run: Vec<f64>,
 }
 
 impl BandResult {
@@ -340,7 +363,39 @@ impl BandResult {
                 .unwrap_or_default();
             format!("{}{at}", e.indicator.format(self.measured))
         };
-        format!("{}: measured {got} ({})", e.describe(start_clock_ms), e.why)
+        let runs = if self.per_run.len() > 1 {
+            let each: Vec<String> = self
+                .per_run
+                .iter()
+                .map(|&v| self.format_measured(v, start_clock_ms))
+                .collect();
+            format!(
+                ", the median of {} seeds: {}",
+                self.per_run.len(),
+                each.join(", ")
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: measured {got}{runs} ({})",
+            e.describe(start_clock_ms),
+            e.why
+        )
+    }
+
+    /// One measurement in the band's unit: a clock time (or "never") for
+    /// `breaks`/`recovers`, a value otherwise.
+    fn format_measured(&self, v: f64, start_clock_ms: u64) -> String {
+        if self.expectation.kind.measures_time() {
+            if v.is_finite() {
+                format_clock(start_clock_ms, v as u64)
+            } else {
+                "never".into()
+            }
+        } else {
+            self.expectation.indicator.format(v)
+        }
     }
 }
 
@@ -379,38 +434,20 @@ pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
         }
         best
     };
-    let near = |m: f64| m.is_finite() && (m - e.value).abs() <= e.tolerance;
-    let (measured, at, pass) = match e.kind {
-        BandKind::Min => {
-            let (m, t) = fold(true);
-            (m, t, near(m))
-        }
-        BandKind::Max => {
-            let (m, t) = fold(false);
-            (m, t, near(m))
-        }
+    let (measured, at) = match e.kind {
+        BandKind::Min | BandKind::AtLeast => fold(true),
+        BandKind::Max | BandKind::AtMost => fold(false),
         BandKind::Mean => {
             let m = if win.is_empty() {
                 f64::NAN
             } else {
                 win.iter().map(|s| i.of(s)).sum::<f64>() / win.len() as f64
             };
-            (m, None, near(m))
+            (m, None)
         }
-        BandKind::Final => {
-            let (m, t) = win
-                .last()
-                .map_or((f64::NAN, None), |s| (i.of(s), Some(s.t_ms)));
-            (m, t, near(m))
-        }
-        BandKind::AtLeast => {
-            let (m, t) = fold(true);
-            (m, t, m.is_finite() && m >= e.value - e.tolerance)
-        }
-        BandKind::AtMost => {
-            let (m, t) = fold(false);
-            (m, t, m.is_finite() && m <= e.value + e.tolerance)
-        }
+        BandKind::Final => win
+            .last()
+            .map_or((f64::NAN, None), |s| (i.of(s), Some(s.t_ms))),
         BandKind::Breaks | BandKind::Recovers => {
             let bad = |s: &&Sample| !i.is_good(i.of(s), e.value);
             let t = if e.kind == BandKind::Breaks {
@@ -423,16 +460,15 @@ pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
                     None => None,
                 }
             };
-            let m = t.map_or(f64::NAN, |t| t as f64);
-            let expect = e.at_ms.unwrap_or(0) as f64;
-            (m, None, m.is_finite() && (m - expect).abs() <= e.tolerance)
+            (t.map_or(f64::NAN, |t| t as f64), None)
         }
     };
     BandResult {
         expectation: e.clone(),
         measured,
         measured_at_ms: at,
-        pass,
+        pass: e.admits(measured),
+        per_run: Vec::new(),
     }
 }
 

@@ -19,6 +19,7 @@
 //! with the file, line and column.
 
 pub mod counterfactual;
+pub mod ensemble;
 pub mod expect;
 pub mod impact;
 pub mod library;

@@ -1,0 +1,160 @@
+//! Calibration over an ensemble of seeds.
+//!
+//! The model is stochastic (traffic noise, breaker trips, retry timing are
+//! drawn from the run's seed), and an incident near a tipping point is
+//! sensitive to those draws: the January 2022 cascade's second wave ends at
+//! 20:20 at one seed, at 19:50 at another, and not before 20:30 at a third.
+//! Judging a band on one seed would let a lucky seed pass an unsound model
+//! and an unlucky one fail a sound one, and would tempt a scenario writer to
+//! pick the seed. So the calibration runs every scenario at
+//! [`CALIBRATION_RUNS`] seeds, its own `seed` and the ones after it, judges
+//! each band on the **median** of the runs' measurements (a time that never
+//! came counts as later than any other), and compares users affected ×
+//! minutes as the **mean** over the runs. Every run's measurement is kept
+//! ([`BandResult::per_run`]) so the spread is printed beside the verdict.
+//!
+//! The page judges the one run the trainee watched ([`super::expect::check`]).
+
+use crate::sim::Sample;
+
+use super::expect::{check_with, BandResult};
+use super::Scenario;
+
+/// Runs per calibration: odd, so the median is one of the runs.
+pub const CALIBRATION_RUNS: u64 = 5;
+
+/// The seeds a scenario is calibrated at: its own and the next ones.
+pub fn calibration_seeds(scenario: &Scenario) -> Vec<u64> {
+    (0..CALIBRATION_RUNS)
+        .map(|k| scenario.seed.wrapping_add(k))
+        .collect()
+}
+
+/// Checks the bands for switch `key` (`None`: the scenario's own run)
+/// against several runs of the same scenario, one per seed: each band's
+/// measured value is the median of the runs' measurements, and it passes if
+/// the median lands inside it. With one run this is [`check_with`].
+pub fn check_median(
+    scenario: &Scenario,
+    key: Option<&str>,
+    runs: &[Vec<Sample>],
+) -> Vec<BandResult> {
+    let per_run: Vec<Vec<BandResult>> = runs
+        .iter()
+        .map(|samples| check_with(scenario, key, samples))
+        .collect();
+    let Some(first) = per_run.first() else {
+        return Vec::new();
+    };
+    if per_run.len() == 1 {
+        return first.clone();
+    }
+    (0..first.len())
+        .map(|b| {
+            let results: Vec<&BandResult> = per_run.iter().map(|r| &r[b]).collect();
+            let mut order: Vec<usize> = (0..results.len()).collect();
+            // "Never" (NaN) sorts after every real time or value.
+            let key = |k: usize| {
+                let m = results[k].measured;
+                if m.is_nan() {
+                    f64::INFINITY
+                } else {
+                    m
+                }
+            };
+            order.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
+            let median = results[order[order.len() / 2]];
+            BandResult {
+                expectation: median.expectation.clone(),
+                measured: median.measured,
+                measured_at_ms: median.measured_at_ms,
+                pass: median.expectation.admits(median.measured),
+                per_run: results.iter().map(|r| r.measured).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The mean of several runs' users affected × minutes.
+pub fn mean_users_affected_minutes(runs: &[Vec<Sample>]) -> f64 {
+    if runs.is_empty() {
+        return 0.0;
+    }
+    runs.iter()
+        .map(|r| super::users_affected_minutes(r))
+        .sum::<f64>()
+        / runs.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Sli, Users};
+
+    fn run(api: &[f64]) -> Vec<Sample> {
+        api.iter()
+            .enumerate()
+            .map(|(k, &a)| Sample {
+                t_ms: (k as u64 + 1) * 10_000,
+                sli: Sli {
+                    api_success: a,
+                    ..Sli::default()
+                },
+                users: Users {
+                    connected: 1000.0,
+                    ..Users::default()
+                },
+                components: Vec::new(),
+            })
+            .collect()
+    }
+
+    const FILE: &str = r#"
+name = "Ensemble"
+start = "10:00"
+duration = "2m"
+[[expect]]
+indicator = "api_success"
+kind = "min"
+value = 0.5
+tolerance = 0.1
+why = "trough"
+[[expect]]
+indicator = "api_success"
+kind = "recovers"
+value = 0.99
+at = "+40s"
+tolerance = "5s"
+why = "recovery"
+"#;
+
+    #[test]
+    fn a_band_is_judged_on_the_median_run_and_keeps_every_run() {
+        let s = Scenario::from_toml_str(FILE, "e.toml").unwrap();
+        assert_eq!(calibration_seeds(&s), [1, 2, 3, 4, 5]);
+        // Troughs 0.2, 0.45, 0.5, 0.55, 0.9: the median 0.5 passes although
+        // two runs alone would fail. Recoveries at 40 s, 40 s, 50 s, never,
+        // never: the median (50 s) misses the 35-45 s band.
+        let runs = vec![
+            run(&[1.0, 0.2, 0.3, 1.0, 1.0, 1.0]),
+            run(&[1.0, 0.45, 0.5, 1.0, 1.0, 1.0]),
+            run(&[1.0, 0.5, 0.6, 0.6, 1.0, 1.0]),
+            run(&[1.0, 0.55, 0.6, 0.6, 0.6, 0.6]),
+            run(&[1.0, 0.9, 0.95, 0.95, 0.95, 0.95]),
+        ];
+        let r = check_median(&s, None, &runs);
+        assert_eq!(r.len(), 2);
+        assert!(r[0].pass && r[0].measured == 0.5, "{:?}", r[0]);
+        assert_eq!(r[0].per_run, [0.2, 0.45, 0.5, 0.55, 0.9]);
+        assert!(!r[1].pass && r[1].measured == 50_000.0, "{:?}", r[1]);
+        assert!(r[1].per_run[3].is_nan());
+        let line = r[1].describe(s.start_clock_ms);
+        assert!(
+            line.contains("measured 10:00:50, the median of 5 seeds: 10:00:40, 10:00:40, 10:00:50, never, never"),
+            "{line}"
+        );
+        // One run: the plain check.
+        let one = check_median(&s, None, &runs[..1]);
+        assert!(one[0].per_run.is_empty() && !one[0].pass);
+    }
+}
