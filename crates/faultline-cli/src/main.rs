@@ -81,6 +81,36 @@ pub fn run_samples(
     faultline_core::Sim::run_samples(s, seed).map_err(|e| format!("{}: {e}", s.name))
 }
 
+/// The seeds a check or report runs: `--seed N` alone, or else the
+/// scenario's calibration seeds (its own and the next ones, see
+/// `faultline_core::scenario::ensemble`).
+pub fn seeds_for(s: &faultline_core::Scenario, seed: Option<u64>) -> Vec<u64> {
+    match seed {
+        Some(n) => vec![n],
+        None => faultline_core::scenario::ensemble::calibration_seeds(s),
+    }
+}
+
+/// Runs `s` to its end once per seed.
+pub fn run_seeds(
+    s: &faultline_core::Scenario,
+    seeds: &[u64],
+) -> Result<Vec<Vec<faultline_core::Sample>>, String> {
+    seeds.iter().map(|&seed| run_samples(s, seed)).collect()
+}
+
+/// How a printout names its seeds: "seed 3" or "seeds 1-5, bands judged
+/// on the median run".
+pub fn seeds_label(seeds: &[u64]) -> String {
+    match seeds {
+        [one] => format!("seed {one}"),
+        [first, .., last] => {
+            format!("seeds {first}-{last}, bands judged on the median run, users affected x minutes on the mean")
+        }
+        [] => "no seeds".into(),
+    }
+}
+
 /// The value after a `--seed` flag: a whole number.
 pub fn seed_arg<'a>(it: &mut impl Iterator<Item = &'a String>) -> Result<u64, &'static str> {
     it.next()

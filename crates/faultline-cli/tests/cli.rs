@@ -300,13 +300,25 @@ fn check_prints_every_band_and_switch_and_fails_on_a_missed_band() {
     let o = faultline(&["check", "bundled:steady_state.toml"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("Steady evening peak (seed 1)\n"), "{out}");
+    // By default: the scenario's five calibration seeds, each band judged
+    // on the median run with every run's figure beside it.
+    assert!(
+        out.starts_with("Steady evening peak (seeds 1-5, bands judged on the median run"),
+        "{out}"
+    );
     assert_eq!(
-        out.lines().filter(|l| l.starts_with("  pass ")).count(),
+        out.lines()
+            .filter(|l| l.starts_with("  pass ") && l.contains(", the median of 5 seeds: "))
+            .count(),
         6,
         "{out}"
     );
     assert!(out.contains("users affected x minutes: "), "{out}");
+    // --seed N: that one run.
+    let o = faultline(&["check", "bundled:steady_state.toml", "--seed", "3"]);
+    let out = stdout(&o);
+    assert!(out.starts_with("Steady evening peak (seed 3)\n"), "{out}");
+    assert!(!out.contains("the median of"), "{out}");
 
     let dir = std::env::temp_dir().join(format!("faultline-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
