@@ -355,8 +355,12 @@ fn the_readme_example_loads_runs_and_meets_its_bands() {
         assert!(r.pass, "{}", r.describe(s.start_clock_ms));
     }
     let base = users_affected_minutes(&samples);
-    let with = users_affected_minutes(&run(&s.with_counterfactual("retry_budget").unwrap()));
+    let budget = run(&s.with_counterfactual("retry_budget").unwrap());
+    let with = users_affected_minutes(&budget);
     assert!(with < base * 0.5, "{with} vs {base}");
+    let bands = check_with(&s, Some("retry_budget"), &budget);
+    assert_eq!(bands.len(), 1, "the example shows one band for the switch");
+    assert!(bands[0].pass, "{}", bands[0].describe(s.start_clock_ms));
 }
 
 #[test]
