@@ -1010,6 +1010,15 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
     let own = texts(&root);
     assert_eq!(own.len(), 1, "{own:?}");
     assert!(own[0].starts_with("pass api_success"), "{own:?}");
+    // The switch's own figure is named, not judged, while it is off.
+    let hint = query(&root, ".debrief [data-note=with-switch]");
+    assert!(
+        hint.text_content()
+            .unwrap()
+            .contains("with “Calm breakers” in place"),
+        "{:?}",
+        hint.text_content()
+    );
     click(&query(&root, "label[data-counterfactual=calm] input"));
     leptos::task::tick().await;
     assert_eq!(
@@ -1033,4 +1042,10 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
         .text_content()
         .unwrap()
         .contains("not the incident as it happened"));
+    assert!(
+        root.query_selector(".debrief [data-note=with-switch]")
+            .unwrap()
+            .is_none(),
+        "no hint once the switch is on"
+    );
 }

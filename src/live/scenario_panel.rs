@@ -557,6 +557,24 @@ fn Debrief() -> impl IntoView {
                 .into_any()
             })
             .collect_view();
+        // Figures the source gives for a fix that is not (alone) on: say
+        // which switch shows them, so a trainee knows where they apply.
+        let elsewhere: Vec<String> = {
+            let mut labels: Vec<String> = Vec::new();
+            for e in &scenario.expectations {
+                let Some(k) = &e.with else { continue };
+                if only_switch.as_ref() == Some(k) {
+                    continue;
+                }
+                let label = scenario
+                    .counterfactual(k)
+                    .map_or(k.clone(), |c| c.label.clone());
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            labels
+        };
         let cfs: Vec<String> = live.counterfactuals.with_untracked(|v| {
             v.iter()
                 .map(|k| {
@@ -583,6 +601,14 @@ fn Debrief() -> impl IntoView {
                             </p>
                         })}
                         <ul class="bands">{bands}</ul>
+                    })}
+                    {(!elsewhere.is_empty()).then(|| view! {
+                        <p class="bands-note" data-note="with-switch">
+                            {format!(
+                                "The source also gives figures for the platform with {} in place: switch it on alone, above, to compare.",
+                                elsewhere.iter().map(|l| format!("“{l}”")).collect::<Vec<_>>().join(" or ")
+                            )}
+                        </p>
                     })}
                 </div>
                 <div class="debrief-run">
