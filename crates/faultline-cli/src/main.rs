@@ -91,12 +91,26 @@ pub fn seeds_for(s: &faultline_core::Scenario, seed: Option<u64>) -> Vec<u64> {
     }
 }
 
-/// Runs `s` to its end once per seed.
+/// Runs `s` to its end once per seed, the seeds side by side on their own
+/// threads (the runs are independent and each is deterministic, so the
+/// results are the same as one after the other), in seed order.
 pub fn run_seeds(
     s: &faultline_core::Scenario,
     seeds: &[u64],
 ) -> Result<Vec<Vec<faultline_core::Sample>>, String> {
-    seeds.iter().map(|&seed| run_samples(s, seed)).collect()
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = seeds
+            .iter()
+            .map(|&seed| scope.spawn(move || run_samples(s, seed)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(format!("{}: a run panicked", s.name)))
+            })
+            .collect()
+    })
 }
 
 /// How a printout names its seeds: "seed 3" or "seeds 1-5, bands judged
