@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use faultline_core::scenario::ensemble::{check_median, mean_users_affected_minutes};
-use faultline_core::scenario::expect::{si, Indicator};
+use faultline_core::scenario::expect::{si, BandResult, Indicator};
 use faultline_core::scenario::impact::{recovery, worst};
 use faultline_core::scenario::library;
 use faultline_core::sim::Sample;
@@ -66,6 +66,16 @@ pub struct Row {
 }
 
 impl Row {
+    /// Records how many of `results` passed, and how many missed ones are
+    /// known model gaps.
+    fn count_bands(&mut self, results: &[BandResult]) {
+        self.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
+        self.band_gaps = results
+            .iter()
+            .filter(|r| !r.pass && r.expectation.gap.is_some())
+            .count();
+    }
+
     /// What `--check` objects to in this row: a missed band that is not a
     /// known gap, or a switch (not a known gap) that fails to cut users
     /// affected x minutes by at least 1%.
@@ -139,13 +149,8 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
         let s = b.load().map_err(|e| SourceError::join(&e, "\n"))?;
         let seeds = crate::seeds_for(&s, seed);
         let runs = crate::run_seeds(&s, &seeds)?;
-        let results = check_median(&s, None, &runs);
         let mut base = row(b.key, None, &runs, None);
-        base.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
-        base.band_gaps = results
-            .iter()
-            .filter(|r| !r.pass && r.expectation.gap.is_some())
-            .count();
+        base.count_bands(&check_median(&s, None, &runs));
         let base_minutes = base.user_minutes;
         out.push(base);
         for c in &s.counterfactuals {
@@ -156,11 +161,7 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
             // Bands the source gives for the platform with this switch on.
             let results = check_median(&s, Some(&c.key), &runs);
             if !results.is_empty() {
-                r.bands = Some((results.iter().filter(|r| r.pass).count(), results.len()));
-                r.band_gaps = results
-                    .iter()
-                    .filter(|r| !r.pass && r.expectation.gap.is_some())
-                    .count();
+                r.count_bands(&results);
             }
             out.push(r);
         }

@@ -350,19 +350,17 @@ impl BandResult {
     /// describe (one with a counterfactual switch on).
     pub fn describe_measured(&self, start_clock_ms: u64) -> String {
         let e = &self.expectation;
-        let got = if e.kind.measures_time() {
-            if self.measured.is_finite() {
-                format_clock(start_clock_ms, self.measured as u64)
-            } else {
-                "never".into()
+        // A value also says when it occurred; a time is its own answer.
+        let at = match self.measured_at_ms {
+            Some(t) if !e.kind.measures_time() => {
+                format!(" at {}", format_clock(start_clock_ms, t))
             }
-        } else {
-            let at = self
-                .measured_at_ms
-                .map(|t| format!(" at {}", format_clock(start_clock_ms, t)))
-                .unwrap_or_default();
-            format!("{}{at}", e.indicator.format(self.measured))
+            _ => String::new(),
         };
+        let got = format!(
+            "{}{at}",
+            self.format_measured(self.measured, start_clock_ms)
+        );
         let runs = if self.per_run.len() > 1 {
             let each: Vec<String> = self
                 .per_run
