@@ -339,6 +339,56 @@ async fn playback_steps_and_event_log_names_the_action() {
 }
 
 #[wasm_bindgen_test]
+async fn event_log_folds_a_probing_breakers_repeats_into_one_row() {
+    // Guilds has no backup: the breakers in front of it open, probe every
+    // 30 s and reopen, over and over.
+    let i = index_of("Guilds_Service");
+    let (root, live) = mount_live(move || {
+        view! {
+            <ComponentActions index=i />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=kill]"));
+    for _ in 0..24 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let total = live.events.with_untracked(|e| e.len());
+    let items = root.query_selector_all("ol.events li").unwrap();
+    let mut texts = Vec::new();
+    for k in 0..items.length() {
+        let li: web_sys::Element = items.item(k).unwrap().dyn_into().unwrap();
+        let what = query(&li, ".what").text_content().unwrap();
+        let who = li.get_attribute("data-event-component").unwrap_or_default();
+        assert!(
+            !texts.contains(&(who.clone(), what.clone())),
+            "`{what}` ({who}) has one row"
+        );
+        texts.push((who, what));
+    }
+    assert!(
+        (items.length() as usize) < total,
+        "{} rows for {total} events",
+        items.length()
+    );
+    let probing = root
+        .query_selector("li[data-event-component=Sessions_Service] .repeats")
+        .unwrap()
+        .expect("the Sessions → Guilds breaker's repeats are counted");
+    let n: usize = probing
+        .get_attribute("data-repeats")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 3, "probed and reopened every 30 s for 4 minutes: ×{n}");
+    let label = probing.text_content().unwrap();
+    assert!(label.starts_with(&format!("×{n} since 19:00:")), "{label}");
+}
+
+#[wasm_bindgen_test]
 fn refused_action_is_a_message_not_a_panic() {
     let (_root, live) = mount_live(|| ());
     let live = live.get().unwrap();

@@ -2,6 +2,14 @@
 //! scenario's clock, each entry with its cause chain ("Redis Sessions down
 //! → ... → this"). Clicking an entry selects the component it concerns.
 //! Operator actions are events too (the simulation logs every applied action).
+//!
+//! Repeats fold into one row: a breaker that probes and reopens every few
+//! seconds, or a failover that flaps, would otherwise push everything else
+//! out of the list. The row stands where the latest repeat happened and says
+//! how many there were since when ("×12 since 17:20:05").
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use faultline_core::sim::EventKind;
 use faultline_core::Event;
@@ -15,6 +23,79 @@ const SHOWN: usize = 150;
 
 /// Longest cause chain written out.
 const CHAIN: usize = 4;
+
+/// How many of the newest events are searched for repeats of a row: enough
+/// for an hour of a fleet of breakers probing every 5 s, small enough to
+/// redo every frame.
+const LOOK_BACK: usize = 5_000;
+
+/// One row of the log: `count` events with the same kind, component and
+/// message among the newest ones, the latest at index `latest` and the
+/// earliest at `first`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// Index of the newest of the repeats (the one shown).
+    pub latest: usize,
+    /// Index of the oldest repeat within the look-back.
+    pub first: usize,
+    /// How many times it happened within the look-back.
+    pub count: usize,
+}
+
+/// A message with its figures blanked ("degraded: 66.1% errors, 18 ms" and
+/// "degraded: 50.0% errors, 30 ms" are the same news with other numbers).
+fn message_shape(message: &str) -> Cow<'_, str> {
+    if !message.bytes().any(|b| b.is_ascii_digit()) {
+        return Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut in_number = false;
+    let mut chars = message.chars().peekable();
+    while let Some(ch) = chars.next() {
+        // A decimal point belongs to the number; a full stop after one does not.
+        let decimal_point =
+            in_number && ch == '.' && chars.peek().is_some_and(|c| c.is_ascii_digit());
+        let part_of_number = ch.is_ascii_digit() || decimal_point;
+        if part_of_number {
+            if !in_number {
+                out.push('#');
+            }
+        } else {
+            out.push(ch);
+        }
+        in_number = part_of_number;
+    }
+    Cow::Owned(out)
+}
+
+/// The log's rows, newest first: at most `shown` distinct events (same
+/// kind, component and message, figures aside, fold into one row) among
+/// the last `look_back` events; a row shows its latest event's figures.
+pub fn fold_repeats(events: &[Event], shown: usize, look_back: usize) -> Vec<LogRow> {
+    let n = events.len();
+    let mut rows: Vec<LogRow> = Vec::with_capacity(shown.min(n));
+    let mut seen: HashMap<(&str, Option<&str>, Cow<str>), usize> = HashMap::new();
+    for i in (n.saturating_sub(look_back)..n).rev() {
+        let e = &events[i];
+        let key = (
+            kind_word(e.kind),
+            e.component.as_deref(),
+            message_shape(&e.message),
+        );
+        if let Some(&r) = seen.get(&key) {
+            rows[r].first = i;
+            rows[r].count += 1;
+        } else if rows.len() < shown {
+            seen.insert(key, rows.len());
+            rows.push(LogRow {
+                latest: i,
+                first: i,
+                count: 1,
+            });
+        }
+    }
+    rows
+}
 
 /// The causes of event `i`, oldest first, not including `i` itself.
 pub fn cause_chain(events: &[Event], i: usize) -> Vec<usize> {
@@ -56,23 +137,23 @@ pub fn EventLog() -> impl IntoView {
         return ().into_any();
     };
     let selection = use_context::<Selection>();
-    // Rows as (index, event, cause messages); keyed so only new rows render.
+    // Rows as (fold, event, cause messages); keyed so only new rows render.
     let rows = move || {
         live.events.with(|events| {
-            let n = events.len();
-            (n.saturating_sub(SHOWN)..n)
-                .rev()
-                .map(|i| {
-                    let chain = cause_chain(events, i)
+            fold_repeats(events, SHOWN, LOOK_BACK)
+                .into_iter()
+                .map(|row| {
+                    let chain = cause_chain(events, row.latest)
                         .into_iter()
                         .map(|c| events[c].message.clone())
                         .collect::<Vec<_>>();
-                    (i, events[i].clone(), chain)
+                    let since = (row.count > 1).then(|| events[row.first].t_ms);
+                    (row, events[row.latest].clone(), chain, since)
                 })
                 .collect::<Vec<_>>()
         })
     };
-    let row = move |(_, e, chain): (usize, Event, Vec<String>)| {
+    let row = move |(fold, e, chain, since): (LogRow, Event, Vec<String>, Option<u64>)| {
         let start = live.scenario.with_untracked(|s| s.start_clock_ms);
         let clock = faultline_core::scenario::time::format_clock(start, e.t_ms);
         let target = e.component.clone();
@@ -87,12 +168,24 @@ pub fn EventLog() -> impl IntoView {
         };
         let because = (!chain.is_empty())
             .then(|| view! { <span class="because">{chain.join(" → ")} " → "</span> });
+        let repeats = since.map(|t| {
+            let first = faultline_core::scenario::time::format_clock(start, t);
+            let title = format!(
+                "{} times since {first}; the time shown is the latest",
+                fold.count
+            );
+            view! {
+                <span class="repeats" data-repeats=fold.count title=title>
+                    {format!("×{} since {first}", fold.count)}
+                </span>
+            }
+        });
         view! {
             <li class=format!("ev ev-{}", kind_word(e.kind)) data-event-component=target.unwrap_or_default()>
                 <button class="ev-row" on:click=select disabled=index.is_none()>
                     <time>{clock}</time>
                     <span class="kind">{kind_word(e.kind)}</span>
-                    <span class="msg">{because}<span class="what">{e.message.clone()}</span></span>
+                    <span class="msg">{because}<span class="what">{e.message.clone()}</span>{repeats}</span>
                 </button>
             </li>
         }
@@ -104,9 +197,152 @@ pub fn EventLog() -> impl IntoView {
                 <span class="count">{move || format!("({})", live.events.with(|e| e.len()))}</span>
             </h2>
             <ol class="events">
-                <For each=rows key=|(i, e, _)| (*i, e.t_ms, e.message.clone()) children=row />
+                <For each=rows key=|(fold, _, _, _)| (fold.latest, fold.first, fold.count) children=row />
             </ol>
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(t_ms: u64, kind: EventKind, component: &str, message: &str) -> Event {
+        Event {
+            t_ms,
+            kind,
+            component: Some(component.to_string()),
+            message: message.to_string(),
+            cause: None,
+        }
+    }
+
+    #[test]
+    fn repeats_fold_into_their_latest_row_and_count() {
+        let probe = "breaker A → B half-open: probing";
+        let reopen = "breaker A → B reopened: a probe failed";
+        let events = vec![
+            ev(0, EventKind::Action, "B", "operator: kill B"),
+            ev(5_000, EventKind::Breaker, "A", probe),
+            ev(5_000, EventKind::Breaker, "A", reopen),
+            ev(10_000, EventKind::Breaker, "A", probe),
+            ev(10_000, EventKind::Breaker, "A", reopen),
+            ev(12_000, EventKind::Health, "B", "B down"),
+            ev(15_000, EventKind::Breaker, "A", probe),
+            ev(15_000, EventKind::Breaker, "A", reopen),
+        ];
+        let rows = fold_repeats(&events, 150, 5_000);
+        assert_eq!(
+            rows,
+            vec![
+                LogRow {
+                    latest: 7,
+                    first: 2,
+                    count: 3
+                },
+                LogRow {
+                    latest: 6,
+                    first: 1,
+                    count: 3
+                },
+                LogRow {
+                    latest: 5,
+                    first: 5,
+                    count: 1
+                },
+                LogRow {
+                    latest: 0,
+                    first: 0,
+                    count: 1
+                },
+            ]
+        );
+        // Figures aside, the same news folds; other news does not.
+        let health = vec![
+            ev(
+                0,
+                EventKind::Health,
+                "B",
+                "B degraded: 66.1% errors, 18 ms (was healthy)",
+            ),
+            ev(
+                1_000,
+                EventKind::Health,
+                "B",
+                "B degraded: 50.0% errors, 1234 ms (was healthy)",
+            ),
+            ev(
+                2_000,
+                EventKind::Health,
+                "B",
+                "B overloaded: 12 req/s arriving (was degraded)",
+            ),
+        ];
+        let rows = fold_repeats(&health, 150, 5_000);
+        assert_eq!(
+            rows,
+            vec![
+                LogRow {
+                    latest: 2,
+                    first: 2,
+                    count: 1
+                },
+                LogRow {
+                    latest: 1,
+                    first: 0,
+                    count: 2
+                },
+            ]
+        );
+        assert_eq!(message_shape("x 1.5 ms, 3. y"), "x # ms, #. y");
+        // The same message from another component is another row.
+        let mut more = events.clone();
+        more.push(ev(16_000, EventKind::Breaker, "C", probe));
+        assert_eq!(fold_repeats(&more, 150, 5_000).len(), 5);
+    }
+
+    #[test]
+    fn rows_are_capped_and_the_look_back_bounds_the_count() {
+        let events: Vec<Event> = (0..10)
+            .map(|i| {
+                ev(
+                    i * 1000,
+                    EventKind::Health,
+                    "X",
+                    ["ma", "mb", "mc", "md"][i as usize % 4],
+                )
+            })
+            .collect();
+        let rows = fold_repeats(&events, 2, 5_000);
+        assert_eq!(rows.len(), 2, "at most `shown` rows");
+        assert_eq!(
+            rows[0],
+            LogRow {
+                latest: 9,
+                first: 1,
+                count: 3
+            }
+        );
+        assert_eq!(
+            rows[1],
+            LogRow {
+                latest: 8,
+                first: 0,
+                count: 3
+            }
+        );
+        // Only the last 5 events are searched: mb at 9 and 5, ma at 8.
+        let rows = fold_repeats(&events, 150, 5);
+        assert_eq!(
+            rows[0],
+            LogRow {
+                latest: 9,
+                first: 5,
+                count: 2
+            }
+        );
+        assert_eq!(rows.iter().map(|r| r.count).sum::<usize>(), 5);
+        assert!(fold_repeats(&[], 150, 5_000).is_empty());
+    }
 }
