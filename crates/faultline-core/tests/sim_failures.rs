@@ -5,7 +5,9 @@ mod common;
 
 use common::*;
 use faultline_core::scenario::{simple_topology, CacheKind, OnFailure, Role, Scenario};
-use faultline_core::sim::{Action, BreakerMode, BreakerState, EventKind, RequestClass, Sim};
+use faultline_core::sim::{
+    Action, BreakerMode, BreakerPreset, BreakerState, EventKind, RequestClass, Sim,
+};
 
 fn api_db() -> Scenario {
     let t = simple_topology(
@@ -377,7 +379,8 @@ fn a_reconnect_herd_is_flattened_by_admission_control() {
     assert!(peak_adm < 0.7 * peak_free, "peak {peak_adm} vs {peak_free}");
 }
 
-/// Edge → Primary, failover Primary → Backup (undersized), seed timings.
+/// Edge → Primary, failover Primary → Backup (undersized), seed timings;
+/// no breakers, so the failover's own timings show.
 fn failover(backup_servers: f64, database: bool) -> Scenario {
     let t = simple_topology(
         &["Edge", "Primary", "Backup"],
@@ -385,6 +388,7 @@ fn failover(backup_servers: f64, database: bool) -> Scenario {
         &[("Primary", "Backup")],
     );
     let mut s = Scenario::with_topology("failover", t);
+    s.breaker = BreakerPreset::None;
     reads_only(&mut s, 800.0);
     s.traffic.per_user.message_send = 200.0 / 100_000.0;
     for id in ["Edge", "Primary", "Backup"] {
@@ -449,6 +453,103 @@ fn failover_follows_the_seed_timings_and_an_undersized_backup_overloads() {
     .unwrap();
     sim.step_until(300_000);
     assert!(sim.snapshot().sli.api_success > 0.99);
+}
+
+#[test]
+fn a_health_check_sees_the_primary_itself_not_its_dependencies() {
+    // Edge → Primary → Db, failover Primary → Backup. Killing the database
+    // makes every call through the primary fail, but the primary's own
+    // health check (a shallow probe) passes: failing over to a backup
+    // would not help, and the primary stays put.
+    let t = simple_topology(
+        &["Edge", "Primary", "Backup", "Db"],
+        &[("Edge", "Primary"), ("Primary", "Db")],
+        &[("Primary", "Backup")],
+    );
+    let mut s = Scenario::with_topology("deep", t);
+    s.breaker = BreakerPreset::None;
+    reads_only(&mut s, 800.0);
+    for id in ["Edge", "Primary", "Backup", "Db"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 20.0;
+        p.service_ms = 10.0;
+        p.deadline_ms = 2000.0;
+    }
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Db".into(),
+    })
+    .unwrap();
+    sim.step_until(300_000);
+    let snap = sim.snapshot();
+    assert!(snap.sli.api_success < 0.05, "{:?}", snap.sli);
+    assert!(comp(&sim, &snap, "Primary").error_rate > 0.9);
+    assert!(
+        !snap.failovers[0].active,
+        "a dependency's failure is not the primary's: {:?}",
+        sim.events()
+            .iter()
+            .filter(|e| e.kind == EventKind::Failover)
+            .collect::<Vec<_>>()
+    );
+    // Its own overload is: at a tenth of its capacity it fails its probes.
+    sim.apply(Action::Revive {
+        component: "Db".into(),
+    })
+    .unwrap();
+    sim.apply(Action::Degrade {
+        component: "Primary".into(),
+        capacity_fraction: 0.1,
+    })
+    .unwrap();
+    sim.step_until(400_000);
+    assert!(sim.snapshot().failovers[0].active);
+}
+
+#[test]
+fn a_breaker_guards_the_calls_its_failover_moved() {
+    // With the seed's breakers on Edge → Primary, the calls moved to an
+    // undersized backup pass through the same breaker: when the backup
+    // overloads and fails, the breaker sheds them, as a client-side breaker
+    // around "the Primary service" would wherever DNS now points.
+    let mut s = failover(8.0, false);
+    s.breaker = BreakerPreset::Seed;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    sim.step_until(900_000);
+    let opened_after_migration = sim.events().iter().any(|e| {
+        e.kind == EventKind::Breaker && e.t_ms > 60_000 + 150_000 && e.message.contains("opened")
+    });
+    assert!(
+        opened_after_migration,
+        "the breaker judged the backup's answers"
+    );
+    // Without breakers the overloaded backup gets every call.
+    let backup_load = |s: &Scenario| {
+        let mut sim = Sim::new(s, 1).unwrap();
+        sim.step_until(60_000);
+        sim.apply(Action::Kill {
+            component: "Primary".into(),
+        })
+        .unwrap();
+        let mut total = 0.0;
+        for t in (300_000..=900_000).step_by(10_000) {
+            sim.step_until(t);
+            total += comp(&sim, &sim.snapshot(), "Backup").arrivals;
+        }
+        total
+    };
+    let guarded = backup_load(&s);
+    let unguarded = backup_load(&failover(8.0, false));
+    assert!(
+        guarded < 0.9 * unguarded,
+        "breakers shed load off the backup: {guarded:.0} vs {unguarded:.0}"
+    );
 }
 
 #[test]

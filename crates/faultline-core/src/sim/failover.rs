@@ -2,8 +2,9 @@
 //! seed's timetable (seed 000, "Regional Failover Process"):
 //!
 //! 1. **Health check failure (30 s)**: the primary must stay unhealthy (down,
-//!    or more than half its requests failing) for `detect_ms` before anything
-//!    moves: short blips do not fail over.
+//!    or more than half of a health check's probes failing: its own
+//!    rejections, timeouts and errors, not its dependencies') for
+//!    `detect_ms` before anything moves: short blips do not fail over.
 //! 2. **Connection migration (2 min)**: the share of the primary's traffic
 //!    sent to the backup ramps linearly from 0 to 1 over `migrate_ms`
 //!    (clients reconnect to the healthy side gradually).
@@ -15,8 +16,13 @@
 //!    scaling if needed"); until then an undersized backup may overload.
 //!
 //! When the primary is healthy again the load ramps back over `migrate_ms`.
-//! The load balancer of each caller does the moving, so a breaker on the
-//! caller's edge to the dead primary does not stop the failover.
+//! The health check's verdict turns only after holding for `detect_ms` in
+//! either direction (failing back, or failing over again while failing
+//! back): an overloaded primary looks healthy once its load has moved, and
+//! without the hold it would fail back and over every few seconds.
+//! The load balancer of each caller does the moving; the caller's breaker
+//! wraps the call wherever it goes, so it judges and guards the moved calls
+//! as well.
 
 /// Where a failover stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +107,10 @@ pub struct Failover {
     pub writes_moved: bool,
     /// `moved` when the current ramp began (ramps are computed from time, not summed).
     base: f64,
+    /// Since when the health check has disagreed with the current direction
+    /// (a healthy primary while failed over, an unhealthy one while failing
+    /// back), ms: the verdict turns only once it has held for `detect_ms`.
+    turning_since: Option<u64>,
 }
 
 impl Default for Failover {
@@ -111,6 +121,7 @@ impl Default for Failover {
             moved: 0.0,
             writes_moved: false,
             base: 0.0,
+            turning_since: None,
         }
     }
 }
@@ -147,7 +158,7 @@ impl Failover {
                 }
             }
             Phase::Migrating | Phase::Promoting | Phase::Active | Phase::Restored => {
-                if !primary_bad {
+                if self.turned(now, !primary_bad, t) {
                     self.phase = Phase::FailingBack;
                     self.since = now;
                     self.base = self.moved;
@@ -178,7 +189,7 @@ impl Failover {
                 change
             }
             Phase::FailingBack => {
-                if primary_bad {
+                if self.turned(now, primary_bad, t) {
                     self.phase = Phase::Migrating;
                     self.since = now;
                     self.base = self.moved;
@@ -192,6 +203,28 @@ impl Failover {
                 }
                 Change::None
             }
+        }
+    }
+}
+
+impl Failover {
+    /// Whether the health check has said the opposite of the current
+    /// direction (`against`) for `detect_ms` on end: the same health check
+    /// that needed 30 s of failures to fail over needs 30 s of passes to
+    /// fail back, and the other way round. Without it an overloaded primary
+    /// looks healthy the moment its load has moved, fails back, overloads
+    /// again and flaps every few seconds, faster than any health check runs.
+    fn turned(&mut self, now: u64, against: bool, t: &Timings) -> bool {
+        if !against {
+            self.turning_since = None;
+            return false;
+        }
+        let since = *self.turning_since.get_or_insert(now);
+        if now.saturating_sub(since) >= t.detect_ms {
+            self.turning_since = None;
+            true
+        } else {
+            false
         }
     }
 }
@@ -273,9 +306,13 @@ mod tests {
             f.advance(t, true, &SEED);
         }
         assert_eq!(f.moved, 1.0);
-        assert_eq!(f.advance(201_000, false, &SEED), Change::FailingBack);
+        // The health check must pass for its 30 s before anything moves back.
+        for t in (201_000..231_000).step_by(1000) {
+            assert_eq!(f.advance(t, false, &SEED), Change::None, "at {t}");
+        }
+        assert_eq!(f.advance(231_000, false, &SEED), Change::FailingBack);
         let mut done = None;
-        for t in (202_000..=400_000).step_by(1000) {
+        for t in (232_000..=450_000).step_by(1000) {
             if f.advance(t, false, &SEED) == Change::FailedBack {
                 done = Some(t);
                 break;
@@ -283,9 +320,46 @@ mod tests {
         }
         assert_eq!(
             done,
-            Some(321_000),
+            Some(351_000),
             "ramps back over the 2-minute migration"
         );
         assert!(!f.writes_moved);
+    }
+
+    #[test]
+    fn a_primary_that_looks_healthy_once_unloaded_does_not_flap() {
+        // An overloaded primary fails its health check; once its load has
+        // moved it passes; with the load back it fails again. The verdict
+        // turns only after holding for the health check's 30 s, so the
+        // failover swings at most once a minute, not every tick.
+        let mut f = Failover::default();
+        let mut changes = 0;
+        for t in (0..=1_800_000u64).step_by(1000) {
+            // Bad while it carries more than half its load.
+            let bad = f.moved < 0.5;
+            if f.advance(t, bad, &SEED) != Change::None {
+                changes += 1;
+            }
+        }
+        assert!(changes > 4, "it still swings: {changes} changes");
+        assert!(changes <= 30, "{changes} changes in 30 minutes");
+    }
+
+    #[test]
+    fn a_relapse_while_failing_back_needs_the_health_check_again() {
+        let mut f = Failover::default();
+        for t in (0..=200_000).step_by(1000) {
+            f.advance(t, true, &SEED);
+        }
+        for t in (201_000..=231_000).step_by(1000) {
+            f.advance(t, false, &SEED);
+        }
+        assert_eq!(f.phase, Phase::FailingBack);
+        // Bad again: the load keeps moving back until the check has failed for 30 s.
+        for t in (232_000..262_000).step_by(1000) {
+            assert_eq!(f.advance(t, true, &SEED), Change::None, "at {t}");
+        }
+        assert_eq!(f.phase, Phase::FailingBack);
+        assert_eq!(f.advance(262_000, true, &SEED), Change::Began);
     }
 }

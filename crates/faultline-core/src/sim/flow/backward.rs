@@ -27,6 +27,7 @@ impl State {
                 };
                 c.latency = 0.0;
                 c.own_lat = 0.0;
+                c.probe_err = 1.0;
                 // Whatever its load balancers moved to a backup still gets
                 // the backup's answer: a dead region's edge that failed over
                 // serves its users through the backup.
@@ -98,16 +99,27 @@ impl State {
                             adm * callee.lat[k].min(t_e),
                         )
                     };
-                    // The share sent to a failover backup gets the backup's outcome.
+                    // The share sent to a failover backup gets the backup's
+                    // outcome, through this edge's breaker.
                     let sh = self.edges[e].fo_share[k];
                     if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
                         let b = self.backup_outcome(f, k, true);
-                        e_ok = (1.0 - sh) * e_ok + sh * b.ok;
-                        e_del = (1.0 - sh) * e_del + sh * b.ok;
-                        e_fast = (1.0 - sh) * e_fast + sh * b.fast;
-                        lat = (1.0 - sh) * lat + sh * b.lat;
-                        fix = (1.0 - sh) * fix + sh * b.fix;
-                        slow = slow.blend(b.tail(), sh);
+                        e_ok = (1.0 - sh) * e_ok + sh * adm * b.ok;
+                        e_del = (1.0 - sh) * e_del + sh * adm * b.ok;
+                        e_fast = (1.0 - sh) * e_fast + sh * ((1.0 - adm) + adm * b.fast);
+                        lat = (1.0 - sh) * lat + sh * adm * b.lat;
+                        fix = (1.0 - sh) * fix + sh * adm * b.fix;
+                        slow = slow.blend(
+                            Tail {
+                                share: adm * b.slow,
+                                ms: b.slow_ms,
+                            },
+                            sh,
+                        );
+                        let m = self.edges[e].moved[k] * adm;
+                        w_n += m;
+                        w_ok += m * b.ok;
+                        w_q += m * (1.0 - b.ok).clamp(0.0, 1.0);
                     }
                     if slow.share > 0.0 {
                         // What exceeds the caller's deadline is not a tail.
@@ -227,6 +239,7 @@ impl State {
             // added to the mean below, unless it times out whole.
             let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
             let mut own_slow = [Tail::NONE; MAX_POOLS];
+            let mut probe_ok = [1.0; MAX_POOLS];
             for g in 0..c.npools {
                 let (mut dm, mut wsum) = (0.0, 0.0);
                 if c.npools == 1 {
@@ -249,25 +262,21 @@ impl State {
                     c.pool_wb[g]
                 };
                 let slack = c.p.deadline_ms - (wb * 1000.0 + base + dmean);
-                let pt = if slack <= 0.0 {
-                    1.0
-                } else {
-                    // e^-x below 1e-17 for x > 40: skip the call (the common case).
-                    let xq = c.pool_rate[g] * slack / 1000.0;
-                    let queue_tail = if xq > 40.0 || c.pool_c[g] <= 0.0 {
-                        0.0
-                    } else {
-                        (c.pool_c[g] * libm::exp(-xq)).min(1.0)
-                    };
-                    let xs = slack / c.p.service_ms;
-                    let svc_tail = if c.p.service_dist == ServiceDist::Exponential && xs <= 40.0 {
-                        libm::exp(-xs)
-                    } else {
-                        0.0
-                    };
-                    1.0 - (1.0 - queue_tail) * (1.0 - svc_tail)
-                };
+                let pt = timeout_share(c, g, slack);
                 let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
+                // A health check's probe: it passes the rate limiter and
+                // calls no dependency, so it sees only the component's own
+                // rejections, timeouts and errors.
+                let probe_pt = if dmean > 0.0 {
+                    timeout_share(c, g, slack + dmean)
+                } else {
+                    pt
+                };
+                probe_ok[g] = if c.pool_cap[g] > 0.0 {
+                    accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
+                } else {
+                    0.0
+                };
                 // A slow tail longer than the slack times out whole.
                 let tail_out = if c.own_tail.share > 0.0 && slack - c.own_tail.ms <= 0.0 {
                     c.own_tail.share
@@ -332,6 +341,7 @@ impl State {
                 n += c.arr[k];
             }
             c.own_lat = own_lat[0];
+            c.probe_err = probe_err(c, &probe_ok, n);
             if n > 0.0 {
                 c.err = (1.0 - okw / n).clamp(0.0, 1.0);
                 c.latency = latw / n;
@@ -420,5 +430,55 @@ impl State {
             slow: miss * b.slow[k],
             slow_ms: b.slow_ms[k],
         }
+    }
+}
+
+/// Share of pool `g`'s accepted requests that time out with `slack` ms left
+/// before the deadline: the queueing tail `C·e^{−(cap−λ)·slack}` combined
+/// with the exponential service-time tail.
+fn timeout_share(c: &Comp, g: usize, slack: f64) -> f64 {
+    if slack <= 0.0 {
+        return 1.0;
+    }
+    // e^-x below 1e-17 for x > 40: skip the call (the common case).
+    let xq = c.pool_rate[g] * slack / 1000.0;
+    let queue_tail = if xq > 40.0 || c.pool_c[g] <= 0.0 {
+        0.0
+    } else {
+        (c.pool_c[g] * libm::exp(-xq)).min(1.0)
+    };
+    let xs = slack / c.p.service_ms;
+    let svc_tail = if c.p.service_dist == ServiceDist::Exponential && xs <= 40.0 {
+        libm::exp(-xs)
+    } else {
+        0.0
+    };
+    1.0 - (1.0 - queue_tail) * (1.0 - svc_tail)
+}
+
+/// The error rate a health check's probes see, weighted like the traffic
+/// over the compartments (`n` requests arrived; with none, every
+/// compartment counts alike).
+fn probe_err(c: &Comp, probe_ok: &[f64; MAX_POOLS], n: f64) -> f64 {
+    let (mut ok, mut w) = (0.0, 0.0);
+    for g in 0..c.npools {
+        let share = if n > 0.0 {
+            let mut a = 0.0;
+            for k in 0..NCLASS {
+                if c.npools == 1 || c.class_pool[k] == g {
+                    a += c.arr[k];
+                }
+            }
+            a
+        } else {
+            1.0
+        };
+        ok += share * probe_ok[g];
+        w += share;
+    }
+    if w > 0.0 {
+        (1.0 - ok / w).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }

@@ -103,6 +103,7 @@ impl State {
                     own_lat: p.service_ms,
                     util: 0.0,
                     err: 0.0,
+                    probe_err: 0.0,
                     throughput: 0.0,
                     capacity: 0.0,
                     arrivals: 0.0,
@@ -147,6 +148,7 @@ impl State {
                     traffic: 0.0,
                     fo: t.failovers.iter().position(|f| f.from == d.to),
                     fo_share: [0.0; NCLASS],
+                    moved: [0.0; NCLASS],
                     lanes: {
                         let mut l = [0u8; NCLASS];
                         let mut n = 0;

@@ -76,7 +76,7 @@ impl State {
         self.rebuild_caches();
         for k in 0..self.fos.len() {
             let (from, to) = (self.fos[k].from, self.fos[k].to);
-            let primary_bad = self.comps[from].down || self.comps[from].err > 0.5;
+            let primary_bad = self.comps[from].down || self.comps[from].probe_err > 0.5;
             if !primary_bad && self.fos[k].f.phase == Phase::Idle {
                 // Idle with a healthy primary: `advance` would change nothing.
                 continue;

@@ -339,7 +339,9 @@ impl State {
                     1.0
                 };
                 // Failover: the caller's load balancer sends the moved share
-                // straight to the backup (past this edge's breaker).
+                // straight to the backup. The breaker wraps the call, not the
+                // address, so it guards the moved calls too and judges them
+                // by the backup's answers.
                 let mut fo_share = [0.0; NCLASS];
                 let mut backup = None;
                 if let Some(f) = self.edges[e].fo {
@@ -356,7 +358,6 @@ impl State {
                     // Edges without a failover keep their all-zero shares.
                     self.edges[e].fo_share = fo_share;
                 }
-                let mut total_calls = 0.0;
                 let mut offered = 0.0;
                 let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
                 for k in lanes[..nl].iter().map(|&k| k as usize) {
@@ -365,16 +366,9 @@ impl State {
                     let all = self.comps[i].served_k[k] * per * mult;
                     offered += all;
                     let via_backup = all * fo_share[k];
-                    if let Some((f, b, miss)) = backup {
-                        if via_backup > 0.0 {
-                            // A rebuilt cache answers `1 − miss` of them.
-                            self.fos[f].sent += via_backup * miss;
-                            self.deliver(oi, b, k, via_backup * miss);
-                        }
-                    }
+                    self.edges[e].moved[k] = via_backup;
                     let calls = all - via_backup;
                     self.edges[e].calls[k] = calls;
-                    total_calls += calls;
                 }
                 let edge = &mut self.edges[e];
                 edge.traffic = offered;
@@ -382,10 +376,22 @@ impl State {
                     BreakerMode::ForceOpen => 0.0,
                     BreakerMode::ForceClosed => 1.0,
                     BreakerMode::Auto => {
-                        let per_inst = total_calls * dt / caller_live;
+                        let per_inst = offered * dt / caller_live;
                         edge.breaker.admit_share(per_inst)
                     }
                 };
+                if let Some((f, b, miss)) = backup {
+                    let adm = self.edges[e].adm;
+                    for k in lanes[..nl].iter().map(|&k| k as usize) {
+                        let via_backup = self.edges[e].moved[k] * adm;
+                        if via_backup > 0.0 {
+                            // A rebuilt cache answers `1 − miss` of them.
+                            self.fos[f].sent += via_backup * miss;
+                            self.deliver(oi, b, k, via_backup * miss);
+                        }
+                    }
+                }
+                let edge = &mut self.edges[e];
                 let to = edge.to;
                 let adm = edge.adm;
                 let buffer = edge.route.on_failure == OnFailure::Buffer;

@@ -29,7 +29,13 @@
 //! drain at most at half the callee's spare capacity (flow control). A
 //! breaker ignores its callee's own 429s (a healthy service shedding load):
 //! it judges only real failures. Failover edges move a share of the calls to
-//! the backup, which adds its `failover_latency_ms` round trip; with a
+//! the backup, which adds its `failover_latency_ms` round trip; the caller's
+//! breaker guards the moved calls too and judges them by the backup's
+//! answers (it wraps the call to the service, wherever DNS now points). A
+//! failover judges its primary by a health check's shallow probe
+//! (`Comp::probe_err`): the primary's own rejections, timeouts and errors,
+//! not its dependencies' failures nor its own 429s, so a failing database
+//! does not fail its callers over to backups that need it too; with a
 //! rebuild (seed 000's session cache) a cache rebuilt from the backup's
 //! timely answers takes its hit share off the backup again. A dead component
 //! whose traffic failed over answers with its backup's outcome; an idle one
@@ -200,6 +206,10 @@ pub(crate) struct Comp {
     pub own_lat: f64,
     pub util: f64,
     pub err: f64,
+    /// The error rate a health check's probe sees: the component's own
+    /// rejections, timeouts and errors, not its dependencies' failures nor
+    /// its own 429s. Failovers judge a primary by it.
+    pub probe_err: f64,
     pub throughput: f64,
     pub capacity: f64,
     pub arrivals: f64,
@@ -237,6 +247,9 @@ pub(crate) struct Edge {
     pub fo: Option<usize>,
     /// Share of each lane the failover currently sends to the backup instead.
     pub fo_share: [f64; NCLASS],
+    /// Calls per second of each lane sent to the backup instead (before the
+    /// breaker, which guards them too).
+    pub moved: [f64; NCLASS],
     /// The lanes this edge carries (`route.calls[k] > 0`), first `nl` entries.
     pub lanes: [u8; NCLASS],
     /// How many lanes it carries.
