@@ -379,6 +379,17 @@ fn a_reconnect_herd_is_flattened_by_admission_control() {
     assert!(peak_adm < 0.7 * peak_free, "peak {peak_adm} vs {peak_free}");
 }
 
+/// A run of `s` at seed 1 with component `id` killed one minute in.
+fn killed_at_one_minute(s: &Scenario, id: &str) -> Sim {
+    let mut sim = Sim::new(s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: id.into(),
+    })
+    .unwrap();
+    sim
+}
+
 /// Edge → Primary, failover Primary → Backup (undersized), seed timings;
 /// no breakers, so the failover's own timings show.
 fn failover(backup_servers: f64, database: bool) -> Scenario {
@@ -409,12 +420,7 @@ fn failover(backup_servers: f64, database: bool) -> Scenario {
 #[test]
 fn failover_follows_the_seed_timings_and_an_undersized_backup_overloads() {
     let s = failover(8.0, false); // 800 req/s of capacity for 1000 req/s
-    let mut sim = Sim::new(&s, 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Primary".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&s, "Primary");
     sim.step_until(89_000);
     assert!(
         !sim.snapshot().failovers[0].active,
@@ -445,12 +451,7 @@ fn failover_follows_the_seed_timings_and_an_undersized_backup_overloads() {
     assert!(snap.sli.api_success < 0.9);
 
     // A backup of the right size carries the load.
-    let mut sim = Sim::new(&failover(20.0, false), 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Primary".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&failover(20.0, false), "Primary");
     sim.step_until(300_000);
     assert!(sim.snapshot().sli.api_success > 0.99);
 }
@@ -475,12 +476,7 @@ fn a_health_check_sees_the_primary_itself_not_its_dependencies() {
         p.service_ms = 10.0;
         p.deadline_ms = 2000.0;
     }
-    let mut sim = Sim::new(&s, 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Db".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&s, "Db");
     sim.step_until(300_000);
     let snap = sim.snapshot();
     assert!(snap.sli.api_success < 0.05, "{:?}", snap.sli);
@@ -515,12 +511,7 @@ fn a_breaker_guards_the_calls_its_failover_moved() {
     // around "the Primary service" would wherever DNS now points.
     let mut s = failover(8.0, false);
     s.breaker = BreakerPreset::Seed;
-    let mut sim = Sim::new(&s, 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Primary".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&s, "Primary");
     sim.step_until(900_000);
     let opened_after_migration = sim.events().iter().any(|e| {
         e.kind == EventKind::Breaker && e.t_ms > 60_000 + 150_000 && e.message.contains("opened")
@@ -531,12 +522,7 @@ fn a_breaker_guards_the_calls_its_failover_moved() {
     );
     // Without breakers the overloaded backup gets every call.
     let backup_load = |s: &Scenario| {
-        let mut sim = Sim::new(s, 1).unwrap();
-        sim.step_until(60_000);
-        sim.apply(Action::Kill {
-            component: "Primary".into(),
-        })
-        .unwrap();
+        let mut sim = killed_at_one_minute(s, "Primary");
         let mut total = 0.0;
         for t in (300_000..=900_000).step_by(10_000) {
             sim.step_until(t);
@@ -554,12 +540,7 @@ fn a_breaker_guards_the_calls_its_failover_moved() {
 
 #[test]
 fn database_failover_is_read_only_until_promotion() {
-    let mut sim = Sim::new(&failover(20.0, true), 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Primary".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&failover(20.0, true), "Primary");
     // Health check 30 s + migration 2 min: reads work, writes wait for promotion.
     sim.step_until(60_000 + 30_000 + 125_000);
     let snap = sim.snapshot();
@@ -613,12 +594,7 @@ fn rebuild_run(backup_servers: f64, rebuild_hit: f64) -> (f64, f64, bool) {
     p.failover_rebuild_hit = rebuild_hit;
     p.failover_rebuild_ms = 20_000.0;
     p.failover_migrate_ms = 45_000;
-    let mut sim = Sim::new(&s, 1).unwrap();
-    sim.step_until(60_000);
-    sim.apply(Action::Kill {
-        component: "Primary".into(),
-    })
-    .unwrap();
+    let mut sim = killed_at_one_minute(&s, "Primary");
     // Detection (30 s) and migration (45 s) done, the rebuild under way.
     sim.step_until(60_000 + 30_000 + 45_000 + 5_000);
     let early = comp(&sim, &sim.snapshot(), "Backup").arrivals;
