@@ -504,6 +504,34 @@ fn a_health_check_sees_the_primary_itself_not_its_dependencies() {
 }
 
 #[test]
+fn an_overloaded_primary_does_not_flap_between_itself_and_its_backup() {
+    // At 40% of its capacity the primary fails its health check; once its
+    // load has moved to the backup it passes again, and with the load back
+    // it fails. The health check's verdict must hold for its 30 s before the
+    // failover turns, so it swings at a health check's pace, not every tick.
+    let mut s = failover(20.0, false);
+    s.params_mut("Primary").unwrap().failover_migrate_ms = 10_000;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Degrade {
+        component: "Primary".into(),
+        capacity_fraction: 0.4,
+    })
+    .unwrap();
+    sim.step_until(60_000 + 30 * 60_000);
+    let turns: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter(|e| e.message.contains("failover begins") || e.message.contains("failing back"))
+        .map(|e| e.t_ms)
+        .collect();
+    assert!(turns.len() >= 3, "it does swing: {turns:?}");
+    for w in turns.windows(2) {
+        assert!(w[1] - w[0] >= 30_000, "turned at {} and {}", w[0], w[1]);
+    }
+}
+
+#[test]
 fn a_breaker_guards_the_calls_its_failover_moved() {
     // With the seed's breakers on Edge → Primary, the calls moved to an
     // undersized backup pass through the same breaker: when the backup
