@@ -240,6 +240,8 @@ impl State {
             let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
             let mut own_slow = [Tail::NONE; MAX_POOLS];
             let mut probe_ok = [1.0; MAX_POOLS];
+            // Only a failover judges a component by its probes.
+            let probed = c.fo_from.is_some();
             for g in 0..c.npools {
                 let (mut dm, mut wsum) = (0.0, 0.0);
                 if c.npools == 1 {
@@ -267,16 +269,18 @@ impl State {
                 // A health check's probe: it passes the rate limiter and
                 // calls no dependency, so it sees only the component's own
                 // rejections, timeouts and errors.
-                let probe_pt = if dmean > 0.0 {
-                    timeout_share(c, g, slack + dmean)
-                } else {
-                    pt
-                };
-                probe_ok[g] = if c.pool_cap[g] > 0.0 {
-                    accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
-                } else {
-                    0.0
-                };
+                if probed {
+                    let probe_pt = if dmean > 0.0 {
+                        timeout_share(c, g, slack + dmean)
+                    } else {
+                        pt
+                    };
+                    probe_ok[g] = if c.pool_cap[g] > 0.0 {
+                        accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
+                    } else {
+                        0.0
+                    };
+                }
                 // A slow tail longer than the slack times out whole.
                 let tail_out = if c.own_tail.share > 0.0 && slack - c.own_tail.ms <= 0.0 {
                     c.own_tail.share
@@ -341,14 +345,16 @@ impl State {
                 n += c.arr[k];
             }
             c.own_lat = own_lat[0];
-            c.probe_err = probe_err(c, &probe_ok, n);
+            if probed {
+                c.probe_err = probe_err(c, &probe_ok, n);
+            }
             if n > 0.0 {
                 c.err = (1.0 - okw / n).clamp(0.0, 1.0);
                 c.latency = latw / n;
             } else {
-                // No traffic: the error rate a health check's probe would
-                // see, so a primary whose load has all failed over away does
-                // not look healthy just because nobody calls it.
+                // No traffic: the error rate a call would meet now, so a
+                // primary whose load has all failed over away does not look
+                // healthy just because nobody calls it.
                 let mut ok_sum = 0.0;
                 for k in 0..NCLASS {
                     ok_sum += c.ok[k];

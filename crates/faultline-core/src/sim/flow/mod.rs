@@ -39,7 +39,7 @@
 //! rebuild (seed 000's session cache) a cache rebuilt from the backup's
 //! timely answers takes its hit share off the backup again. A dead component
 //! whose traffic failed over answers with its backup's outcome; an idle one
-//! reports the error rate a health check's probe would see.
+//! reports the error rate a call would meet now.
 //!
 //! # At the clients
 //! Failed requests are retried by the client policy into future ticks of a
@@ -208,7 +208,8 @@ pub(crate) struct Comp {
     pub err: f64,
     /// The error rate a health check's probe sees: the component's own
     /// rejections, timeouts and errors, not its dependencies' failures nor
-    /// its own 429s. Failovers judge a primary by it.
+    /// its own 429s. Failovers judge a primary by it (kept for failover
+    /// primaries only).
     pub probe_err: f64,
     pub throughput: f64,
     pub capacity: f64,
