@@ -71,3 +71,107 @@ fn a_split_whose_shares_exceed_the_whole_is_refused() {
         "{e}"
     );
 }
+
+/// `two_backends` with its members' users shares: A takes `users_a` of the
+/// users, B the rest, while each still takes half the requests.
+fn two_backends_with_users(users_a: f64) -> Scenario {
+    let mut s = two_backends(true);
+    for (to, u) in [("A", users_a), ("B", 1.0 - users_a)] {
+        let mut r = read_route("Edge", to);
+        r.calls = 0.5;
+        r.split = Some("backends".into());
+        r.users = Some(u);
+        s.set_route(&r).unwrap();
+    }
+    s
+}
+
+/// API success and the share of users affected 20 s after `act` at 10 s.
+fn after(s: &Scenario, act: Action) -> (f64, f64) {
+    let mut sim = Sim::new(s, 1).unwrap();
+    sim.step_until(10_000);
+    sim.apply(act).unwrap();
+    sim.step_until(30_000);
+    let snap = sim.snapshot();
+    (
+        snap.sli.api_success,
+        snap.sli.users_affected / s.traffic.users,
+    )
+}
+
+fn kill(id: &str) -> Action {
+    Action::Kill {
+        component: id.to_string(),
+    }
+}
+
+#[test]
+fn a_failing_member_affects_its_own_users_not_its_share_of_requests() {
+    // B takes half the requests but a tenth of the users.
+    let s = two_backends_with_users(0.9);
+    let (ok, affected) = after(&s, kill("B"));
+    assert!(
+        (ok - 0.5).abs() < 0.02,
+        "half the requests still fail: {ok}"
+    );
+    assert!((affected - 0.1).abs() < 0.02, "B's users only: {affected}");
+    let (_, affected) = after(&s, kill("A"));
+    assert!((affected - 0.9).abs() < 0.02, "A's users: {affected}");
+    // Without users shares, users follow requests: half are affected.
+    let (_, affected) = after(&two_backends(true), kill("B"));
+    assert!(
+        (affected - 0.5).abs() < 0.02,
+        "users follow requests: {affected}"
+    );
+}
+
+#[test]
+fn a_slow_member_affects_its_own_users_whole() {
+    // Answers through B take 3 s more: slower than a user tolerates (1 s).
+    let slow_b = Action::AddLatency {
+        component: "B".into(),
+        ms: 3000.0,
+    };
+    let (ok, affected) = after(&two_backends_with_users(0.9), slow_b.clone());
+    assert!(ok > 0.99, "nothing fails: {ok}");
+    assert!(
+        (affected - 0.1).abs() < 0.02,
+        "B's tenth of the users wait too long, and only they do: {affected}"
+    );
+    // Read by requests, the mean answer (1.5 s) is late for everyone.
+    let (_, affected) = after(&two_backends(true), slow_b);
+    assert!(affected > 0.9, "{affected}");
+}
+
+#[test]
+fn users_shares_are_checked() {
+    let mut s = two_backends(true);
+    let mut r = read_route("Edge", "A");
+    r.calls = 0.5;
+    r.split = Some("backends".into());
+    r.users = Some(0.3);
+    s.set_route(&r).unwrap();
+    let e = Sim::new(&s, 1).err().expect("one member without users");
+    assert!(
+        e.to_string().contains(
+            "either every member of a split gives its share of users, or none does (1 of 2 do)"
+        ),
+        "{e}"
+    );
+    let mut s = two_backends_with_users(0.9);
+    let mut r = read_route("Edge", "B");
+    r.calls = 0.5;
+    r.split = Some("backends".into());
+    r.users = Some(0.3);
+    s.set_route(&r).unwrap();
+    let e = Sim::new(&s, 1).err().expect("users 0.9 + 0.3");
+    assert!(
+        e.to_string()
+            .contains("the users shares of one split add up to 1.200 (at most 1)"),
+        "{e}"
+    );
+    let mut r = read_route("Edge", "A");
+    r.users = Some(0.5);
+    let e = two_backends(false).set_route(&r).expect_err("no split");
+    assert!(e.to_string().contains("this route has no split"), "{e}");
+}

@@ -351,6 +351,15 @@ pub struct Route {
     /// the caller's other calls.
     #[serde(default)]
     pub split: Option<String>,
+    /// For a member of a `split`: the share of the caller's *users* whose
+    /// requests take it, when that differs from its share of requests
+    /// (`calls`). Seed 000's large-guild router carries half the messages
+    /// but only the members of large guilds, so its crash affects those
+    /// users, not half of everyone. Without it users follow requests.
+    /// Only the users-affected figures read it; every request-based
+    /// indicator still weighs members by `calls`.
+    #[serde(default)]
+    pub users: Option<f64>,
 }
 
 fn d_one() -> f64 {
@@ -372,6 +381,9 @@ pub struct EdgeRoute {
     /// The load-balanced split this edge belongs to, as [`split_id`] of its
     /// name (0: none; see [`Route::split`]).
     pub split: u32,
+    /// Share of the caller's users who take this split member, if it
+    /// differs from its share of requests (see [`Route::users`]).
+    pub users: Option<f64>,
 }
 
 /// A stable non-zero id for a split name (FNV-1a), so routes resolved in
@@ -393,6 +405,7 @@ impl EdgeRoute {
             miss_of: None,
             on_failure: OnFailure::Fail,
             split: 0,
+            users: None,
         }
     }
 
@@ -403,6 +416,7 @@ impl EdgeRoute {
             miss_of: None,
             on_failure: OnFailure::Ignore,
             split: 0,
+            users: None,
         }
     }
 }

@@ -54,6 +54,7 @@ pub(super) fn merge_route(old: &mut EdgeRoute, new: EdgeRoute, only_listed: bool
         old.miss_of = new.miss_of.or(old.miss_of);
         old.on_failure = new.on_failure;
         old.split = new.split;
+        old.users = new.users;
     } else {
         *old = new;
     }
@@ -102,6 +103,20 @@ pub(super) fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute
         Some("") => return Err(format!("route {} → {}: split needs a name", r.from, r.to)),
         Some(name) => params::split_id(name),
     };
+    if let Some(u) = r.users {
+        if split == 0 {
+            return Err(format!(
+                "route {} → {}: users is a split member's share of users; this route has no split",
+                r.from, r.to
+            ));
+        }
+        if !(u.is_finite() && (0.0..=1.0).contains(&u)) {
+            return Err(format!(
+                "route {} → {}: users must be a share in [0, 1], not {u}",
+                r.from, r.to
+            ));
+        }
+    }
     Ok((
         e,
         EdgeRoute {
@@ -109,6 +124,7 @@ pub(super) fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute
             miss_of,
             on_failure: r.on_failure,
             split,
+            users: r.users,
         },
     ))
 }
@@ -136,6 +152,28 @@ pub fn check_splits(t: &Topology, routes: &[EdgeRoute]) -> Result<(), String> {
             ));
         }
         for &sp in &ids {
+            let members: Vec<&EdgeRoute> = t
+                .dependencies
+                .iter()
+                .enumerate()
+                .filter(|(e, d)| d.from == c && routes[*e].split == sp)
+                .map(|(e, _)| &routes[e])
+                .collect();
+            let with_users = members.iter().filter(|r| r.users.is_some()).count();
+            if with_users > 0 && with_users < members.len() {
+                return Err(format!(
+                    "`{}`: either every member of a split gives its share of users, or none does ({with_users} of {} do)",
+                    comp.id,
+                    members.len()
+                ));
+            }
+            let users: f64 = members.iter().filter_map(|r| r.users).sum();
+            if users > 1.0 + 1e-6 {
+                return Err(format!(
+                    "`{}`: the users shares of one split add up to {users:.3} (at most 1)",
+                    comp.id
+                ));
+            }
             for (k, class) in RequestClass::ALL.iter().enumerate() {
                 let total: f64 = t
                     .dependencies
@@ -212,6 +250,7 @@ pub fn resolve_platform(
                 miss_of: None,
                 on_failure: OnFailure::Fail,
                 split: 0,
+                users: None,
             };
         }
     }

@@ -55,6 +55,7 @@ pub fn route(from: &str, to: &str, classes: &[RequestClass], on_failure: OnFailu
         miss_of: None,
         on_failure,
         split: None,
+        users: None,
     }
 }
 

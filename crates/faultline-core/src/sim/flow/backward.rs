@@ -3,6 +3,7 @@
 //! dependencies' outcomes; breakers record what their calls met.
 
 use super::*;
+use crate::sim::percentile::share_slower_than;
 
 impl State {
     #[inline(never)]
@@ -17,6 +18,8 @@ impl State {
                 c.del = [0.0; NCLASS];
                 c.fast = [1.0; NCLASS];
                 c.lat = [1.0; NCLASS];
+                c.uok = [0.0; NCLASS];
+                c.ulat = [1.0; NCLASS];
                 c.fix = [1.0; NCLASS];
                 c.slow = [0.0; NCLASS];
                 c.slow_ms = [0.0; NCLASS];
@@ -45,6 +48,9 @@ impl State {
             // meet none, and the slow ones' extra delay summed over calls.
             let mut dep_unslowed = [1.0; NCLASS];
             let mut dep_slow_mean = [0.0; NCLASS];
+            // `dep_ok` and `d` as users meet them (see `Comp::uok`).
+            let mut dep_uok = [1.0; NCLASS];
+            let mut ud = [0.0; NCLASS];
             let retries = self.comps[i].p.service_retries;
             let caller_live = self.comps[i].live.max(1.0);
             // Load-balanced splits (`Route::split`): per split, the share of
@@ -53,6 +59,7 @@ impl State {
             let mut split_fail = [[0.0; NCLASS]; MAX_SPLITS];
             let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
             let mut split_undel = [[0.0; NCLASS]; MAX_SPLITS];
+            let mut split_ufail = [[0.0; NCLASS]; MAX_SPLITS];
             for ei in 0..self.comps[i].out_edges.len() {
                 let e = self.comps[i].out_edges[ei];
                 let to = self.edges[e].to;
@@ -70,6 +77,15 @@ impl State {
                     let callee = &self.comps[to];
                     let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
                     let ok_r = 1.0 - powi(q, retries + 1);
+                    let q_u = (1.0 - callee.uok[k]).clamp(0.0, 1.0);
+                    let (mut e_uok, mut ulat) = if part {
+                        (0.0, t_e)
+                    } else {
+                        (
+                            adm * (1.0 - powi(q_u, retries + 1)),
+                            adm * callee.ulat[k].min(t_e),
+                        )
+                    };
                     let q_del = (1.0 - callee.del[k]).clamp(0.0, 1.0);
                     let mut e_del = if part {
                         0.0
@@ -108,6 +124,8 @@ impl State {
                         e_del = (1.0 - sh) * e_del + sh * adm * b.ok;
                         e_fast = (1.0 - sh) * e_fast + sh * ((1.0 - adm) + adm * b.fast);
                         lat = (1.0 - sh) * lat + sh * adm * b.lat;
+                        e_uok = (1.0 - sh) * e_uok + sh * adm * b.uok;
+                        ulat = (1.0 - sh) * ulat + sh * adm * b.ulat;
                         fix = (1.0 - sh) * fix + sh * adm * b.fix;
                         slow = slow.blend(
                             Tail {
@@ -131,6 +149,24 @@ impl State {
                     d[k] += per * lat;
                     dfix[k] += per * fix;
                     let split = self.edges[e].route.split;
+                    // A split member's weight among users: its users share,
+                    // scaled as its calls are (a cache's misses, say).
+                    let u_per = match self.edges[e].route.users {
+                        Some(u) if split != 0 => {
+                            // Its users meet its answers whole, not averaged
+                            // with the other members': those whose answers
+                            // come too late are affected as if they failed,
+                            // and the rest wait at most that long.
+                            let f = fix.min(ulat);
+                            let variable = (ulat - f - slow.mean_ms()).max(0.0);
+                            let late = share_slower_than(SLOW_ANSWER_MS, f, variable, slow);
+                            e_uok *= 1.0 - late;
+                            ulat = ulat.min(SLOW_ANSWER_MS);
+                            u * per / self.edges[e].route.calls[k]
+                        }
+                        _ => per,
+                    };
+                    ud[k] += u_per * ulat;
                     if on_fail == OnFailure::Fail && split != 0 {
                         // One of several alternatives: each request takes
                         // exactly one member (its share `per`); the split
@@ -139,6 +175,7 @@ impl State {
                         split_fail[g][k] += per * (1.0 - e_ok);
                         split_fast[g][k] += per * e_fast;
                         split_undel[g][k] += per * (1.0 - e_del);
+                        split_ufail[g][k] += u_per * (1.0 - e_uok);
                     } else if on_fail == OnFailure::Fail {
                         // Sequential required calls: the request survives this
                         // one with probability e_ok^calls; the absolute chance
@@ -146,6 +183,7 @@ impl State {
                         let through = pow_calls(e_ok, per);
                         dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
                         dep_ok[k] *= through;
+                        dep_uok[k] *= pow_calls(e_uok, per);
                         dep_del[k] *= pow_calls(e_del.min(e_ok), per);
                     } else if on_fail == OnFailure::Buffer {
                         // Held calls are answered later: the request is fine,
@@ -227,6 +265,7 @@ impl State {
                     let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
                     dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
                     dep_ok[k] *= through;
+                    dep_uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
                     dep_del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
                 }
             }
@@ -318,6 +357,8 @@ impl State {
                     c.del[k] = (o_ok * dep_del[k]).min(ok);
                     c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
                     c.lat[k] = (o_lat + d[k]).min(deadline);
+                    c.uok[k] = o_ok * dep_uok[k];
+                    c.ulat[k] = (o_lat + ud[k]).min(deadline);
                     c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
                     let t = own_slow[0].then(dep_unslowed[k], dep_slow_mean[k]);
                     (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
@@ -332,6 +373,8 @@ impl State {
                         .min(1.0 - ok)
                         .max(0.0);
                     c.lat[k] = (own_lat[g] + d[k]).min(deadline);
+                    c.uok[k] = own_ok[g] * dep_uok[k];
+                    c.ulat[k] = (own_lat[g] + ud[k]).min(deadline);
                     c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
                     let t = own_slow[g].then(dep_unslowed[k], dep_slow_mean[k]);
                     (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
@@ -391,6 +434,8 @@ impl State {
                 c.del[k] = c.del[k] * (1.0 - s) + b.ok * s;
                 c.fast[k] = c.fast[k] * (1.0 - s) + b.fast * s;
                 c.lat[k] = c.lat[k] * (1.0 - s) + b.lat * s;
+                c.uok[k] = c.uok[k] * (1.0 - s) + b.uok * s;
+                c.ulat[k] = c.ulat[k] * (1.0 - s) + b.ulat * s;
                 let t = c.tail(k).blend(b.tail(), s);
                 (c.slow[k], c.slow_ms[k]) = (t.share, t.ms);
             }
@@ -413,6 +458,12 @@ impl State {
             (b.lat[k], b.fix[k])
         };
         let (b_lat, b_fix) = (b_lat + far, b_fix + far);
+        let b_ulat = far
+            + if cap {
+                b.ulat[k].min(b.p.deadline_ms)
+            } else {
+                b.ulat[k]
+            };
         let hit = fo.rebuilt;
         if hit <= 0.0 {
             // No rebuild: exactly the backup's outcome.
@@ -420,6 +471,8 @@ impl State {
                 ok: b.ok[k],
                 fast: b.fast[k],
                 lat: b_lat,
+                uok: b.uok[k],
+                ulat: b_ulat,
                 fix: b_fix,
                 slow: b.slow[k],
                 slow_ms: b.slow_ms[k],
@@ -431,6 +484,8 @@ impl State {
             ok: hit + miss * b.ok[k],
             fast: miss * b.fast[k],
             lat: hit * hit_lat + miss * b_lat,
+            uok: hit + miss * b.uok[k],
+            ulat: hit * hit_lat + miss * b_ulat,
             fix: hit * p.base_latency_ms + miss * b_fix,
             // Cache hits are answered at the primary's own speed.
             slow: miss * b.slow[k],

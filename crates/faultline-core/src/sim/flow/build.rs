@@ -100,6 +100,8 @@ impl State {
                     fix: [0.0; NCLASS],
                     slow: [0.0; NCLASS],
                     slow_ms: [0.0; NCLASS],
+                    uok: [1.0; NCLASS],
+                    ulat: [0.0; NCLASS],
                     own_lat: p.service_ms,
                     util: 0.0,
                     err: 0.0,

@@ -203,6 +203,14 @@ pub(crate) struct Comp {
     pub slow: [f64; NCLASS],
     /// Mean extra delay of the slow share, ms.
     pub slow_ms: [f64; NCLASS],
+    /// `ok` and `lat` as the caller's *users* meet them: load-balanced
+    /// splits weigh their members by users instead of requests
+    /// ([`crate::scenario::Route::users`]). The same as `ok` and `lat`
+    /// unless a split below says otherwise; only the users-affected
+    /// figures read them.
+    pub uok: [f64; NCLASS],
+    /// See `uok`.
+    pub ulat: [f64; NCLASS],
     pub own_lat: f64,
     pub util: f64,
     pub err: f64,
@@ -311,6 +319,9 @@ pub(crate) struct LaneOutcome {
     pub ok: f64,
     pub fast: f64,
     pub lat: f64,
+    /// `ok` and `lat` as users meet them (see [`Comp::uok`]).
+    pub uok: f64,
+    pub ulat: f64,
     pub fix: f64,
     pub slow: f64,
     pub slow_ms: f64,

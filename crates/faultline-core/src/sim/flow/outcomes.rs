@@ -56,7 +56,16 @@ impl State {
                     c.lat[k] - c.fix[k] - tail.mean_ms(),
                     tail,
                 );
-                let good = ok * (1.0 - slow_answers);
+                // Answered in time, as the users meet it (`Comp::uok`): a
+                // failing split member that carries few users affects few.
+                let good = if c.uok[k] == c.ok[k] && c.ulat[k] == c.lat[k] {
+                    ok * (1.0 - slow_answers)
+                } else {
+                    let fix = c.fix[k].min(c.ulat[k]);
+                    let variable = (c.ulat[k] - fix - tail.mean_ms()).max(0.0);
+                    let slow_u = percentile::share_slower_than(SLOW_ANSWER_MS, fix, variable, tail);
+                    c.uok[k] * (1.0 - refuse) * (1.0 - slow_u)
+                };
                 region_ok[r][k] = c.ok[k];
                 att[k] += a;
                 okn[k] += a * ok;
