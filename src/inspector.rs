@@ -5,9 +5,11 @@
 
 use std::sync::Arc;
 
+use faultline_core::scenario::{route_summary, Scenario};
 use faultline_core::{DependencyKind, Topology};
 use leptos::prelude::*;
 
+use crate::live::driver::Live;
 use crate::Selection;
 
 /// One related component in a list: a button that selects it, plus a note.
@@ -75,18 +77,35 @@ fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
         .get(c.domain)
         .map_or(String::new(), |d| d.title.clone());
 
+    // What each call edge carries in the scenario running (none without
+    // the live sandbox, or if the scenario draws another topology).
+    let scenario: Option<std::sync::Arc<Scenario>> = use_context::<Live>()
+        .map(|l| l.scenario.get())
+        .filter(|s| s.topology.dependencies == t.dependencies);
+    let carries = |e: usize, kind: DependencyKind| -> String {
+        match (&scenario, kind) {
+            (Some(s), DependencyKind::Call) => s
+                .routes
+                .get(e)
+                .map(|r| route_summary(r, &s.topology))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
     let edges_from = |kind: DependencyKind| -> Vec<AnyView> {
         t.dependencies
             .iter()
-            .filter(|e| e.from == i && e.kind == kind)
-            .map(|e| related(t, selection, e.to, String::new()).into_any())
+            .enumerate()
+            .filter(|(_, d)| d.from == i && d.kind == kind)
+            .map(|(e, d)| related(t, selection, d.to, carries(e, kind)).into_any())
             .collect()
     };
     let edges_to = |kind: DependencyKind| -> Vec<AnyView> {
         t.dependencies
             .iter()
-            .filter(|e| e.to == i && e.kind == kind)
-            .map(|e| related(t, selection, e.from, String::new()).into_any())
+            .enumerate()
+            .filter(|(_, d)| d.to == i && d.kind == kind)
+            .map(|(e, d)| related(t, selection, d.from, carries(e, kind)).into_any())
             .collect()
     };
     let fails_to: Vec<AnyView> = t

@@ -573,6 +573,39 @@ async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
 }
 
 #[wasm_bindgen_test]
+async fn the_inspector_says_what_each_dependency_carries() {
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let root = container();
+    leptos::mount::mount_to(root.clone(), || view! { <faultline_app::App /> }).forget();
+    leptos::task::tick().await;
+    click(&query(&root, ".node[data-component=API_RateLimiter]"));
+    leptos::task::tick().await;
+    let note = |target: &str| {
+        let sel = format!(".inspector .deps-out button.link[data-target={target}]");
+        let li = query(&root, &sel).parent_element().unwrap();
+        query(&li, ".note").text_content().unwrap()
+    };
+    // Half the messages each, but the large guilds' members are 5% of users.
+    let large = note("MessageRouter_Large");
+    assert!(
+        large.contains("50% of the requests, 5% of the users"),
+        "{large}"
+    );
+    assert!(note("MessageRouter_Primary").contains("95% of the users"));
+    // The other side reads the same edge from the callee.
+    click(&query(&root, ".node[data-component=Presence_Service]"));
+    leptos::task::tick().await;
+    let li = query(
+        &root,
+        ".inspector .deps-in button.link[data-target=Sessions_Service]",
+    )
+    .parent_element()
+    .unwrap();
+    let text = query(&li, ".note").text_content().unwrap();
+    assert!(text.contains("held in memory while it fails"), "{text}");
+}
+
+#[wasm_bindgen_test]
 fn panic_overlay_shows_the_message() {
     live::panic_overlay::show("index out of bounds <oops>");
     let el = document().get_element_by_id("fl-panic").expect("overlay");

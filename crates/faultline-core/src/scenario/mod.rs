@@ -25,6 +25,7 @@ pub mod impact;
 pub mod library;
 pub mod params;
 mod parse;
+pub mod route_summary;
 mod routes;
 pub mod story;
 pub mod time;
@@ -46,6 +47,7 @@ pub use params::{
     Route, ServiceDist,
 };
 use parse::{RawAt, RawTriggers};
+pub use route_summary::route_summary;
 pub use routes::{check_splits, resolve_platform, MAX_SPLITS};
 use routes::{default_params, overlay, resolve_route};
 pub use story::{Difficulty, StoryMessage};
