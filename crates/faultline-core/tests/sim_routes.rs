@@ -3,7 +3,7 @@
 mod common;
 
 use common::{read_route, reads_only};
-use faultline_core::scenario::{simple_topology, Scenario};
+use faultline_core::scenario::{simple_topology, Route, Scenario};
 use faultline_core::sim::{Action, Sim};
 
 /// Edge → A and Edge → B, each carrying half of the reads, as a split when
@@ -72,18 +72,28 @@ fn a_split_whose_shares_exceed_the_whole_is_refused() {
     );
 }
 
+/// A member of `two_backends`' split: half the requests, `users` of the users.
+fn member(to: &str, users: Option<f64>) -> Route {
+    let mut r = read_route("Edge", to);
+    r.calls = 0.5;
+    r.split = Some("backends".into());
+    r.users = users;
+    r
+}
+
 /// `two_backends` with its members' users shares: A takes `users_a` of the
 /// users, B the rest, while each still takes half the requests.
 fn two_backends_with_users(users_a: f64) -> Scenario {
     let mut s = two_backends(true);
-    for (to, u) in [("A", users_a), ("B", 1.0 - users_a)] {
-        let mut r = read_route("Edge", to);
-        r.calls = 0.5;
-        r.split = Some("backends".into());
-        r.users = Some(u);
-        s.set_route(&r).unwrap();
-    }
+    s.set_route(&member("A", Some(users_a))).unwrap();
+    s.set_route(&member("B", Some(1.0 - users_a))).unwrap();
     s
+}
+
+/// Why the simulation refuses `s`, with B's route replaced by `b`.
+fn refused_with(mut s: Scenario, b: Route) -> String {
+    s.set_route(&b).unwrap();
+    Sim::new(&s, 1).err().expect("refused").to_string()
 }
 
 /// API success and the share of users affected 20 s after `act` at 10 s.
@@ -145,33 +155,20 @@ fn a_slow_member_affects_its_own_users_whole() {
 
 #[test]
 fn users_shares_are_checked() {
-    let mut s = two_backends(true);
-    let mut r = read_route("Edge", "A");
-    r.calls = 0.5;
-    r.split = Some("backends".into());
-    r.users = Some(0.3);
-    s.set_route(&r).unwrap();
-    let e = Sim::new(&s, 1).err().expect("one member without users");
+    let e = refused_with(two_backends(true), member("B", Some(0.3)));
     assert!(
-        e.to_string().contains(
+        e.contains(
             "either every member of a split gives its share of users, or none does (1 of 2 do)"
         ),
         "{e}"
     );
-    let mut s = two_backends_with_users(0.9);
-    let mut r = read_route("Edge", "B");
-    r.calls = 0.5;
-    r.split = Some("backends".into());
-    r.users = Some(0.3);
-    s.set_route(&r).unwrap();
-    let e = Sim::new(&s, 1).err().expect("users 0.9 + 0.3");
+    let e = refused_with(two_backends_with_users(0.9), member("B", Some(0.3)));
     assert!(
-        e.to_string()
-            .contains("the users shares of one split add up to 1.200 (at most 1)"),
+        e.contains("the users shares of one split add up to 1.200 (at most 1)"),
         "{e}"
     );
     let mut r = read_route("Edge", "A");
     r.users = Some(0.5);
     let e = two_backends(false).set_route(&r).expect_err("no split");
-    assert!(e.to_string().contains("this route has no split"), "{e}");
+    assert!(e.contains("this route has no split"), "{e}");
 }
