@@ -323,6 +323,49 @@ fn sessions_crash_when_buffers_reach_memory_at_headroom_over_rate_times_size() {
     assert_eq!(crash.component.as_deref(), Some("Sessions"));
 }
 
+/// The first tick in which session servers crash in a `sessions()` run
+/// after presence loses a node, with their loads spread by `spread`: when,
+/// how many servers are left, and the share of connected users lost then.
+fn first_sessions_crash(spread: f64) -> (u64, f64, f64) {
+    let mut s = sessions();
+    let ses = s.params_mut("Sessions").unwrap();
+    ses.role = Role::Sessions;
+    ses.memory_spread = spread;
+    let mut sim = presence_loses_a_node(&s);
+    let mut t = 60_000;
+    loop {
+        let before = sim.snapshot().users.connected;
+        t += 1000;
+        assert!(t < 3_600_000, "no crash within the hour");
+        sim.step_until(t);
+        let snap = sim.snapshot();
+        let live = comp(&sim, &snap, "Sessions").servers;
+        if live < 100.0 - 1e-9 {
+            return (t, live, 1.0 - snap.users.connected / before);
+        }
+    }
+}
+
+#[test]
+fn with_a_load_spread_the_most_loaded_sessions_crash_first_taking_their_users() {
+    let (t_all, live_all, _) = first_sessions_crash(0.0);
+    assert_eq!(live_all, 0.0, "identical servers all crash at once");
+    let (t, live, dropped) = first_sessions_crash(0.3);
+    // The most loaded hold 1.3x the mean: they fill well before the rest.
+    assert!(
+        (t as f64) < 60_000.0 + 0.9 * (t_all - 60_000) as f64,
+        "first crash at {t} ms, all at once at {t_all} ms"
+    );
+    // A few servers, not the fleet...
+    assert!(live > 90.0, "{live} of 100 servers left");
+    // ...and their users' sockets close with them.
+    let crashed = (100.0 - live) / 100.0;
+    assert!(
+        (dropped - crashed).abs() < 0.1 * crashed,
+        "dropped {dropped}, crashed {crashed}"
+    );
+}
+
 fn herd(admission: f64, backoff: bool) -> (f64, u64, f64) {
     let mut s = sessions();
     s.traffic.give_up_ms = 1e12; // users keep trying for the whole test

@@ -141,6 +141,11 @@ pub struct ComponentParams {
     pub base_memory_mb: f64,
     /// Memory held per queued request or buffered event, KB.
     pub item_kb: f64,
+    /// Load imbalance between servers, `[0, 1)`: their shares of the queued
+    /// and buffered work spread evenly from `1 − spread` to `1 + spread`
+    /// times the mean, so the most loaded run out of memory first and the
+    /// rest follow as the backlog grows (0: all at once).
+    pub memory_spread: f64,
     /// Cache: steady hit rate (0 = not a cache).
     pub hit_rate: f64,
     /// Cache refill policy.
@@ -208,6 +213,7 @@ impl Default for ComponentParams {
             memory_mb: 0.0,
             base_memory_mb: 0.0,
             item_kb: 1.0,
+            memory_spread: 0.0,
             hit_rate: 0.0,
             cache_kind: CacheKind::LookAside,
             warm_ms: 150_000.0,
@@ -255,6 +261,7 @@ impl ComponentParams {
             ("base_error_rate", self.base_error_rate),
             ("hit_rate", self.hit_rate),
             ("failover_rebuild_hit", self.failover_rebuild_hit),
+            ("memory_spread", self.memory_spread),
         ] {
             if !(0.0..1.0).contains(&v) {
                 return Err(format!("{n} must be in [0, 1), got {v}"));

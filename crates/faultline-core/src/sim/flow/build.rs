@@ -113,6 +113,8 @@ impl State {
                     pool_in_use: 0.0,
                     waiting: 0.0,
                     mem_frac: 0.0,
+                    mem_front: 1.0,
+                    mem_crash_pending: 0.0,
                     down: false,
                     health: Health::Healthy,
                     calm_ms: 0,

@@ -16,7 +16,9 @@ impl State {
                 items += self.edges[e].held.iter().sum::<f64>();
             }
             let c = &self.comps[i];
-            if c.p.memory_mb > 0.0 && c.live > 0.0 {
+            if c.p.memory_mb > 0.0 && c.live > 0.0 && c.p.memory_spread > 0.0 {
+                self.spread_memory(i, items);
+            } else if c.p.memory_mb > 0.0 && c.live > 0.0 {
                 let mem = memory::per_server_mb(c.p.base_memory_mb, items, c.p.item_kb, c.live);
                 let frac = mem / c.p.memory_mb;
                 self.comps[i].mem_frac = frac.min(1.0);
@@ -65,6 +67,9 @@ impl State {
                         c.crashed = 0.0;
                     }
                     c.restart_timer = c.p.restart_ms as i64;
+                    // The restarted servers take connections back: the load
+                    // is spread over every live server again.
+                    c.mem_front = 1.0;
                     let m = format!(
                         "{}: {b:.0} servers restarted ({:.0} still down)",
                         self.name(i),
@@ -186,5 +191,78 @@ impl State {
         }
         self.triggers();
         self.health();
+    }
+}
+
+impl State {
+    /// Memory with a load spread (`memory_spread`): the most loaded live
+    /// servers run out first, taking their share of the held work with
+    /// them; the rest follow as the backlog grows. All of them crash at
+    /// once only when even the least loaded is full.
+    fn spread_memory(&mut self, i: usize, items: f64) {
+        let c = &self.comps[i];
+        let (front, spread) = (c.mem_front, c.p.memory_spread);
+        let (x, top) = memory::spread_front(
+            c.p.base_memory_mb,
+            c.p.memory_mb,
+            items,
+            c.p.item_kb,
+            c.live,
+            spread,
+            front,
+        );
+        self.comps[i].mem_frac = (top / self.comps[i].p.memory_mb).min(1.0);
+        if x >= front {
+            return;
+        }
+        let (servers, held) = memory::spread_share(x, front, spread);
+        let cause = self.comps[i].health_event.or_else(|| self.blame(i));
+        let c = &mut self.comps[i];
+        let n = if x <= -1.0 { c.live } else { c.live * servers };
+        let lost = if x <= -1.0 { 1.0 } else { held };
+        if c.crashed <= 0.0 {
+            c.restart_timer = c.p.restart_ms as i64;
+        }
+        let share = if c.live > 0.0 { n / c.live } else { 0.0 };
+        c.crashed += n;
+        c.live -= n;
+        c.mem_front = x.max(-1.0);
+        if c.p.role == Role::Sessions && share > 0.0 {
+            // Their users' sockets close with them: those users reconnect
+            // (the first backoff stage), to the servers still up.
+            for (u, st) in self.users.iter_mut().zip(self.reconnect_stages.iter_mut()) {
+                let dropped = u.connected * share;
+                u.connected -= dropped;
+                u.reconnecting += dropped;
+                st[0] += dropped;
+            }
+        }
+        let c = &mut self.comps[i];
+        for q in &mut c.queue {
+            *q *= 1.0 - lost;
+        }
+        if c.p.hit_rate > 0.0 {
+            c.warm *= 1.0 - servers;
+        }
+        let out = c.out_edges.clone();
+        for e in out {
+            for h in &mut self.edges[e].held {
+                *h *= 1.0 - lost;
+            }
+        }
+        // One event per twentieth of the fleet, not one per tick.
+        let c = &mut self.comps[i];
+        c.mem_crash_pending += n;
+        if c.mem_crash_pending >= (0.05 * c.target).max(1.0) || c.live <= 0.0 {
+            let k = c.mem_crash_pending;
+            c.mem_crash_pending = 0.0;
+            let m = format!(
+                "{}: {k:.0} servers ran out of memory ({} MB) and crashed; their buffered work is lost",
+                self.name(i),
+                self.comps[i].p.memory_mb
+            );
+            let ev = self.push_event(EventKind::Crash, Some(i), m, cause);
+            self.comps[i].health_event = Some(ev);
+        }
     }
 }

@@ -226,6 +226,13 @@ pub(crate) struct Comp {
     pub pool_in_use: f64,
     pub waiting: f64,
     pub mem_frac: f64,
+    /// With `memory_spread`: the live servers' loads sit at positions
+    /// `x ∈ (−1, mem_front)` (load `1 + spread·x` times the mean); servers
+    /// above the front have run out of memory since the load was last
+    /// rebalanced (a restart brings the front back to 1).
+    pub mem_front: f64,
+    /// Servers crashed by the spread since the last crash event.
+    pub mem_crash_pending: f64,
     pub down: bool,
     pub health: Health,
     /// How long the component has looked healthy while shown otherwise, ms.
