@@ -766,6 +766,17 @@ async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
     assert!(help.contains("Hystrix"), "{help}");
     let frag = url_state::encode(&live.run_state());
     assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    // "No breakers" is on the menu too, and says so (the 2017 scenarios
+    // start with it; the menu used to show "Seed" for them).
+    set_value(&select, "none", "change");
+    leptos::task::tick().await;
+    assert_eq!(value(&select), "none");
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    assert_eq!(c.breaker_preset, BreakerPreset::None);
+    let help = query(&root, "[data-help=breaker_preset]")
+        .text_content()
+        .unwrap();
+    assert!(help.contains("No breakers"), "{help}");
 }
 
 #[wasm_bindgen_test]

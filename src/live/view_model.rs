@@ -421,8 +421,9 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
 }
 
 /// The breaker presets offered, in menu order: stable key, label, and what
-/// the preset means (seed 000's breaker, Hystrix and Resilience4j defaults).
-pub const BREAKER_PRESETS: [(BreakerPreset, &str, &str, &str); 3] = [
+/// the preset means (seed 000's breaker, Hystrix and Resilience4j defaults,
+/// or none at all, as the 2017 scenarios run).
+pub const BREAKER_PRESETS: [(BreakerPreset, &str, &str, &str); 4] = [
     (
         BreakerPreset::Seed,
         "seed",
@@ -440,6 +441,12 @@ pub const BREAKER_PRESETS: [(BreakerPreset, &str, &str, &str); 3] = [
         "resilience4j",
         "Resilience4j (50% of last 100 calls, 60 s wait)",
         "Resilience4j defaults: a 100-call window, opens at 50% failures, waits 60 s, judges 10 probe calls by their failure rate.",
+    ),
+    (
+        BreakerPreset::None,
+        "none",
+        "None (no circuit breakers)",
+        "No breakers: every call is attempted however its callee fares, as on the 2017 platform (seed 004 added a fast-fail afterwards).",
     ),
 ];
 
