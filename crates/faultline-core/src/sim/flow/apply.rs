@@ -279,6 +279,8 @@ impl State {
                 if new > c.target {
                     if !c.killed {
                         c.live += new - c.target;
+                        // New servers take connections: loads rebalance.
+                        c.mem_front = 1.0;
                     }
                 } else {
                     let cut = c.target - new;

@@ -112,6 +112,8 @@ impl State {
                         c.pending_scale = None;
                         if !c.killed {
                             c.live += new - c.target;
+                            // New servers take connections: loads rebalance.
+                            c.mem_front = 1.0;
                         }
                         c.target = new;
                         let m = format!(
