@@ -92,6 +92,8 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
             match (&c.gap, helps) {
                 (Some(g), false) => format!("  known gap: {g}"),
                 (None, false) => " DOES NOT HELP".to_string(),
+                (Some(_), true) =>
+                    "  helps, though marked as a known gap: remove the marker".to_string(),
                 _ => String::new(),
             }
         );
@@ -118,6 +120,10 @@ fn describe_bands(
         match (&r.expectation.gap, r.pass) {
             (Some(g), false) => *out += &format!("{indent}     known gap: {g}\n"),
             (None, false) => ok = false,
+            (Some(_), true) => {
+                *out +=
+                    &format!("{indent}     met, though marked as a known gap: remove the marker\n")
+            }
             _ => {}
         }
     }

@@ -338,6 +338,20 @@ fn check_prints_every_band_and_switch_and_fails_on_a_missed_band() {
         stdout(&o)
     );
 
+    // A band marked as a known gap that the model meets says so.
+    std::fs::write(
+        &path,
+        format!("{steady}\n[[expect]]\nindicator = \"api_success\"\nkind = \"at_least\"\nvalue = 0.99\ntolerance = 0.0\nwhy = \"easy\"\ngap = \"once missed\"\n"),
+    )
+    .unwrap();
+    let o = faultline(&["check", &path.to_string_lossy(), "--seed", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("met, though marked as a known gap: remove the marker"),
+        "{}",
+        stdout(&o)
+    );
+
     let o = faultline(&[
         "check",
         "bundled:steady_state.toml",
