@@ -1,16 +1,21 @@
 //! Invariants under random seeds and random action sequences: users are
 //! conserved, no figure is NaN or negative, queues and memory stay within
-//! their limits, nothing panics.
+//! their limits, nothing panics. The Api may hold sessions whose servers'
+//! loads are spread (they crash node by node, dropping their users), and
+//! its two dependencies may be a load-balanced split with users shares.
 
 mod common;
 
-use faultline_core::scenario::{simple_topology, OnFailure, Scenario};
+use faultline_core::scenario::{simple_topology, OnFailure, Role, Scenario};
 use faultline_core::sim::{Action, BreakerMode, KillSwitch, RequestClass, RetryPolicy, Sim};
 use proptest::prelude::*;
 
 const IDS: [&str; 4] = ["Edge", "Api", "Db", "Cache"];
 
-fn scenario() -> Scenario {
+/// The four-component platform; `spread` makes the Api a sessions fleet
+/// with that load spread, `split_users` makes Api → Db and Api → Cache a
+/// split (half the requests each) with those users shares.
+fn scenario(spread: f64, split_users: Option<f64>) -> Scenario {
     let t = simple_topology(
         &IDS,
         &[("Edge", "Api"), ("Api", "Db"), ("Api", "Cache")],
@@ -34,6 +39,20 @@ fn scenario() -> Scenario {
     s.params_mut("Db").unwrap().pool = 30.0;
     s.set_route(&common::route("Api", "Cache", &[], OnFailure::Buffer))
         .unwrap();
+    if spread > 0.0 {
+        let api = s.params_mut("Api").unwrap();
+        api.role = Role::Sessions;
+        api.memory_spread = spread;
+    }
+    if let Some(u) = split_users {
+        for (to, users) in [("Db", u), ("Cache", 1.0 - u)] {
+            let mut r = common::route("Api", to, &[], OnFailure::Fail);
+            r.calls = 0.5;
+            r.split = Some("backends".into());
+            r.users = Some(users);
+            s.set_route(&r).unwrap();
+        }
+    }
     s
 }
 
@@ -147,8 +166,10 @@ proptest! {
 
     #[test]
     fn invariants_hold(seed in any::<u64>(), tick in prop_oneof![Just(100u64), Just(1000u64)],
+                       spread in prop_oneof![Just(0.0f64), 0.05f64..0.95],
+                       split_users in proptest::option::of(0.0f64..1.0),
                        plan in proptest::collection::vec((1u64..60_000, action()), 0..12)) {
-        let mut s = scenario();
+        let mut s = scenario(spread, split_users);
         s.tick_ms = tick;
         let total = s.traffic.users;
         let mut sim = Sim::new(&s, seed).unwrap();
@@ -185,6 +206,7 @@ proptest! {
                     finite(x, "sli");
                 }
                 prop_assert!(v.api_success <= 1.0 + 1e-9);
+                prop_assert!(v.users_affected <= total * (1.0 + 1e-9), "{} affected of {total}", v.users_affected);
             }
             let _ = sim.apply(a);
         }
