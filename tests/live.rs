@@ -758,11 +758,14 @@ async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
             preset: BreakerPreset::Hystrix
         })
     );
-    let c = view_model::controls(&steady(), &live.applied.get_untracked());
-    assert_eq!(c.breaker_preset, BreakerPreset::Hystrix);
-    let help = query(&root, "[data-help=breaker_preset]")
-        .text_content()
-        .unwrap();
+    // The preset the run now has, and the help text under the menu.
+    let now = || {
+        let c = view_model::controls(&steady(), &live.applied.get_untracked());
+        let help = query(&root, "[data-help=breaker_preset]").text_content();
+        (c.breaker_preset, help.unwrap())
+    };
+    let (preset, help) = now();
+    assert_eq!(preset, BreakerPreset::Hystrix);
     assert!(help.contains("Hystrix"), "{help}");
     let frag = url_state::encode(&live.run_state());
     assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
@@ -771,11 +774,8 @@ async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
     set_value(&select, "none", "change");
     leptos::task::tick().await;
     assert_eq!(value(&select), "none");
-    let c = view_model::controls(&steady(), &live.applied.get_untracked());
-    assert_eq!(c.breaker_preset, BreakerPreset::None);
-    let help = query(&root, "[data-help=breaker_preset]")
-        .text_content()
-        .unwrap();
+    let (preset, help) = now();
+    assert_eq!(preset, BreakerPreset::None);
     assert!(help.contains("No breakers"), "{help}");
 }
 

@@ -37,13 +37,7 @@ impl State {
                     for e in out {
                         self.edges[e].held = [0.0; NCLASS];
                     }
-                    let m = format!(
-                        "{}: {n:.0} servers ran out of memory ({} MB) and crashed; their buffered work is lost",
-                        self.name(i),
-                        self.comps[i].p.memory_mb
-                    );
-                    let ev = self.push_event(EventKind::Crash, Some(i), m, cause);
-                    self.comps[i].health_event = Some(ev);
+                    self.out_of_memory_event(i, n, cause);
                 }
             } else if c.live > 0.0 || c.p.memory_mb == 0.0 {
                 self.comps[i].mem_frac = if c.p.memory_mb > 0.0 {
@@ -258,13 +252,18 @@ impl State {
         if c.mem_crash_pending >= (0.05 * c.target).max(1.0) || c.live <= 0.0 {
             let k = c.mem_crash_pending;
             c.mem_crash_pending = 0.0;
-            let m = format!(
-                "{}: {k:.0} servers ran out of memory ({} MB) and crashed; their buffered work is lost",
-                self.name(i),
-                self.comps[i].p.memory_mb
-            );
-            let ev = self.push_event(EventKind::Crash, Some(i), m, cause);
-            self.comps[i].health_event = Some(ev);
+            self.out_of_memory_event(i, k, cause);
         }
+    }
+
+    /// Logs that `n` of component `i`'s servers ran out of memory.
+    fn out_of_memory_event(&mut self, i: usize, n: f64, cause: Option<usize>) {
+        let m = format!(
+            "{}: {n:.0} servers ran out of memory ({} MB) and crashed; their buffered work is lost",
+            self.name(i),
+            self.comps[i].p.memory_mb
+        );
+        let ev = self.push_event(EventKind::Crash, Some(i), m, cause);
+        self.comps[i].health_event = Some(ev);
     }
 }
