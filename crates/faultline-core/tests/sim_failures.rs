@@ -348,8 +348,12 @@ fn first_sessions_crash(spread: f64) -> (u64, f64, f64) {
 
 #[test]
 fn with_a_load_spread_the_most_loaded_sessions_crash_first_taking_their_users() {
-    let (t_all, live_all, _) = first_sessions_crash(0.0);
+    let (t_all, live_all, dropped_all) = first_sessions_crash(0.0);
     assert_eq!(live_all, 0.0, "identical servers all crash at once");
+    assert!(
+        dropped_all > 0.95,
+        "and every user's socket closes: {dropped_all}"
+    );
     let (t, live, dropped) = first_sessions_crash(0.3);
     // The most loaded hold 1.3x the mean: they fill well before the rest.
     assert!(

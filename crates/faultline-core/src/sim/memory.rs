@@ -33,11 +33,16 @@ pub fn spread_front(
     s: f64,
     front: f64,
 ) -> (f64, f64) {
+    if s <= 0.0 {
+        // Every server holds the mean: all full at once, or none.
+        let top = per_server_mb(base_mb, items, item_kb, live);
+        return (if top >= limit_mb { -1.0 } else { front }, top);
+    }
     let mean_x = (front - 1.0) / 2.0;
     let per = if live > 0.0 { items / live } else { 0.0 };
     let at = |x: f64| base_mb + per * (1.0 + s * x) / (1.0 + s * mean_x) * item_kb / 1024.0;
     let top = at(front);
-    if per <= 0.0 || s <= 0.0 {
+    if per <= 0.0 {
         return (if top >= limit_mb { -1.0 } else { front }, top);
     }
     let headroom_items = (limit_mb - base_mb) * 1024.0 / item_kb;

@@ -16,29 +16,8 @@ impl State {
                 items += self.edges[e].held.iter().sum::<f64>();
             }
             let c = &self.comps[i];
-            if c.p.memory_mb > 0.0 && c.live > 0.0 && c.p.memory_spread > 0.0 {
-                self.spread_memory(i, items);
-            } else if c.p.memory_mb > 0.0 && c.live > 0.0 {
-                let mem = memory::per_server_mb(c.p.base_memory_mb, items, c.p.item_kb, c.live);
-                let frac = mem / c.p.memory_mb;
-                self.comps[i].mem_frac = frac.min(1.0);
-                if frac >= 1.0 {
-                    let cause = self.comps[i].health_event.or_else(|| self.blame(i));
-                    let c = &mut self.comps[i];
-                    let n = c.live;
-                    c.crashed += n;
-                    c.live = 0.0;
-                    c.queue = [0.0; MAX_POOLS];
-                    c.restart_timer = c.p.restart_ms as i64;
-                    if c.p.hit_rate > 0.0 {
-                        c.warm = 0.0;
-                    }
-                    let out = c.out_edges.clone();
-                    for e in out {
-                        self.edges[e].held = [0.0; NCLASS];
-                    }
-                    self.out_of_memory_event(i, n, cause);
-                }
+            if c.p.memory_mb > 0.0 && c.live > 0.0 {
+                self.memory_crashes(i, items);
             } else if c.live > 0.0 || c.p.memory_mb == 0.0 {
                 self.comps[i].mem_frac = if c.p.memory_mb > 0.0 {
                     (c.p.base_memory_mb / c.p.memory_mb).min(1.0)
@@ -191,11 +170,11 @@ impl State {
 }
 
 impl State {
-    /// Memory with a load spread (`memory_spread`): the most loaded live
-    /// servers run out first, taking their share of the held work with
-    /// them; the rest follow as the backlog grows. All of them crash at
-    /// once only when even the least loaded is full.
-    fn spread_memory(&mut self, i: usize, items: f64) {
+    /// Memory: the servers that run out crash, taking their share of the
+    /// held work with them. With a load spread (`memory_spread`) the most
+    /// loaded go first and the rest follow as the backlog grows; without
+    /// one, or once even the least loaded is full, all crash at once.
+    fn memory_crashes(&mut self, i: usize, items: f64) {
         let c = &self.comps[i];
         let (front, spread) = (c.mem_front, c.p.memory_spread);
         let (x, top) = memory::spread_front(
@@ -216,7 +195,9 @@ impl State {
         let c = &mut self.comps[i];
         let n = if x <= -1.0 { c.live } else { c.live * servers };
         let lost = if x <= -1.0 { 1.0 } else { held };
-        if c.crashed <= 0.0 {
+        // Restarts start when servers first go down, and start over when
+        // the whole fleet has: a partial crash leaves pending ones alone.
+        if c.crashed <= 0.0 || x <= -1.0 {
             c.restart_timer = c.p.restart_ms as i64;
         }
         let share = if c.live > 0.0 { n / c.live } else { 0.0 };
