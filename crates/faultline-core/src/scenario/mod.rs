@@ -293,7 +293,7 @@ fn unknown_component(t: &Topology, id: &str) -> String {
     let near = t
         .components
         .iter()
-        .map(|c| (crate::topology::load::edit_distance(&c.id, id), &c.id))
+        .map(|c| (crate::topology::names::edit_distance(&c.id, id), &c.id))
         .min()
         .filter(|(d, _)| *d <= 3)
         .map(|(_, c)| format!(" (did you mean `{c}`?)"))

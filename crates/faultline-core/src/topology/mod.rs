@@ -9,9 +9,11 @@
 
 //!
 //! Loading is in [`load`]: [`parse_topology`] reads a whole file and
-//! [`validate_raw`] checks a [`RawTopology`] deserialised elsewhere (a
-//! scenario's inline `[topology]` table). Both report every problem as a
-//! [`crate::SourceError`] with file, line and column.
+//! [`validate_raw`] (in `validate`) checks a [`RawTopology`] deserialised
+//! elsewhere (a scenario's inline `[topology]` table). Both report every
+//! problem as a [`crate::SourceError`] with file, line and column; `names`
+//! suggests the nearest id for a misspelt one, `order` sorts the dependency
+//! graph or names its cycles.
 //!
 //! Dependency edges come in three kinds ([`DependencyKind`]): `call` (requests
 //! flow `from` → `to`, failures travel back), `control` (the control plane
@@ -22,13 +24,17 @@
 
 pub mod load;
 mod model;
+pub(crate) mod names;
+mod order;
+mod validate;
 
 pub use load::{
-    parse_raw_topology, parse_topology, toml_error, validate_raw, RawComponent, RawDependency,
-    RawDomain, RawFailover, RawPlane, RawRegion, RawTopology, BUNDLED_TOPOLOGY_NAME,
-    BUNDLED_TOPOLOGY_TOML, SHARE_TOLERANCE,
+    parse_raw_topology, parse_topology, toml_error, RawComponent, RawDependency, RawDomain,
+    RawFailover, RawPlane, RawRegion, RawTopology, BUNDLED_TOPOLOGY_NAME, BUNDLED_TOPOLOGY_TOML,
+    SHARE_TOLERANCE,
 };
 pub use model::{
     Component, DependencyEdge, DependencyKind, Domain, FailoverEdge, Plane, PlaneId, Region,
     Topology,
 };
+pub use validate::validate_raw;

@@ -297,7 +297,7 @@ impl Topology {
         if self.topo_order.len() == self.components.len() {
             return self.topo_order.clone();
         }
-        super::load::order_or_cycles(self.components.len(), &self.dependencies)
+        super::order::order_or_cycles(self.components.len(), &self.dependencies)
             .unwrap_or_else(|_| (0..self.components.len()).collect())
     }
 
