@@ -147,13 +147,7 @@ fn check_domains(
     let mut domain_ids = Declared::new();
     for d in raw {
         let id = d.id.get_ref();
-        check_id(errs, "domain", &d.id);
-        if let Some((_, first)) = domain_ids.get(id) {
-            let line = errs.line_of(first);
-            errs.at(
-                d.id.span(),
-                format!("duplicate domain id \"{id}\" (first defined at line {line})"),
-            );
+        if !is_new_id(errs, &domain_ids, "domain", &d.id) {
             continue;
         }
         let plane =
@@ -198,13 +192,7 @@ fn check_components(
     let mut component_ids = Declared::new();
     for c in raw {
         let id = c.id.get_ref();
-        check_id(errs, "component", &c.id);
-        if let Some((_, first)) = component_ids.get(id) {
-            let line = errs.line_of(first);
-            errs.at(
-                c.id.span(),
-                format!("duplicate component id \"{id}\" (first defined at line {line})"),
-            );
+        if !is_new_id(errs, &component_ids, "component", &c.id) {
             continue;
         }
         let domain = match domain_ids.get(c.domain.get_ref()) {
@@ -372,19 +360,12 @@ fn check_dependencies(
 /// known edge components.
 fn check_regions(errs: &mut Errors, raw: &[RawRegion], component_ids: &Declared) -> Vec<Region> {
     let mut regions: Vec<Region> = Vec::new();
-    let mut region_ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut region_ids = Declared::new();
     let mut share_sum = 0.0;
     for r in raw {
         let id = r.id.get_ref();
-        check_id(errs, "region", &r.id);
-        if let Some(first) = region_ids.get(id) {
-            let line = errs.line_of(first);
-            errs.at(
-                r.id.span(),
-                format!("duplicate region id \"{id}\" (first defined at line {line})"),
-            );
-        } else {
-            region_ids.insert(id.clone(), r.id.span());
+        if is_new_id(errs, &region_ids, "region", &r.id) {
+            region_ids.insert(id.clone(), (regions.len(), r.id.span()));
         }
         let share = *r.share.get_ref();
         if !(share > 0.0 && share <= 1.0) {
@@ -510,6 +491,24 @@ impl Errors<'_> {
     fn line_of(&self, span: &Range<usize>) -> usize {
         SourceSpan::from_offset(self.text, span.start).line
     }
+}
+
+/// Checks an id's spelling and that no earlier table of its kind declared
+/// it (naming that table's line); true if it is new.
+fn is_new_id(errs: &mut Errors, declared: &Declared, what: &str, id: &Spanned<String>) -> bool {
+    check_id(errs, what, id);
+    let Some((_, first)) = declared.get(id.get_ref()) else {
+        return true;
+    };
+    let line = errs.line_of(first);
+    errs.at(
+        id.span(),
+        format!(
+            "duplicate {what} id \"{}\" (first defined at line {line})",
+            id.get_ref()
+        ),
+    );
+    false
 }
 
 /// Ids appear in scenarios, URLs and the DOM: letters, digits and `_`, starting with a letter.
