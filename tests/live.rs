@@ -931,10 +931,15 @@ async fn a_users_file_runs_and_the_debrief_follows_the_end() {
             .is_some(),
         "the run's own figures beside it"
     );
-    assert!(debrief
-        .query_selector("tr[data-indicator=api_success]")
-        .unwrap()
-        .is_some());
+    for indicator in ["api_success", "message_load_p99_ms"] {
+        assert!(
+            debrief
+                .query_selector(&format!("tr[data-indicator={indicator}]"))
+                .unwrap()
+                .is_some(),
+            "the debrief's worst {indicator}"
+        );
+    }
     assert!(query(&root, ".story-banner")
         .text_content()
         .unwrap()

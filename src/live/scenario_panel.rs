@@ -61,13 +61,14 @@ pub fn bundled_cards() -> Vec<ScenarioCard> {
 }
 
 /// The indicators the debrief shows with this run's worst value.
-const DEBRIEF: [Indicator; 8] = [
+const DEBRIEF: [Indicator; 9] = [
     Indicator::ApiSuccess,
     Indicator::ApiLatencyP95Ms,
     Indicator::WsConnectRate,
     Indicator::VoiceSuccess,
     Indicator::DeliveryRate,
     Indicator::DeliveryLatencyP99Ms,
+    Indicator::MessageLoadP99Ms,
     Indicator::DbQueryMs,
     Indicator::UsersAffected,
 ];

@@ -178,6 +178,7 @@ pub fn summary(sim: &Sim) -> Value {
         "min_ws_connect_rate": fold(&|s| s.ws_connect_rate, true),
         "min_voice_success": fold(&|s| s.voice_success, true),
         "min_delivery_rate": fold(&|s| s.delivery_rate, true),
+        "max_message_load_p99_ms": fold(&|s| s.message_load_p99_ms, false),
         "max_db_query_ms": fold(&|s| s.db_query_ms, false),
         "max_users_affected": fold(&|s| s.users_affected, false),
         "minutes_api_success_below_99_9": breach,
@@ -196,7 +197,7 @@ pub fn csv(sim: &Sim) -> String {
         .collect();
     let start = sim.scenario().start_clock_ms;
     let mut out = String::from(
-        "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
+        "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,message_load_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
     );
     for id in &ids {
         let _ = write!(out, ",{id}.utilisation,{id}.error_rate,{id}.queue");
@@ -206,7 +207,7 @@ pub fn csv(sim: &Sim) -> String {
         let v = &x.sli;
         let _ = write!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             x.t_ms,
             format_clock(start, x.t_ms),
             v.api_success,
@@ -215,6 +216,7 @@ pub fn csv(sim: &Sim) -> String {
             v.voice_success,
             v.delivery_rate,
             v.delivery_latency_p99_ms,
+            v.message_load_p99_ms,
             v.db_query_ms,
             v.users_affected,
             v.request_rate,

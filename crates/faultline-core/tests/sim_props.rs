@@ -202,7 +202,7 @@ proptest! {
                 }
                 let v = snap.sli;
                 for x in [v.api_success, v.api_latency_p95_ms, v.ws_connect_rate, v.voice_success, v.delivery_rate,
-                          v.delivery_latency_p99_ms, v.db_query_ms, v.users_affected, v.request_rate, v.retry_share] {
+                          v.delivery_latency_p99_ms, v.message_load_p99_ms, v.db_query_ms, v.users_affected, v.request_rate, v.retry_share] {
                     finite(x, "sli");
                 }
                 prop_assert!(v.api_success <= 1.0 + 1e-9);

@@ -82,6 +82,25 @@ fn a_slow_tail_moves_the_p99_by_its_delay_once_its_share_passes_one_percent() {
 }
 
 #[test]
+fn the_message_load_p99_is_the_reads_p99() {
+    // The same Api → Db, carrying message loads (reads) instead of sends.
+    let mut s = api_on_db();
+    reads_only(&mut s, 1000.0);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(10_000);
+    let normal = sim.snapshot().sli;
+    let p99 = normal.message_load_p99_ms;
+    assert!(p99 > 40.0 && p99 < 200.0, "{normal:?}");
+    sim.apply(tail(0.03, 1500.0)).unwrap();
+    sim.step_until(20_000);
+    let slow = sim.snapshot().sli;
+    let rise = slow.message_load_p99_ms - p99;
+    assert!(rise > 1400.0 && rise < 1600.0, "p99 {p99} → {slow:?}");
+    // No message was sent: the sends' p99 has nothing to show.
+    assert_eq!(slow.delivery_latency_p99_ms, 0.0, "{slow:?}");
+}
+
+#[test]
 fn a_tail_longer_than_the_deadline_times_out_instead() {
     let mut s = api_on_db();
     s.params_mut("Db").unwrap().deadline_ms = 1000.0;

@@ -47,6 +47,8 @@ pub enum Indicator {
     DeliveryRate,
     /// Message delivery latency, 99th percentile, ms.
     DeliveryLatencyP99Ms,
+    /// Message load (read) latency, 99th percentile, ms.
+    MessageLoadP99Ms,
     /// Mean database query time, ms.
     DbQueryMs,
     /// Users who cannot use the platform normally.
@@ -61,13 +63,14 @@ pub enum Indicator {
 
 impl Indicator {
     /// Every indicator, in the order reports list them.
-    pub const ALL: [Indicator; 11] = [
+    pub const ALL: [Indicator; 12] = [
         Indicator::ApiSuccess,
         Indicator::ApiLatencyP95Ms,
         Indicator::WsConnectRate,
         Indicator::VoiceSuccess,
         Indicator::DeliveryRate,
         Indicator::DeliveryLatencyP99Ms,
+        Indicator::MessageLoadP99Ms,
         Indicator::DbQueryMs,
         Indicator::UsersAffected,
         Indicator::UsersAffectedShare,
@@ -84,6 +87,7 @@ impl Indicator {
             Indicator::VoiceSuccess => "voice_success",
             Indicator::DeliveryRate => "delivery_rate",
             Indicator::DeliveryLatencyP99Ms => "delivery_latency_p99_ms",
+            Indicator::MessageLoadP99Ms => "message_load_p99_ms",
             Indicator::DbQueryMs => "db_query_ms",
             Indicator::UsersAffected => "users_affected",
             Indicator::UsersAffectedShare => "users_affected_share",
@@ -102,6 +106,7 @@ impl Indicator {
             Indicator::VoiceSuccess => v.voice_success,
             Indicator::DeliveryRate => v.delivery_rate,
             Indicator::DeliveryLatencyP99Ms => v.delivery_latency_p99_ms,
+            Indicator::MessageLoadP99Ms => v.message_load_p99_ms,
             Indicator::DbQueryMs => v.db_query_ms,
             Indicator::UsersAffected => v.users_affected,
             Indicator::UsersAffectedShare => {
@@ -150,7 +155,10 @@ impl Indicator {
             | Indicator::DeliveryRate
             | Indicator::UsersAffectedShare
             | Indicator::RetryShare => format!("{:.1}%", v * 100.0),
-            Indicator::ApiLatencyP95Ms | Indicator::DeliveryLatencyP99Ms | Indicator::DbQueryMs => {
+            Indicator::ApiLatencyP95Ms
+            | Indicator::DeliveryLatencyP99Ms
+            | Indicator::MessageLoadP99Ms
+            | Indicator::DbQueryMs => {
                 if v >= 1000.0 {
                     format!("{:.1} s", v / 1000.0)
                 } else {

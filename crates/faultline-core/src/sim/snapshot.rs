@@ -42,6 +42,12 @@ pub struct Sli {
     pub delivery_rate: f64,
     /// 99th percentile message delivery latency, ms (SLO p99 < 200 ms).
     pub delivery_latency_p99_ms: f64,
+    /// 99th percentile message load (read) latency as users meet it, ms:
+    /// the message_read lane's answers, fast failures and timeouts, as
+    /// `delivery_latency_p99_ms` is for sends (seed 000: "message load
+    /// times"; "Read Impact: p99 latency").
+    #[serde(default)]
+    pub message_load_p99_ms: f64,
     /// Mean database query time, ms (normal 50 ms).
     pub db_query_ms: f64,
     /// Users who cannot use the platform normally: reconnecting, failing

@@ -154,6 +154,7 @@ impl State {
             percentile::quantile(q, fastv / n, okv / n, fixed, variable, tail, deadline)
         };
         let send = RequestClass::MessageSend.lane();
+        let read = RequestClass::MessageRead.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
         let mut db_lat: f64 = 0.0;
         for &i in &self.role_comps[3] {
@@ -186,6 +187,15 @@ impl State {
                 fastn[send],
                 [ok_lat[send], ok_fix[send], ok_slow[send], ok_slow_ms[send]],
                 timeout_ms[send],
+            ),
+            // The same for message loads (reads) as users meet them.
+            message_load_p99_ms: pct(
+                0.99,
+                att[read],
+                okn[read],
+                fastn[read],
+                [ok_lat[read], ok_fix[read], ok_slow[read], ok_slow_ms[read]],
+                timeout_ms[read],
             ),
             db_query_ms: db_lat,
             ..Sli::default()
