@@ -5,407 +5,496 @@
 use super::*;
 use crate::sim::percentile::share_slower_than;
 
+/// What a component's calls met, per lane: the product of its required
+/// dependencies' outcomes (and of its splits'), and their summed latency.
+#[derive(Clone, Copy)]
+struct DepOutcome {
+    /// Share of requests all of whose required calls succeed.
+    ok: [f64; NCLASS],
+    /// Like `ok`, but a buffering call's held share also counts as not
+    /// (yet) delivered.
+    del: [f64; NCLASS],
+    /// Share that failed fast somewhere along the calls.
+    fast: [f64; NCLASS],
+    /// Summed latency of the calls, ms.
+    lat: [f64; NCLASS],
+    /// Its fixed part (see `Comp::fix`).
+    fix: [f64; NCLASS],
+    /// Share of requests that met no slow tail along the calls.
+    unslowed: [f64; NCLASS],
+    /// The slow tails' extra delay, summed over the calls, ms.
+    slow_mean: [f64; NCLASS],
+    /// `ok` as users meet it (see `Comp::uok`).
+    uok: [f64; NCLASS],
+    /// `lat` as users meet it.
+    ulat: [f64; NCLASS],
+}
+
 impl State {
+    /// The backward pass, in reverse topological order: every component's
+    /// answer per lane, from its dependencies' (already computed) and its own.
     #[inline(never)]
     pub(super) fn backward(&mut self) {
-        let now = self.now_ms;
-        let dt = self.dt;
         for oi in (0..self.order.len()).rev() {
             let i = self.order[oi];
             if self.comps[i].down {
-                let c = &mut self.comps[i];
-                c.ok = [0.0; NCLASS];
-                c.del = [0.0; NCLASS];
-                c.fast = [1.0; NCLASS];
-                c.lat = [1.0; NCLASS];
-                c.uok = [0.0; NCLASS];
-                c.ulat = [1.0; NCLASS];
-                c.fix = [1.0; NCLASS];
-                c.slow = [0.0; NCLASS];
-                c.slow_ms = [0.0; NCLASS];
-                c.err = if c.arrivals > 0.0 {
-                    1.0
-                } else {
-                    c.err.max(1.0)
-                };
-                c.latency = 0.0;
-                c.own_lat = 0.0;
-                c.probe_err = 1.0;
-                // Whatever its load balancers moved to a backup still gets
-                // the backup's answer: a dead region's edge that failed over
-                // serves its users through the backup.
-                self.blend_failovers(i);
-                continue;
+                self.answer_down(i);
+            } else {
+                let deps = self.dependency_outcomes(i);
+                self.own_outcomes(i, &deps);
             }
-            let mut dep_ok = [1.0; NCLASS];
-            // Delivered now: like `dep_ok`, but a buffering call's held
-            // share also counts as not (yet) delivered.
-            let mut dep_del = [1.0; NCLASS];
-            let mut dep_fast = [0.0; NCLASS];
-            let mut d = [0.0; NCLASS];
-            let mut dfix = [0.0; NCLASS];
-            // Slow tails met along the calls: the share of requests that
-            // meet none, and the slow ones' extra delay summed over calls.
-            let mut dep_unslowed = [1.0; NCLASS];
-            let mut dep_slow_mean = [0.0; NCLASS];
-            // `dep_ok` and `d` as users meet them (see `Comp::uok`).
-            let mut dep_uok = [1.0; NCLASS];
-            let mut ud = [0.0; NCLASS];
-            let retries = self.comps[i].p.service_retries;
-            let caller_live = self.comps[i].live.max(1.0);
-            // Load-balanced splits (`Route::split`): per split, the share of
-            // requests routed to a member that fails, and that fails fast.
-            let mut split_id = [0u32; MAX_SPLITS];
-            let mut split_fail = [[0.0; NCLASS]; MAX_SPLITS];
-            let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
-            let mut split_undel = [[0.0; NCLASS]; MAX_SPLITS];
-            let mut split_ufail = [[0.0; NCLASS]; MAX_SPLITS];
-            for ei in 0..self.comps[i].out_edges.len() {
-                let e = self.comps[i].out_edges[ei];
-                let to = self.edges[e].to;
-                let t_e = self.comps[to].p.deadline_ms;
-                let adm = self.edges[e].adm;
-                let part = self.edges[e].partitioned;
-                let on_fail = self.edges[e].route.on_failure;
-                let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
-                let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
-                for k in lanes[..nl].iter().map(|&k| k as usize) {
-                    let per = self.edges[e].eff_calls[k];
-                    if per <= 0.0 {
-                        continue;
+            // Whatever its load balancers moved to a backup still gets the
+            // backup's answer: a dead region's edge that failed over serves
+            // its users through the backup.
+            self.blend_failovers(i);
+        }
+    }
+
+    /// A component that is down answers nothing: every call to it fails
+    /// fast.
+    #[inline(always)]
+    fn answer_down(&mut self, i: usize) {
+        let c = &mut self.comps[i];
+        c.ok = [0.0; NCLASS];
+        c.del = [0.0; NCLASS];
+        c.fast = [1.0; NCLASS];
+        c.lat = [1.0; NCLASS];
+        c.uok = [0.0; NCLASS];
+        c.ulat = [1.0; NCLASS];
+        c.fix = [1.0; NCLASS];
+        c.slow = [0.0; NCLASS];
+        c.slow_ms = [0.0; NCLASS];
+        c.err = if c.arrivals > 0.0 {
+            1.0
+        } else {
+            c.err.max(1.0)
+        };
+        c.latency = 0.0;
+        c.own_lat = 0.0;
+        c.probe_err = 1.0;
+        // Whatever its load balancers moved to a backup still gets
+    }
+
+    /// Walks component `i`'s calls: what each dependency (through its
+    /// breaker, partition, failover and retries) answers, combined over
+    /// required calls and load-balanced splits; each breaker records what
+    /// its calls met.
+    #[inline(always)]
+    fn dependency_outcomes(&mut self, i: usize) -> DepOutcome {
+        let mut dep_ok = [1.0; NCLASS];
+        // Delivered now: like `dep_ok`, but a buffering call's held
+        // share also counts as not (yet) delivered.
+        let mut dep_del = [1.0; NCLASS];
+        let mut dep_fast = [0.0; NCLASS];
+        let mut d = [0.0; NCLASS];
+        let mut dfix = [0.0; NCLASS];
+        // Slow tails met along the calls: the share of requests that
+        // meet none, and the slow ones' extra delay summed over calls.
+        let mut dep_unslowed = [1.0; NCLASS];
+        let mut dep_slow_mean = [0.0; NCLASS];
+        // `dep_ok` and `d` as users meet them (see `Comp::uok`).
+        let mut dep_uok = [1.0; NCLASS];
+        let mut ud = [0.0; NCLASS];
+        let retries = self.comps[i].p.service_retries;
+        let caller_live = self.comps[i].live.max(1.0);
+        // Load-balanced splits (`Route::split`): per split, the share of
+        // requests routed to a member that fails, and that fails fast.
+        let mut split_id = [0u32; MAX_SPLITS];
+        let mut split_fail = [[0.0; NCLASS]; MAX_SPLITS];
+        let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
+        let mut split_undel = [[0.0; NCLASS]; MAX_SPLITS];
+        let mut split_ufail = [[0.0; NCLASS]; MAX_SPLITS];
+        for ei in 0..self.comps[i].out_edges.len() {
+            let e = self.comps[i].out_edges[ei];
+            let to = self.edges[e].to;
+            let t_e = self.comps[to].p.deadline_ms;
+            let adm = self.edges[e].adm;
+            let part = self.edges[e].partitioned;
+            let on_fail = self.edges[e].route.on_failure;
+            let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
+            let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
+            for k in lanes[..nl].iter().map(|&k| k as usize) {
+                let per = self.edges[e].eff_calls[k];
+                if per <= 0.0 {
+                    continue;
+                }
+                let callee = &self.comps[to];
+                let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
+                let ok_r = 1.0 - powi(q, retries + 1);
+                let q_u = (1.0 - callee.uok[k]).clamp(0.0, 1.0);
+                let (mut e_uok, mut ulat) = if part {
+                    (0.0, t_e)
+                } else {
+                    (
+                        adm * (1.0 - powi(q_u, retries + 1)),
+                        adm * callee.ulat[k].min(t_e),
+                    )
+                };
+                let q_del = (1.0 - callee.del[k]).clamp(0.0, 1.0);
+                let mut e_del = if part {
+                    0.0
+                } else {
+                    adm * (1.0 - powi(q_del, retries + 1))
+                };
+                let mut fix = if part {
+                    t_e
+                } else {
+                    adm * self.comps[to].fix[k].min(t_e)
+                };
+                let mut slow = if part {
+                    Tail::NONE
+                } else {
+                    Tail {
+                        share: adm * callee.slow[k],
+                        ms: callee.slow_ms[k],
                     }
-                    let callee = &self.comps[to];
-                    let q = (1.0 - callee.ok[k]).clamp(0.0, 1.0);
-                    let ok_r = 1.0 - powi(q, retries + 1);
-                    let q_u = (1.0 - callee.uok[k]).clamp(0.0, 1.0);
-                    let (mut e_uok, mut ulat) = if part {
-                        (0.0, t_e)
-                    } else {
-                        (
-                            adm * (1.0 - powi(q_u, retries + 1)),
-                            adm * callee.ulat[k].min(t_e),
-                        )
-                    };
-                    let q_del = (1.0 - callee.del[k]).clamp(0.0, 1.0);
-                    let mut e_del = if part {
-                        0.0
-                    } else {
-                        adm * (1.0 - powi(q_del, retries + 1))
-                    };
-                    let mut fix = if part {
-                        t_e
-                    } else {
-                        adm * self.comps[to].fix[k].min(t_e)
-                    };
-                    let mut slow = if part {
-                        Tail::NONE
-                    } else {
+                };
+                let (mut e_ok, mut e_fast, mut lat) = if part {
+                    (0.0, 0.0, t_e)
+                } else {
+                    // A fast failure stays fast through n retries: q^n · fast.
+                    (
+                        adm * ok_r,
+                        (1.0 - adm) + adm * powi(q, retries) * callee.fast[k],
+                        adm * callee.lat[k].min(t_e),
+                    )
+                };
+                // The share sent to a failover backup gets the backup's
+                // outcome, through this edge's breaker.
+                let sh = self.edges[e].fo_share[k];
+                if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
+                    let b = self.backup_outcome(f, k, true);
+                    e_ok = (1.0 - sh) * e_ok + sh * adm * b.ok;
+                    e_del = (1.0 - sh) * e_del + sh * adm * b.ok;
+                    e_fast = (1.0 - sh) * e_fast + sh * ((1.0 - adm) + adm * b.fast);
+                    lat = (1.0 - sh) * lat + sh * adm * b.lat;
+                    e_uok = (1.0 - sh) * e_uok + sh * adm * b.uok;
+                    ulat = (1.0 - sh) * ulat + sh * adm * b.ulat;
+                    fix = (1.0 - sh) * fix + sh * adm * b.fix;
+                    slow = slow.blend(
                         Tail {
-                            share: adm * callee.slow[k],
-                            ms: callee.slow_ms[k],
-                        }
-                    };
-                    let (mut e_ok, mut e_fast, mut lat) = if part {
-                        (0.0, 0.0, t_e)
-                    } else {
-                        // A fast failure stays fast through n retries: q^n · fast.
-                        (
-                            adm * ok_r,
-                            (1.0 - adm) + adm * powi(q, retries) * callee.fast[k],
-                            adm * callee.lat[k].min(t_e),
-                        )
-                    };
-                    // The share sent to a failover backup gets the backup's
-                    // outcome, through this edge's breaker.
-                    let sh = self.edges[e].fo_share[k];
-                    if let (true, Some(f)) = (sh > 0.0, self.edges[e].fo) {
-                        let b = self.backup_outcome(f, k, true);
-                        e_ok = (1.0 - sh) * e_ok + sh * adm * b.ok;
-                        e_del = (1.0 - sh) * e_del + sh * adm * b.ok;
-                        e_fast = (1.0 - sh) * e_fast + sh * ((1.0 - adm) + adm * b.fast);
-                        lat = (1.0 - sh) * lat + sh * adm * b.lat;
-                        e_uok = (1.0 - sh) * e_uok + sh * adm * b.uok;
-                        ulat = (1.0 - sh) * ulat + sh * adm * b.ulat;
-                        fix = (1.0 - sh) * fix + sh * adm * b.fix;
-                        slow = slow.blend(
-                            Tail {
-                                share: adm * b.slow,
-                                ms: b.slow_ms,
-                            },
-                            sh,
-                        );
-                        let m = self.edges[e].moved[k] * adm;
-                        w_n += m;
-                        w_ok += m * b.ok;
-                        w_q += m * (1.0 - b.ok).clamp(0.0, 1.0);
-                    }
-                    if slow.share > 0.0 {
-                        // What exceeds the caller's deadline is not a tail.
-                        let ms = slow.ms.min((t_e - fix).max(0.0));
-                        dep_unslowed[k] *= pow_calls(1.0 - slow.share, per);
-                        dep_slow_mean[k] += per * slow.share * ms;
-                    }
-                    self.edges[e].ok[k] = e_ok;
-                    d[k] += per * lat;
-                    dfix[k] += per * fix;
-                    let split = self.edges[e].route.split;
-                    // A split member's weight among users: its users share,
-                    // scaled as its calls are (a cache's misses, say).
-                    let u_per = match self.edges[e].route.users {
-                        Some(u) if split != 0 => {
-                            // Its users meet its answers whole, not averaged
-                            // with the other members': those whose answers
-                            // come too late are affected as if they failed,
-                            // and the rest wait at most that long.
-                            let f = fix.min(ulat);
-                            let variable = (ulat - f - slow.mean_ms()).max(0.0);
-                            let late = share_slower_than(SLOW_ANSWER_MS, f, variable, slow);
-                            e_uok *= 1.0 - late;
-                            ulat = ulat.min(SLOW_ANSWER_MS);
-                            u * per / self.edges[e].route.calls[k]
-                        }
-                        _ => per,
-                    };
-                    ud[k] += u_per * ulat;
-                    if on_fail == OnFailure::Fail && split != 0 {
-                        // One of several alternatives: each request takes
-                        // exactly one member (its share `per`); the split
-                        // is settled after the loop.
-                        let g = split_slot(&mut split_id, split);
-                        split_fail[g][k] += per * (1.0 - e_ok);
-                        split_fast[g][k] += per * e_fast;
-                        split_undel[g][k] += per * (1.0 - e_del);
-                        split_ufail[g][k] += u_per * (1.0 - e_uok);
-                    } else if on_fail == OnFailure::Fail {
-                        // Sequential required calls: the request survives this
-                        // one with probability e_ok^calls; the absolute chance
-                        // of failing fast here is counted only if it got here.
-                        let through = pow_calls(e_ok, per);
-                        dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
-                        dep_ok[k] *= through;
-                        dep_uok[k] *= pow_calls(e_uok, per);
-                        dep_del[k] *= pow_calls(e_del.min(e_ok), per);
-                    } else if on_fail == OnFailure::Buffer {
-                        // Held calls are answered later: the request is fine,
-                        // its effect is not delivered yet.
-                        dep_del[k] *= pow_calls(e_del, per);
-                    }
-                    let c = self.edges[e].calls[k] * adm;
-                    w_n += c;
-                    w_ok += c * ok_r;
-                    w_q += c * q;
+                            share: adm * b.slow,
+                            ms: b.slow_ms,
+                        },
+                        sh,
+                    );
+                    let m = self.edges[e].moved[k] * adm;
+                    w_n += m;
+                    w_ok += m * b.ok;
+                    w_q += m * (1.0 - b.ok).clamp(0.0, 1.0);
                 }
-                // The callee's own 429s: a deliberate answer from a healthy
-                // service protecting itself, which a breaker ignores (neither
-                // success nor failure). Counting them would turn a partial
-                // shed into a total outage, and, since a fleet's breakers
-                // trip and probe together, into a retry storm that never ends.
-                let shed = if self.comps[to].down {
-                    0.0
-                } else {
-                    self.comps[to].rl
+                if slow.share > 0.0 {
+                    // What exceeds the caller's deadline is not a tail.
+                    let ms = slow.ms.min((t_e - fix).max(0.0));
+                    dep_unslowed[k] *= pow_calls(1.0 - slow.share, per);
+                    dep_slow_mean[k] += per * slow.share * ms;
+                }
+                self.edges[e].ok[k] = e_ok;
+                d[k] += per * lat;
+                dfix[k] += per * fix;
+                let split = self.edges[e].route.split;
+                // A split member's weight among users: its users share,
+                // scaled as its calls are (a cache's misses, say).
+                let u_per = match self.edges[e].route.users {
+                    Some(u) if split != 0 => {
+                        // Its users meet its answers whole, not averaged
+                        // with the other members': those whose answers
+                        // come too late are affected as if they failed,
+                        // and the rest wait at most that long.
+                        let f = fix.min(ulat);
+                        let variable = (ulat - f - slow.mean_ms()).max(0.0);
+                        let late = share_slower_than(SLOW_ANSWER_MS, f, variable, slow);
+                        e_uok *= 1.0 - late;
+                        ulat = ulat.min(SLOW_ANSWER_MS);
+                        u * per / self.edges[e].route.calls[k]
+                    }
+                    _ => per,
                 };
-                let edge = &mut self.edges[e];
-                let total = edge.traffic;
-                edge.err = if total > 0.0 && w_n > 0.0 {
-                    1.0 - (w_ok / w_n) * adm
-                } else if total > 0.0 {
-                    1.0 - adm
-                } else {
-                    0.0
-                };
-                if part && total > 0.0 {
-                    edge.err = 1.0;
-                }
-                edge.q_prev = if w_n > 0.0 { w_q / w_n } else { edge.q_prev };
-                if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part && shed < 1.0 {
-                    let per_inst = w_n * (1.0 - shed) * dt / caller_live;
-                    let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
-                    let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
-                    self.maybe_open |= edge.breaker.any_open();
-                    if let Some(tr) = rec {
-                        let (f, t) = (edge.from, edge.to);
-                        let what = match tr {
-                            Transition::Opened if edge.breaker.state() == BreakerState::Open => {
-                                "opened: failures reached the threshold; calls now rejected at once"
-                            }
-                            Transition::Opened => {
-                                "opened for some callers: their failures reached the threshold"
-                            }
-                            Transition::Reopened => "reopened: a probe failed",
-                            Transition::Closed => "closed: probes succeeded",
-                            Transition::HalfOpened => "half-open",
-                        };
-                        let m = format!("breaker {} → {} {what}", self.name(f), self.name(t));
-                        let cause = self.comps[t].health_event.or(self.comps[t].cause);
-                        self.push_event(EventKind::Breaker, Some(f), m, cause);
-                    }
-                } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
-                    let per_inst = total * dt / caller_live;
-                    let rec = edge.breaker.record(now, per_inst, 1.0, &mut self.rng);
-                    self.maybe_open |= edge.breaker.any_open();
-                    if let Some(Transition::Opened | Transition::Reopened) = rec {
-                        let (f, t) = (edge.from, edge.to);
-                        let m = format!(
-                            "breaker {} → {} opened: the dependency is unreachable",
-                            self.name(f),
-                            self.name(t)
-                        );
-                        let cause = self.comps[f].cause;
-                        self.push_event(EventKind::Breaker, Some(f), m, cause);
-                    }
-                }
-            }
-            for g in 0..MAX_SPLITS {
-                if split_id[g] == 0 {
-                    break;
-                }
-                for k in 0..NCLASS {
-                    // The request fails only if the member it took fails.
-                    let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
-                    dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
+                ud[k] += u_per * ulat;
+                if on_fail == OnFailure::Fail && split != 0 {
+                    // One of several alternatives: each request takes
+                    // exactly one member (its share `per`); the split
+                    // is settled after the loop.
+                    let g = split_slot(&mut split_id, split);
+                    split_fail[g][k] += per * (1.0 - e_ok);
+                    split_fast[g][k] += per * e_fast;
+                    split_undel[g][k] += per * (1.0 - e_del);
+                    split_ufail[g][k] += u_per * (1.0 - e_uok);
+                } else if on_fail == OnFailure::Fail {
+                    // Sequential required calls: the request survives this
+                    // one with probability e_ok^calls; the absolute chance
+                    // of failing fast here is counted only if it got here.
+                    let through = pow_calls(e_ok, per);
+                    dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
                     dep_ok[k] *= through;
-                    dep_uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
-                    dep_del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
+                    dep_uok[k] *= pow_calls(e_uok, per);
+                    dep_del[k] *= pow_calls(e_del.min(e_ok), per);
+                } else if on_fail == OnFailure::Buffer {
+                    // Held calls are answered later: the request is fine,
+                    // its effect is not delivered yet.
+                    dep_del[k] *= pow_calls(e_del, per);
                 }
+                let c = self.edges[e].calls[k] * adm;
+                w_n += c;
+                w_ok += c * ok_r;
+                w_q += c * q;
             }
-            let c = &mut self.comps[i];
-            let mut own_ok = [1.0; MAX_POOLS];
-            let mut own_fast = [0.0; MAX_POOLS];
-            let mut own_lat = [0.0; MAX_POOLS];
-            let mut own_fix = [0.0; MAX_POOLS];
-            // A request outside the slow tail; the tail's own delay is
-            // added to the mean below, unless it times out whole.
-            let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
-            let mut own_slow = [Tail::NONE; MAX_POOLS];
-            let mut probe_ok = [1.0; MAX_POOLS];
-            // Only a failover judges a component by its probes.
-            let probed = c.fo_from.is_some();
-            for g in 0..c.npools {
-                let (mut dm, mut wsum) = (0.0, 0.0);
-                if c.npools == 1 {
-                    for k in 0..NCLASS {
+            self.record_edge(e, (w_n, w_ok, w_q), adm, part, caller_live);
+        }
+        for g in 0..MAX_SPLITS {
+            if split_id[g] == 0 {
+                break;
+            }
+            for k in 0..NCLASS {
+                // The request fails only if the member it took fails.
+                let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
+                dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
+                dep_ok[k] *= through;
+                dep_uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
+                dep_del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
+            }
+        }
+        DepOutcome {
+            ok: dep_ok,
+            del: dep_del,
+            fast: dep_fast,
+            lat: d,
+            fix: dfix,
+            unslowed: dep_unslowed,
+            slow_mean: dep_slow_mean,
+            uok: dep_uok,
+            ulat: ud,
+        }
+    }
+
+    /// Component `i`'s own answer per pool (rate limit, rejections,
+    /// timeouts, errors, queueing) combined with what its calls met, per
+    /// lane, and its error rate and mean latency.
+    #[inline(always)]
+    fn own_outcomes(&mut self, i: usize, deps: &DepOutcome) {
+        let DepOutcome {
+            ok: dep_ok,
+            del: dep_del,
+            fast: dep_fast,
+            lat: d,
+            fix: dfix,
+            unslowed: dep_unslowed,
+            slow_mean: dep_slow_mean,
+            uok: dep_uok,
+            ulat: ud,
+        } = deps;
+        let c = &mut self.comps[i];
+        let mut own_ok = [1.0; MAX_POOLS];
+        let mut own_fast = [0.0; MAX_POOLS];
+        let mut own_lat = [0.0; MAX_POOLS];
+        let mut own_fix = [0.0; MAX_POOLS];
+        // A request outside the slow tail; the tail's own delay is
+        // added to the mean below, unless it times out whole.
+        let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
+        let mut own_slow = [Tail::NONE; MAX_POOLS];
+        let mut probe_ok = [1.0; MAX_POOLS];
+        // Only a failover judges a component by its probes.
+        let probed = c.fo_from.is_some();
+        for g in 0..c.npools {
+            let (mut dm, mut wsum) = (0.0, 0.0);
+            if c.npools == 1 {
+                for k in 0..NCLASS {
+                    dm += d[k] * c.arr[k];
+                    wsum += c.arr[k];
+                }
+            } else {
+                for k in 0..NCLASS {
+                    if c.class_pool[k] == g {
                         dm += d[k] * c.arr[k];
                         wsum += c.arr[k];
                     }
-                } else {
-                    for k in 0..NCLASS {
-                        if c.class_pool[k] == g {
-                            dm += d[k] * c.arr[k];
-                            wsum += c.arr[k];
-                        }
-                    }
                 }
-                let dmean = if wsum > 0.0 { dm / wsum } else { 0.0 };
-                let wb = if c.p.discipline == Discipline::Lifo {
-                    0.0
-                } else {
-                    c.pool_wb[g]
-                };
-                let slack = c.p.deadline_ms - (wb * 1000.0 + base + dmean);
-                let pt = timeout_share(c, g, slack);
-                let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
-                // A health check's probe: it passes the rate limiter and
-                // calls no dependency, so it sees only the component's own
-                // rejections, timeouts and errors.
-                if probed {
-                    let probe_pt = if dmean > 0.0 {
-                        timeout_share(c, g, slack + dmean)
-                    } else {
-                        pt
-                    };
-                    probe_ok[g] = if c.pool_cap[g] > 0.0 {
-                        accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
-                    } else {
-                        0.0
-                    };
-                }
-                // A slow tail longer than the slack times out whole.
-                let tail_out = if c.own_tail.share > 0.0 && slack - c.own_tail.ms <= 0.0 {
-                    c.own_tail.share
-                } else {
-                    own_slow[g] = c.own_tail;
-                    0.0
-                };
-                own_ok[g] = (1.0 - c.rl)
-                    * accepted
-                    * (1.0 - pt)
-                    * (1.0 - tail_out)
-                    * (1.0 - c.p.base_error_rate);
-                own_fast[g] = c.rl
-                    + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
-                own_lat[g] = base + own_slow[g].mean_ms() + (wb + c.pool_wq[g]) * 1000.0;
-                // Deterministic parts: network and added latency, a FIFO
-                // backlog's wait (the same for everyone this tick) and, for
-                // constant service times, the service itself.
-                own_fix[g] = c.p.base_latency_ms
-                    + c.extra_ms
-                    + wb * 1000.0
-                    + if c.p.service_dist == ServiceDist::Constant {
-                        c.p.service_ms
-                    } else {
-                        0.0
-                    };
             }
-            let deadline = c.p.deadline_ms;
-            if c.npools == 1 {
-                // One compartment: the same per-lane formulas with g = 0.
-                let (o_ok, o_fast, o_lat) = (own_ok[0], own_fast[0], own_lat[0]);
-                for k in 0..NCLASS {
-                    let ok = o_ok * dep_ok[k];
-                    c.ok[k] = ok;
-                    c.del[k] = (o_ok * dep_del[k]).min(ok);
-                    c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
-                    c.lat[k] = (o_lat + d[k]).min(deadline);
-                    c.uok[k] = o_ok * dep_uok[k];
-                    c.ulat[k] = (o_lat + ud[k]).min(deadline);
-                    c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
-                    let t = own_slow[0].then(dep_unslowed[k], dep_slow_mean[k]);
-                    (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
-                }
+            let dmean = if wsum > 0.0 { dm / wsum } else { 0.0 };
+            let wb = if c.p.discipline == Discipline::Lifo {
+                0.0
             } else {
-                for k in 0..NCLASS {
-                    let g = c.class_pool[k];
-                    let ok = own_ok[g] * dep_ok[k];
-                    c.ok[k] = ok;
-                    c.del[k] = (own_ok[g] * dep_del[k]).min(ok);
-                    c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
-                        .min(1.0 - ok)
-                        .max(0.0);
-                    c.lat[k] = (own_lat[g] + d[k]).min(deadline);
-                    c.uok[k] = own_ok[g] * dep_uok[k];
-                    c.ulat[k] = (own_lat[g] + ud[k]).min(deadline);
-                    c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
-                    let t = own_slow[g].then(dep_unslowed[k], dep_slow_mean[k]);
-                    (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
-                }
-            }
-            // Each accumulator sums the lanes in order, as before.
-            let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
-            for k in 0..NCLASS {
-                okw += c.arr[k] * c.ok[k];
-                latw += c.arr[k] * c.lat[k];
-                n += c.arr[k];
-            }
-            c.own_lat = own_lat[0];
+                c.pool_wb[g]
+            };
+            let slack = c.p.deadline_ms - (wb * 1000.0 + base + dmean);
+            let pt = timeout_share(c, g, slack);
+            let accepted = (1.0 - c.pool_rej[g] - c.pool_exp[g]).max(0.0);
+            // A health check's probe: it passes the rate limiter and
+            // calls no dependency, so it sees only the component's own
+            // rejections, timeouts and errors.
             if probed {
-                c.probe_err = probe_err(c, &probe_ok, n);
+                let probe_pt = if dmean > 0.0 {
+                    timeout_share(c, g, slack + dmean)
+                } else {
+                    pt
+                };
+                probe_ok[g] = if c.pool_cap[g] > 0.0 {
+                    accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
+                } else {
+                    0.0
+                };
             }
-            if n > 0.0 {
-                c.err = (1.0 - okw / n).clamp(0.0, 1.0);
-                c.latency = latw / n;
+            // A slow tail longer than the slack times out whole.
+            let tail_out = if c.own_tail.share > 0.0 && slack - c.own_tail.ms <= 0.0 {
+                c.own_tail.share
             } else {
-                // No traffic: the error rate a call would meet now, so a
-                // primary whose load has all failed over away does not look
-                // healthy just because nobody calls it.
-                let mut ok_sum = 0.0;
-                for k in 0..NCLASS {
-                    ok_sum += c.ok[k];
-                }
-                c.err = (1.0 - ok_sum / NCLASS as f64).clamp(0.0, 1.0);
-                c.latency = own_lat[0];
+                own_slow[g] = c.own_tail;
+                0.0
+            };
+            own_ok[g] = (1.0 - c.rl)
+                * accepted
+                * (1.0 - pt)
+                * (1.0 - tail_out)
+                * (1.0 - c.p.base_error_rate);
+            own_fast[g] =
+                c.rl + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
+            own_lat[g] = base + own_slow[g].mean_ms() + (wb + c.pool_wq[g]) * 1000.0;
+            // Deterministic parts: network and added latency, a FIFO
+            // backlog's wait (the same for everyone this tick) and, for
+            // constant service times, the service itself.
+            own_fix[g] = c.p.base_latency_ms
+                + c.extra_ms
+                + wb * 1000.0
+                + if c.p.service_dist == ServiceDist::Constant {
+                    c.p.service_ms
+                } else {
+                    0.0
+                };
+        }
+        let deadline = c.p.deadline_ms;
+        if c.npools == 1 {
+            // One compartment: the same per-lane formulas with g = 0.
+            let (o_ok, o_fast, o_lat) = (own_ok[0], own_fast[0], own_lat[0]);
+            for k in 0..NCLASS {
+                let ok = o_ok * dep_ok[k];
+                c.ok[k] = ok;
+                c.del[k] = (o_ok * dep_del[k]).min(ok);
+                c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
+                c.lat[k] = (o_lat + d[k]).min(deadline);
+                c.uok[k] = o_ok * dep_uok[k];
+                c.ulat[k] = (o_lat + ud[k]).min(deadline);
+                c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
+                let t = own_slow[0].then(dep_unslowed[k], dep_slow_mean[k]);
+                (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
             }
-            self.blend_failovers(i);
+        } else {
+            for k in 0..NCLASS {
+                let g = c.class_pool[k];
+                let ok = own_ok[g] * dep_ok[k];
+                c.ok[k] = ok;
+                c.del[k] = (own_ok[g] * dep_del[k]).min(ok);
+                c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
+                    .min(1.0 - ok)
+                    .max(0.0);
+                c.lat[k] = (own_lat[g] + d[k]).min(deadline);
+                c.uok[k] = own_ok[g] * dep_uok[k];
+                c.ulat[k] = (own_lat[g] + ud[k]).min(deadline);
+                c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
+                let t = own_slow[g].then(dep_unslowed[k], dep_slow_mean[k]);
+                (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
+            }
+        }
+        // Each accumulator sums the lanes in order, as before.
+        let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
+        for k in 0..NCLASS {
+            okw += c.arr[k] * c.ok[k];
+            latw += c.arr[k] * c.lat[k];
+            n += c.arr[k];
+        }
+        c.own_lat = own_lat[0];
+        if probed {
+            c.probe_err = probe_err(c, &probe_ok, n);
+        }
+        if n > 0.0 {
+            c.err = (1.0 - okw / n).clamp(0.0, 1.0);
+            c.latency = latw / n;
+        } else {
+            // No traffic: the error rate a call would meet now, so a
+            // primary whose load has all failed over away does not look
+            // healthy just because nobody calls it.
+            let mut ok_sum = 0.0;
+            for k in 0..NCLASS {
+                ok_sum += c.ok[k];
+            }
+            c.err = (1.0 - ok_sum / NCLASS as f64).clamp(0.0, 1.0);
+            c.latency = own_lat[0];
+        }
+    }
+
+    /// Edge `e`'s error rate this tick, and what its breaker records: of its
+    /// `w_n` call attempts `w_ok` succeeded and `w_q` failed (`adm` of the
+    /// calls were admitted by the breaker; `part`: the edge is partitioned,
+    /// so every call fails).
+    #[inline(always)]
+    fn record_edge(
+        &mut self,
+        e: usize,
+        (w_n, w_ok, w_q): (f64, f64, f64),
+        adm: f64,
+        part: bool,
+        caller_live: f64,
+    ) {
+        let (now, dt) = (self.now_ms, self.dt);
+        let to = self.edges[e].to;
+        // The callee's own 429s: a deliberate answer from a healthy
+        // service protecting itself, which a breaker ignores (neither
+        // success nor failure). Counting them would turn a partial
+        // shed into a total outage, and, since a fleet's breakers
+        // trip and probe together, into a retry storm that never ends.
+        let shed = if self.comps[to].down {
+            0.0
+        } else {
+            self.comps[to].rl
+        };
+        let edge = &mut self.edges[e];
+        let total = edge.traffic;
+        edge.err = if total > 0.0 && w_n > 0.0 {
+            1.0 - (w_ok / w_n) * adm
+        } else if total > 0.0 {
+            1.0 - adm
+        } else {
+            0.0
+        };
+        if part && total > 0.0 {
+            edge.err = 1.0;
+        }
+        edge.q_prev = if w_n > 0.0 { w_q / w_n } else { edge.q_prev };
+        if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part && shed < 1.0 {
+            let per_inst = w_n * (1.0 - shed) * dt / caller_live;
+            let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
+            let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
+            self.maybe_open |= edge.breaker.any_open();
+            if let Some(tr) = rec {
+                let (f, t) = (edge.from, edge.to);
+                let what = match tr {
+                    Transition::Opened if edge.breaker.state() == BreakerState::Open => {
+                        "opened: failures reached the threshold; calls now rejected at once"
+                    }
+                    Transition::Opened => {
+                        "opened for some callers: their failures reached the threshold"
+                    }
+                    Transition::Reopened => "reopened: a probe failed",
+                    Transition::Closed => "closed: probes succeeded",
+                    Transition::HalfOpened => "half-open",
+                };
+                let m = format!("breaker {} → {} {what}", self.name(f), self.name(t));
+                let cause = self.comps[t].health_event.or(self.comps[t].cause);
+                self.push_event(EventKind::Breaker, Some(f), m, cause);
+            }
+        } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
+            let per_inst = total * dt / caller_live;
+            let rec = edge.breaker.record(now, per_inst, 1.0, &mut self.rng);
+            self.maybe_open |= edge.breaker.any_open();
+            if let Some(Transition::Opened | Transition::Reopened) = rec {
+                let (f, t) = (edge.from, edge.to);
+                let m = format!(
+                    "breaker {} → {} opened: the dependency is unreachable",
+                    self.name(f),
+                    self.name(t)
+                );
+                let cause = self.comps[f].cause;
+                self.push_event(EventKind::Breaker, Some(f), m, cause);
+            }
         }
     }
 
