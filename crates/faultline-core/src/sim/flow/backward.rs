@@ -30,6 +30,22 @@ struct DepOutcome {
     ulat: [f64; NCLASS],
 }
 
+impl DepOutcome {
+    /// A component that calls nothing: every request gets through, at no
+    /// extra delay.
+    const NOTHING_CALLED: DepOutcome = DepOutcome {
+        ok: [1.0; NCLASS],
+        del: [1.0; NCLASS],
+        fast: [0.0; NCLASS],
+        lat: [0.0; NCLASS],
+        fix: [0.0; NCLASS],
+        unslowed: [1.0; NCLASS],
+        slow_mean: [0.0; NCLASS],
+        uok: [1.0; NCLASS],
+        ulat: [0.0; NCLASS],
+    };
+}
+
 impl State {
     /// The backward pass, in reverse topological order: every component's
     /// answer per lane, from its dependencies' (already computed) and its own.
@@ -81,20 +97,7 @@ impl State {
     /// its calls met.
     #[inline(always)]
     fn dependency_outcomes(&mut self, i: usize) -> DepOutcome {
-        let mut dep_ok = [1.0; NCLASS];
-        // Delivered now: like `dep_ok`, but a buffering call's held
-        // share also counts as not (yet) delivered.
-        let mut dep_del = [1.0; NCLASS];
-        let mut dep_fast = [0.0; NCLASS];
-        let mut d = [0.0; NCLASS];
-        let mut dfix = [0.0; NCLASS];
-        // Slow tails met along the calls: the share of requests that
-        // meet none, and the slow ones' extra delay summed over calls.
-        let mut dep_unslowed = [1.0; NCLASS];
-        let mut dep_slow_mean = [0.0; NCLASS];
-        // `dep_ok` and `d` as users meet them (see `Comp::uok`).
-        let mut dep_uok = [1.0; NCLASS];
-        let mut ud = [0.0; NCLASS];
+        let mut out = DepOutcome::NOTHING_CALLED;
         let retries = self.comps[i].p.service_retries;
         let caller_live = self.comps[i].live.max(1.0);
         // Load-balanced splits (`Route::split`): per split, the share of
@@ -186,12 +189,12 @@ impl State {
                 if slow.share > 0.0 {
                     // What exceeds the caller's deadline is not a tail.
                     let ms = slow.ms.min((t_e - fix).max(0.0));
-                    dep_unslowed[k] *= pow_calls(1.0 - slow.share, per);
-                    dep_slow_mean[k] += per * slow.share * ms;
+                    out.unslowed[k] *= pow_calls(1.0 - slow.share, per);
+                    out.slow_mean[k] += per * slow.share * ms;
                 }
                 self.edges[e].ok[k] = e_ok;
-                d[k] += per * lat;
-                dfix[k] += per * fix;
+                out.lat[k] += per * lat;
+                out.fix[k] += per * fix;
                 let split = self.edges[e].route.split;
                 // A split member's weight among users: its users share,
                 // scaled as its calls are (a cache's misses, say).
@@ -210,7 +213,7 @@ impl State {
                     }
                     _ => per,
                 };
-                ud[k] += u_per * ulat;
+                out.ulat[k] += u_per * ulat;
                 if on_fail == OnFailure::Fail && split != 0 {
                     // One of several alternatives: each request takes
                     // exactly one member (its share `per`); the split
@@ -225,14 +228,14 @@ impl State {
                     // one with probability e_ok^calls; the absolute chance
                     // of failing fast here is counted only if it got here.
                     let through = pow_calls(e_ok, per);
-                    dep_fast[k] += dep_ok[k] * (e_fast * per).min(1.0 - through);
-                    dep_ok[k] *= through;
-                    dep_uok[k] *= pow_calls(e_uok, per);
-                    dep_del[k] *= pow_calls(e_del.min(e_ok), per);
+                    out.fast[k] += out.ok[k] * (e_fast * per).min(1.0 - through);
+                    out.ok[k] *= through;
+                    out.uok[k] *= pow_calls(e_uok, per);
+                    out.del[k] *= pow_calls(e_del.min(e_ok), per);
                 } else if on_fail == OnFailure::Buffer {
                     // Held calls are answered later: the request is fine,
                     // its effect is not delivered yet.
-                    dep_del[k] *= pow_calls(e_del, per);
+                    out.del[k] *= pow_calls(e_del, per);
                 }
                 let c = self.edges[e].calls[k] * adm;
                 w_n += c;
@@ -248,23 +251,13 @@ impl State {
             for k in 0..NCLASS {
                 // The request fails only if the member it took fails.
                 let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
-                dep_fast[k] += dep_ok[k] * split_fast[g][k].min(1.0 - through);
-                dep_ok[k] *= through;
-                dep_uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
-                dep_del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
+                out.fast[k] += out.ok[k] * split_fast[g][k].min(1.0 - through);
+                out.ok[k] *= through;
+                out.uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
+                out.del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
             }
         }
-        DepOutcome {
-            ok: dep_ok,
-            del: dep_del,
-            fast: dep_fast,
-            lat: d,
-            fix: dfix,
-            unslowed: dep_unslowed,
-            slow_mean: dep_slow_mean,
-            uok: dep_uok,
-            ulat: ud,
-        }
+        out
     }
 
     /// Component `i`'s own answer per pool (rate limit, rejections,
@@ -272,17 +265,6 @@ impl State {
     /// lane, and its error rate and mean latency.
     #[inline(always)]
     fn own_outcomes(&mut self, i: usize, deps: &DepOutcome) {
-        let DepOutcome {
-            ok: dep_ok,
-            del: dep_del,
-            fast: dep_fast,
-            lat: d,
-            fix: dfix,
-            unslowed: dep_unslowed,
-            slow_mean: dep_slow_mean,
-            uok: dep_uok,
-            ulat: ud,
-        } = deps;
         let c = &mut self.comps[i];
         let mut own_ok = [1.0; MAX_POOLS];
         let mut own_fast = [0.0; MAX_POOLS];
@@ -299,13 +281,13 @@ impl State {
             let (mut dm, mut wsum) = (0.0, 0.0);
             if c.npools == 1 {
                 for k in 0..NCLASS {
-                    dm += d[k] * c.arr[k];
+                    dm += deps.lat[k] * c.arr[k];
                     wsum += c.arr[k];
                 }
             } else {
                 for k in 0..NCLASS {
                     if c.class_pool[k] == g {
-                        dm += d[k] * c.arr[k];
+                        dm += deps.lat[k] * c.arr[k];
                         wsum += c.arr[k];
                     }
                 }
@@ -366,31 +348,31 @@ impl State {
             // One compartment: the same per-lane formulas with g = 0.
             let (o_ok, o_fast, o_lat) = (own_ok[0], own_fast[0], own_lat[0]);
             for k in 0..NCLASS {
-                let ok = o_ok * dep_ok[k];
+                let ok = o_ok * deps.ok[k];
                 c.ok[k] = ok;
-                c.del[k] = (o_ok * dep_del[k]).min(ok);
-                c.fast[k] = (o_fast + o_ok * dep_fast[k]).min(1.0 - ok).max(0.0);
-                c.lat[k] = (o_lat + d[k]).min(deadline);
-                c.uok[k] = o_ok * dep_uok[k];
-                c.ulat[k] = (o_lat + ud[k]).min(deadline);
-                c.fix[k] = (own_fix[0] + dfix[k]).min(c.lat[k]);
-                let t = own_slow[0].then(dep_unslowed[k], dep_slow_mean[k]);
+                c.del[k] = (o_ok * deps.del[k]).min(ok);
+                c.fast[k] = (o_fast + o_ok * deps.fast[k]).min(1.0 - ok).max(0.0);
+                c.lat[k] = (o_lat + deps.lat[k]).min(deadline);
+                c.uok[k] = o_ok * deps.uok[k];
+                c.ulat[k] = (o_lat + deps.ulat[k]).min(deadline);
+                c.fix[k] = (own_fix[0] + deps.fix[k]).min(c.lat[k]);
+                let t = own_slow[0].then(deps.unslowed[k], deps.slow_mean[k]);
                 (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
             }
         } else {
             for k in 0..NCLASS {
                 let g = c.class_pool[k];
-                let ok = own_ok[g] * dep_ok[k];
+                let ok = own_ok[g] * deps.ok[k];
                 c.ok[k] = ok;
-                c.del[k] = (own_ok[g] * dep_del[k]).min(ok);
-                c.fast[k] = (own_fast[g] + own_ok[g] * dep_fast[k])
+                c.del[k] = (own_ok[g] * deps.del[k]).min(ok);
+                c.fast[k] = (own_fast[g] + own_ok[g] * deps.fast[k])
                     .min(1.0 - ok)
                     .max(0.0);
-                c.lat[k] = (own_lat[g] + d[k]).min(deadline);
-                c.uok[k] = own_ok[g] * dep_uok[k];
-                c.ulat[k] = (own_lat[g] + ud[k]).min(deadline);
-                c.fix[k] = (own_fix[g] + dfix[k]).min(c.lat[k]);
-                let t = own_slow[g].then(dep_unslowed[k], dep_slow_mean[k]);
+                c.lat[k] = (own_lat[g] + deps.lat[k]).min(deadline);
+                c.uok[k] = own_ok[g] * deps.uok[k];
+                c.ulat[k] = (own_lat[g] + deps.ulat[k]).min(deadline);
+                c.fix[k] = (own_fix[g] + deps.fix[k]).min(c.lat[k]);
+                let t = own_slow[g].then(deps.unslowed[k], deps.slow_mean[k]);
                 (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
             }
         }
