@@ -4,6 +4,13 @@
 //! - connected users drop when heartbeats fail: `C · (1 − ok_hb) / T_hb`
 //!   (a missed heartbeat ACK closes the socket; seed 002: `T_hb` = 41.25 s),
 //!   plus natural churn `C / T_session` (they reconnect at once);
+//!   a simplification: a churned user whose reconnect fails stays counted
+//!   as connected (the attempt is load and counts in the connect rate, but
+//!   the user is neither reconnecting nor affected). Making such users back
+//!   off from stage 1 is physically right, but it moves the calibrated
+//!   2022 cascade's switches and the us-east failover's recovery (tried
+//!   2026-12-05: two switches and two bands lost), so it waits for a
+//!   recalibration;
 //! - reconnecting users back off: they sit in [`STAGES`] stages, stage `i`
 //!   trying every `T_i = min(T_rc · 3^i, T_cap)` on average (attempts
 //!   `R_i / T_i`, a fluid form of jittered exponential backoff); a share
