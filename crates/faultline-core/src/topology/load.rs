@@ -7,8 +7,8 @@
 //!    [`toml::Spanned`] value, so each later complaint can point at the exact
 //!    line and column. A syntax error or a missing or mistyped field stops
 //!    here, with the position `toml` reports.
-//! 2. [`validate_raw`](super::validate_raw) (in `validate.rs`) resolves ids to indices and checks everything that can
-//!    be wrong in a well-formed file (duplicate ids, unknown references,
+//! 2. [`validate_raw`] (in `validate.rs`) resolves ids to indices and
+//!    checks everything that can be wrong in a well-formed file (duplicate ids, unknown references,
 //!    self-edges, dependency cycles, region shares, ...). It collects *all*
 //!    problems rather than stopping at the first, so a user fixes a file in
 //!    one pass.
