@@ -479,5 +479,5 @@ pub fn breaker_preset_from_key(k: &str) -> Option<BreakerPreset> {
 /// The dependency edge from `from` to `to`, by component ids.
 pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
     let (f, g) = (t.component_index(from)?, t.component_index(to)?);
-    t.dependencies.iter().position(|d| d.from == f && d.to == g)
+    t.dependency_index(f, g)
 }

@@ -86,11 +86,7 @@ mod tests {
             t.component_index(from).unwrap(),
             t.component_index(to).unwrap(),
         );
-        let e = t
-            .dependencies
-            .iter()
-            .position(|d| d.from == f && d.to == g)
-            .unwrap();
+        let e = t.dependency_index(f, g).unwrap();
         route_summary(&s.routes[e], t)
     }
 

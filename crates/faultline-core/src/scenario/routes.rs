@@ -67,16 +67,12 @@ pub(super) fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute
     let to = t
         .component_index(&r.to)
         .ok_or_else(|| unknown_component(t, &r.to))?;
-    let e = t
-        .dependencies
-        .iter()
-        .position(|d| d.from == from && d.to == to)
-        .ok_or_else(|| {
-            format!(
-                "route {} → {}: the topology has no such dependency edge",
-                r.from, r.to
-            )
-        })?;
+    let e = t.dependency_index(from, to).ok_or_else(|| {
+        format!(
+            "route {} → {}: the topology has no such dependency edge",
+            r.from, r.to
+        )
+    })?;
     if !(r.calls.is_finite() && r.calls >= 0.0 && r.calls <= 100.0) {
         return Err(format!(
             "route {} → {}: calls must be in [0, 100]",

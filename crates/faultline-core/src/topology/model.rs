@@ -266,6 +266,14 @@ impl Topology {
         self.components.iter().position(|c| c.id == id)
     }
 
+    /// Index of the dependency edge from component `from` to component
+    /// `to` (indices), if there is one.
+    pub fn dependency_index(&self, from: usize, to: usize) -> Option<usize> {
+        self.dependencies
+            .iter()
+            .position(|d| d.from == from && d.to == to)
+    }
+
     /// The component with this id, if any.
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)

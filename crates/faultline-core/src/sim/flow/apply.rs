@@ -11,9 +11,7 @@ pub(super) fn comp_idx(t: &Topology, id: &str) -> Result<usize, ActionError> {
 pub(super) fn edge_idx(t: &Topology, from: &str, to: &str) -> Result<usize, ActionError> {
     let f = comp_idx(t, from)?;
     let g = comp_idx(t, to)?;
-    t.dependencies
-        .iter()
-        .position(|d| d.from == f && d.to == g)
+    t.dependency_index(f, g)
         .ok_or_else(|| ActionError::UnknownEdge {
             from: from.into(),
             to: to.into(),
