@@ -276,9 +276,7 @@ impl State {
                 let new = c.p.servers * factor;
                 if new > c.target {
                     if !c.killed {
-                        c.live += new - c.target;
-                        // New servers take connections: loads rebalance.
-                        c.mem_front = 1.0;
+                        c.add_servers(new - c.target);
                     }
                 } else {
                     let cut = c.target - new;

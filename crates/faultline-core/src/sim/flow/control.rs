@@ -101,7 +101,7 @@ impl State {
                         let add = b.target * (scale - 1.0);
                         b.target += add;
                         if !b.killed {
-                            b.live += add;
+                            b.add_servers(add);
                         }
                     }
                     "full restoration: backup scaled for the failed-over load"

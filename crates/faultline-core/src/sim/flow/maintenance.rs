@@ -34,15 +34,12 @@ impl State {
                 c.restart_timer -= tick as i64;
                 if c.restart_timer <= 0 {
                     let b = (c.p.restart_batch * c.target).max(1.0).min(c.crashed);
-                    c.live += b;
+                    c.add_servers(b);
                     c.crashed -= b;
                     if c.crashed < 1e-9 {
                         c.crashed = 0.0;
                     }
                     c.restart_timer = c.p.restart_ms as i64;
-                    // The restarted servers take connections back: the load
-                    // is spread over every live server again.
-                    c.mem_front = 1.0;
                     let m = format!(
                         "{}: {b:.0} servers restarted ({:.0} still down)",
                         self.name(i),
@@ -84,9 +81,7 @@ impl State {
                     if now >= at {
                         c.pending_scale = None;
                         if !c.killed {
-                            c.live += new - c.target;
-                            // New servers take connections: loads rebalance.
-                            c.mem_front = 1.0;
+                            c.add_servers(new - c.target);
                         }
                         c.target = new;
                         let m = format!(
@@ -190,25 +185,25 @@ impl State {
         if x >= front {
             return;
         }
-        let (servers, held) = memory::spread_share(x, front, spread);
+        // At x = −1 (no spread, or even the least loaded full) this is the
+        // whole fleet and all its held work.
+        let (servers, lost) = memory::spread_share(x, front, spread);
         let cause = self.comps[i].health_event.or_else(|| self.blame(i));
         let c = &mut self.comps[i];
-        let n = if x <= -1.0 { c.live } else { c.live * servers };
-        let lost = if x <= -1.0 { 1.0 } else { held };
+        let n = c.live * servers;
         // Restarts start when servers first go down, and start over when
         // the whole fleet has: a partial crash leaves pending ones alone.
         if c.crashed <= 0.0 || x <= -1.0 {
             c.restart_timer = c.p.restart_ms as i64;
         }
-        let share = if c.live > 0.0 { n / c.live } else { 0.0 };
         c.crashed += n;
         c.live -= n;
         c.mem_front = x.max(-1.0);
-        if c.p.role == Role::Sessions && share > 0.0 {
+        if c.p.role == Role::Sessions && servers > 0.0 {
             // Their users' sockets close with them: those users reconnect
             // (the first backoff stage), to the servers still up.
             for (u, st) in self.users.iter_mut().zip(self.reconnect_stages.iter_mut()) {
-                let dropped = u.connected * share;
+                let dropped = u.connected * servers;
                 u.connected -= dropped;
                 u.reconnecting += dropped;
                 st[0] += dropped;

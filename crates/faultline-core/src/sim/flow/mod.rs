@@ -344,6 +344,14 @@ impl LaneOutcome {
 }
 
 impl Comp {
+    /// Brings `n` more servers up (a restart batch, a scale-up, a backup's
+    /// restoration). They take connections, so the load is spread over every
+    /// live server again: a `memory_spread` crash front starts over.
+    fn add_servers(&mut self, n: f64) {
+        self.live += n;
+        self.mem_front = 1.0;
+    }
+
     /// Mean delay added to its own requests while they hold a server or a
     /// connection: `add_latency` plus its slow tail's mean (a slow request
     /// holds on until its deadline at most).
