@@ -221,20 +221,8 @@ impl State {
         let mut waiting = 0.0;
         c.served_k = [0.0; NCLASS];
         for g in 0..c.npools {
-            let mut lam = 0.0;
-            // One compartment (the common case): every lane, no filter.
             let single = c.npools == 1;
-            if single {
-                for k in 0..NCLASS {
-                    lam += c.arr[k];
-                }
-            } else {
-                for k in 0..NCLASS {
-                    if c.class_pool[k] == g {
-                        lam += c.arr[k];
-                    }
-                }
-            }
+            let mut lam = c.pool_sum(g, &c.arr);
             lam *= 1.0 - c.rl;
             let servers = live * c.pool_share[g];
             let mut cap = servers * mu * c.cap_frac;
@@ -307,18 +295,7 @@ impl State {
             served_tot += srate;
             cap_tot += cap;
             // Served mix follows the arrival mix of the compartment.
-            let mut mix_sum = 0.0;
-            if single {
-                for k in 0..NCLASS {
-                    mix_sum += c.mix[k];
-                }
-            } else {
-                for k in 0..NCLASS {
-                    if c.class_pool[k] == g {
-                        mix_sum += c.mix[k];
-                    }
-                }
-            }
+            let mix_sum = c.pool_sum(g, &c.mix);
             if mix_sum > 0.0 {
                 let share = srate / mix_sum;
                 for k in 0..NCLASS {

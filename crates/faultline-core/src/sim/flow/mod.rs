@@ -352,6 +352,19 @@ impl Comp {
         self.mem_front = 1.0;
     }
 
+    /// The sum of `v` over the lanes compartment `g` serves, in lane order
+    /// (with one compartment, every lane).
+    #[inline(always)]
+    fn pool_sum(&self, g: usize, v: &[f64; NCLASS]) -> f64 {
+        let mut sum = 0.0;
+        for k in 0..NCLASS {
+            if self.npools == 1 || self.class_pool[k] == g {
+                sum += v[k];
+            }
+        }
+        sum
+    }
+
     /// Mean delay added to its own requests while they hold a server or a
     /// connection: `add_latency` plus its slow tail's mean (a slow request
     /// holds on until its deadline at most).
