@@ -1,5 +1,7 @@
-//! `faultline run FILE [--seed N] [--format json|csv]`: runs a scenario to
-//! its end and prints the whole run to stdout.
+//! `faultline run FILE [--seed N] [--drill] [--format json|csv]`: runs a
+//! scenario to its end and prints the whole run to stdout. With `--drill`
+//! the scenario's responses (`role = "response"` timeline entries) are left
+//! out, as in the page's drill mode with a team that does nothing.
 //!
 //! The JSON schema (documented in `scenarios/README.md`) is stable: top-level
 //! `scenario`, `seed`, `components` (ids, in topology order), `samples`
@@ -17,7 +19,7 @@ use faultline_core::SourceError;
 use serde_json::{json, Map, Value};
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline run FILE [--seed N] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event.\nfaultline run --all [--seed N] [--json]\n          The same as faultline report.";
+pub const USAGE: &str = "faultline run FILE [--seed N] [--drill] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event; --drill leaves out the responders' actions.\nfaultline run --all [--seed N] [--json]\n          The same as faultline report.";
 
 /// Reads a scenario by path or bundled name (`bundled:<file>`, see
 /// `faultline report --list`), reporting errors as `file:line:col: message`.
@@ -45,6 +47,7 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut file = None;
     let mut seed = None;
     let mut format = "json".to_string();
+    let mut drill = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -56,6 +59,7 @@ pub fn run(args: &[String]) -> ExitCode {
                 Some(f @ ("json" | "csv")) => format = f.to_string(),
                 _ => return usage_error("--format must be json or csv"),
             },
+            "--drill" => drill = true,
             f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
             other => return usage_error(&format!("unexpected argument \"{other}\"")),
         }
@@ -64,6 +68,7 @@ pub fn run(args: &[String]) -> ExitCode {
         return usage_error("missing FILE");
     };
     let scenario = match load(&file) {
+        Ok(s) if drill => s.drill(),
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -182,6 +187,7 @@ pub fn summary(sim: &Sim) -> Value {
         "max_db_query_ms": fold(&|s| s.db_query_ms, false),
         "max_users_affected": fold(&|s| s.users_affected, false),
         "minutes_api_success_below_99_9": breach,
+        "users_affected_minutes": faultline_core::scenario::users_affected_minutes(samples),
         "final_sli": last,
         "run_hash": format!("{:#018x}", run_hash(samples)),
     })

@@ -365,3 +365,29 @@ fn check_prints_every_band_and_switch_and_fails_on_a_missed_band() {
         stderr(&o)
     );
 }
+
+#[test]
+fn run_drill_leaves_out_the_responders_actions() {
+    let summary = |extra: &[&str]| {
+        let mut args = vec!["run", "bundled:permission_cache_failure.toml"];
+        args.extend_from_slice(extra);
+        let o = faultline(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let events = v["events"].as_array().unwrap().clone();
+        (v["summary"].clone(), events)
+    };
+    let (replay, replay_events) = summary(&[]);
+    let (drill, drill_events) = summary(&["--drill"]);
+    let revived = |events: &[serde_json::Value]| {
+        events
+            .iter()
+            .any(|e| e["message"].as_str().is_some_and(|m| m.contains("revive")))
+    };
+    // The 19:06 restart of the permission cache is the responders' action.
+    assert!(revived(&replay_events));
+    assert!(!revived(&drill_events));
+    assert_ne!(replay["run_hash"], drill["run_hash"]);
+    let uam = |v: &serde_json::Value| v["users_affected_minutes"].as_f64().unwrap();
+    assert!(uam(&drill) > uam(&replay), "{drill} vs {replay}");
+}

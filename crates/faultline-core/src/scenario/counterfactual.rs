@@ -171,6 +171,7 @@ impl RawCounterfactual {
                         t_ms,
                         action: a.action,
                         note: a.note,
+                        role: a.role,
                     });
                 }
                 Err(m) => errors.push(m),
@@ -232,6 +233,7 @@ impl Counterfactual {
                 t_ms: 0,
                 action: Action::SetReconnectAdmission { per_second: r },
                 note: format!("counterfactual: {}", self.label),
+                role: super::TimelineRole::Trigger,
             });
         }
         s.timeline.extend(self.timeline.iter().cloned());

@@ -6,7 +6,10 @@
 //! overrides (`[params.<component>]`, `[[route]]`), the traffic profile, the
 //! clients' retry policy, breaker preset, automatic triggers, the clock
 //! (`start`, `time_zone`), `duration`, `tick` and `sample` lengths, and a
-//! timeline of `[[at]]` entries each holding one [`Action`].
+//! timeline of `[[at]]` entries each holding one [`Action`] and a
+//! [`TimelineRole`]: a trigger (the world) or a response (the people on
+//! call), so that a drill ([`Scenario::drill`]) can leave the responses to
+//! the trainees.
 //!
 //! Around the model, a scenario tells a story ([`story`]: title, date,
 //! summary, difficulty, narrative, timed messages, what really happened),
@@ -19,6 +22,7 @@
 //! with the file, line and column.
 
 pub mod counterfactual;
+mod drill;
 pub mod ensemble;
 pub mod expect;
 pub mod impact;
@@ -160,6 +164,33 @@ impl Default for Traffic {
     }
 }
 
+/// Who makes a timeline entry happen: the world, or the people on call.
+///
+/// A drill ([`Scenario::drill`]) keeps the triggers and leaves the
+/// responses to the trainees, so an instructor can compare what the team
+/// did with what the real responders did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineRole {
+    /// Something that happens to the platform: a failure, a surge, a
+    /// network issue healing, traffic easing (the default).
+    #[default]
+    Trigger,
+    /// What the real responders did: tuning, shedding, restarts, scaling,
+    /// a client fix.
+    Response,
+}
+
+impl TimelineRole {
+    /// The word used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineRole::Trigger => "trigger",
+            TimelineRole::Response => "response",
+        }
+    }
+}
+
 /// One timed entry of the timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimedAction {
@@ -169,6 +200,8 @@ pub struct TimedAction {
     pub action: Action,
     /// Why, as the scenario says (e.g. the seed's timeline entry).
     pub note: String,
+    /// A trigger (the world) or a response (the people on call).
+    pub role: TimelineRole,
 }
 
 /// A complete, validated scenario.

@@ -77,6 +77,8 @@ pub(super) struct RawAt {
     pub(super) action: Action,
     #[serde(default)]
     pub(super) note: String,
+    #[serde(default)]
+    pub(super) role: super::TimelineRole,
 }
 
 #[derive(Deserialize)]
@@ -309,6 +311,7 @@ impl Scenario {
                         t_ms,
                         action: a.action,
                         note: a.note,
+                        role: a.role,
                     });
                 }
                 Err(m) => errors.push(SourceError::whole(file, m)),
