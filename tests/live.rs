@@ -20,6 +20,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "live/drill.rs"]
+mod drill;
+
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
@@ -455,6 +458,7 @@ fn fragment_round_trips_an_action_log() {
             ),
         ],
         counterfactuals: Vec::new(),
+        drill: false,
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");

@@ -73,6 +73,9 @@ pub struct Live {
     pub scenario_key: RwSignal<String>,
     /// Counterfactual switches on in this run (keys, in order).
     pub counterfactuals: RwSignal<Vec<String>>,
+    /// A drill: the scenario runs without its responders' actions and the
+    /// page holds back what would give the cause away until the debrief.
+    pub drill: RwSignal<bool>,
     /// The platform now.
     pub snapshot: RwSignal<Snapshot>,
     /// The diagram's view model, derived from the snapshot (refreshed at
@@ -127,10 +130,21 @@ pub fn indicator_value(key: &str, s: &Sli) -> f64 {
     }
 }
 
-/// Whether an event deserves a marker on the charts. The scenario's own
-/// timeline (its triggers and the real operators' actions, logged as
-/// "scenario: ...") is an event, not the trainee's action.
-fn marked(e: &Event) -> Option<MarkerKind> {
+/// True for the scenario's own timeline actions (logged as "scenario:
+/// ..."), which a drill keeps from the trainees: the kill or the surge is
+/// the cause they are to find. What the actions do (a component down, a
+/// breaker opening) stays in view.
+pub fn is_scripted(e: &Event) -> bool {
+    e.kind == EventKind::Action && e.message.starts_with("scenario:")
+}
+
+/// Whether an event deserves a marker on the charts (none for a scripted
+/// action in a drill). The scenario's own timeline (its triggers and the
+/// real operators' actions) is an event, not the trainee's action.
+fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
+    if drill && is_scripted(e) {
+        return None;
+    }
     match e.kind {
         EventKind::Action if e.message.starts_with("scenario:") => Some(MarkerKind::Event),
         EventKind::Action => Some(MarkerKind::UserAction),
@@ -190,6 +204,7 @@ impl Live {
             scenario,
             scenario_key: RwSignal::new(key.to_string()),
             counterfactuals: RwSignal::new(Vec::new()),
+            drill: RwSignal::new(false),
             snapshot,
             view,
             diagram_rev,
@@ -314,10 +329,11 @@ impl Live {
         };
         if !new_events.is_empty() {
             self.events_seen.update_value(|n| *n += new_events.len());
+            let drill = self.drill.get_untracked();
             let marks: Vec<Marker> = new_events
                 .iter()
                 .filter_map(|e| {
-                    marked(e).map(|kind| Marker {
+                    marked(e, drill).map(|kind| Marker {
                         t_ms: e.t_ms,
                         label: e.message.clone(),
                         kind,
@@ -470,6 +486,7 @@ impl Live {
             t_ms: 0,
             actions: Vec::new(),
             counterfactuals: self.counterfactuals.get_untracked(),
+            drill: self.drill.get_untracked(),
         };
         self.replay(&run);
         self.notice.set(None);
@@ -479,16 +496,17 @@ impl Live {
     /// operator's actions re-applied at their times, stepped to `run.t_ms`.
     /// Leaves playback paused.
     pub fn replay(&self, run: &RunState) {
-        let scenario = match url_state::load_run_scenario(&run.scenario, &run.counterfactuals) {
-            Ok(s) => s,
-            Err(e) => {
-                self.notice.set(Some(Notice {
-                    error: true,
-                    text: e,
-                }));
-                return;
-            }
-        };
+        let scenario =
+            match url_state::load_run_scenario(&run.scenario, &run.counterfactuals, run.drill) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.notice.set(Some(Notice {
+                        error: true,
+                        text: e,
+                    }));
+                    return;
+                }
+            };
         let mut sim = match Sim::new(&scenario, run.seed) {
             Ok(s) => s,
             Err(e) => {
@@ -516,6 +534,7 @@ impl Live {
         self.scenario.set(Arc::new(scenario));
         self.scenario_key.set(run.scenario.clone());
         self.counterfactuals.set(run.counterfactuals.clone());
+        self.drill.set(run.drill);
         self.seed.set(run.seed);
         self.speed.set(run.speed);
         self.target_ms.set_value(now as f64);
@@ -548,6 +567,7 @@ impl Live {
             t_ms: self.now_ms(),
             actions: self.user_actions.get_untracked(),
             counterfactuals: self.counterfactuals.get_untracked(),
+            drill: self.drill.get_untracked(),
         }
     }
 
@@ -671,6 +691,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         t_ms: 0,
         actions: Vec::new(),
         counterfactuals: Vec::new(),
+        drill: false,
     };
     let hash = window().location().hash().unwrap_or_default();
     let hash = js_sys::decode_uri_component(&hash)
@@ -713,7 +734,9 @@ pub fn provide_live() -> Result<(Live, Option<RunState>), String> {
     let (run, notice, saved) = initial_run();
     let scenario = url_state::load_scenario(&run.scenario)?;
     let live = Live::new(&run.scenario, scenario, run.seed, run.speed)?;
-    if !is_fresh(&run) {
+    // A drill plays another timeline than the scenario file's, so even a
+    // fresh drill link is rebuilt.
+    if !is_fresh(&run) || run.drill {
         live.replay(&run);
     }
     live.notice.set(notice);

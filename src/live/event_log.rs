@@ -15,7 +15,7 @@ use faultline_core::sim::EventKind;
 use faultline_core::Event;
 use leptos::prelude::*;
 
-use super::driver::Live;
+use super::driver::{is_scripted, Live};
 use crate::Selection;
 
 /// Rows shown (the full log stays in memory).
@@ -70,13 +70,22 @@ fn message_shape(message: &str) -> Cow<'_, str> {
 
 /// The log's rows, newest first: at most `shown` distinct events (same
 /// kind, component and message, figures aside, fold into one row) among
-/// the last `look_back` events; a row shows its latest event's figures.
-pub fn fold_repeats(events: &[Event], shown: usize, look_back: usize) -> Vec<LogRow> {
+/// the last `look_back` events, leaving out the `hidden` ones; a row shows
+/// its latest event's figures.
+pub fn fold_repeats(
+    events: &[Event],
+    shown: usize,
+    look_back: usize,
+    hidden: impl Fn(&Event) -> bool,
+) -> Vec<LogRow> {
     let n = events.len();
     let mut rows: Vec<LogRow> = Vec::with_capacity(shown.min(n));
     let mut seen: HashMap<(&str, Option<&str>, Cow<str>), usize> = HashMap::new();
     for i in (n.saturating_sub(look_back)..n).rev() {
         let e = &events[i];
+        if hidden(e) {
+            continue;
+        }
         let key = (
             kind_word(e.kind),
             e.component.as_deref(),
@@ -97,15 +106,20 @@ pub fn fold_repeats(events: &[Event], shown: usize, look_back: usize) -> Vec<Log
     rows
 }
 
-/// The causes of event `i`, oldest first, not including `i` itself.
-pub fn cause_chain(events: &[Event], i: usize) -> Vec<usize> {
+/// The causes of event `i`, oldest first, not including `i` itself nor
+/// the `hidden` ones (the chain goes on through them to their causes).
+pub fn cause_chain(events: &[Event], i: usize, hidden: impl Fn(&Event) -> bool) -> Vec<usize> {
     let mut chain = Vec::new();
+    let mut walked = Vec::new();
     let mut cur = events.get(i).and_then(|e| e.cause);
     while let Some(c) = cur {
-        if c >= i || chain.contains(&c) || chain.len() >= CHAIN {
+        if c >= i || walked.contains(&c) || chain.len() >= CHAIN {
             break;
         }
-        chain.push(c);
+        walked.push(c);
+        if !events.get(c).is_some_and(&hidden) {
+            chain.push(c);
+        }
         cur = events.get(c).and_then(|e| e.cause);
     }
     chain.reverse();
@@ -139,11 +153,15 @@ pub fn EventLog() -> impl IntoView {
     let selection = use_context::<Selection>();
     // Rows as (fold, event, cause messages); keyed so only new rows render.
     let rows = move || {
+        // A drill keeps the scenario's scripted actions (the cause to find)
+        // out of the log and out of the cause chains.
+        let drill = live.drill.get();
+        let hidden = move |e: &Event| drill && is_scripted(e);
         live.events.with(|events| {
-            fold_repeats(events, SHOWN, LOOK_BACK)
+            fold_repeats(events, SHOWN, LOOK_BACK, hidden)
                 .into_iter()
                 .map(|row| {
-                    let chain = cause_chain(events, row.latest)
+                    let chain = cause_chain(events, row.latest, hidden)
                         .into_iter()
                         .map(|c| events[c].message.clone())
                         .collect::<Vec<_>>();
@@ -232,7 +250,7 @@ mod tests {
             ev(15_000, EventKind::Breaker, "A", probe),
             ev(15_000, EventKind::Breaker, "A", reopen),
         ];
-        let rows = fold_repeats(&events, 150, 5_000);
+        let rows = fold_repeats(&events, 150, 5_000, |_| false);
         assert_eq!(
             rows,
             vec![
@@ -279,7 +297,7 @@ mod tests {
                 "B overloaded: 12 req/s arriving (was degraded)",
             ),
         ];
-        let rows = fold_repeats(&health, 150, 5_000);
+        let rows = fold_repeats(&health, 150, 5_000, |_| false);
         assert_eq!(
             rows,
             vec![
@@ -299,7 +317,7 @@ mod tests {
         // The same message from another component is another row.
         let mut more = events.clone();
         more.push(ev(16_000, EventKind::Breaker, "C", probe));
-        assert_eq!(fold_repeats(&more, 150, 5_000).len(), 5);
+        assert_eq!(fold_repeats(&more, 150, 5_000, |_| false).len(), 5);
     }
 
     #[test]
@@ -314,7 +332,7 @@ mod tests {
                 )
             })
             .collect();
-        let rows = fold_repeats(&events, 2, 5_000);
+        let rows = fold_repeats(&events, 2, 5_000, |_| false);
         assert_eq!(rows.len(), 2, "at most `shown` rows");
         assert_eq!(
             rows[0],
@@ -333,7 +351,7 @@ mod tests {
             }
         );
         // Only the last 5 events are searched: mb at 9 and 5, ma at 8.
-        let rows = fold_repeats(&events, 150, 5);
+        let rows = fold_repeats(&events, 150, 5, |_| false);
         assert_eq!(
             rows[0],
             LogRow {
@@ -343,6 +361,25 @@ mod tests {
             }
         );
         assert_eq!(rows.iter().map(|r| r.count).sum::<usize>(), 5);
-        assert!(fold_repeats(&[], 150, 5_000).is_empty());
+        assert!(fold_repeats(&[], 150, 5_000, |_| false).is_empty());
+    }
+
+    #[test]
+    fn hidden_events_leave_the_rows_and_the_cause_chains() {
+        let mut events = vec![
+            ev(0, EventKind::Action, "R", "scenario: kill R"),
+            ev(1_000, EventKind::Health, "R", "R down"),
+            ev(2_000, EventKind::Breaker, "A", "breaker A → R opened"),
+            ev(3_000, EventKind::Action, "R", "operator: revive R"),
+        ];
+        events[1].cause = Some(0);
+        events[2].cause = Some(1);
+        let drill = |e: &Event| crate::live::driver::is_scripted(e);
+        let rows = fold_repeats(&events, 150, 5_000, drill);
+        let shown: Vec<usize> = rows.iter().map(|r| r.latest).collect();
+        assert_eq!(shown, [3, 2, 1], "the scripted kill is not listed");
+        assert_eq!(cause_chain(&events, 2, drill), [1]);
+        assert_eq!(cause_chain(&events, 2, |_| false), [0, 1]);
+        assert_eq!(fold_repeats(&events, 150, 5_000, |_| false).len(), 4);
     }
 }

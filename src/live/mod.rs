@@ -11,11 +11,14 @@
 //!   panels around the diagram.
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
+//! - [`drill`]: drill mode, the incident without its responders, and the
+//!   drill's debrief.
 //! - [`url_state`]: the run in the URL fragment and local storage.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
 pub mod diagram_feed;
+pub mod drill;
 pub mod driver;
 pub mod event_log;
 pub mod panic_overlay;

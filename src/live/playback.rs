@@ -113,7 +113,9 @@ pub fn PlaybackBar() -> impl IntoView {
             <button data-action="reset" aria-label="Reset the run with this seed" on:click=move |_| reset()>
                 "↺ Reset"
             </button>
-            <span class="scenario-name">{move || live.scenario.with(|s| s.name.clone())}</span>
+            <span class="scenario-name">
+                {move || if live.drill.get() { "Incident drill".to_string() } else { live.scenario.with(|s| s.name.clone()) }}
+            </span>
             <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}
             </span>

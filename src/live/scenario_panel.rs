@@ -13,6 +13,7 @@ use faultline_core::Scenario;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::drill::{DrillDebrief, DrillNote, DrillToggle};
 use super::driver::{Live, Notice};
 use super::playback::elapsed;
 use super::url_state::{self, RunState};
@@ -94,6 +95,24 @@ impl Live {
             t_ms: 0,
             actions: Vec::new(),
             counterfactuals: Vec::new(),
+            drill: self.drill.get_untracked(),
+        };
+        self.replay(&run);
+        self.notice.set(None);
+    }
+
+    /// Turns drill mode on or off. The run starts again from t = 0 at the
+    /// same seed, without operator actions or switches: a drill is the
+    /// incident as it began, with the trainees as its responders.
+    pub fn set_drill(&self, on: bool) {
+        let run = RunState {
+            scenario: self.scenario_key.get_untracked(),
+            seed: self.seed.get_untracked(),
+            speed: self.speed.get_untracked(),
+            t_ms: 0,
+            actions: Vec::new(),
+            counterfactuals: Vec::new(),
+            drill: on,
         };
         self.replay(&run);
         self.notice.set(None);
@@ -116,6 +135,7 @@ impl Live {
             t_ms: 0,
             actions: Vec::new(),
             counterfactuals: cfs,
+            drill: self.drill.get_untracked(),
         };
         self.replay(&run);
     }
@@ -245,10 +265,19 @@ pub fn ScenarioPanel() -> impl IntoView {
             }>
                 <summary>
                     <span class="label">"Scenario: "</span>
-                    <strong data-current-scenario=move || current.with(|c| c.key.clone())>{move || current.with(|c| c.title.clone())}</strong>
+                    // A drill keeps the scenario's name and date from the trainees.
+                    <strong data-current-scenario=move || current.with(|c| c.key.clone())>
+                        {move || if live.drill.get() { "Incident drill".to_string() } else { current.with(|c| c.title.clone()) }}
+                    </strong>
                     <span class="meta">
                         {move || current.with(|c| {
-                            let date = if c.date.is_empty() { "what-if".to_string() } else { c.date.clone() };
+                            let date = if live.drill.get() {
+                                "hidden until the debrief".to_string()
+                            } else if c.date.is_empty() {
+                                "what-if".to_string()
+                            } else {
+                                c.date.clone()
+                            };
                             format!(" · {date} · {} · {}", c.difficulty, c.duration)
                         })}
                     </span>
@@ -288,10 +317,15 @@ pub fn ScenarioPanel() -> impl IntoView {
                     })}
                 </div>
             </details>
-            <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
+            <DrillToggle />
+            <Show when=move || !live.drill.get()>
+                <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
+            </Show>
             <Briefing />
-            <Counterfactuals />
-            <StoryBanner />
+            <Show when=move || !live.drill.get() fallback=|| view! { <DrillNote /> }>
+                <Counterfactuals />
+                <StoryBanner />
+            </Show>
             <Debrief />
         </section>
     }
@@ -520,8 +554,10 @@ fn Debrief() -> impl IntoView {
         let has_bands = !bands.is_empty();
         // With a switch on, the run is not the incident as it happened: the
         // scenario's own figures are shown beside it, not judged; only the
-        // bands the source gives for that switch are.
-        let switched = live.counterfactuals.with_untracked(|v| !v.is_empty());
+        // bands the source gives for that switch are. A drill is not the
+        // incident as it happened either: the trainees responded.
+        let drill = live.drill.get_untracked();
+        let switched = drill || live.counterfactuals.with_untracked(|v| !v.is_empty());
         let bands = bands
             .into_iter()
             .map(|b| {
@@ -586,6 +622,7 @@ fn Debrief() -> impl IntoView {
                 .collect()
         });
         Some(view! {
+            {drill.then(|| view! { <DrillDebrief /> })}
             <section class="debrief" aria-label="What actually happened" role="region">
                 <div class="debrief-real">
                     <h3>"What actually happened"</h3>
@@ -598,7 +635,11 @@ fn Debrief() -> impl IntoView {
                         <h4>"The real figures, and where this run landed"</h4>
                         {switched.then(|| view! {
                             <p class="bands-note">
-                                "A fix is switched on, so this run is not the incident as it happened: its figures are shown for comparison (•), not judged. Figures the source gives for the fix itself are judged (✓/✗)."
+                                {if drill {
+                                    "This was a drill: your team, not the real responders, handled the incident, so the run's figures are shown beside the real ones (•), not judged."
+                                } else {
+                                    "A fix is switched on, so this run is not the incident as it happened: its figures are shown for comparison (•), not judged. Figures the source gives for the fix itself are judged (✓/✗)."
+                                }}
                             </p>
                         })}
                         <ul class="bands">{bands}</ul>

@@ -1,8 +1,9 @@
 //! The run in the URL fragment, so a reload or a shared link replays it.
 //!
-//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&a=<actions>` where
-//! `<keys>` are the scenario's counterfactual switches turned on (comma
-//! separated) and
+//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&a=<actions>`
+//! where `<keys>` are the scenario's counterfactual switches turned on
+//! (comma separated), `drill=1` runs the scenario as a drill (without the
+//! real responders' actions, see [`Scenario::drill`]) and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
 //! in unpadded base64url. Every field but `s` is optional. Parsing never
 //! panics: a bad fragment gives a [`FragmentError`] whose message names the
@@ -83,14 +84,18 @@ pub fn load_scenario(key: &str) -> Result<Scenario, String> {
     library::load(key).map_err(|e| describe_errors(&e))
 }
 
-/// Loads scenario `key` with the counterfactual switches `counterfactuals`
-/// turned on, in order.
-pub fn load_run_scenario(key: &str, counterfactuals: &[String]) -> Result<Scenario, String> {
+/// Loads the scenario a run plays: `key` with the counterfactual switches
+/// `counterfactuals` turned on, in order, and as a drill if `drill`.
+pub fn load_run_scenario(
+    key: &str,
+    counterfactuals: &[String],
+    drill: bool,
+) -> Result<Scenario, String> {
     let mut s = load_scenario(key)?;
     for k in counterfactuals {
         s = s.with_counterfactual(k)?;
     }
-    Ok(s)
+    Ok(if drill { s.drill() } else { s })
 }
 
 /// Everything needed to reproduce a run.
@@ -109,6 +114,9 @@ pub struct RunState {
     /// Counterfactual switches turned on (keys from the scenario file), in
     /// the order they were applied.
     pub counterfactuals: Vec<String>,
+    /// A drill: the scenario without its responders' actions, and the
+    /// page holding back what would give the cause away.
+    pub drill: bool,
 }
 
 /// What is wrong with a fragment.
@@ -188,6 +196,9 @@ pub fn encode(state: &RunState) -> String {
         s.push_str("&cf=");
         s.push_str(&state.counterfactuals.join(","));
     }
+    if state.drill {
+        s.push_str("&drill=1");
+    }
     if !state.actions.is_empty() {
         let json = serde_json::to_string(&state.actions).unwrap_or_else(|_| "[]".into());
         s.push_str("&a=");
@@ -211,6 +222,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         t_ms: 0,
         actions: Vec::new(),
         counterfactuals: Vec::new(),
+        drill: false,
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -263,10 +275,17 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                     .map(str::to_string)
                     .collect();
             }
+            "drill" => {
+                st.drill = match v {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => return Err(bad("drill", format!("`{v}` is not 1 or 0"))),
+                };
+            }
             other => {
                 return Err(bad(
                     "fragment",
-                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf)"),
+                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf, drill)"),
                 ))
             }
         }
@@ -330,7 +349,8 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
 /// A one-line description of a saved run, for the "resume" offer.
 pub fn describe(st: &RunState, scenario_name: &str, clock: &str) -> String {
     format!(
-        "{scenario_name}, seed {}, {} action{}, at {clock}",
+        "{scenario_name}{}, seed {}, {} action{}, at {clock}",
+        if st.drill { " (drill)" } else { "" },
         st.seed,
         st.actions.len(),
         if st.actions.len() == 1 { "" } else { "s" }

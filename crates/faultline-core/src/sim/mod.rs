@@ -196,3 +196,9 @@ impl Sim {
 pub fn check_action(t: &Topology, a: &Action) -> Result<(), ActionError> {
     flow::check_action(t, a).map(|_| ())
 }
+
+/// An action in plain words with the components' names, as the event log
+/// writes it after `operator:` or `scenario:` (e.g. "kill Redis Sessions").
+pub fn describe_action(t: &Topology, a: &Action) -> String {
+    flow::describe(t, a)
+}

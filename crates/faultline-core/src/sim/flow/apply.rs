@@ -406,7 +406,7 @@ pub(super) fn comp_of(t: &Target) -> Option<usize> {
     }
 }
 
-pub(super) fn describe(t: &Topology, a: &Action) -> String {
+pub(crate) fn describe(t: &Topology, a: &Action) -> String {
     let n = |id: &str| t.component(id).map_or(id.to_string(), |c| c.name.clone());
     match a {
         Action::Kill { component } => format!("kill {}", n(component)),

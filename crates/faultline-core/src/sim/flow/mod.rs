@@ -107,7 +107,7 @@ use crate::scenario::{
 use crate::topology::{DependencyKind, Topology};
 
 mod apply;
-pub(crate) use apply::check_action;
+pub(crate) use apply::{check_action, describe};
 mod backward;
 mod build;
 mod control;

@@ -1,0 +1,130 @@
+//! Drill mode in the page: the link, what the trainees do not see, and the
+//! debrief that reveals it.
+
+use super::*;
+
+#[wasm_bindgen_test]
+fn a_drill_link_round_trips_and_a_bad_value_is_named() {
+    let run = RunState {
+        scenario: "permission_cache_failure".into(),
+        seed: 3,
+        speed: 60.0,
+        t_ms: 0,
+        actions: Vec::new(),
+        counterfactuals: Vec::new(),
+        drill: true,
+    };
+    let frag = url_state::encode(&run);
+    assert!(frag.contains("drill=1"), "{frag}");
+    assert_eq!(url_state::decode(&frag).unwrap(), Some(run));
+    let plain = url_state::decode("#s=steady_state").unwrap().unwrap();
+    assert!(!plain.drill);
+    let e = url_state::decode("#s=steady_state&drill=maybe").unwrap_err();
+    assert_eq!(e.field, "drill");
+    assert!(e.problem.contains("maybe"), "{}", e.problem);
+}
+
+/// Texts of the event log's rows.
+fn log_rows(root: &web_sys::Element) -> Vec<String> {
+    let rows = root.query_selector_all(".live-events li").unwrap();
+    (0..rows.length())
+        .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
+    let key = "permission_cache_failure";
+    let scenario = url_state::load_scenario(key).unwrap();
+    let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
+        view! { <live::ScenarioPanel /> <EventLog /> }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // Before the drill: the scenario shows its name, summary and switches.
+    assert!(root.query_selector(".scenario-summary").unwrap().is_some());
+    assert!(root.query_selector(".counterfactuals").unwrap().is_some());
+    live.advance(60_000.0);
+
+    click(&query(&root, "input[data-control=drill]"));
+    leptos::task::tick().await;
+    assert!(live.drill.get_untracked());
+    assert_eq!(live.now_ms(), 1000, "the drill starts from the beginning");
+    assert_eq!(
+        live.scenario.get_untracked().timeline.len(),
+        scenario.drill().timeline.len(),
+        "the responders' actions are gone"
+    );
+    let frag = url_state::encode(&live.run_state());
+    assert!(frag.contains("drill=1"), "{frag}");
+    let shown = query(&root, "[data-current-scenario]")
+        .text_content()
+        .unwrap();
+    assert_eq!(shown.trim(), "Incident drill");
+    assert!(root.query_selector(".scenario-summary").unwrap().is_none());
+    assert!(root.query_selector(".counterfactuals").unwrap().is_none());
+    assert!(root.query_selector(".story").unwrap().is_none());
+    assert!(query(&root, "[data-drill-note]")
+        .text_content()
+        .unwrap()
+        .contains("held back"));
+
+    // 19:05 the cache is killed: its consequences show, the kill does not.
+    live.advance(8.0 * 60_000.0);
+    leptos::task::tick().await;
+    let rows = log_rows(&root);
+    assert!(
+        rows.iter().any(|r| r.contains("Memcached")),
+        "the cache's failure is in the log: {rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| !r.contains("scenario:")),
+        "no scripted action in the log: {rows:?}"
+    );
+    assert!(live
+        .markers
+        .get_untracked()
+        .iter()
+        .all(|m| !m.label.starts_with("scenario:")));
+
+    // The team restarts the cache at 19:08 (the real responders: 19:06).
+    live.act(Action::Revive {
+        component: "Memcached_Guilds".into(),
+    })
+    .unwrap();
+    live.advance(60.0 * 60_000.0);
+    leptos::task::tick().await;
+    let debrief = query(&root, ".drill-debrief");
+    let text = debrief.text_content().unwrap();
+    assert!(
+        text.contains(&scenario.title),
+        "the scenario is revealed: {text}"
+    );
+    let team = query(&debrief, "[data-drill=team]").text_content().unwrap();
+    assert!(team.contains("19:08") && team.contains("revive"), "{team}");
+    let real = query(&debrief, "[data-drill=real]").text_content().unwrap();
+    assert!(real.contains("19:06") && real.contains("revive"), "{real}");
+    assert!(
+        debrief
+            .query_selector(".drill-timeline li")
+            .unwrap()
+            .is_some(),
+        "the held-back updates are listed"
+    );
+    let score = |who: &str| -> f64 {
+        query(&debrief, &format!("tr[data-score={who}] td"))
+            .get_attribute("data-value")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no figure for {who}"))
+    };
+    let (team, replay, nobody) = (score("team"), score("replay"), score("nobody"));
+    // Restarting two minutes later than the real responders: worse than
+    // them, much better than nobody acting (emergent, not scripted).
+    assert!(replay < team && team < nobody, "{replay} {team} {nobody}");
+    // The bands are compared, not judged: the team, not the replay, ran it.
+    assert!(query(&root, ".debrief .bands-note")
+        .text_content()
+        .unwrap()
+        .contains("drill"));
+    assert!(root.query_selector(".debrief li.miss").unwrap().is_none());
+}
