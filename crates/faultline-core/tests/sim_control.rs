@@ -311,14 +311,26 @@ fn rate_and_queue_limits_and_class_multipliers_change_at_run_time() {
     let mut sim = closed(&s);
     sim.step_until(30_000);
     assert!((sim.snapshot().sli.api_success - 0.625).abs() < 0.02);
+    let limit = |sim: &Sim| comp(sim, &sim.snapshot(), "Api").rate_limit_per_server;
+    assert_eq!(limit(&sim), 50.0, "the snapshot shows the configured limit");
+    assert_eq!(
+        comp(&sim, &sim.snapshot(), "Edge").rate_limit_per_server,
+        0.0
+    );
     // Seed 001, 17:05: quotas raised.
     sim.apply(Action::SetRateLimit {
         component: "Api".into(),
         per_server: 100.0,
     })
     .unwrap();
+    assert_eq!(
+        limit(&sim),
+        100.0,
+        "the snapshot shows the new limit at once"
+    );
     sim.step_until(60_000);
     assert!(sim.snapshot().sli.api_success > 0.99);
+    assert_eq!(limit(&sim), 100.0);
     // Only message reads flow here: tripling another class changes nothing,
     // tripling reads overloads the Api's 1000 req/s.
     sim.apply(Action::SetClassMultiplier {

@@ -77,6 +77,11 @@ pub struct ComponentState {
     pub queue: f64,
     /// Queue capacity.
     pub queue_limit: f64,
+    /// Rate limit in requests per second per server, as configured or last
+    /// set by `set_rate_limit` (0 = no limit); the aggressive rate-limiting
+    /// kill switch halves it in effect but not here.
+    #[serde(default)]
+    pub rate_limit_per_server: f64,
     /// Memory in use as a share of the limit, `0..=1`.
     pub memory_fraction: f64,
     /// Share of requests that fail (errors, rejections, timeouts).

@@ -45,6 +45,7 @@ impl State {
                 utilisation: c.util,
                 queue: c.waiting,
                 queue_limit: c.p.queue_limit,
+                rate_limit_per_server: c.p.rate_limit_per_server,
                 memory_fraction: c.mem_frac,
                 error_rate: c.err,
                 throughput: c.throughput,
