@@ -1,7 +1,8 @@
 //! The inspector's live part for one component: health, live figures with
 //! sparklines, the operator's actions (kill, revive, degrade, add latency,
-//! rolling restart, scale) and, per outgoing dependency, its breaker, a
-//! partition toggle and what a failed call does (fail, ignore, buffer).
+//! rolling restart, scale, rate and queue limits) and, per outgoing
+//! dependency, its breaker, a partition toggle and what a failed call does
+//! (fail, ignore, buffer).
 //!
 //! Every button goes through [`Live::act`], so actions land in the action
 //! log, the event log and the URL, and refusals show as a message.
@@ -11,6 +12,7 @@ use faultline_core::{Action, DependencyKind};
 use leptos::prelude::*;
 
 use super::driver::Live;
+use super::limit_controls::LimitControls;
 use super::view_model::{self, breaker_mode_word, breaker_word, rate};
 
 /// How many samples the sparklines show.
@@ -419,6 +421,7 @@ pub fn ComponentActions(
                     "Scale"
                 </button>
             </div>
+            <LimitControls index=index />
             {(!breakers_is_empty(t, index)).then(|| view! {
                 <h3>"Its calls: breakers, partitions, failures"</h3>
                 <ul class="live-breakers">{breakers}</ul>

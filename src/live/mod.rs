@@ -8,7 +8,8 @@
 //! - [`diagram_feed`]: small pieces the static diagram draws per node and
 //!   edge when a [`Live`] is in context (badge, bars, animated flow).
 //! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
-//!   panels around the diagram.
+//!   panels around the diagram; [`limit_controls`]: the inspector's rate
+//!   and queue limit rows.
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
 //! - [`drill`]: drill mode, the incident without its responders, and the
@@ -21,6 +22,7 @@ pub mod diagram_feed;
 pub mod drill;
 pub mod driver;
 pub mod event_log;
+pub mod limit_controls;
 pub mod panic_overlay;
 pub mod playback;
 pub mod scenario_panel;
@@ -31,6 +33,7 @@ pub mod view_model;
 pub use actions_panel::ComponentActions;
 pub use driver::{provide_live, Live, Notice};
 pub use event_log::EventLog;
+pub use limit_controls::LimitControls;
 pub use playback::PlaybackBar;
 pub use scenario_panel::ScenarioPanel;
 pub use switches::{SwitchesPanel, TrafficPanel};
