@@ -170,6 +170,125 @@ async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
         .any(|e| e.message.contains("slow 5.0% of") && e.message.contains("by 1500 ms")));
 }
 
+/// The component `id`'s figures in the simulation's own snapshot.
+fn comp_state(live: &Live, id: &str) -> faultline_core::sim::ComponentState {
+    live.with_sim(|s| s.snapshot().components[index_of(id)])
+}
+
+/// A form control's current `value` property.
+fn value_of(el: &web_sys::Element) -> String {
+    js_sys::Reflect::get(el, &"value".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn rate_limit_row_raises_the_gateways_quota_and_refuses_a_negative_one() {
+    let i = index_of("API_Gateway");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let now = || {
+        query(&root, "[data-now=rate_limit]")
+            .text_content()
+            .unwrap()
+    };
+    let input = query(&root, "input[data-control=rate_limit]");
+    assert_eq!(
+        now(),
+        "now 83.3/s per server",
+        "the scenario's 5,000 req/min"
+    );
+    assert_eq!(value_of(&input), "83.3", "prefilled with the current limit");
+    assert_eq!(
+        input.get_attribute("aria-label").as_deref(),
+        Some("Rate limit, requests per second per server")
+    );
+    // Seed 001, 17:05: quotas raised.
+    set_value(&input, "333.3", "input");
+    click(&query(&root, "button[data-action=set_rate_limit]"));
+    leptos::task::tick().await;
+    assert_eq!(
+        comp_state(&live, "API_Gateway").rate_limit_per_server,
+        333.3
+    );
+    assert_eq!(now(), "now 333.3/s per server");
+    let log = live.user_actions.get_untracked();
+    assert!(matches!(
+        log.last().map(|x| &x.1),
+        Some(Action::SetRateLimit { component, per_server })
+            if component == "API_Gateway" && *per_server == 333.3
+    ));
+    assert!(live.notice.get_untracked().is_none());
+    // A negative limit and an empty box are refused with a notice, not a panic.
+    for bad in ["-5", ""] {
+        live.notice.set(None);
+        set_value(&input, bad, "input");
+        click(&query(&root, "button[data-action=set_rate_limit]"));
+        leptos::task::tick().await;
+        let n = live.notice.get_untracked().expect("a refusal notice");
+        assert!(n.error && n.text.contains("set_rate_limit"), "{}", n.text);
+        assert!(n.text.contains("per_server"), "{}", n.text);
+    }
+    assert_eq!(live.user_actions.get_untracked().len(), log.len());
+    assert_eq!(
+        comp_state(&live, "API_Gateway").rate_limit_per_server,
+        333.3
+    );
+    assert_eq!(now(), "now 333.3/s per server");
+}
+
+#[wasm_bindgen_test]
+async fn queue_limit_row_cuts_the_gateways_queue_limit_and_refuses_a_negative_one() {
+    let i = index_of("API_Gateway");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let now = || {
+        query(&root, "[data-now=queue_limit]")
+            .text_content()
+            .unwrap()
+    };
+    let input = query(&root, "input[data-control=queue_limit]");
+    assert_eq!(now(), "now 2,000,000");
+    assert_eq!(value_of(&input), "2000000");
+    set_value(&input, "5000", "input");
+    click(&query(&root, "button[data-action=set_queue_limit]"));
+    live.step();
+    leptos::task::tick().await;
+    let gw = comp_state(&live, "API_Gateway");
+    assert_eq!(gw.queue_limit, 5000.0);
+    assert!(gw.queue <= 5000.0, "{}", gw.queue);
+    assert_eq!(now(), "now 5,000");
+    assert!(matches!(
+        live.user_actions.get_untracked().last().map(|x| &x.1),
+        Some(Action::SetQueueLimit { component, limit })
+            if component == "API_Gateway" && *limit == 5000.0
+    ));
+    set_value(&input, "-1", "input");
+    click(&query(&root, "button[data-action=set_queue_limit]"));
+    leptos::task::tick().await;
+    let n = live.notice.get_untracked().expect("a refusal notice");
+    assert!(n.error && n.text.contains("set_queue_limit"), "{}", n.text);
+    assert_eq!(comp_state(&live, "API_Gateway").queue_limit, 5000.0);
+    assert_eq!(live.user_actions.get_untracked().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn only_rate_limited_components_get_a_rate_limit_row() {
+    let i = index_of("Redis_Sessions");
+    assert_eq!(steady().params[i].rate_limit_per_server, 0.0);
+    let (root, _live) = mount_live(move || view! { <ComponentActions index=i /> });
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("input[data-control=rate_limit]")
+        .unwrap()
+        .is_none());
+    query(&root, "input[data-control=queue_limit]");
+    query(&root, "button[data-action=set_queue_limit]");
+}
+
 #[wasm_bindgen_test]
 async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
     let (root, live) = mount_live(|| view! { <TrafficPanel /> });
