@@ -64,6 +64,7 @@ pub fn DrillNote() -> impl IntoView {
     view! {
         <p class="drill-note" role="note" data-drill-note="">
             <span class="story-kind">"Drill"</span>
+            " "
             {move || {
                 let updates = match held.get() {
                     0 => "There are no incident updates".to_string(),

@@ -238,6 +238,13 @@ impl Live {
         self.scenario.get_untracked()
     }
 
+    /// True while a drill runs: the page holds back what would give the
+    /// cause away until the run's end, when the debrief reveals it
+    /// (tracked: follows the drill switch and the snapshot's clock).
+    pub fn drill_hides(&self) -> bool {
+        self.drill.get() && self.snapshot.with(|s| s.t_ms) < self.scenario.with(|s| s.duration_ms)
+    }
+
     /// Simulated time now, ms (untracked).
     pub fn now_ms(&self) -> u64 {
         self.sim.with_value(|s| s.now_ms())

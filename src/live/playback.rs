@@ -114,7 +114,7 @@ pub fn PlaybackBar() -> impl IntoView {
                 "↺ Reset"
             </button>
             <span class="scenario-name">
-                {move || if live.drill.get() { "Incident drill".to_string() } else { live.scenario.with(|s| s.name.clone()) }}
+                {move || if live.drill_hides() { "Incident drill".to_string() } else { live.scenario.with(|s| s.name.clone()) }}
             </span>
             <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}

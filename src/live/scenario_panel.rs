@@ -222,6 +222,7 @@ pub fn ScenarioPanel() -> impl IntoView {
         url_state::user_file().map(|(n, _)| n)
     };
     let open = RwSignal::new(false);
+    let hides = Memo::new(move |_| live.drill_hides());
     let list = move || {
         cards.with_value(|cs| {
             cs.iter()
@@ -267,11 +268,11 @@ pub fn ScenarioPanel() -> impl IntoView {
                     <span class="label">"Scenario: "</span>
                     // A drill keeps the scenario's name and date from the trainees.
                     <strong data-current-scenario=move || current.with(|c| c.key.clone())>
-                        {move || if live.drill.get() { "Incident drill".to_string() } else { current.with(|c| c.title.clone()) }}
+                        {move || if hides.get() { "Incident drill".to_string() } else { current.with(|c| c.title.clone()) }}
                     </strong>
                     <span class="meta">
                         {move || current.with(|c| {
-                            let date = if live.drill.get() {
+                            let date = if hides.get() {
                                 "hidden until the debrief".to_string()
                             } else if c.date.is_empty() {
                                 "what-if".to_string()
@@ -318,11 +319,13 @@ pub fn ScenarioPanel() -> impl IntoView {
                 </div>
             </details>
             <DrillToggle />
-            <Show when=move || !live.drill.get()>
+            <Show when=move || !hides.get()>
                 <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
             </Show>
             <Briefing />
-            <Show when=move || !live.drill.get() fallback=|| view! { <DrillNote /> }>
+            // In a drill the switches stay hidden (they name the fixes) and
+            // the updates wait for the debrief, which lists them.
+            <Show when=move || !live.drill.get() fallback=move || hides.get().then(|| view! { <DrillNote /> })>
                 <Counterfactuals />
                 <StoryBanner />
             </Show>
@@ -336,7 +339,17 @@ pub fn ScenarioPanel() -> impl IntoView {
 #[component]
 fn Briefing() -> impl IntoView {
     let live = expect_context::<Live>();
-    let text = Memo::new(move |_| live.scenario.with(|s| s.narrative.trim().to_string()));
+    let text = Memo::new(move |_| {
+        let drill = live.drill.get();
+        live.scenario.with(|s| {
+            let t = if drill {
+                s.briefing_for_drill()
+            } else {
+                &s.narrative
+            };
+            t.trim().to_string()
+        })
+    });
     // Open before the run; folded away once playback starts (so the map
     // moves up into view), open again for a new scenario.
     let open = RwSignal::new(true);

@@ -199,3 +199,45 @@ test('scenario picker: choose an incident, read the story, refuse a broken file'
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('an instructor runs a drill: the cause is held back, the team acts, the debrief compares', async () => {
+  const { page, problems } = await open(1280, 900);
+  await page.locator('.scenario-picker > summary').click();
+  await page.locator('.scenario-card[data-scenario=permission_cache_failure]').click();
+  await page.waitForFunction(() => location.hash.includes('s=permission_cache_failure'));
+  await page.locator('input[data-control=drill]').check();
+  await page.waitForFunction(() => location.hash.includes('drill=1'));
+  assert.equal((await page.locator('[data-current-scenario]').innerText()).trim(), 'Incident drill');
+  await page.locator('[data-drill-note]').waitFor();
+  assert.equal(await page.locator('.counterfactuals').count(), 0, 'the switches name the fixes: hidden');
+  assert.equal(await page.locator('.story').count(), 0, 'the incident updates are held back');
+
+  // Play until the cache has failed (19:05) and its consequences show.
+  await page.locator('select[data-control=speed]').selectOption('60');
+  await page.locator('button[data-action=play]').click();
+  await page.waitForSelector('.node[data-component="Memcached_Guilds"][data-health="down"]', { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent >= '19:07:00', null, { timeout: 30000 });
+  await page.locator('button[data-action=play]').click();
+  const logText = await page.locator('.live-events').innerText();
+  assert.doesNotMatch(logText, /scenario:/, 'no scripted action in the log');
+  await shot(page, '12-drill-running');
+
+  // The team restarts the cache from the inspector, then lets the run end.
+  await page.locator('[data-component="Memcached_Guilds"]').click();
+  await page.locator('.inspector button[data-action=revive]').click();
+  await page.locator('select[data-control=speed]').selectOption('3600');
+  await page.locator('button[data-action=play]').click();
+  const debrief = page.locator('.drill-debrief');
+  await debrief.waitFor({ timeout: 30000 });
+  assert.match(await debrief.locator('[data-drill=team]').innerText(), /revive Memcached Guilds/);
+  assert.match(await debrief.locator('[data-drill=real]').innerText(), /19:06:00 revive Memcached Guilds/);
+  const score = (who) => debrief.locator(`tr[data-score=${who}] td`).first().getAttribute('data-value').then(Number);
+  const [team, replay, nobody] = [await score('team'), await score('replay'), await score('nobody')];
+  assert.ok(team < nobody, `acting beats doing nothing (${team} vs ${nobody})`);
+  assert.ok(replay > 0 && team > 0);
+  assert.match(await page.locator('[data-current-scenario]').innerText(), /permission cache/i, 'revealed at the end');
+  await debrief.scrollIntoViewIfNeeded();
+  await shot(page, '13-drill-debrief');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -41,7 +41,12 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     });
     let live = live.get().unwrap();
     leptos::task::tick().await;
-    // Before the drill: the scenario shows its name, summary and switches.
+    // Before the drill: the scenario shows its name, summary, switches and
+    // its what-if briefing, which says what will fail and when.
+    assert!(query(&root, ".briefing")
+        .text_content()
+        .unwrap()
+        .contains("19:05"));
     assert!(root.query_selector(".scenario-summary").unwrap().is_some());
     assert!(root.query_selector(".counterfactuals").unwrap().is_some());
     live.advance(60_000.0);
@@ -64,6 +69,11 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     assert!(root.query_selector(".scenario-summary").unwrap().is_none());
     assert!(root.query_selector(".counterfactuals").unwrap().is_none());
     assert!(root.query_selector(".story").unwrap().is_none());
+    let briefing = query(&root, ".briefing").text_content().unwrap();
+    assert!(
+        !briefing.contains("19:05"),
+        "the drill briefing does not announce the failure: {briefing}"
+    );
     assert!(query(&root, "[data-drill-note]")
         .text_content()
         .unwrap()

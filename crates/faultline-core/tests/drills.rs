@@ -163,3 +163,29 @@ fn where_the_responders_acted_doing_nothing_costs_more() {
         );
     }
 }
+
+#[test]
+fn a_drill_briefing_does_not_announce_the_triggers() {
+    use faultline_core::scenario::time::format_clock;
+    // Scheduled events the on-call team knows about in advance: the
+    // compaction window (02:00) and the tournament's start (14:30).
+    let announced = ["compaction_storm_2024", "gateway_overload_2024"];
+    for b in library::bundled() {
+        let s = b.load().unwrap();
+        let briefing = s.briefing_for_drill();
+        for a in s.drill().timeline.iter().filter(|a| a.t_ms > 0) {
+            let hhmm = &format_clock(s.start_clock_ms, a.t_ms)[..5];
+            let named =
+                briefing.contains(&format!("{hhmm} ")) || briefing.contains(&format!("{hhmm}:"));
+            assert!(
+                !named || announced.contains(&b.key),
+                "{}: the drill briefing announces the {} at {hhmm}",
+                b.key,
+                a.action.kind()
+            );
+        }
+    }
+    let s = library::load("permission_cache_failure").unwrap();
+    assert!(s.narrative.contains("19:05"));
+    assert_ne!(s.briefing_for_drill(), s.narrative);
+}

@@ -28,6 +28,16 @@ impl Scenario {
             .filter(|a| a.role == TimelineRole::Response)
     }
 
+    /// What the trainees read before a drill: the drill briefing, or the
+    /// narrative if the scenario has none.
+    pub fn briefing_for_drill(&self) -> &str {
+        if self.drill_briefing.trim().is_empty() {
+            &self.narrative
+        } else {
+            &self.drill_briefing
+        }
+    }
+
     /// True if the scenario scripts responders' actions, so that a drill
     /// differs from the replay.
     pub fn has_responses(&self) -> bool {

@@ -256,6 +256,10 @@ pub struct Scenario {
     pub difficulty: Difficulty,
     /// The trainee's briefing, shown before the run.
     pub narrative: String,
+    /// The briefing for a drill, where the narrative would give the
+    /// trigger away (a what-if that says what will fail); empty to use
+    /// the narrative.
+    pub drill_briefing: String,
     /// Messages shown as the clock passes their times, sorted by time.
     pub messages: Vec<StoryMessage>,
     /// The post-mortem's account, shown after the run beside its figures.
@@ -295,6 +299,7 @@ impl Scenario {
             summary: String::new(),
             difficulty: Difficulty::Intro,
             narrative: String::new(),
+            drill_briefing: String::new(),
             messages: Vec::new(),
             what_happened: String::new(),
             expectations: Vec::new(),

@@ -52,6 +52,8 @@ struct RawScenario {
     #[serde(default)]
     narrative: String,
     #[serde(default)]
+    drill_briefing: String,
+    #[serde(default)]
     message: Vec<toml::Spanned<story::RawMessage>>,
     #[serde(default)]
     what_happened: String,
@@ -384,6 +386,7 @@ impl Scenario {
             summary: raw.summary,
             difficulty: raw.difficulty.unwrap_or_default(),
             narrative: raw.narrative,
+            drill_briefing: raw.drill_briefing,
             messages,
             what_happened: raw.what_happened,
             expectations,
