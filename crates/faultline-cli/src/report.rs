@@ -2,7 +2,10 @@
 //! scenario, with and without each of its counterfactual switches, and
 //! prints one table: the worst value of each indicator, the time to
 //! recover, users affected × minutes (and the change a switch makes), and
-//! how many of the scenario's calibration bands the run lands in.
+//! how many of the scenario's calibration bands the run lands in. A
+//! scenario that scripts its responders' actions also gets a drill row:
+//! the run with nobody responding, so the table shows what the real
+//! responses bought.
 //!
 //! Like the calibration test, every run is repeated at the scenario's
 //! calibration seeds (`scenario::ensemble`): bands are judged on the median
@@ -63,6 +66,9 @@ pub struct Row {
     pub band_gaps: usize,
     /// True for a counterfactual the scenario marks as a known model gap.
     pub known_gap: bool,
+    /// True for the drill row: the scenario without its responders'
+    /// actions (nobody acting), compared with the scenario as it happened.
+    pub drill: bool,
 }
 
 impl Row {
@@ -80,6 +86,10 @@ impl Row {
     /// known gap, or a switch (not a known gap) that fails to cut users
     /// affected x minutes by at least 1%.
     pub fn problem(&self) -> Option<String> {
+        if self.drill {
+            // What the responders' actions bought is reported, not judged.
+            return None;
+        }
         let name = match &self.counterfactual {
             None => self.scenario.clone(),
             Some(c) => format!("{} + {c}", self.scenario),
@@ -120,6 +130,7 @@ fn row(key: &str, cf: Option<&str>, runs: &[Vec<Sample>], base: Option<f64>) -> 
         bands: None,
         band_gaps: 0,
         known_gap: false,
+        drill: false,
     }
 }
 
@@ -165,6 +176,12 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
             }
             out.push(r);
         }
+        if s.has_responses() {
+            let runs = crate::run_seeds(&s.drill(), &seeds)?;
+            let mut r = row(b.key, None, &runs, Some(base_minutes));
+            r.drill = true;
+            out.push(r);
+        }
     }
     Ok(out)
 }
@@ -200,6 +217,7 @@ pub fn table(rows: &[Row]) -> String {
     );
     for r in rows {
         let name = match &r.counterfactual {
+            None if r.drill => "  - responders (drill)".to_string(),
             None => r.scenario.clone(),
             Some(c) => format!("  + {c}"),
         };
@@ -228,7 +246,8 @@ pub fn table(rows: &[Row]) -> String {
     s.push_str(
         "\nWorst value and recover: the run at the scenario's own seed (or --seed N); recover = time for API\n\
          success to return to > 99% for good; user·min = users affected x minutes, the mean over the scenario's\n\
-         5 calibration seeds (or the one --seed run); vs base = change a counterfactual makes; bands = calibration\n\
+         5 calibration seeds (or the one --seed run); vs base = change a counterfactual makes, or (- responders)\n\
+         the drill with nobody acting, without the responders' actions the scenario scripts; bands = calibration\n\
          bands met by the median of those runs (gaps: missed bands the scenario marks as known model gaps; see\n\
          scenarios/README.md).\n",
     );
@@ -255,6 +274,7 @@ pub fn json_rows(rows: &[Row]) -> Value {
                     "bands": r.bands.map(|b| b.1),
                     "band_gaps": r.bands.map(|_| r.band_gaps),
                     "known_gap": r.known_gap,
+                    "drill": r.drill,
                     "problem": r.problem(),
                 })
             })

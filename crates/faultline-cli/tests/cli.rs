@@ -391,3 +391,40 @@ fn run_drill_leaves_out_the_responders_actions() {
     let uam = |v: &serde_json::Value| v["users_affected_minutes"].as_f64().unwrap();
     assert!(uam(&drill) > uam(&replay), "{drill} vs {replay}");
 }
+
+#[test]
+fn report_adds_a_drill_row_where_the_scenario_scripts_responders() {
+    let o = faultline(&[
+        "report",
+        "--json",
+        "--seed",
+        "1",
+        "--scenario",
+        "permission_cache_failure",
+        "--scenario",
+        "voice_edge_failure",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let drills: Vec<&serde_json::Value> = rows.iter().filter(|r| r["drill"] == true).collect();
+    // The permission cache's restart is a response; the voice edge what-if
+    // scripts none, so it has no drill row.
+    assert_eq!(drills.len(), 1, "{rows:?}");
+    let d = drills[0];
+    assert_eq!(d["scenario"], "permission_cache_failure");
+    assert!(d["counterfactual"].is_null());
+    assert!(d["change"].as_f64().unwrap() > 1.0, "{d}");
+    assert!(
+        d["problem"].is_null(),
+        "a drill row is reported, not judged"
+    );
+    let text = stdout(&faultline(&[
+        "report",
+        "--seed",
+        "1",
+        "--scenario",
+        "permission_cache_failure",
+    ]));
+    assert!(text.contains("  - responders (drill)"), "{text}");
+}
