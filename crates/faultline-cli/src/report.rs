@@ -352,6 +352,7 @@ mod tests {
             bands: Some((3, 5)),
             band_gaps: 2,
             known_gap: false,
+            drill: false,
         }
     }
 
@@ -371,6 +372,12 @@ mod tests {
         cf.known_gap = false;
         cf.change = Some(-0.5);
         assert_eq!(cf.problem(), None);
+        // Nobody acting may cost nothing (an autoscaler did the work): not a problem.
+        let mut drill = base_row();
+        drill.bands = None;
+        drill.drill = true;
+        drill.change = Some(0.0);
+        assert_eq!(drill.problem(), None);
     }
 
     #[test]
