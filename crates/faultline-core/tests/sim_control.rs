@@ -269,6 +269,48 @@ fn rolling_restart_takes_batches_out_in_turn() {
 }
 
 #[test]
+fn a_rolling_restart_replaces_misbehaving_instances_batch_by_batch() {
+    let mut s = edge_api(20.0, 10.0);
+    reads_only(&mut s, 100.0);
+    let a = s.params_mut("Api").unwrap();
+    a.restart_ms = 30_000;
+    a.restart_batch = 0.25;
+    let configured = a.base_error_rate;
+    let mut sim = closed(&s);
+    // Instances mishandle a failover (seed 003): 40% of answers fail.
+    sim.apply(Action::SetErrorRate {
+        component: "Api".into(),
+        rate: 0.4,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let errors = |sim: &Sim| comp(sim, &sim.snapshot(), "Api").error_rate;
+    assert!((errors(&sim) - 0.4).abs() < 0.02, "{}", errors(&sim));
+    sim.apply(Action::RollingRestart {
+        component: "Api".into(),
+    })
+    .unwrap();
+    // After the first batch (30 s out), a quarter of the instances are new.
+    sim.step_until(95_000);
+    let after_one = errors(&sim);
+    assert!((after_one - 0.3).abs() < 0.03, "{after_one}");
+    sim.step_until(200_000);
+    assert!(
+        errors(&sim) <= configured + 0.005,
+        "every instance restarted: {}",
+        errors(&sim)
+    );
+    // A restart of healthy instances changes nothing.
+    let mut calm = closed(&s);
+    calm.apply(Action::RollingRestart {
+        component: "Api".into(),
+    })
+    .unwrap();
+    calm.step_until(200_000);
+    assert!(errors(&calm) <= configured + 0.005);
+}
+
+#[test]
 fn sustained_errors_fire_the_error_rate_trigger() {
     let mut s = edge_api(10.0, 10.0);
     reads_only(&mut s, 500.0);

@@ -138,7 +138,9 @@ pub enum Action {
         /// Factor applied to the configured server count, `(0, 100]`.
         factor: f64,
     },
-    /// Restart a component's servers batch by batch.
+    /// Restart a component's servers batch by batch. Restarted instances
+    /// come back healthy, so an error rate set by [`Action::SetErrorRate`]
+    /// returns to the component's configured rate with each batch.
     RollingRestart {
         /// Component id.
         component: String,
@@ -183,7 +185,9 @@ pub enum Action {
         limit: f64,
     },
     /// Make a share of a component's answers fail at once, as misbehaving
-    /// instances do (a bad deploy, a node mishandling a failover: seed 003).
+    /// instances do (a node mishandling a failover: seed 003). A rolling
+    /// restart replaces them; a bad deploy that a restart would not fix is
+    /// set again after the restart.
     SetErrorRate {
         /// Component id.
         component: String,

@@ -63,6 +63,14 @@ impl State {
                     c.rolling_timer -= tick as i64;
                     if c.rolling_timer <= 0 {
                         let batch = c.p.restart_batch.min(c.rolling_left);
+                        // Restarted instances come back healthy: a share of
+                        // answers failing because instances misbehave (a
+                        // mishandled failover, seed 003's 14:11 restart)
+                        // shrinks with the share still to restart.
+                        let configured = self.scenario.params[i].base_error_rate;
+                        let left = (c.rolling_left - batch).max(0.0) / c.rolling_left;
+                        c.p.base_error_rate =
+                            configured + (c.p.base_error_rate - configured) * left;
                         c.rolling_left -= batch;
                         c.rolling_down = 0.0;
                         if c.rolling_left <= 1e-9 {
