@@ -486,17 +486,22 @@ impl Live {
 
     /// Starts the scenario again from t = 0 with `seed`, forgetting the actions.
     pub fn reset(&self, seed: u64) {
-        let run = RunState {
-            scenario: self.scenario_key.get_untracked(),
+        self.replay(&RunState {
             seed,
-            speed: self.speed.get_untracked(),
+            ..self.fresh_run()
+        });
+        self.notice.set(None);
+    }
+
+    /// This run started again: the same scenario, seed, speed, switches and
+    /// drill mode at t = 0, without the operator's actions. Callers change
+    /// what differs.
+    pub fn fresh_run(&self) -> RunState {
+        RunState {
             t_ms: 0,
             actions: Vec::new(),
-            counterfactuals: self.counterfactuals.get_untracked(),
-            drill: self.drill.get_untracked(),
-        };
-        self.replay(&run);
-        self.notice.set(None);
+            ..self.run_state()
+        }
     }
 
     /// Rebuilds the run from its description: a fresh simulation, the

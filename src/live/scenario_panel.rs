@@ -88,16 +88,12 @@ impl Live {
                 return;
             }
         };
-        let run = RunState {
+        self.replay(&RunState {
             scenario: key.to_string(),
             seed,
-            speed: self.speed.get_untracked(),
-            t_ms: 0,
-            actions: Vec::new(),
             counterfactuals: Vec::new(),
-            drill: self.drill.get_untracked(),
-        };
-        self.replay(&run);
+            ..self.fresh_run()
+        });
         self.notice.set(None);
     }
 
@@ -105,16 +101,11 @@ impl Live {
     /// same seed, without operator actions or switches: a drill is the
     /// incident as it began, with the trainees as its responders.
     pub fn set_drill(&self, on: bool) {
-        let run = RunState {
-            scenario: self.scenario_key.get_untracked(),
-            seed: self.seed.get_untracked(),
-            speed: self.speed.get_untracked(),
-            t_ms: 0,
-            actions: Vec::new(),
+        self.replay(&RunState {
             counterfactuals: Vec::new(),
             drill: on,
-        };
-        self.replay(&run);
+            ..self.fresh_run()
+        });
         self.notice.set(None);
     }
 
@@ -128,16 +119,10 @@ impl Live {
         if on {
             cfs.push(key.to_string());
         }
-        let run = RunState {
-            scenario: self.scenario_key.get_untracked(),
-            seed: self.seed.get_untracked(),
-            speed: self.speed.get_untracked(),
-            t_ms: 0,
-            actions: Vec::new(),
+        self.replay(&RunState {
             counterfactuals: cfs,
-            drill: self.drill.get_untracked(),
-        };
-        self.replay(&run);
+            ..self.fresh_run()
+        });
     }
 
     /// Loads a scenario file of the user's (its name and text). A malformed

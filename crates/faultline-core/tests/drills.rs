@@ -2,21 +2,13 @@
 //! keeps only the triggers, and what the real responders did shows in the
 //! model's outcome rather than being assumed.
 
-use faultline_core::scenario::{library, users_affected_minutes, Scenario, TimelineRole};
+use faultline_core::scenario::{library, users_affected_minutes, TimelineRole};
 use faultline_core::sim::Sim;
-use faultline_core::{Action, SourceError};
+use faultline_core::Action;
 
-const BASE: &str = r#"
-name = "Tiny"
-start = "11:30"
-time_zone = "PDT"
-duration = "1h"
-"#;
+mod common;
 
-fn load(extra: &str) -> Result<Scenario, String> {
-    Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny.toml")
-        .map_err(|e| SourceError::join(&e, "\n"))
-}
+use common::load_tiny as load;
 
 const TIMELINE: &str = r#"
 [[at]]
@@ -55,7 +47,7 @@ fn entries_are_triggers_unless_marked_as_responses() {
 fn an_unknown_role_is_refused_at_its_line() {
     let e = load("[[at]]\nt = \"11:35\"\naction = { type = \"kill\", component = \"Redis_Sessions\" }\nrole = \"operator\"\n")
         .unwrap_err();
-    // BASE has 5 lines (a leading blank one), so `role` is on line 9.
+    // TINY has 5 lines (a leading blank one), so `role` is on line 9.
     assert!(e.starts_with("tiny.toml:9:"), "{e}");
     assert!(e.contains("operator") && e.contains("response"), "{e}");
 }

@@ -7,17 +7,9 @@ use faultline_core::scenario::{library, users_affected_minutes, Difficulty, Scen
 use faultline_core::sim::{Sample, Sli, Users};
 use faultline_core::SourceError;
 
-const BASE: &str = r#"
-name = "Tiny"
-start = "11:30"
-time_zone = "PDT"
-duration = "1h"
-"#;
+mod common;
 
-fn load(extra: &str) -> Result<Scenario, String> {
-    Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny.toml")
-        .map_err(|e| SourceError::join(&e, "\n"))
-}
+use common::load_tiny as load;
 
 fn sample(t_s: u64, api: f64) -> Sample {
     Sample {

@@ -3,6 +3,23 @@
 
 use faultline_core::scenario::{simple_topology, OnFailure, Route, Scenario};
 use faultline_core::sim::{RequestClass, RetryPolicy, Sim, Snapshot};
+use faultline_core::SourceError;
+
+/// The smallest scenario file's head (5 lines, the first blank): tests
+/// append their own sections, so an error in them is on line 6 or later.
+pub const TINY: &str = r#"
+name = "Tiny"
+start = "11:30"
+time_zone = "PDT"
+duration = "1h"
+"#;
+
+/// Parses [`TINY`] followed by `extra` as `tiny.toml`; the errors joined
+/// one per line.
+pub fn load_tiny(extra: &str) -> Result<Scenario, String> {
+    Scenario::from_toml_str(&format!("{TINY}{extra}"), "tiny.toml")
+        .map_err(|e| SourceError::join(&e, "\n"))
+}
 
 /// Users who only read messages (no heartbeats, no reconnect churn), so one
 /// lane carries `rate` requests per second through the topology.
