@@ -1,0 +1,384 @@
+//! The inspector's live part: figures, the component's actions (kill, slow tail, limits), what each dependency carries, partitions and failure modes.
+
+use super::*;
+
+#[wasm_bindgen_test]
+async fn kill_button_takes_redis_sessions_down_after_a_step() {
+    let i = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let health = query(&root, ".live-health");
+    assert_eq!(
+        health.get_attribute("data-health").as_deref(),
+        Some("healthy")
+    );
+    click(&query(&root, "button[data-action=kill]"));
+    live.step();
+    leptos::task::tick().await;
+    let health = query(&root, ".live-health");
+    assert_eq!(health.get_attribute("data-health").as_deref(), Some("down"));
+    // The action is in the operator's log with its simulated time, and in the event log.
+    let log = live.user_actions.get_untracked();
+    assert_eq!(log.len(), 1);
+    assert!(matches!(&log[0].1, Action::Kill { component } if component == "Redis_Sessions"));
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.component.as_deref() == Some("Redis_Sessions")));
+}
+
+#[wasm_bindgen_test]
+async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
+    let i = index_of("ScyllaDB_Primary");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let before = live.snapshot.get_untracked().sli.delivery_latency_p99_ms;
+    let set = |sel: &str, v: &str, event: &str| set_value(&query(&root, sel), v, event);
+    set("input[data-control=latency_ms]", "1500", "input");
+    set("select[data-control=tail_share]", "5", "change");
+    click(&query(&root, "button[data-action=slow_tail]"));
+    live.step();
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SlowTail {
+            component: "ScyllaDB_Primary".into(),
+            share: 0.05,
+            ms: 1500.0,
+        })
+    );
+    let after = live.snapshot.get_untracked().sli;
+    assert!(
+        after.delivery_latency_p99_ms > before + 1000.0,
+        "p99 {before} → {}",
+        after.delivery_latency_p99_ms
+    );
+    assert!(after.api_success > 0.99, "{after:?}");
+    assert_eq!(
+        query(&root, ".live-health")
+            .get_attribute("data-health")
+            .as_deref(),
+        Some("degraded")
+    );
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.message.contains("slow 5.0% of") && e.message.contains("by 1500 ms")));
+}
+
+/// The component `id`'s figures in the simulation's own snapshot.
+fn comp_state(live: &Live, id: &str) -> faultline_core::sim::ComponentState {
+    live.with_sim(|s| s.snapshot().components[index_of(id)])
+}
+
+/// A form control's current `value` property.
+fn value_of(el: &web_sys::Element) -> String {
+    js_sys::Reflect::get(el, &"value".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn rate_limit_row_raises_the_gateways_quota_and_refuses_a_negative_one() {
+    let i = index_of("API_Gateway");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let now = || {
+        query(&root, "[data-now=rate_limit]")
+            .text_content()
+            .unwrap()
+    };
+    let input = query(&root, "input[data-control=rate_limit]");
+    assert_eq!(
+        now(),
+        "now 83.3/s per server",
+        "the scenario's 5,000 req/min"
+    );
+    assert_eq!(value_of(&input), "83.3", "prefilled with the current limit");
+    assert_eq!(
+        input.get_attribute("aria-label").as_deref(),
+        Some("Rate limit, requests per second per server")
+    );
+    // Seed 001, 17:05: quotas raised.
+    set_value(&input, "333.3", "input");
+    click(&query(&root, "button[data-action=set_rate_limit]"));
+    leptos::task::tick().await;
+    assert_eq!(
+        comp_state(&live, "API_Gateway").rate_limit_per_server,
+        333.3
+    );
+    assert_eq!(now(), "now 333.3/s per server");
+    let log = live.user_actions.get_untracked();
+    assert!(matches!(
+        log.last().map(|x| &x.1),
+        Some(Action::SetRateLimit { component, per_server })
+            if component == "API_Gateway" && *per_server == 333.3
+    ));
+    assert!(live.notice.get_untracked().is_none());
+    // A negative limit and an empty box are refused with a notice, not a panic.
+    for bad in ["-5", ""] {
+        live.notice.set(None);
+        set_value(&input, bad, "input");
+        click(&query(&root, "button[data-action=set_rate_limit]"));
+        leptos::task::tick().await;
+        let n = live.notice.get_untracked().expect("a refusal notice");
+        assert!(n.error && n.text.contains("set_rate_limit"), "{}", n.text);
+        assert!(n.text.contains("per_server"), "{}", n.text);
+    }
+    assert_eq!(live.user_actions.get_untracked().len(), log.len());
+    assert_eq!(
+        comp_state(&live, "API_Gateway").rate_limit_per_server,
+        333.3
+    );
+    assert_eq!(now(), "now 333.3/s per server");
+}
+
+#[wasm_bindgen_test]
+async fn queue_limit_row_cuts_the_gateways_queue_limit_and_refuses_a_negative_one() {
+    let i = index_of("API_Gateway");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let now = || {
+        query(&root, "[data-now=queue_limit]")
+            .text_content()
+            .unwrap()
+    };
+    let input = query(&root, "input[data-control=queue_limit]");
+    assert_eq!(now(), "now 2,000,000");
+    assert_eq!(value_of(&input), "2000000");
+    set_value(&input, "5000", "input");
+    click(&query(&root, "button[data-action=set_queue_limit]"));
+    live.step();
+    leptos::task::tick().await;
+    let gw = comp_state(&live, "API_Gateway");
+    assert_eq!(gw.queue_limit, 5000.0);
+    assert!(gw.queue <= 5000.0, "{}", gw.queue);
+    assert_eq!(now(), "now 5,000");
+    assert!(matches!(
+        live.user_actions.get_untracked().last().map(|x| &x.1),
+        Some(Action::SetQueueLimit { component, limit })
+            if component == "API_Gateway" && *limit == 5000.0
+    ));
+    set_value(&input, "-1", "input");
+    click(&query(&root, "button[data-action=set_queue_limit]"));
+    leptos::task::tick().await;
+    let n = live.notice.get_untracked().expect("a refusal notice");
+    assert!(n.error && n.text.contains("set_queue_limit"), "{}", n.text);
+    assert_eq!(comp_state(&live, "API_Gateway").queue_limit, 5000.0);
+    assert_eq!(live.user_actions.get_untracked().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn only_rate_limited_components_get_a_rate_limit_row() {
+    let i = index_of("Redis_Sessions");
+    assert_eq!(steady().params[i].rate_limit_per_server, 0.0);
+    let (root, _live) = mount_live(move || view! { <ComponentActions index=i /> });
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("input[data-control=rate_limit]")
+        .unwrap()
+        .is_none());
+    query(&root, "input[data-control=queue_limit]");
+    query(&root, "button[data-action=set_queue_limit]");
+}
+
+#[wasm_bindgen_test]
+async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
+    // A clean URL: no run to replay from an earlier test.
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let root = container();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        let v = view! { <faultline_app::App /> };
+        s2.set(use_context::<Live>());
+        v
+    })
+    .forget();
+    leptos::task::tick().await;
+    let node = query(&root, ".node[data-component=Redis_Sessions]");
+    assert_eq!(
+        node.get_attribute("data-health").as_deref(),
+        Some("healthy")
+    );
+    click(&node);
+    leptos::task::tick().await;
+    click(&query(&root, ".inspector button[data-action=kill]"));
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    let node = query(&root, ".node[data-component=Redis_Sessions]");
+    assert_eq!(node.get_attribute("data-health").as_deref(), Some("down"));
+    assert_eq!(
+        query(&node, ".live-badge text").text_content().as_deref(),
+        Some("✕")
+    );
+    // Forcing a breaker open shows on the diagram's edge overlay.
+    let sessions = query(&root, ".node[data-component=Sessions_Service]");
+    click(&sessions);
+    leptos::task::tick().await;
+    click(&query(&root,
+        "li.live-breaker[data-edge=\"Sessions_Service>Redis_Sessions\"] button[data-mode=force_open]",
+    ));
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    let edge = query(
+        &root,
+        "path.live-edge[data-live-from=Sessions_Service][data-live-to=Redis_Sessions]",
+    );
+    assert_eq!(edge.get_attribute("data-breaker").as_deref(), Some("open"));
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("&a="), "the action log is in the URL: {hash}");
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_says_what_each_dependency_carries() {
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let root = container();
+    leptos::mount::mount_to(root.clone(), || view! { <faultline_app::App /> }).forget();
+    leptos::task::tick().await;
+    click(&query(&root, ".node[data-component=API_RateLimiter]"));
+    leptos::task::tick().await;
+    let note = |target: &str| {
+        let sel = format!(".inspector .deps-out button.link[data-target={target}]");
+        let li = query(&root, &sel).parent_element().unwrap();
+        query(&li, ".note").text_content().unwrap()
+    };
+    // Half the messages each, but the large guilds' members are 5% of users.
+    let large = note("MessageRouter_Large");
+    assert!(
+        large.contains("50% of the requests, 5% of the users"),
+        "{large}"
+    );
+    assert!(note("MessageRouter_Primary").contains("95% of the users"));
+    // The other side reads the same edge from the callee.
+    click(&query(&root, ".node[data-component=Presence_Service]"));
+    leptos::task::tick().await;
+    let li = query(
+        &root,
+        ".inspector .deps-in button.link[data-target=Sessions_Service]",
+    )
+    .parent_element()
+    .unwrap();
+    let text = query(&li, ".note").text_content().unwrap();
+    assert!(text.contains("held in memory while it fails"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn partition_and_heal_from_the_inspector() {
+    let i = index_of("Sessions_Service");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let sel = "li.live-breaker[data-edge=\"Sessions_Service>Redis_Sessions\"]";
+    let row = query(&root, sel);
+    assert_eq!(
+        row.get_attribute("data-partitioned").as_deref(),
+        Some("false")
+    );
+    let button = query(&row, "button.cut");
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Partition Sessions from Redis Sessions"),
+        "an accessible name that says what the button does"
+    );
+    assert_eq!(
+        button.tag_name().to_ascii_lowercase(),
+        "button",
+        "keyboard reachable"
+    );
+    click(&button);
+    leptos::task::tick().await;
+    let row = query(&root, sel);
+    assert_eq!(
+        row.get_attribute("data-partitioned").as_deref(),
+        Some("true")
+    );
+    let edge =
+        view_model::edge_index(&steady().topology, "Sessions_Service", "Redis_Sessions").unwrap();
+    assert!(live.with_sim(|s| s.snapshot().edges[edge].partitioned));
+    let button = query(&row, "button.cut");
+    assert_eq!(button.get_attribute("data-action").as_deref(), Some("heal"));
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    click(&button);
+    leptos::task::tick().await;
+    assert!(!live.with_sim(|s| s.snapshot().edges[edge].partitioned));
+    // Both are operator actions: in the log kept for links, and in the event log.
+    let log = live.user_actions.get_untracked();
+    assert!(
+        matches!(&log[0].1, Action::Partition { component, dependency }
+        if component == "Sessions_Service" && dependency == "Redis_Sessions")
+    );
+    assert!(matches!(&log[1].1, Action::Heal { .. }));
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.kind == faultline_core::sim::EventKind::Action));
+}
+
+#[wasm_bindgen_test]
+async fn failure_mode_select_ignores_presence_and_logs_it() {
+    use faultline_core::scenario::OnFailure;
+    let i = index_of("Sessions_Service");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let value = |el: &web_sys::Element| {
+        js_sys::Reflect::get(el, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let row = query(
+        &root,
+        "li.live-breaker[data-edge=\"Sessions_Service>Presence_Service\"]",
+    );
+    let select = query(&row, "select[data-control=failure_mode]");
+    // The platform's route: sessions buffer what presence fails (seed 004).
+    assert_eq!(value(&select), "buffer");
+    assert_eq!(
+        select.get_attribute("aria-label").as_deref(),
+        Some("When a call to Presence fails")
+    );
+    set_value(&select, "ignore", "change");
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetFailureMode {
+            from: "Sessions_Service".into(),
+            to: "Presence_Service".into(),
+            mode: OnFailure::Ignore,
+        })
+    );
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    let edge =
+        view_model::edge_index(&steady().topology, "Sessions_Service", "Presence_Service").unwrap();
+    assert_eq!(c.failure_modes[edge], OnFailure::Ignore);
+    assert_eq!(
+        value(&query(&row, "select[data-control=failure_mode]")),
+        "ignore"
+    );
+    // In the event log, in words, and in the link.
+    assert!(live.events.get_untracked().iter().any(|e| {
+        e.kind == faultline_core::sim::EventKind::Action
+            && e.message
+                .contains("Sessions → Presence: failed calls now ignored")
+    }));
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+}

@@ -1,0 +1,97 @@
+//! The run in the URL fragment: its codec, bad links named field by field, and replay.
+
+use super::*;
+
+#[wasm_bindgen_test]
+fn malformed_fragments_name_what_is_wrong() {
+    let e = url_state::decode("#s=steady_state&seed=banana").unwrap_err();
+    assert_eq!(e.field, "seed");
+    assert!(e.to_string().contains("banana"));
+    let e = url_state::decode("#s=nowhere").unwrap_err();
+    assert!(e.to_string().contains("unknown scenario `nowhere`"));
+    let e = url_state::decode("#s=steady_state&a=%%%").unwrap_err();
+    assert_eq!(e.field, "a");
+    let e = url_state::decode("#garbage").unwrap_err();
+    assert_eq!(e.field, "fragment");
+    let bad = url_state::b64_encode(br#"[[0,{"type":"kill","component":"Nope"}]]"#);
+    let e = url_state::decode(&format!("s=steady_state&a={bad}")).unwrap_err();
+    assert!(e.problem.contains("Nope"), "{}", e.problem);
+    assert_eq!(url_state::decode("").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn fragment_round_trips_an_action_log() {
+    let run = RunState {
+        scenario: "steady_state".into(),
+        seed: 42,
+        speed: 600.0,
+        t_ms: 120_000,
+        actions: vec![
+            (
+                30_000,
+                Action::Kill {
+                    component: "Redis_Sessions".into(),
+                },
+            ),
+            (
+                60_000,
+                Action::SetKillSwitch {
+                    switch: KillSwitch::DisableFileUploads,
+                    on: true,
+                },
+            ),
+            (
+                90_000,
+                Action::SetRetryPolicy {
+                    policy: RetryChoice::JitterBudget.policy(),
+                    rollout_ms: 0.0,
+                },
+            ),
+            (
+                100_000,
+                Action::SetFailureMode {
+                    from: "Sessions_Service".into(),
+                    to: "Presence_Service".into(),
+                    mode: faultline_core::scenario::OnFailure::Ignore,
+                },
+            ),
+        ],
+        counterfactuals: Vec::new(),
+        drill: false,
+    };
+    let frag = url_state::encode(&run);
+    assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");
+    assert_eq!(url_state::decode(&frag).unwrap(), Some(run));
+}
+
+#[wasm_bindgen_test]
+fn base64url_round_trips_every_length() {
+    for n in 0..40u8 {
+        let data: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
+        let enc = url_state::b64_encode(&data);
+        assert_eq!(url_state::b64_decode(&enc).unwrap(), data);
+    }
+    assert!(url_state::b64_decode("a").is_none());
+    assert!(url_state::b64_decode("ab*c").is_none());
+}
+
+#[wasm_bindgen_test]
+fn replay_reproduces_the_same_run() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.advance(60_000.0);
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.advance(120_000.0);
+    let run = live.run_state();
+    let before = live.snapshot.get_untracked();
+    let events = live.events.get_untracked().len();
+    live.reset(run.seed);
+    assert_eq!(live.now_ms(), 1000, "a reset computes the first tick");
+    live.replay(&run);
+    assert_eq!(live.snapshot.get_untracked(), before);
+    assert_eq!(live.events.get_untracked().len(), events);
+    assert_eq!(live.user_actions.get_untracked(), run.actions);
+}

@@ -1,0 +1,349 @@
+//! The panels around the diagram: traffic and retry policy, breakers and kill switches, playback, the event log, chart markers, the view model and the panic overlay.
+
+use super::*;
+
+#[wasm_bindgen_test]
+async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
+    let (root, live) = mount_live(|| view! { <TrafficPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    assert!(
+        root.query_selector("[data-figure=retry_adoption]")
+            .unwrap()
+            .is_none(),
+        "no rollout under way: no note"
+    );
+    let set = |sel: &str, v: &str| set_value(&query(&root, sel), v, "change");
+    set("select[data-control=retry_rollout]", "14400000");
+    set("select[data-control=retry_policy]", "full_jitter");
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetRetryPolicy {
+            policy: RetryChoice::FullJitter.policy(),
+            rollout_ms: 14_400_000.0,
+        })
+    );
+    assert!(live.events.get_untracked().iter().any(|e| e
+        .message
+        .contains("rolling out to clients (63% within 240 min)")));
+    // The link keeps the rollout.
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    // A minute on, the panel says how far the new policy has reached.
+    for _ in 0..6 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let reached = live.snapshot.get_untracked().retry_policy_adoption;
+    assert!(reached > 0.0 && reached < 0.01, "{reached}");
+    let note = query(&root, "[data-figure=retry_adoption]")
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        note,
+        format!(
+            "The new policy has reached {:.0}% of clients; the rest retry the old way.",
+            reached * 100.0
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+async fn chart_markers_tell_the_scenario_timeline_from_the_trainees_actions() {
+    use faultline_app::charts::MarkerKind;
+    let scenario = faultline_core::scenario::library::bundled()
+        .iter()
+        .find(|b| b.key == "compaction_storm_2024")
+        .unwrap()
+        .load()
+        .unwrap();
+    let (_, live) = mount_live_with("compaction_storm_2024", scenario, 1, || ());
+    let live = live.get().unwrap();
+    // The compaction begins at 02:00, ten minutes (60 samples) in.
+    for _ in 0..61 {
+        live.step();
+    }
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let marks = live.markers.get_untracked();
+    let scripted = marks
+        .iter()
+        .find(|m| m.label.contains("slow 2.0% of"))
+        .expect("the scenario's 02:00 compaction is marked");
+    assert_eq!(scripted.kind, MarkerKind::Event, "{scripted:?}");
+    let mine = marks
+        .iter()
+        .find(|m| m.label.contains("kill Redis Sessions"))
+        .expect("the trainee's kill is marked");
+    assert_eq!(mine.kind, MarkerKind::UserAction, "{mine:?}");
+}
+
+#[wasm_bindgen_test]
+async fn breaker_toggle_changes_the_edge_state() {
+    let topo = steady().topology;
+    // The first call edge of the API gateway (or any component with one).
+    let (j, d) = topo
+        .dependencies
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.kind == faultline_core::DependencyKind::Call)
+        .unwrap();
+    let (from, to) = (
+        topo.components[d.from].id.clone(),
+        topo.components[d.to].id.clone(),
+    );
+    let ci = d.from;
+    let (root, live) = mount_live(move || view! { <ComponentActions index=ci /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let sel = format!("li.live-breaker[data-edge=\"{from}>{to}\"]");
+    let row = query(&root, &sel);
+    assert_eq!(row.get_attribute("data-breaker").as_deref(), Some("closed"));
+    click(&query(&row, "button[data-mode=force_open]"));
+    live.step();
+    leptos::task::tick().await;
+    let row = query(&root, &sel);
+    assert_eq!(row.get_attribute("data-breaker").as_deref(), Some("open"));
+    assert_eq!(
+        query(&row, "button[data-mode=force_open]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    let c = view_model::controls(&steady(), &live.applied.get_untracked());
+    assert_eq!(c.breaker_modes[j], BreakerMode::ForceOpen);
+}
+
+#[wasm_bindgen_test]
+async fn kill_switch_reaches_the_simulation() {
+    let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let input = query(
+        &root,
+        "label[data-switch=enable_read_only_mode] input[type=checkbox]",
+    );
+    click(&input);
+    leptos::task::tick().await;
+    let on = live.with_sim(|s| {
+        s.snapshot()
+            .kill_switches
+            .iter()
+            .any(|x| x.switch == KillSwitch::EnableReadOnlyMode && x.on)
+    });
+    assert!(on, "the simulation's snapshot shows read-only mode on");
+    let label = query(&root, "label[data-switch=enable_read_only_mode]");
+    assert!(label.class_list().contains("on"));
+}
+
+#[wasm_bindgen_test]
+async fn playback_steps_and_event_log_names_the_action() {
+    let i = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || {
+        view! {
+            <PlaybackBar />
+            <ComponentActions index=i />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let clock0 = query(&root, "[data-clock]").text_content().unwrap();
+    assert_eq!(clock0, "19:00:01", "the first tick is computed at load");
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "19:00:10"
+    );
+    click(&query(&root, "button[data-action=kill]"));
+    live.step();
+    leptos::task::tick().await;
+    let first = query(&root, "ol.events li");
+    let text = first.text_content().unwrap();
+    assert!(!text.is_empty());
+    let all = query(&root, "ol.events").text_content().unwrap();
+    assert!(all.contains("operator"), "log mentions the operator: {all}");
+    assert!(all.contains("Redis"), "log names Redis Sessions: {all}");
+}
+
+#[wasm_bindgen_test]
+async fn event_log_folds_a_probing_breakers_repeats_into_one_row() {
+    // Guilds has no backup: the breakers in front of it open, probe every
+    // 30 s and reopen, over and over.
+    let i = index_of("Guilds_Service");
+    let (root, live) = mount_live(move || {
+        view! {
+            <ComponentActions index=i />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=kill]"));
+    for _ in 0..24 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let total = live.events.with_untracked(|e| e.len());
+    let items = root.query_selector_all("ol.events li").unwrap();
+    let mut texts = Vec::new();
+    for k in 0..items.length() {
+        let li: web_sys::Element = items.item(k).unwrap().dyn_into().unwrap();
+        let what = query(&li, ".what").text_content().unwrap();
+        let who = li.get_attribute("data-event-component").unwrap_or_default();
+        assert!(
+            !texts.contains(&(who.clone(), what.clone())),
+            "`{what}` ({who}) has one row"
+        );
+        texts.push((who, what));
+    }
+    assert!(
+        (items.length() as usize) < total,
+        "{} rows for {total} events",
+        items.length()
+    );
+    let probing = root
+        .query_selector("li[data-event-component=Sessions_Service] .repeats")
+        .unwrap()
+        .expect("the Sessions → Guilds breaker's repeats are counted");
+    let n: usize = probing
+        .get_attribute("data-repeats")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 3, "probed and reopened every 30 s for 4 minutes: ×{n}");
+    let label = probing.text_content().unwrap();
+    assert!(label.starts_with(&format!("×{n} since 19:00:")), "{label}");
+}
+
+#[wasm_bindgen_test]
+fn refused_action_is_a_message_not_a_panic() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    let r = live.act(Action::Kill {
+        component: "No_Such_Thing".into(),
+    });
+    assert!(r.is_err());
+    let n = live.notice.get_untracked().unwrap();
+    assert!(n.error && n.text.contains("No_Such_Thing"), "{}", n.text);
+}
+
+#[wasm_bindgen_test]
+fn view_model_words_glyphs_and_edges() {
+    let sc = steady();
+    let mut sim = faultline_core::Sim::new(&sc, 3).unwrap();
+    sim.step_until(30_000);
+    let v = view_model::diagram_view(&sc.topology, &sim.snapshot());
+    assert_eq!(v.nodes.len(), sc.topology.components.len());
+    assert_eq!(v.edges.len(), sc.topology.dependencies.len());
+    assert!(
+        v.edges.iter().any(|e| e.flow == 4),
+        "the busiest edge flows fastest"
+    );
+    let words: Vec<_> = [
+        Health::Healthy,
+        Health::Degraded,
+        Health::Overloaded,
+        Health::Down,
+        Health::FailingOver,
+        Health::Recovering,
+    ]
+    .iter()
+    .map(|h| (view_model::health_word(*h), view_model::health_glyph(*h)))
+    .collect();
+    let mut glyphs: Vec<_> = words.iter().map(|w| w.1).collect();
+    glyphs.sort();
+    glyphs.dedup();
+    assert_eq!(glyphs.len(), 6, "each health has its own shape");
+    assert_eq!(words[4].0, "failing-over");
+    assert_eq!(view_model::rate(12_345.0), "12k/s");
+}
+
+#[wasm_bindgen_test]
+fn panic_overlay_shows_the_message() {
+    live::panic_overlay::show("index out of bounds <oops>");
+    let el = document().get_element_by_id("fl-panic").expect("overlay");
+    assert_eq!(el.get_attribute("role").as_deref(), Some("alert"));
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Something went wrong"), "{text}");
+    assert!(
+        text.contains("index out of bounds <oops>"),
+        "escaped, shown: {text}"
+    );
+    assert!(
+        el.query_selector("button").unwrap().is_some(),
+        "a reload button"
+    );
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn breaker_preset_select_reaches_the_simulation_and_the_link() {
+    use faultline_core::sim::BreakerPreset;
+    let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let select = query(&root, "select[data-control=breaker_preset]");
+    let value = |el: &web_sys::Element| {
+        js_sys::Reflect::get(el, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    assert_eq!(value(&select), "seed");
+    assert!(select.get_attribute("aria-label").is_some());
+    set_value(&select, "hystrix", "change");
+    leptos::task::tick().await;
+    let log = live.user_actions.get_untracked();
+    assert_eq!(
+        log.last().map(|x| &x.1),
+        Some(&Action::SetBreakerPreset {
+            preset: BreakerPreset::Hystrix
+        })
+    );
+    // The preset the run now has, and the help text under the menu.
+    let now = || {
+        let c = view_model::controls(&steady(), &live.applied.get_untracked());
+        let help = query(&root, "[data-help=breaker_preset]").text_content();
+        (c.breaker_preset, help.unwrap())
+    };
+    let (preset, help) = now();
+    assert_eq!(preset, BreakerPreset::Hystrix);
+    assert!(help.contains("Hystrix"), "{help}");
+    let frag = url_state::encode(&live.run_state());
+    assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
+    // "No breakers" is on the menu too, and says so (the 2017 scenarios
+    // start with it; the menu used to show "Seed" for them).
+    set_value(&select, "none", "change");
+    leptos::task::tick().await;
+    assert_eq!(value(&select), "none");
+    let (preset, help) = now();
+    assert_eq!(preset, BreakerPreset::None);
+    assert!(help.contains("No breakers"), "{help}");
+}
+
+#[wasm_bindgen_test]
+fn a_fresh_run_opens_on_live_figures() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    let snap = live.snapshot.get_untracked();
+    assert!(snap.t_ms > 0, "the first tick is computed at load");
+    assert!(
+        snap.edges.iter().any(|e| e.traffic > 0.0),
+        "traffic flows before Play"
+    );
+    assert!(live.view.get_untracked().edges.iter().any(|e| e.flow > 0));
+    // A reset lands on the same warmed-up state, and a link replays it.
+    let run = live.run_state();
+    live.reset(run.seed);
+    assert_eq!(live.snapshot.get_untracked(), snap);
+    live.replay(&run);
+    assert_eq!(live.snapshot.get_untracked(), snap);
+}
