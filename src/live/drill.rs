@@ -22,11 +22,16 @@ use leptos::prelude::*;
 use super::driver::Live;
 use super::url_state;
 
-/// Users affected × minutes of the scenario `key` run to its end at
-/// `seed`: as it happened (the real responders' actions) and as a drill
-/// where nobody acts.
-pub fn reference_scores(key: &str, seed: u64) -> Result<(f64, f64), String> {
-    let replay = url_state::load_run_scenario(key, &[], false)?;
+/// Users affected × minutes of the scenario `key` (with the switches
+/// `counterfactuals` on, as in the drill) run to its end at `seed`: as it
+/// happened (the real responders' actions) and as a drill where nobody
+/// acts.
+pub fn reference_scores(
+    key: &str,
+    counterfactuals: &[String],
+    seed: u64,
+) -> Result<(f64, f64), String> {
+    let replay = url_state::load_run_scenario(key, counterfactuals, false)?;
     let run = |s: &Scenario| {
         Sim::run_samples(s, seed)
             .map(|samples| users_affected_minutes(&samples))
@@ -92,7 +97,7 @@ pub fn DrillDebrief() -> impl IntoView {
     let start = full.start_clock_ms;
     let clock = move |t: u64| format_clock(start, t);
     let team_score = live.with_sim(|s| users_affected_minutes(s.samples()));
-    let scores = reference_scores(&key, seed);
+    let scores = reference_scores(&key, &live.counterfactuals.get_untracked(), seed);
     let team: Vec<(u64, String)> = live.user_actions.with_untracked(|v| {
         v.iter()
             .map(|(t, a)| (*t, describe_action(&full.topology, a)))

@@ -138,3 +138,16 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         .contains("drill"));
     assert!(root.query_selector(".debrief li.miss").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn the_reference_runs_carry_the_drills_switches() {
+    use live::drill::reference_scores;
+    let key = "permission_cache_failure";
+    let (replay, nobody) = reference_scores(key, &[], 1).unwrap();
+    assert!(replay < nobody, "{replay} vs {nobody}");
+    let fix = vec!["prioritised_rebuild".to_string()];
+    let (fixed_replay, _) = reference_scores(key, &fix, 1).unwrap();
+    assert!(fixed_replay < replay, "{fixed_replay} vs {replay}");
+    let e = reference_scores(key, &["no_such_fix".to_string()], 1).unwrap_err();
+    assert!(e.contains("no_such_fix"), "{e}");
+}
