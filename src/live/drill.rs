@@ -40,11 +40,16 @@ pub fn reference_scores(
     Ok((run(&replay)?, run(&replay.drill())?))
 }
 
-/// The drill switch, under the scenario picker.
+/// The drill switch, under the scenario picker: offered where the
+/// scenario has a timeline (a steady state has nothing to respond to), and
+/// kept while a drill is on so it can be turned off.
 #[component]
 pub fn DrillToggle() -> impl IntoView {
     let live = expect_context::<Live>();
+    let offered =
+        Memo::new(move |_| live.drill.get() || live.scenario.with(|s| !s.timeline.is_empty()));
     view! {
+        <Show when=move || offered.get()>
         <label class="drill-toggle" title="For instructors: run the scenario as an incident drill">
             <input
                 type="checkbox"
@@ -58,6 +63,7 @@ pub fn DrillToggle() -> impl IntoView {
                 " hides the scenario's name, its incident updates, its switches and its scripted causes, and leaves the response to the trainees (the run starts again)"
             </span>
         </label>
+        </Show>
     }
 }
 

@@ -151,3 +151,20 @@ fn the_reference_runs_carry_the_drills_switches() {
     let e = reference_scores(key, &["no_such_fix".to_string()], 1).unwrap_err();
     assert!(e.contains("no_such_fix"), "{e}");
 }
+
+#[wasm_bindgen_test]
+async fn the_steady_state_offers_no_drill_nothing_happens_in_it() {
+    let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("input[data-control=drill]")
+        .unwrap()
+        .is_none());
+    live.choose_scenario("voice_edge_failure");
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("input[data-control=drill]")
+        .unwrap()
+        .is_some());
+}
