@@ -90,26 +90,46 @@ pub fn DrillNote() -> impl IntoView {
     }
 }
 
-/// The drill's part of the debrief: the scenario revealed, the team's
-/// actions beside the real responders', the real timeline and the scores.
-#[component]
-pub fn DrillDebrief() -> impl IntoView {
-    let live = expect_context::<Live>();
+/// What the drill's part of the debrief says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillFacts {
+    /// The scenario's title, date and one-line summary.
+    pub title: String,
+    /// Date, or "what-if".
+    pub date: String,
+    /// Summary.
+    pub summary: String,
+    /// The team's actions: clock time and what.
+    pub team: Vec<(String, String)>,
+    /// The real responders' actions: clock time and what (with the
+    /// scenario's note).
+    pub real: Vec<(String, String)>,
+    /// The incident updates held back during the drill.
+    pub updates: Vec<(String, String)>,
+    /// Users affected × minutes of the team's run.
+    pub team_score: f64,
+    /// Of the replay and of nobody acting, or why they could not be run.
+    pub reference: Result<(f64, f64), String>,
+}
+
+/// What the drill's debrief says about the run in `live`: the scenario as
+/// written (the drill ran without its responses), the two action lists,
+/// the held-back updates and the three scores. Runs the two reference
+/// runs, so call it once per debrief.
+pub fn gather(live: &Live) -> DrillFacts {
     let key = live.scenario_key.get_untracked();
     let seed = live.seed.get_untracked();
-    let Ok(full) = url_state::load_scenario(&key) else {
-        return ().into_any();
-    };
+    let cfs = live.counterfactuals.get_untracked();
+    let full = url_state::load_run_scenario(&key, &cfs, false)
+        .unwrap_or_else(|_| Scenario::clone(&live.scenario.get_untracked()));
     let start = full.start_clock_ms;
-    let clock = move |t: u64| format_clock(start, t);
-    let team_score = live.with_sim(|s| users_affected_minutes(s.samples()));
-    let scores = reference_scores(&key, &live.counterfactuals.get_untracked(), seed);
-    let team: Vec<(u64, String)> = live.user_actions.with_untracked(|v| {
+    let clock = |t: u64| format_clock(start, t);
+    let team = live.user_actions.with_untracked(|v| {
         v.iter()
-            .map(|(t, a)| (*t, describe_action(&full.topology, a)))
+            .map(|(t, a)| (clock(*t), describe_action(&full.topology, a)))
             .collect()
     });
-    let real: Vec<(u64, String)> = full
+    let real = full
         .responses()
         .map(|a| {
             let what = describe_action(&full.topology, &a.action);
@@ -118,10 +138,96 @@ pub fn DrillDebrief() -> impl IntoView {
             } else {
                 format!("{what}: {}", a.note)
             };
-            (a.t_ms, text)
+            (clock(a.t_ms), text)
         })
         .collect();
-    let list = move |items: Vec<(u64, String)>, empty: &'static str| {
+    DrillFacts {
+        title: super::debrief::title_of(&full),
+        date: super::debrief::date_of(&full),
+        summary: full.summary.clone(),
+        team,
+        real,
+        updates: full
+            .messages
+            .iter()
+            .map(|m| (clock(m.t_ms), m.text.clone()))
+            .collect(),
+        team_score: live.with_sim(|s| users_affected_minutes(s.samples())),
+        reference: reference_scores(&key, &cfs, seed),
+    }
+}
+
+/// The share by which `v` differs from the real responders' `replay`.
+fn vs_replay(v: f64, replay: f64) -> String {
+    if replay > 0.0 {
+        format!("{:+.0}%", (v / replay - 1.0) * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The drill's part of a Markdown debrief.
+pub fn markdown(d: &DrillFacts) -> String {
+    let mut md = format!("{}\n\n## Users affected × minutes\n\n", d.summary);
+    match &d.reference {
+        Ok((replay, nobody)) => {
+            md.push_str("| | Total | vs the real responders |\n|---|---|---|\n");
+            for (who, v) in [
+                ("Your team", d.team_score),
+                ("The real responders (the replay, same seed)", *replay),
+                ("Nobody acting", *nobody),
+            ] {
+                md.push_str(&format!(
+                    "| {who} | {} | {} |\n",
+                    expect::si(v),
+                    vs_replay(v, *replay)
+                ));
+            }
+        }
+        Err(e) => md.push_str(&format!(
+            "Your team: {}. The reference runs failed: {e}\n",
+            expect::si(d.team_score)
+        )),
+    }
+    let list = |md: &mut String, title: &str, items: &[(String, String)], empty: &str| {
+        md.push_str(&format!("\n## {title}\n\n"));
+        if items.is_empty() {
+            md.push_str(empty);
+            md.push('\n');
+        }
+        for (t, text) in items {
+            md.push_str(&format!("- {t} {text}\n"));
+        }
+    };
+    list(
+        &mut md,
+        "What your team did",
+        &d.team,
+        "Nothing: the team took no action.",
+    );
+    list(
+        &mut md,
+        "What the real responders did",
+        &d.real,
+        "The scenario scripts no responders' actions.",
+    );
+    list(
+        &mut md,
+        "The incident updates that were held back",
+        &d.updates,
+        "None.",
+    );
+    md.push('\n');
+    md
+}
+
+/// The drill's part of the debrief: the scenario revealed, the team's
+/// actions beside the real responders', the real timeline and the scores.
+#[component]
+pub fn DrillDebrief() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let d = gather(&live);
+    let list = move |items: Vec<(String, String)>, empty: &'static str| {
         if items.is_empty() {
             return view! { <p class="drill-none">{empty}</p> }.into_any();
         }
@@ -129,35 +235,20 @@ pub fn DrillDebrief() -> impl IntoView {
             <ol class="drill-actions">
                 {items
                     .into_iter()
-                    .map(|(t, text)| view! { <li><time>{clock(t)}</time>" "{text}</li> })
+                    .map(|(t, text)| view! { <li><time>{t}</time>" "{text}</li> })
                     .collect_view()}
             </ol>
         }
         .into_any()
     };
-    let title = if full.title.is_empty() {
-        full.name.clone()
-    } else {
-        full.title.clone()
-    };
-    let date = if full.date.is_empty() {
-        "what-if".to_string()
-    } else {
-        full.date.clone()
-    };
-    let score_rows = match scores {
+    let score_rows = match d.reference {
         Ok((replay, nobody)) => {
             let row = |who: &'static str, key: &'static str, v: f64| {
-                let vs = if replay > 0.0 {
-                    format!("{:+.0}%", (v / replay - 1.0) * 100.0)
-                } else {
-                    String::new()
-                };
                 view! {
                     <tr data-score=key>
                         <th scope="row">{who}</th>
                         <td data-value=v.to_string()>{expect::si(v)}</td>
-                        <td>{vs}</td>
+                        <td>{vs_replay(v, replay)}</td>
                     </tr>
                 }
             };
@@ -171,7 +262,7 @@ pub fn DrillDebrief() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {row("Your team", "team", team_score)}
+                        {row("Your team", "team", d.team_score)}
                         {row("The real responders (the replay, same seed)", "replay", replay)}
                         {row("Nobody acting", "nobody", nobody)}
                     </tbody>
@@ -182,33 +273,61 @@ pub fn DrillDebrief() -> impl IntoView {
         Err(e) => view! { <p class="live-error">{format!("The reference runs failed: {e}")}</p> }
             .into_any(),
     };
-    let messages: Vec<(u64, String)> = full
-        .messages
-        .iter()
-        .map(|m| (m.t_ms, m.text.clone()))
-        .collect();
+    let n_updates = d.updates.len();
     view! {
         <section class="drill-debrief" aria-label="Drill debrief" role="region">
-            <h3>{format!("Drill debrief: {title} ({date})")}</h3>
-            <p class="drill-summary">{full.summary.clone()}</p>
+            <h3>{format!("Drill debrief: {} ({})", d.title, d.date)}</h3>
+            <p class="drill-summary">{d.summary}</p>
             {score_rows}
             <div class="drill-compare">
                 <div data-drill="team">
                     <h4>"What your team did"</h4>
-                    {list(team, "Nothing: the team took no action.")}
+                    {list(d.team, "Nothing: the team took no action.")}
                 </div>
                 <div data-drill="real">
                     <h4>"What the real responders did"</h4>
-                    {list(real, "The scenario scripts no responders' actions: everything after the triggers is the model's own.")}
+                    {list(d.real, "The scenario scripts no responders' actions: everything after the triggers is the model's own.")}
                 </div>
             </div>
-            {(!messages.is_empty()).then(|| view! {
+            {(n_updates > 0).then(|| view! {
                 <details class="drill-timeline" open>
-                    <summary>{format!("The incident updates that were held back ({})", messages.len())}</summary>
-                    {list(messages, "")}
+                    <summary>{format!("The incident updates that were held back ({n_updates})")}</summary>
+                    {list(d.updates, "")}
                 </details>
             })}
         </section>
     }
-    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drills_markdown_sets_the_team_beside_the_responders() {
+        let d = DrillFacts {
+            title: "What if: permission cache failure".into(),
+            date: "what-if".into(),
+            summary: "The permission cache dies.".into(),
+            team: vec![("19:08:00".into(), "revive Memcached Guilds".into())],
+            real: vec![(
+                "19:06:00".into(),
+                "revive Memcached Guilds: restarted".into(),
+            )],
+            updates: Vec::new(),
+            team_score: 1.7e9,
+            reference: Ok((1.41e9, 5.89e9)),
+        };
+        let md = markdown(&d);
+        assert!(md.contains("| Your team | 1.70G | +21% |"), "{md}");
+        assert!(md.contains("| Nobody acting | 5.89G | +318% |"), "{md}");
+        assert!(md.contains("## What your team did\n\n- 19:08:00 revive Memcached Guilds\n"));
+        assert!(md.contains("- 19:06:00 revive Memcached Guilds: restarted\n"));
+        assert!(md.contains("held back\n\nNone.\n"), "{md}");
+        let failed = DrillFacts {
+            reference: Err("no such scenario".into()),
+            ..d
+        };
+        assert!(markdown(&failed).contains("The reference runs failed: no such scenario"));
+    }
 }

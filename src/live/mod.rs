@@ -12,12 +12,15 @@
 //!   and queue limit rows.
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
+//! - [`debrief`]: what actually happened beside the run's figures, and its
+//!   Markdown download.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL fragment and local storage.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
+pub mod debrief;
 pub mod diagram_feed;
 pub mod drill;
 pub mod driver;

@@ -8,12 +8,13 @@
 //! file of your own is parsed first and, if it is malformed, the message
 //! names the file, line and problem while the current run goes on.
 
-use faultline_core::scenario::{expect, impact, library, Indicator};
+use faultline_core::scenario::library;
 use faultline_core::Scenario;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::drill::{DrillDebrief, DrillNote, DrillToggle};
+use super::debrief::Debrief;
+use super::drill::{DrillNote, DrillToggle};
 use super::driver::{Live, Notice};
 use super::playback::elapsed;
 use super::url_state::{self, RunState};
@@ -60,19 +61,6 @@ pub fn bundled_cards() -> Vec<ScenarioCard> {
         .filter_map(|b| b.load().ok().map(|s| ScenarioCard::of(b.key, &s)))
         .collect()
 }
-
-/// The indicators the debrief shows with this run's worst value.
-const DEBRIEF: [Indicator; 9] = [
-    Indicator::ApiSuccess,
-    Indicator::ApiLatencyP95Ms,
-    Indicator::WsConnectRate,
-    Indicator::VoiceSuccess,
-    Indicator::DeliveryRate,
-    Indicator::DeliveryLatencyP99Ms,
-    Indicator::MessageLoadP99Ms,
-    Indicator::DbQueryMs,
-    Indicator::UsersAffected,
-];
 
 impl Live {
     /// Switches to the bundled (or user) scenario `key` at its own seed: a
@@ -495,196 +483,5 @@ fn StoryBanner() -> impl IntoView {
                 })}
             </div>
         })
-    }
-}
-
-/// After the run: what actually happened (the post-mortem's account and
-/// its figures) beside this run's own figures.
-#[component]
-fn Debrief() -> impl IntoView {
-    let live = expect_context::<Live>();
-    let ended = Memo::new(move |_| {
-        let t = live.snapshot.with(|s| s.t_ms);
-        live.scenario.with(|s| t >= s.duration_ms)
-    });
-    move || {
-        if !ended.get() {
-            return None;
-        }
-        let scenario = live.scenario.get_untracked();
-        let start = scenario.start_clock_ms;
-        let clock = move |t: u64| faultline_core::scenario::time::format_clock(start, t);
-        // With one switch on, the bands the source gives for the platform
-        // with that measure in place apply too.
-        let only_switch: Option<String> =
-            live.counterfactuals.with_untracked(|v| match v.as_slice() {
-                [k] => Some(k.clone()),
-                _ => None,
-            });
-        let (worst, uam, bands) = live.with_sim(|s| {
-            let samples = s.samples();
-            let mut bands = expect::check(&scenario, samples);
-            if let Some(k) = &only_switch {
-                bands.extend(expect::check_with(&scenario, Some(k), samples));
-            }
-            let worst: Vec<(Indicator, Option<(f64, u64)>)> = DEBRIEF
-                .iter()
-                .map(|&i| (i, impact::worst(samples, i)))
-                .collect();
-            (worst, impact::users_affected_minutes(samples), bands)
-        });
-        let account = scenario.what_happened.trim().to_string();
-        let rows = worst
-            .into_iter()
-            .map(|(i, w)| {
-                let (v, at) = w.map_or(("—".to_string(), String::new()), |(v, t)| {
-                    (i.format(v), clock(t))
-                });
-                view! {
-                    <tr data-indicator=i.as_str()>
-                        <th scope="row">{i.as_str().replace('_', " ")}</th>
-                        <td>{v}</td>
-                        <td>{at}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        let has_bands = !bands.is_empty();
-        // With a switch on, the run is not the incident as it happened: the
-        // scenario's own figures are shown beside it, not judged; only the
-        // bands the source gives for that switch are. A drill is not the
-        // incident as it happened either: the trainees responded.
-        let drill = live.drill.get_untracked();
-        let switched = drill || live.counterfactuals.with_untracked(|v| !v.is_empty());
-        let bands = bands
-            .into_iter()
-            .map(|b| {
-                if switched && b.expectation.with.is_none() {
-                    return view! {
-                        <li class="compare" data-pass="compare">
-                            {b.describe_measured(start)}
-                        </li>
-                    }
-                    .into_any();
-                }
-                let pass = b.pass;
-                // A missed band the model is known not to reach says so, so
-                // a trainee does not take it for the result of their actions.
-                let gap = if pass {
-                    None
-                } else {
-                    b.expectation.gap.clone()
-                };
-                let known = gap.is_some();
-                view! {
-                    <li
-                        class:pass=pass
-                        class:miss=!pass && !known
-                        class:gap=known
-                        data-pass=pass.to_string()
-                    >
-                        {with_label(&scenario, &b, b.describe(start))}
-                        {gap.map(|g| view! {
-                            <span class="gap-note">{format!("Known model gap: {g}")}</span>
-                        })}
-                    </li>
-                }
-                .into_any()
-            })
-            .collect_view();
-        // Figures the source gives for a fix that is not (alone) on: say
-        // which switch shows them, so a trainee knows where they apply.
-        let elsewhere: Vec<String> = {
-            let mut labels: Vec<String> = Vec::new();
-            for e in &scenario.expectations {
-                let Some(k) = &e.with else { continue };
-                if only_switch.as_ref() == Some(k) {
-                    continue;
-                }
-                let label = scenario
-                    .counterfactual(k)
-                    .map_or(k.clone(), |c| c.label.clone());
-                if !labels.contains(&label) {
-                    labels.push(label);
-                }
-            }
-            labels
-        };
-        let cfs: Vec<String> = live.counterfactuals.with_untracked(|v| {
-            v.iter()
-                .map(|k| {
-                    scenario
-                        .counterfactual(k)
-                        .map_or(k.clone(), |c| c.label.clone())
-                })
-                .collect()
-        });
-        Some(view! {
-            {drill.then(|| view! { <DrillDebrief /> })}
-            <section class="debrief" aria-label="What actually happened" role="region">
-                <div class="debrief-real">
-                    <h3>"What actually happened"</h3>
-                    {if account.is_empty() {
-                        view! { <p>"This scenario has no post-mortem account (a what-if or a file without one)."</p> }.into_any()
-                    } else {
-                        view! { <div class="narrative">{paragraphs(&account)}</div> }.into_any()
-                    }}
-                    {has_bands.then(|| view! {
-                        <h4>"The real figures, and where this run landed"</h4>
-                        {switched.then(|| view! {
-                            <p class="bands-note">
-                                {if drill {
-                                    "This was a drill: your team, not the real responders, handled the incident, so the run's figures are shown beside the real ones (•), not judged."
-                                } else {
-                                    "A fix is switched on, so this run is not the incident as it happened: its figures are shown for comparison (•), not judged. Figures the source gives for the fix itself are judged (✓/✗)."
-                                }}
-                            </p>
-                        })}
-                        <ul class="bands">{bands}</ul>
-                    })}
-                    {(!elsewhere.is_empty()).then(|| view! {
-                        <p class="bands-note" data-note="with-switch">
-                            {format!(
-                                "The source also gives figures for the platform with {} in place: switch it on alone, above, to compare.",
-                                elsewhere.iter().map(|l| format!("“{l}”")).collect::<Vec<_>>().join(" or ")
-                            )}
-                        </p>
-                    })}
-                </div>
-                <div class="debrief-run">
-                    <h3>"This run"</h3>
-                    {(!cfs.is_empty()).then(|| view! {
-                        <p class="cf-on">{format!("With: {}", cfs.join(", "))}</p>
-                    })}
-                    <p class="uam" data-figure="users_affected_minutes">
-                        {format!("Users affected × minutes: {}", expect::si(uam))}
-                    </p>
-                    <table class="worst">
-                        <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            </section>
-        })
-    }
-}
-
-/// A band line with its switch named by the switch's label, as the
-/// switches panel shows it, rather than by its key.
-fn with_label(
-    scenario: &faultline_core::scenario::Scenario,
-    band: &expect::BandResult,
-    line: String,
-) -> String {
-    let Some(key) = &band.expectation.with else {
-        return line;
-    };
-    match scenario.counterfactual(key) {
-        Some(c) => line.replacen(
-            &format!(", with {key}"),
-            &format!(", with “{}”", c.label),
-            1,
-        ),
-        None => line,
     }
 }

@@ -238,6 +238,18 @@ test('an instructor runs a drill: the cause is held back, the team acts, the deb
   assert.match(await page.locator('[data-current-scenario]').innerText(), /permission cache/i, 'revealed at the end');
   await debrief.scrollIntoViewIfNeeded();
   await shot(page, '13-drill-debrief');
+
+  // The debrief downloads as Markdown for the drill's records.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-action=download_debrief]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'faultline-permission_cache_failure-drill-seed1.md');
+  const fs = await import('node:fs/promises');
+  const md = await fs.readFile(await download.path(), 'utf8');
+  assert.match(md, /^# Drill debrief: /);
+  assert.match(md, /revive Memcached Guilds/);
+  assert.match(md, /\| Your team \| /);
   assert.deepEqual(problems, []);
   await page.close();
 });

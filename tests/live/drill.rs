@@ -131,6 +131,20 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     // Restarting two minutes later than the real responders: worse than
     // them, much better than nobody acting (emergent, not scripted).
     assert!(replay < team && team < nobody, "{replay} {team} {nobody}");
+    // The download says what the page says.
+    assert!(root
+        .query_selector("button[data-action=download_debrief]")
+        .unwrap()
+        .is_some());
+    let facts = live::debrief::gather(&live);
+    let md = live::debrief::markdown(&facts, Some(&live::drill::gather(&live)));
+    assert!(md.starts_with("# Drill debrief: "), "{md}");
+    assert!(md.contains("- 19:08:01 revive Memcached Guilds\n"), "{md}");
+    assert!(md.contains("| Your team | "), "{md}");
+    assert_eq!(
+        live::debrief::file_name(&facts),
+        "faultline-permission_cache_failure-drill-seed1.md"
+    );
     // The bands are compared, not judged: the team, not the replay, ran it.
     assert!(query(&root, ".debrief .bands-note")
         .text_content()
