@@ -371,11 +371,13 @@ pub fn Debrief() -> impl IntoView {
                 }
             })
             .collect_view();
+        // The drill's reference runs take a moment: run them once for the
+        // page and the download.
+        let drill_facts = f.drill.then(|| drill::gather(&live));
+        let text = markdown(&f, drill_facts.as_ref());
+        let name = file_name(&f);
         let save = move |_| {
-            let facts = gather(&live);
-            let drill = facts.drill.then(|| drill::gather(&live));
-            let text = markdown(&facts, drill.as_ref());
-            if let Err(e) = download(&file_name(&facts), &text) {
+            if let Err(e) = download(&name, &text) {
                 live.notice.set(Some(super::Notice {
                     error: true,
                     text: format!("The debrief could not be downloaded: {e}"),
@@ -383,7 +385,7 @@ pub fn Debrief() -> impl IntoView {
             }
         };
         Some(view! {
-            {f.drill.then(|| view! { <DrillDebrief /> })}
+            {drill_facts.map(|facts| view! { <DrillDebrief facts /> })}
             <section class="debrief" aria-label="What actually happened" role="region">
                 <div class="debrief-real">
                     <h3>"What actually happened"</h3>

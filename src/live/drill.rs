@@ -224,9 +224,11 @@ pub fn markdown(d: &DrillFacts) -> String {
 /// The drill's part of the debrief: the scenario revealed, the team's
 /// actions beside the real responders', the real timeline and the scores.
 #[component]
-pub fn DrillDebrief() -> impl IntoView {
-    let live = expect_context::<Live>();
-    let d = gather(&live);
+pub fn DrillDebrief(
+    /// What it says ([`gather`]).
+    facts: DrillFacts,
+) -> impl IntoView {
+    let d = facts;
     let list = move |items: Vec<(String, String)>, empty: &'static str| {
         if items.is_empty() {
             return view! { <p class="drill-none">{empty}</p> }.into_any();
