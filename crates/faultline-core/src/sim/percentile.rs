@@ -127,7 +127,14 @@ pub fn share_slower_than(limit: f64, fixed: f64, variable: f64, tail: Tail) -> f
         }
     };
     let s = tail.share.clamp(0.0, 1.0);
-    (1.0 - s) * above(0.0) + s * above(tail.ms.max(0.0))
+    // Without a slow tail its term is 0 · above = 0 exactly (`above` is a
+    // finite share): skip its `exp` (the common case).
+    let slow = if s > 0.0 {
+        above(tail.ms.max(0.0))
+    } else {
+        0.0
+    };
+    (1.0 - s) * above(0.0) + s * slow
 }
 
 /// The `p`-quantile of `(1 − s)·Exp(v) + s·(x + Exp(v))`, by bisection on
