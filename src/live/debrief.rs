@@ -11,18 +11,15 @@ use leptos::prelude::*;
 use super::drill::{self, DrillDebrief, DrillFacts};
 use super::driver::Live;
 
-/// The indicators the debrief shows with this run's worst value.
-pub const DEBRIEF: [Indicator; 9] = [
-    Indicator::ApiSuccess,
-    Indicator::ApiLatencyP95Ms,
-    Indicator::WsConnectRate,
-    Indicator::VoiceSuccess,
-    Indicator::DeliveryRate,
-    Indicator::DeliveryLatencyP99Ms,
-    Indicator::MessageLoadP99Ms,
-    Indicator::DbQueryMs,
-    Indicator::UsersAffected,
-];
+/// Whether the debrief shows indicator `i` with this run's worst value:
+/// all but the users-affected share (the count is shown) and the traffic
+/// figures (request rate, retry share), which have no "worst".
+fn shown(i: Indicator) -> bool {
+    !matches!(
+        i,
+        Indicator::UsersAffectedShare | Indicator::RequestRate | Indicator::RetryShare
+    )
+}
 
 /// How a band line is marked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,9 +125,10 @@ pub fn gather(live: &Live) -> DebriefFacts {
         if let Some(k) = only_switch {
             bands.extend(expect::check_with(&scenario, Some(k), samples));
         }
-        let worst: Vec<(Indicator, String, String)> = DEBRIEF
-            .iter()
-            .map(|&i| match impact::worst(samples, i) {
+        let worst: Vec<(Indicator, String, String)> = Indicator::ALL
+            .into_iter()
+            .filter(|&i| shown(i))
+            .map(|i| match impact::worst(samples, i) {
                 Some((v, t)) => (i, i.format(v), clock(t)),
                 None => (i, "—".to_string(), String::new()),
             })
