@@ -143,14 +143,7 @@ pub fn LiveCharts() -> impl IntoView {
 #[component]
 pub fn HealthLegend() -> impl IntoView {
     use faultline_core::sim::Health;
-    let items = [
-        Health::Healthy,
-        Health::Degraded,
-        Health::Overloaded,
-        Health::Down,
-        Health::FailingOver,
-        Health::Recovering,
-    ]
+    let items = Health::ALL
     .into_iter()
     .map(|h| {
         view! {

@@ -247,17 +247,10 @@ fn view_model_words_glyphs_and_edges() {
         v.edges.iter().any(|e| e.flow == 4),
         "the busiest edge flows fastest"
     );
-    let words: Vec<_> = [
-        Health::Healthy,
-        Health::Degraded,
-        Health::Overloaded,
-        Health::Down,
-        Health::FailingOver,
-        Health::Recovering,
-    ]
-    .iter()
-    .map(|h| (view_model::health_word(*h), view_model::health_glyph(*h)))
-    .collect();
+    let words: Vec<_> = Health::ALL
+        .iter()
+        .map(|h| (view_model::health_word(*h), view_model::health_glyph(*h)))
+        .collect();
     let mut glyphs: Vec<_> = words.iter().map(|w| w.1).collect();
     glyphs.sort();
     glyphs.dedup();

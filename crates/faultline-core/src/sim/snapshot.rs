@@ -27,6 +27,18 @@ pub enum Health {
     Recovering,
 }
 
+impl Health {
+    /// Every state, from well to worst-but-recovering, as legends list them.
+    pub const ALL: [Health; 6] = [
+        Health::Healthy,
+        Health::Degraded,
+        Health::Overloaded,
+        Health::Down,
+        Health::FailingOver,
+        Health::Recovering,
+    ];
+}
+
 /// Service-level indicators, as in seed 001's key-metrics table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sli {
