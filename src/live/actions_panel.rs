@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::driver::Live;
 use super::limit_controls::LimitControls;
-use super::view_model::{self, breaker_mode_word, breaker_word, rate};
+use super::view_model::{self, breaker_mode_word, breaker_word, grouped, rate};
 
 /// How many samples the sparklines show.
 const SPARK_SAMPLES: usize = 60;
@@ -88,10 +88,14 @@ pub fn ComponentActions(
                 load: format!("{:.0}%", c.utilisation * 100.0),
                 throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
                 throughput_value: format!("{:.1}", c.throughput),
-                queue: format!("{:.0} / {:.0}", c.queue, c.queue_limit),
+                queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
                 latency: format!("{:.0} ms", c.latency_ms),
                 errors: format!("{:.2}%", c.error_rate * 100.0),
-                servers: format!("{:.0} of {:.0}", c.servers, c.target_servers),
+                servers: format!(
+                    "{} of {}",
+                    grouped(c.servers.round()),
+                    grouped(c.target_servers.round())
+                ),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),
                 hits: (c.hit_rate > 0.0).then(|| format!("{:.1}%", c.hit_rate * 100.0)),
                 pool: (c.pool_in_use > 0.0).then(|| format!("{:.0}%", c.pool_in_use * 100.0)),

@@ -13,6 +13,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::driver::Live;
+use super::view_model::grouped;
 
 /// What one limit row says and how the page and tests find it.
 struct Row {
@@ -35,7 +36,7 @@ const RATE: Row = Row {
     button: "Set rate limit",
     now: |x| {
         if x > 0.0 {
-            format!("now {}/s per server", number(x))
+            format!("now {}/s per server", grouped(x))
         } else {
             "now no limit".into()
         }
@@ -48,28 +49,8 @@ const QUEUE: Row = Row {
     aria: "Queue limit, requests waiting at most",
     action: "set_queue_limit",
     button: "Set queue limit",
-    now: |x| format!("now {}", number(x)),
+    now: |x| format!("now {}", grouped(x)),
 };
-
-/// `x` to one decimal without a trailing `.0`, thousands grouped:
-/// `83.3`, `100`, `2,000,000`.
-fn number(x: f64) -> String {
-    let x = (x * 10.0).round() / 10.0;
-    let whole = x.trunc().abs() as u64;
-    let mut digits = whole.to_string();
-    let mut grouped = String::new();
-    while digits.len() > 3 {
-        let tail = digits.split_off(digits.len() - 3);
-        grouped = format!(",{tail}{grouped}");
-    }
-    let frac = ((x.abs() - whole as f64) * 10.0).round() as u64;
-    let sign = if x < 0.0 { "-" } else { "" };
-    if frac == 0 {
-        format!("{sign}{digits}{grouped}")
-    } else {
-        format!("{sign}{digits}{grouped}.{frac}")
-    }
-}
 
 /// The rate-limit row (only for a component with a rate limit in the
 /// scenario or set since) and the queue-limit row for component `index`.

@@ -171,6 +171,33 @@ pub fn rate(x: f64) -> String {
     }
 }
 
+/// `x` to one decimal without a trailing `.0`, thousands grouped:
+/// `83.3`, `100`, `2,000,000`.
+pub fn grouped(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "—".into()
+        } else {
+            "∞".into()
+        };
+    }
+    let x = (x * 10.0).round() / 10.0;
+    let whole = x.trunc().abs() as u64;
+    let mut digits = whole.to_string();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail = digits.split_off(digits.len() - 3);
+        grouped = format!(",{tail}{grouped}");
+    }
+    let frac = ((x.abs() - whole as f64) * 10.0).round() as u64;
+    let sign = if x < 0.0 { "-" } else { "" };
+    if frac == 0 {
+        format!("{sign}{digits}{grouped}")
+    } else {
+        format!("{sign}{digits}{grouped}.{frac}")
+    }
+}
+
 /// Maps a snapshot over its topology to the diagram's view model.
 pub fn diagram_view(t: &Topology, s: &Snapshot) -> DiagramView {
     let max_traffic = s
@@ -480,4 +507,21 @@ pub fn breaker_preset_from_key(k: &str) -> Option<BreakerPreset> {
 pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
     let (f, g) = (t.component_index(from)?, t.component_index(to)?);
     t.dependency_index(f, g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn grouped_numbers_read_at_a_glance() {
+        assert_eq!(grouped(83.333), "83.3");
+        assert_eq!(grouped(100.0), "100");
+        assert_eq!(grouped(2_000_000.0), "2,000,000");
+        assert_eq!(grouped(24_000.0), "24,000");
+        assert_eq!(grouped(-1_234.5), "-1,234.5");
+        assert_eq!(grouped(0.04), "0");
+        assert_eq!(grouped(f64::INFINITY), "∞");
+        assert_eq!(grouped(f64::NAN), "—");
+    }
 }
