@@ -67,26 +67,75 @@ pub fn DrillToggle() -> impl IntoView {
     }
 }
 
-/// What the trainees see where the incident updates would be.
+impl Live {
+    /// The drill's team asks for a hint: the incident updates due by now
+    /// are shown, and the hint goes into the link and the debrief.
+    pub fn take_hint(&self) {
+        let now = self.now_ms();
+        self.hints.update(|h| {
+            if h.last() != Some(&now) {
+                h.push(now);
+            }
+        });
+        self.save_url();
+    }
+}
+
+/// What the trainees see where the incident updates would be: a note, a
+/// hint button, and the updates a hint has revealed.
 #[component]
 pub fn DrillNote() -> impl IntoView {
     let live = expect_context::<Live>();
-    let held = Memo::new(move |_| live.scenario.with(|s| s.messages.len()));
+    // The updates revealed by the latest hint (those due by its time).
+    let revealed = Memo::new(move |_| {
+        let upto = live.hints.with(|h| h.last().copied());
+        live.scenario.with(|s| {
+            let start = s.start_clock_ms;
+            s.messages
+                .iter()
+                .filter(|m| upto.is_some_and(|u| m.t_ms <= u))
+                .map(|m| (format_clock(start, m.t_ms), m.text.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let total = Memo::new(move |_| live.scenario.with(|s| s.messages.len()));
     view! {
-        <p class="drill-note" role="note" data-drill-note="">
-            <span class="story-kind">"Drill"</span>
-            " "
+        <div class="drill-note" role="note" data-drill-note="">
+            <p>
+                <span class="story-kind">"Drill"</span>
+                " "
+                {move || {
+                    let held = total.get() - revealed.with(Vec::len);
+                    let updates = match held {
+                        0 if total.get() == 0 => "There are no incident updates".to_string(),
+                        0 => "Every incident update so far has been shown".to_string(),
+                        1 => "One incident update is held back until the debrief".to_string(),
+                        n => format!("{n} incident updates are held back until the debrief"),
+                    };
+                    format!(
+                        "You are on call, and nobody else will act. {updates}: diagnose from the dashboards, the diagram and the event log, and act from the inspector and the panels."
+                    )
+                }}
+            </p>
+            <button
+                data-action="hint"
+                title="Shows the incident updates due by now; the debrief counts the hints taken"
+                on:click=move |_| live.take_hint()
+            >
+                {move || format!("Show the updates so far (hint {})", live.hints.with(Vec::len) + 1)}
+            </button>
             {move || {
-                let updates = match held.get() {
-                    0 => "There are no incident updates".to_string(),
-                    1 => "Its one incident update is held back until the debrief".to_string(),
-                    n => format!("Its {n} incident updates are held back until the debrief"),
-                };
-                format!(
-                    "You are on call, and nobody else will act. {updates}: diagnose from the dashboards, the diagram and the event log, and act from the inspector and the panels."
-                )
+                let shown = revealed.get();
+                (!shown.is_empty()).then(|| view! {
+                    <ol class="drill-hints">
+                        {shown
+                            .into_iter()
+                            .map(|(t, text)| view! { <li><time>{t}</time>" "{text}</li> })
+                            .collect_view()}
+                    </ol>
+                })
             }}
-        </p>
+        </div>
     }
 }
 
@@ -106,6 +155,8 @@ pub struct DrillFacts {
     pub real: Vec<(String, String)>,
     /// The incident updates held back during the drill.
     pub updates: Vec<(String, String)>,
+    /// When the team asked for a hint (clock times).
+    pub hints: Vec<String>,
     /// Users affected × minutes of the team's run.
     pub team_score: f64,
     /// Of the replay and of nobody acting, or why they could not be run.
@@ -152,8 +203,19 @@ pub fn gather(live: &Live) -> DrillFacts {
             .iter()
             .map(|m| (clock(m.t_ms), m.text.clone()))
             .collect(),
+        hints: live
+            .hints
+            .with_untracked(|h| h.iter().map(|&t| clock(t)).collect()),
         team_score: live.with_sim(|s| users_affected_minutes(s.samples())),
         reference: reference_scores(&key, &cfs, seed),
+    }
+}
+
+/// How many hints the team took, and when.
+fn hints_line(hints: &[String]) -> String {
+    match hints.len() {
+        0 => "Hints taken: none.".to_string(),
+        n => format!("Hints taken: {n} (at {}).", hints.join(", ")),
     }
 }
 
@@ -205,6 +267,7 @@ pub fn markdown(d: &DrillFacts) -> String {
         &d.team,
         "Nothing: the team took no action.",
     );
+    md.push_str(&format!("\n{}\n", hints_line(&d.hints)));
     list(
         &mut md,
         "What the real responders did",
@@ -285,6 +348,7 @@ pub fn DrillDebrief(
                 <div data-drill="team">
                     <h4>"What your team did"</h4>
                     {list(d.team, "Nothing: the team took no action.")}
+                    <p class="drill-hints-taken" data-hints=d.hints.len()>{hints_line(&d.hints)}</p>
                 </div>
                 <div data-drill="real">
                     <h4>"What the real responders did"</h4>
@@ -317,6 +381,7 @@ mod tests {
                 "revive Memcached Guilds: restarted".into(),
             )],
             updates: Vec::new(),
+            hints: vec!["19:07:00".into()],
             team_score: 1.7e9,
             reference: Ok((1.41e9, 5.89e9)),
         };
@@ -326,6 +391,7 @@ mod tests {
         assert!(md.contains("## What your team did\n\n- 19:08:00 revive Memcached Guilds\n"));
         assert!(md.contains("- 19:06:00 revive Memcached Guilds: restarted\n"));
         assert!(md.contains("held back\n\nNone.\n"), "{md}");
+        assert!(md.contains("\nHints taken: 1 (at 19:07:00).\n"), "{md}");
         let failed = DrillFacts {
             reference: Err("no such scenario".into()),
             ..d

@@ -76,6 +76,8 @@ pub struct Live {
     /// A drill: the scenario runs without its responders' actions and the
     /// page holds back what would give the cause away until the debrief.
     pub drill: RwSignal<bool>,
+    /// When (simulated ms) the drill's team asked for a hint.
+    pub hints: RwSignal<Vec<u64>>,
     /// The platform now.
     pub snapshot: RwSignal<Snapshot>,
     /// The diagram's view model, derived from the snapshot (refreshed at
@@ -205,6 +207,7 @@ impl Live {
             scenario_key: RwSignal::new(key.to_string()),
             counterfactuals: RwSignal::new(Vec::new()),
             drill: RwSignal::new(false),
+            hints: RwSignal::new(Vec::new()),
             snapshot,
             view,
             diagram_rev,
@@ -500,6 +503,7 @@ impl Live {
         RunState {
             t_ms: 0,
             actions: Vec::new(),
+            hints: Vec::new(),
             ..self.run_state()
         }
     }
@@ -547,6 +551,7 @@ impl Live {
         self.scenario_key.set(run.scenario.clone());
         self.counterfactuals.set(run.counterfactuals.clone());
         self.drill.set(run.drill);
+        self.hints.set(run.hints.clone());
         self.seed.set(run.seed);
         self.speed.set(run.speed);
         self.target_ms.set_value(now as f64);
@@ -580,6 +585,7 @@ impl Live {
             actions: self.user_actions.get_untracked(),
             counterfactuals: self.counterfactuals.get_untracked(),
             drill: self.drill.get_untracked(),
+            hints: self.hints.get_untracked(),
         }
     }
 
@@ -704,6 +710,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         actions: Vec::new(),
         counterfactuals: Vec::new(),
         drill: false,
+        hints: Vec::new(),
     };
     let hash = window().location().hash().unwrap_or_default();
     let hash = js_sys::decode_uri_component(&hash)

@@ -3,7 +3,8 @@
 //! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&a=<actions>`
 //! where `<keys>` are the scenario's counterfactual switches turned on
 //! (comma separated), `drill=1` runs the scenario as a drill (without the
-//! real responders' actions, see [`Scenario::drill`]) and
+//! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
+//! simulated times at which a drill's team asked for a hint, and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
 //! in unpadded base64url. Every field but `s` is optional. Parsing never
 //! panics: a bad fragment gives a [`FragmentError`] whose message names the
@@ -117,6 +118,9 @@ pub struct RunState {
     /// A drill: the scenario without its responders' actions, and the
     /// page holding back what would give the cause away.
     pub drill: bool,
+    /// When (simulated ms, in order) the drill's team asked for a hint:
+    /// each reveals the incident updates due by then.
+    pub hints: Vec<u64>,
 }
 
 /// What is wrong with a fragment.
@@ -199,6 +203,11 @@ pub fn encode(state: &RunState) -> String {
     if state.drill {
         s.push_str("&drill=1");
     }
+    if !state.hints.is_empty() {
+        let times: Vec<String> = state.hints.iter().map(u64::to_string).collect();
+        s.push_str("&h=");
+        s.push_str(&times.join(","));
+    }
     if !state.actions.is_empty() {
         let json = serde_json::to_string(&state.actions).unwrap_or_else(|_| "[]".into());
         s.push_str("&a=");
@@ -223,6 +232,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         actions: Vec::new(),
         counterfactuals: Vec::new(),
         drill: false,
+        hints: Vec::new(),
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -275,6 +285,17 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                     .map(str::to_string)
                     .collect();
             }
+            "h" => {
+                st.hints = v
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(|t| {
+                        t.parse().map_err(|_| {
+                            bad("h", format!("hint time `{t}` is not a whole number of ms"))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "drill" => {
                 st.drill = match v {
                     "1" | "true" => true,
@@ -285,7 +306,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
             other => {
                 return Err(bad(
                     "fragment",
-                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf, drill)"),
+                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf, drill, h)"),
                 ))
             }
         }
@@ -341,6 +362,18 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
     }
     if st.t_ms > scenario.duration_ms {
         return Err(bad("t", "the time is after the scenario's end"));
+    }
+    if !st.hints.is_empty() && !st.drill {
+        return Err(bad("h", "hints belong to a drill (add drill=1)"));
+    }
+    if st.hints.windows(2).any(|w| w[1] < w[0]) {
+        return Err(bad("h", "the hint times go back in time"));
+    }
+    if st.hints.iter().any(|&t| t > scenario.duration_ms) {
+        return Err(bad("h", "a hint is after the scenario's end"));
+    }
+    if let Some(&last) = st.hints.last() {
+        st.t_ms = st.t_ms.max(last);
     }
     st.t_ms = st.t_ms.max(last);
     Ok(Some(st))

@@ -13,10 +13,33 @@ fn a_drill_link_round_trips_and_a_bad_value_is_named() {
         actions: Vec::new(),
         counterfactuals: Vec::new(),
         drill: true,
+        hints: vec![90_000, 600_000],
     };
     let frag = url_state::encode(&run);
-    assert!(frag.contains("drill=1"), "{frag}");
-    assert_eq!(url_state::decode(&frag).unwrap(), Some(run));
+    assert!(
+        frag.contains("drill=1") && frag.contains("h=90000,600000"),
+        "{frag}"
+    );
+    // The run reaches its last hint at least.
+    let back = url_state::decode(&frag).unwrap().unwrap();
+    assert_eq!(back.t_ms, 600_000);
+    assert_eq!(RunState { t_ms: 0, ..back }, run);
+    for (bad, says) in [
+        ("#s=permission_cache_failure&drill=1&h=abc", "abc"),
+        (
+            "#s=permission_cache_failure&drill=1&h=600000,90000",
+            "back in time",
+        ),
+        (
+            "#s=permission_cache_failure&drill=1&h=99999999",
+            "after the scenario's end",
+        ),
+        ("#s=permission_cache_failure&h=90000", "drill=1"),
+    ] {
+        let e = url_state::decode(bad).unwrap_err();
+        assert_eq!(e.field, "h", "{bad}");
+        assert!(e.problem.contains(says), "{bad}: {}", e.problem);
+    }
     let plain = url_state::decode("#s=steady_state").unwrap().unwrap();
     assert!(!plain.drill);
     let e = url_state::decode("#s=steady_state&drill=maybe").unwrap_err();
@@ -97,6 +120,19 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         .iter()
         .all(|m| !m.label.starts_with("scenario:")));
 
+    // At 19:08:01 a hint reveals the updates due so far (four of five)
+    // and goes into the link.
+    click(&query(&root, "button[data-action=hint]"));
+    leptos::task::tick().await;
+    let hinted = query(&root, ".drill-hints").text_content().unwrap();
+    assert!(hinted.contains("19:05:00"), "{hinted}");
+    assert!(!hinted.contains("19:15:00"), "only what is due: {hinted}");
+    assert!(query(&root, "[data-drill-note]")
+        .text_content()
+        .unwrap()
+        .contains("One incident update is held back"));
+    assert!(url_state::encode(&live.run_state()).contains("&h="));
+
     // The team restarts the cache at 19:08 (the real responders: 19:06).
     live.act(Action::Revive {
         component: "Memcached_Guilds".into(),
@@ -112,6 +148,12 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     );
     let team = query(&debrief, "[data-drill=team]").text_content().unwrap();
     assert!(team.contains("19:08") && team.contains("revive"), "{team}");
+    assert_eq!(
+        query(&debrief, "[data-hints]")
+            .get_attribute("data-hints")
+            .as_deref(),
+        Some("1")
+    );
     let real = query(&debrief, "[data-drill=real]").text_content().unwrap();
     assert!(real.contains("19:06") && real.contains("revive"), "{real}");
     assert!(

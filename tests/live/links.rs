@@ -58,6 +58,7 @@ fn fragment_round_trips_an_action_log() {
         ],
         counterfactuals: Vec::new(),
         drill: false,
+        hints: Vec::new(),
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");
