@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::drill::{self, DrillDebrief, DrillFacts};
 use super::driver::Live;
+use super::url_state;
 
 /// Whether the debrief shows indicator `i` with this run's worst value:
 /// all but the users-affected share (the count is shown) and the traffic
@@ -86,6 +87,9 @@ pub struct DebriefFacts {
     pub users_affected_minutes: f64,
     /// Each indicator's worst value and its clock time, formatted (`—` if none).
     pub worst: Vec<(Indicator, String, String)>,
+    /// A link that replays this run (the page's address with the run's
+    /// fragment).
+    pub link: String,
 }
 
 /// The title a scenario goes by (its name when it has no title).
@@ -201,7 +205,20 @@ pub fn gather(live: &Live) -> DebriefFacts {
         elsewhere,
         users_affected_minutes: uam,
         worst,
+        link: replay_link(live),
     }
+}
+
+/// The page's address (without its fragment) followed by this run's
+/// fragment, so the file's reader can open the same run.
+fn replay_link(live: &Live) -> String {
+    let location = window().location();
+    let base = format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    );
+    format!("{base}#{}", url_state::encode(&live.run_state()))
 }
 
 /// A band line with its switch named by the switch's label, as the
@@ -245,6 +262,7 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
         },
         f.source
     ));
+    md.push_str(&format!("Replay this run: <{}>\n\n", f.link));
     if let Some(d) = drill {
         md.push_str(&drill::markdown(d));
     }
@@ -465,6 +483,7 @@ mod tests {
             elsewhere: Vec::new(),
             users_affected_minutes: 3.5e10,
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
+            link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
         }
     }
 
@@ -484,6 +503,9 @@ mod tests {
         assert!(md.contains("Users affected × minutes: 35.00G"), "{md}");
         assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
         assert!(md.contains("not affiliated"));
+        assert!(md.contains(
+            "Replay this run: <https://example.org/faultline/#s=api_cascade_2022&seed=3>\n"
+        ));
         assert_eq!(file_name(&facts()), "faultline-api_cascade_2022-seed3.md");
     }
 }

@@ -183,6 +183,10 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     assert!(md.starts_with("# Drill debrief: "), "{md}");
     assert!(md.contains("- 19:08:01 revive Memcached Guilds\n"), "{md}");
     assert!(md.contains("| Your team | "), "{md}");
+    assert!(
+        md.contains("#s=permission_cache_failure&seed=1") && md.contains("&drill=1&h="),
+        "the file links back to the run: {md}"
+    );
     assert_eq!(
         live::debrief::file_name(&facts),
         "faultline-permission_cache_failure-drill-seed1.md"
