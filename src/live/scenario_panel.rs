@@ -196,6 +196,16 @@ pub fn ScenarioPanel() -> impl IntoView {
     };
     let open = RwSignal::new(false);
     let hides = Memo::new(move |_| live.drill_hides());
+    // The tab names the scenario (not during a drill: the tab would give
+    // it away).
+    Effect::new(move |_| {
+        let name = if hides.get() {
+            "Incident drill".to_string()
+        } else {
+            current.with(|c| c.title.clone())
+        };
+        document().set_title(&format!("{name} — Faultline"));
+    });
     let list = move || {
         cards.with_value(|cs| {
             cs.iter()

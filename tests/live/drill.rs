@@ -64,6 +64,11 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     });
     let live = live.get().unwrap();
     leptos::task::tick().await;
+    assert_eq!(
+        document().title(),
+        format!("{} — Faultline", scenario.title),
+        "the tab names the scenario"
+    );
     // Before the drill: the scenario shows its name, summary, switches and
     // its what-if briefing, which says what will fail and when.
     assert!(query(&root, ".briefing")
@@ -89,6 +94,7 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         .text_content()
         .unwrap();
     assert_eq!(shown.trim(), "Incident drill");
+    assert_eq!(document().title(), "Incident drill — Faultline");
     assert!(root.query_selector(".scenario-summary").unwrap().is_none());
     assert!(root.query_selector(".counterfactuals").unwrap().is_none());
     assert!(root.query_selector(".story").unwrap().is_none());
