@@ -25,7 +25,8 @@ async function open(width, height) {
 
 test('the release build draws one node per component and no errors', async () => {
   const { page, problems } = await open(1280, 800);
-  assert.equal(await page.title(), 'Faultline — failure-domain sandbox');
+  // The tab names the running scenario (index.html's static title until the app starts).
+  await page.waitForFunction(() => document.title === 'Steady evening peak — Faultline', null, { timeout: 5000 });
   assert.equal(await page.locator('[data-component]').count(), componentCount);
   assert.equal(await page.locator('[data-plane]').count(), 5);
   assert.equal(await page.locator('.boot').count(), 0, 'loading indicator still shown');
