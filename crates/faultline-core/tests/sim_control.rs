@@ -311,6 +311,38 @@ fn a_rolling_restart_replaces_misbehaving_instances_batch_by_batch() {
 }
 
 #[test]
+fn a_kill_and_revive_brings_back_fresh_instances_too() {
+    let mut s = edge_api(20.0, 10.0);
+    reads_only(&mut s, 100.0);
+    let a = s.params_mut("Api").unwrap();
+    a.restart_ms = 10_000;
+    let configured = a.base_error_rate;
+    let mut sim = closed(&s);
+    sim.apply(Action::SetErrorRate {
+        component: "Api".into(),
+        rate: 0.4,
+    })
+    .unwrap();
+    sim.step_until(30_000);
+    for a in [
+        Action::Kill {
+            component: "Api".into(),
+        },
+        Action::Revive {
+            component: "Api".into(),
+        },
+    ] {
+        sim.apply(a).unwrap();
+        sim.step();
+    }
+    sim.step_until(300_000);
+    let snap = sim.snapshot();
+    let api = comp(&sim, &snap, "Api");
+    assert_eq!(api.servers, 20.0, "every server restarted");
+    assert!(api.error_rate <= configured + 0.005, "{}", api.error_rate);
+}
+
+#[test]
 fn sustained_errors_fire_the_error_rate_trigger() {
     let mut s = edge_api(10.0, 10.0);
     reads_only(&mut s, 500.0);

@@ -181,16 +181,6 @@ pub enum TimelineRole {
     Response,
 }
 
-impl TimelineRole {
-    /// The word used in scenario files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimelineRole::Trigger => "trigger",
-            TimelineRole::Response => "response",
-        }
-    }
-}
-
 /// One timed entry of the timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimedAction {

@@ -140,7 +140,8 @@ pub enum Action {
     },
     /// Restart a component's servers batch by batch. Restarted instances
     /// come back healthy, so an error rate set by [`Action::SetErrorRate`]
-    /// returns to the component's configured rate with each batch.
+    /// returns to the component's configured rate with each batch (as it
+    /// does for the servers a kill or a crash replaces).
     RollingRestart {
         /// Component id.
         component: String,

@@ -231,6 +231,8 @@ impl State {
                 c.queue = [0.0; MAX_POOLS];
                 c.rolling_left = 0.0;
                 c.rolling_down = 0.0;
+                // Every instance is gone: a revive starts fresh ones.
+                c.replace_instances(1.0, self.scenario.params[i].base_error_rate);
                 if c.p.hit_rate > 0.0 {
                     c.warm = 0.0;
                 }

@@ -63,14 +63,13 @@ impl State {
                     c.rolling_timer -= tick as i64;
                     if c.rolling_timer <= 0 {
                         let batch = c.p.restart_batch.min(c.rolling_left);
-                        // Restarted instances come back healthy: a share of
-                        // answers failing because instances misbehave (a
-                        // mishandled failover, seed 003's 14:11 restart)
-                        // shrinks with the share still to restart.
-                        let configured = self.scenario.params[i].base_error_rate;
-                        let left = (c.rolling_left - batch).max(0.0) / c.rolling_left;
-                        c.p.base_error_rate =
-                            configured + (c.p.base_error_rate - configured) * left;
+                        // Restarted instances come back healthy (seed 003's
+                        // 14:11 restart fixed a mishandled failover): the
+                        // batch is that share of those not yet restarted.
+                        c.replace_instances(
+                            batch / c.rolling_left,
+                            self.scenario.params[i].base_error_rate,
+                        );
                         c.rolling_left -= batch;
                         c.rolling_down = 0.0;
                         if c.rolling_left <= 1e-9 {
@@ -207,6 +206,8 @@ impl State {
         c.crashed += n;
         c.live -= n;
         c.mem_front = x.max(-1.0);
+        // The crashed servers come back as fresh instances.
+        c.replace_instances(servers, self.scenario.params[i].base_error_rate);
         if c.p.role == Role::Sessions && servers > 0.0 {
             // Their users' sockets close with them: those users reconnect
             // (the first backoff stage), to the servers still up.

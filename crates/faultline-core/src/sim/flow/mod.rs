@@ -352,6 +352,15 @@ impl Comp {
         self.mem_front = 1.0;
     }
 
+    /// A `share` of the instances that misbehave (answering errors beyond
+    /// the `configured` rate, [`Action::SetErrorRate`]) is replaced by fresh
+    /// ones: by a restart batch, a kill, a crash. Their extra errors go with
+    /// them.
+    fn replace_instances(&mut self, share: f64, configured: f64) {
+        let kept = (1.0 - share).clamp(0.0, 1.0);
+        self.p.base_error_rate = configured + (self.p.base_error_rate - configured) * kept;
+    }
+
     /// The sum of `v` over the lanes compartment `g` serves, in lane order
     /// (with one compartment, every lane).
     #[inline(always)]
