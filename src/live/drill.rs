@@ -87,16 +87,9 @@ impl Live {
 pub fn DrillNote() -> impl IntoView {
     let live = expect_context::<Live>();
     // The updates revealed by the latest hint (those due by its time).
-    let revealed = Memo::new(move |_| {
-        let upto = live.hints.with(|h| h.last().copied());
-        live.scenario.with(|s| {
-            let start = s.start_clock_ms;
-            s.messages
-                .iter()
-                .filter(|m| upto.is_some_and(|u| m.t_ms <= u))
-                .map(|m| (format_clock(start, m.t_ms), m.text.clone()))
-                .collect::<Vec<_>>()
-        })
+    let revealed = Memo::new(move |_| match live.hints.with(|h| h.last().copied()) {
+        Some(upto) => live.scenario.with(|s| updates_due(s, upto)),
+        None => Vec::new(),
     });
     let total = Memo::new(move |_| live.scenario.with(|s| s.messages.len()));
     view! {
@@ -126,16 +119,31 @@ pub fn DrillNote() -> impl IntoView {
             </button>
             {move || {
                 let shown = revealed.get();
-                (!shown.is_empty()).then(|| view! {
-                    <ol class="drill-hints">
-                        {shown
-                            .into_iter()
-                            .map(|(t, text)| view! { <li><time>{t}</time>" "{text}</li> })
-                            .collect_view()}
-                    </ol>
-                })
+                (!shown.is_empty()).then(|| timed_list("drill-hints", shown))
             }}
         </div>
+    }
+}
+
+/// The scenario's incident updates due by `upto` (simulated ms), with
+/// their clock times.
+fn updates_due(s: &Scenario, upto: u64) -> Vec<(String, String)> {
+    s.messages
+        .iter()
+        .take_while(|m| m.t_ms <= upto)
+        .map(|m| (format_clock(s.start_clock_ms, m.t_ms), m.text.clone()))
+        .collect()
+}
+
+/// A numbered list of (clock time, text) lines.
+fn timed_list(class: &'static str, items: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <ol class=class>
+            {items
+                .into_iter()
+                .map(|(t, text)| view! { <li><time>{t}</time>" "{text}</li> })
+                .collect_view()}
+        </ol>
     }
 }
 
@@ -198,11 +206,7 @@ pub fn gather(live: &Live) -> DrillFacts {
         summary: full.summary.clone(),
         team,
         real,
-        updates: full
-            .messages
-            .iter()
-            .map(|m| (clock(m.t_ms), m.text.clone()))
-            .collect(),
+        updates: updates_due(&full, u64::MAX),
         hints: live
             .hints
             .with_untracked(|h| h.iter().map(|&t| clock(t)).collect()),
@@ -296,15 +300,7 @@ pub fn DrillDebrief(
         if items.is_empty() {
             return view! { <p class="drill-none">{empty}</p> }.into_any();
         }
-        view! {
-            <ol class="drill-actions">
-                {items
-                    .into_iter()
-                    .map(|(t, text)| view! { <li><time>{t}</time>" "{text}</li> })
-                    .collect_view()}
-            </ol>
-        }
-        .into_any()
+        timed_list("drill-actions", items).into_any()
     };
     let score_rows = match d.reference {
         Ok((replay, nobody)) => {
