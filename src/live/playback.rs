@@ -49,6 +49,15 @@ pub fn PlaybackBar() -> impl IntoView {
             ),
         })),
     };
+    // Memoised: the drill's test reads the snapshot's clock, which changes
+    // every frame, while the name changes once at most.
+    let scenario_name = Memo::new(move |_| {
+        if live.drill_hides() {
+            "Incident drill".to_string()
+        } else {
+            live.scenario.with(|s| s.name.clone())
+        }
+    });
     view! {
         <section class="live-playback" aria-label="Playback">
             <button
@@ -113,9 +122,7 @@ pub fn PlaybackBar() -> impl IntoView {
             <button data-action="reset" aria-label="Reset the run with this seed" on:click=move |_| reset()>
                 "↺ Reset"
             </button>
-            <span class="scenario-name">
-                {move || if live.drill_hides() { "Incident drill".to_string() } else { live.scenario.with(|s| s.name.clone()) }}
-            </span>
+            <span class="scenario-name">{move || scenario_name.get()}</span>
             <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}
             </span>
