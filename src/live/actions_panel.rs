@@ -421,7 +421,7 @@ pub fn ComponentActions(
                             .collect_view()}
                     </select>
                 </label>
-                <button data-action="scale" on:click=move |_| act(Action::Scale { component: i6.clone(), factor: scale.get_untracked() })>
+                <button data-action="scale" on:click=move |_| act(Action::Scale { component: i6.clone(), factor: scale.get_untracked(), provision_ms: 0.0 })>
                     "Scale"
                 </button>
             </div>

@@ -76,8 +76,18 @@ fn action() -> impl Strategy<Value = Action> {
                 ms,
             }
         }),
-        (comp.clone(), 0.1f64..5.0)
-            .prop_map(|(component, factor)| Action::Scale { component, factor }),
+        (
+            comp.clone(),
+            0.1f64..5.0,
+            prop_oneof![Just(0.0), 0.0f64..600_000.0]
+        )
+            .prop_map(|(component, factor, provision_ms)| Action::Scale {
+                component,
+                factor,
+                provision_ms,
+            }),
+        (comp.clone(), 1.0f64..5.0)
+            .prop_map(|(component, factor)| Action::Surge { component, factor }),
         comp.clone()
             .prop_map(|component| Action::RollingRestart { component }),
         Just(Action::Partition {

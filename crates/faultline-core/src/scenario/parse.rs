@@ -438,6 +438,7 @@ fn action_anchor(a: &Action) -> String {
         Action::Kill { component }
         | Action::Revive { component }
         | Action::Degrade { component, .. }
+        | Action::Surge { component, .. }
         | Action::AddLatency { component, .. }
         | Action::SlowTail { component, .. }
         | Action::Partition { component, .. }

@@ -36,6 +36,20 @@ pub enum Action {
         /// Remaining capacity share, in `(0, 1]`.
         capacity_fraction: f64,
     },
+    /// Extra load arriving at one component from outside the modelled
+    /// users (a tournament's viewers pouring into the gateways, an event's
+    /// traffic on one router): its arrivals count `factor` times against
+    /// its capacity, rate limit and queue. The extra requests end there (they
+    /// call no dependency and are not in the users' indicators, which see
+    /// the refusals, queueing and timeouts they cause). Unlike
+    /// [`Action::Degrade`], it is load, not lost capacity: restoring
+    /// capacity or restarting does not end it, and `factor = 1` does.
+    Surge {
+        /// Component id.
+        component: String,
+        /// Load multiplier, `1..=100` (1 ends the surge).
+        factor: f64,
+    },
     /// Add a fixed delay to every request a component serves (a slow disk, a GC pause).
     AddLatency {
         /// Component id.
@@ -137,6 +151,14 @@ pub enum Action {
         component: String,
         /// Factor applied to the configured server count, `(0, 100]`.
         factor: f64,
+        /// How long new servers take to arrive, ms (`0..=86400000`): 0 =
+        /// at once (capacity already provisioned); otherwise they arrive
+        /// together after this long, as the autoscaler's do, and only
+        /// while an orchestrator is up (seed 002, July 15 2024: "manual
+        /// scaling initiated" at 14:50, connections back at 15:05).
+        /// Scaling down is always at once.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        provision_ms: f64,
     },
     /// Restart a component's servers batch by batch. Restarted instances
     /// come back healthy, so an error rate set by [`Action::SetErrorRate`]
@@ -217,6 +239,7 @@ impl Action {
             Action::Kill { .. } => "kill",
             Action::Revive { .. } => "revive",
             Action::Degrade { .. } => "degrade",
+            Action::Surge { .. } => "surge",
             Action::AddLatency { .. } => "add_latency",
             Action::SlowTail { .. } => "slow_tail",
             Action::Partition { .. } => "partition",

@@ -75,6 +75,10 @@ pub struct Sli {
     pub retry_share: f64,
 }
 
+fn no_surge() -> f64 {
+    1.0
+}
+
 /// Regions tracked (the seed has four).
 pub const MAX_REGIONS: usize = 8;
 
@@ -102,8 +106,11 @@ pub struct ComponentState {
     pub throughput: f64,
     /// Requests per second it can serve now.
     pub capacity: f64,
-    /// Requests per second arriving.
+    /// Requests per second arriving, a surge's extra load included.
     pub arrivals: f64,
+    /// Load multiplier of a surge on it (`Action::Surge`), 1 without one.
+    #[serde(default = "no_surge")]
+    pub surge: f64,
     /// Mean latency of requests it answers, ms (own queueing plus its dependencies).
     pub latency_ms: f64,
     /// Live servers.

@@ -60,6 +60,20 @@ const CAPACITY_FRACTION: Bounds = Bounds {
     lo_open: true,
     allowed: "0 < fraction ≤ 1",
 };
+const PROVISION_MS: Bounds = Bounds {
+    field: "provision_ms",
+    lo: 0.0,
+    hi: 86_400_000.0,
+    lo_open: false,
+    allowed: "0 ≤ provision_ms ≤ 86400000",
+};
+const SURGE_FACTOR: Bounds = Bounds {
+    field: "factor",
+    lo: 1.0,
+    hi: 100.0,
+    lo_open: false,
+    allowed: "1 ≤ factor ≤ 100",
+};
 const LATENCY_MS: Bounds = Bounds {
     field: "ms",
     lo: 0.0,
@@ -130,6 +144,7 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             component,
             capacity_fraction,
         } => comp_with(t, component, *capacity_fraction, &CAPACITY_FRACTION)?,
+        Action::Surge { component, factor } => comp_with(t, component, *factor, &SURGE_FACTOR)?,
         Action::AddLatency { component, ms } => comp_with(t, component, *ms, &LATENCY_MS)?,
         Action::SlowTail {
             component,
@@ -152,7 +167,15 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             MULTIPLIER.check(*multiplier)?;
             Target::None
         }
-        Action::Scale { component, factor } => comp_with(t, component, *factor, &SCALE_FACTOR)?,
+        Action::Scale {
+            component,
+            factor,
+            provision_ms,
+        } => {
+            let target = comp_with(t, component, *factor, &SCALE_FACTOR)?;
+            PROVISION_MS.check(*provision_ms)?;
+            target
+        }
         Action::Partition {
             component,
             dependency,
@@ -257,6 +280,13 @@ impl State {
                 self.comps[i].cap_frac = *capacity_fraction;
                 self.comps[i].cause = Some(ev);
             }
+            (Action::Surge { factor, .. }, Target::Comp(i)) => {
+                let c = &mut self.comps[i];
+                c.surge = *factor;
+                c.surge_extra = [0.0; NCLASS];
+                c.surge_pending = *factor > 1.0;
+                c.cause = Some(ev);
+            }
             (Action::AddLatency { ms, .. }, Target::Comp(i)) => {
                 self.comps[i].extra_ms = *ms;
                 self.comps[i].cause = Some(ev);
@@ -273,20 +303,37 @@ impl State {
                 };
                 c.cause = Some(ev);
             }
-            (Action::Scale { factor, .. }, Target::Comp(i)) => {
+            (
+                Action::Scale {
+                    factor,
+                    provision_ms,
+                    ..
+                },
+                Target::Comp(i),
+            ) => {
+                let now = self.now_ms;
                 let c = &mut self.comps[i];
                 let new = c.p.servers * factor;
-                if new > c.target {
+                if new > c.target && *provision_ms > 0.0 {
+                    // Ordered now, arriving later: it replaces whatever the
+                    // autoscaler had on order.
+                    c.pending_scale = Some(PendingScale {
+                        at: now + *provision_ms as u64,
+                        servers: new,
+                        cause: Some(ev),
+                    });
+                } else if new > c.target {
                     if !c.killed {
                         c.add_servers(new - c.target);
                     }
+                    c.target = new;
                 } else {
                     let cut = c.target - new;
                     let from_crashed = cut.min(c.crashed);
                     c.crashed -= from_crashed;
                     c.live = (c.live - (cut - from_crashed)).max(0.0);
+                    c.target = new;
                 }
-                c.target = new;
                 c.cause = Some(ev);
             }
             (Action::RollingRestart { .. }, Target::Comp(i)) => {
@@ -423,6 +470,13 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
                 capacity_fraction * 100.0
             )
         }
+        Action::Surge { component, factor } => {
+            if *factor > 1.0 {
+                format!("surge: {} gets {factor}× its load", n(component))
+            } else {
+                format!("end the surge on {}", n(component))
+            }
+        }
         Action::AddLatency { component, ms } => {
             format!("add {ms:.0} ms latency to {}", n(component))
         }
@@ -484,8 +538,20 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
                 String::new()
             }
         ),
-        Action::Scale { component, factor } => {
-            format!("scale {} to {factor}× its servers", n(component))
+        Action::Scale {
+            component,
+            factor,
+            provision_ms,
+        } => {
+            if *provision_ms > 0.0 {
+                format!(
+                    "scale {} to {factor}× its servers (arriving in {:.0} s)",
+                    n(component),
+                    provision_ms / 1000.0
+                )
+            } else {
+                format!("scale {} to {factor}× its servers", n(component))
+            }
         }
         Action::RollingRestart { component } => format!("rolling restart of {}", n(component)),
         Action::DisableMessageSending { disabled } => {

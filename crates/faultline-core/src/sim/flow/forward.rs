@@ -190,7 +190,17 @@ impl State {
         let live = (c.live - c.rolling_down).max(0.0) * avail;
         c.down = live <= 1e-9;
         let total: f64 = c.arr.iter().sum();
-        c.arrivals = total;
+        if c.surge_pending {
+            c.surge_pending = false;
+            for k in 0..NCLASS {
+                c.surge_extra[k] = c.arr[k] * (c.surge - 1.0);
+            }
+        }
+        // A surge's extra requests share every fate of the users' own (rate
+        // limit, queue, capacity); only the users' share is served onward
+        // (`served_k`).
+        let extra_total: f64 = c.surge_extra.iter().sum();
+        c.arrivals = total + extra_total;
         if total > 0.0 {
             let inv = 1.0 / total;
             for k in 0..NCLASS {
@@ -208,8 +218,8 @@ impl State {
             return None;
         }
         let lim = c.p.rate_limit_per_server * live * if aggressive { 0.5 } else { 1.0 };
-        c.rl = if lim > 0.0 && total > lim {
-            1.0 - lim / total
+        c.rl = if lim > 0.0 && c.arrivals > lim {
+            1.0 - lim / c.arrivals
         } else {
             0.0
         };
@@ -222,7 +232,9 @@ impl State {
         c.served_k = [0.0; NCLASS];
         for g in 0..c.npools {
             let single = c.npools == 1;
-            let mut lam = c.pool_sum(g, &c.arr);
+            let own = c.pool_sum(g, &c.arr);
+            let extra = c.pool_sum(g, &c.surge_extra);
+            let mut lam = own + extra;
             lam *= 1.0 - c.rl;
             let servers = live * c.pool_share[g];
             let mut cap = servers * mu * c.cap_frac;
@@ -297,7 +309,13 @@ impl State {
             // Served mix follows the arrival mix of the compartment.
             let mix_sum = c.pool_sum(g, &c.mix);
             if mix_sum > 0.0 {
-                let share = srate / mix_sum;
+                // (Without extra load: `srate / mix_sum`, exactly.)
+                let own_share = if extra > 0.0 {
+                    own / (own + extra)
+                } else {
+                    1.0
+                };
+                let share = srate * own_share / mix_sum;
                 for k in 0..NCLASS {
                     if single || c.class_pool[k] == g {
                         c.served_k[k] = share * c.mix[k];

@@ -64,7 +64,14 @@
 //!   broke before it comes back (hysteresis).
 //! - **Autoscaling**: above `target` utilisation for `after_ms`, `step` more
 //!   servers arrive `provision_ms` later (needs the orchestrator); below 40%
-//!   for 30 minutes it scales back (seed 002).
+//!   for 30 minutes it scales back (seed 002). An operator's `scale` with a
+//!   `provision_ms` is an order of the same kind.
+//! - **Surges**: extra load from outside the modelled users, fixed in the
+//!   tick after it is set at `factor − 1` times the arrivals then; it shares
+//!   the users' fate at its component (rate limit, queue, capacity) and
+//!   goes no further, and it keeps coming when the users leave, which is
+//!   why an autoscaler's step that would clear lost capacity may not clear
+//!   a crowd (seed 002, July 15 2024).
 //! - **Rolling restarts**: `restart_batch` of the servers at a time, each
 //!   batch out for `restart_ms`, their queued work dropped.
 //! - **Control plane**: all monitoring components down blinds the dashboards
@@ -158,6 +165,14 @@ pub(crate) struct Comp {
     pub killed: bool,
     pub restart_timer: i64,
     pub cap_frac: f64,
+    /// Load multiplier of a surge (`Action::Surge`), 1 without one.
+    pub surge: f64,
+    /// The surge's extra arrivals per second per class: `surge − 1` times
+    /// the users' arrivals in the first tick after it was set, then fixed,
+    /// because the surge's crowd keeps coming whatever happens to ours.
+    pub surge_extra: [f64; NCLASS],
+    /// A surge was set and its extra arrivals are measured in the next tick.
+    pub surge_pending: bool,
     pub extra_ms: f64,
     /// Its own requests' slow tail (`slow_tail`), before its calls'.
     pub own_tail: Tail,
@@ -170,7 +185,7 @@ pub(crate) struct Comp {
     pub rolling_timer: i64,
     pub above_ms: u64,
     pub below_ms: u64,
-    pub pending_scale: Option<(u64, f64)>,
+    pub pending_scale: Option<PendingScale>,
     pub avail: f64,
     // Per-tick figures.
     pub arr: [f64; NCLASS],
@@ -642,6 +657,18 @@ fn topo_order(t: &Topology) -> Vec<usize> {
         }
     }
     order
+}
+
+/// Servers on order: the autoscaler's step or an operator's provisioned
+/// scale-up (`Action::Scale` with `provision_ms`), arriving together.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PendingScale {
+    /// When they arrive, ms.
+    pub at: u64,
+    /// The server count then.
+    pub servers: f64,
+    /// The operator's action that ordered them (`None`: the autoscaler).
+    pub cause: Option<usize>,
 }
 
 /// FNV-1a over every sample's indicator and per-component `f64` bits: equal

@@ -51,6 +51,7 @@ impl State {
                 throughput: c.throughput,
                 capacity: c.capacity,
                 arrivals: c.arrivals,
+                surge: c.surge,
                 latency_ms: c.latency,
                 servers: (c.live - c.rolling_down).max(0.0),
                 target_servers: c.target,

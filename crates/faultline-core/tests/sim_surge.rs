@@ -1,0 +1,271 @@
+//! Surges (extra load from outside the modelled users, `Action::Surge`) and
+//! provisioned scaling (`Action::Scale` with `provision_ms`): the two
+//! mechanisms behind seed 002's July 2024 gateway overload, where a
+//! tournament's crowd outgrew the autoscaler's step and the engineers'
+//! scaling took minutes to arrive.
+
+mod common;
+
+use common::*;
+use faultline_core::scenario::{simple_topology, Role, Scenario};
+use faultline_core::sim::{Action, ActionError, BreakerMode, EventKind, Sim};
+
+/// Edge → Api of 10 servers at 10 ms (1,000 requests/s) with 500 reads/s:
+/// half busy. Breakers held closed so only capacity decides.
+fn half_busy() -> Sim {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 500.0);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.apply(Action::SetBreaker {
+        from: "Edge".into(),
+        to: "Api".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim.step_until(5_000);
+    sim
+}
+
+fn surge(sim: &mut Sim, factor: f64) {
+    sim.apply(Action::Surge {
+        component: "Api".into(),
+        factor,
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_surge_is_load_that_keeps_coming_when_the_users_leave() {
+    let mut sim = half_busy();
+    surge(&mut sim, 3.0);
+    sim.step_until(30_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert_eq!(api.surge, 3.0);
+    assert!((api.arrivals - 1500.0).abs() < 15.0, "{api:?}");
+    assert!(api.utilisation > 0.99, "{api:?}");
+    let ok = sim.snapshot().sli.api_success;
+    assert!(ok < 0.8, "1,500 requests/s against 1,000: {ok}");
+    // Half the users leave; the crowd's 1,000 requests/s stay.
+    sim.apply(Action::SetTrafficMultiplier { multiplier: 0.5 })
+        .unwrap();
+    sim.step_until(60_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.arrivals - 1250.0).abs() < 15.0, "{api:?}");
+    assert!(api.utilisation > 0.99, "still overloaded: {api:?}");
+}
+
+#[test]
+fn restoring_capacity_or_restarting_does_not_end_a_surge_and_factor_one_does() {
+    let mut sim = half_busy();
+    surge(&mut sim, 3.0);
+    sim.step_until(30_000);
+    sim.apply(Action::Degrade {
+        component: "Api".into(),
+        capacity_fraction: 1.0,
+    })
+    .unwrap();
+    sim.apply(Action::RollingRestart {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(120_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.arrivals - 1500.0).abs() < 15.0, "{api:?}");
+    assert!(sim.snapshot().sli.api_success < 0.8);
+    surge(&mut sim, 1.0);
+    sim.step_until(180_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert_eq!(api.surge, 1.0);
+    assert!((api.arrivals - 500.0).abs() < 5.0, "{api:?}");
+    assert!(sim.snapshot().sli.api_success > 0.99);
+    let words: Vec<&str> = sim
+        .events()
+        .iter()
+        .filter(|e| e.kind == EventKind::Action)
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        words.iter().any(|m| m.contains("Api gets 3× its load")),
+        "{words:?}"
+    );
+    assert!(
+        words.iter().any(|m| m.contains("end the surge on Api")),
+        "{words:?}"
+    );
+}
+
+#[test]
+fn a_surge_ends_at_its_component_and_calls_no_dependency() {
+    let t = simple_topology(
+        &["Edge", "Api", "Db"],
+        &[("Edge", "Api"), ("Api", "Db")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("three", t);
+    reads_only(&mut s, 500.0);
+    for id in ["Edge", "Api", "Db"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 100.0;
+        p.service_ms = 1.0;
+        p.queue_limit = 1e9;
+    }
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(5_000);
+    surge(&mut sim, 4.0);
+    sim.step_until(30_000);
+    let snap = sim.snapshot();
+    let (api, db) = (comp(&sim, &snap, "Api"), comp(&sim, &snap, "Db"));
+    assert!((api.arrivals - 2000.0).abs() < 20.0, "{api:?}");
+    assert!(
+        (db.arrivals - 500.0).abs() < 5.0,
+        "the crowd's requests end at Api: {db:?}"
+    );
+    assert!(
+        snap.sli.api_success > 0.99,
+        "Api has room for them: {:?}",
+        snap.sli
+    );
+}
+
+#[test]
+fn a_surge_outside_its_range_or_on_an_unknown_component_is_refused() {
+    let mut sim = half_busy();
+    let err = sim
+        .apply(Action::Surge {
+            component: "Api".into(),
+            factor: 0.5,
+        })
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ActionError::OutOfRange {
+            field: "factor",
+            ..
+        }
+    ));
+    assert!(err.to_string().contains("1 ≤ factor ≤ 100"), "{err}");
+    let err = sim
+        .apply(Action::Surge {
+            component: "Apx".into(),
+            factor: 2.0,
+        })
+        .unwrap_err();
+    assert_eq!(err, ActionError::UnknownComponent("Apx".into()));
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").surge, 1.0);
+}
+
+#[test]
+fn ordered_servers_arrive_after_their_provisioning_time() {
+    let mut sim = half_busy();
+    sim.apply(Action::Scale {
+        component: "Api".into(),
+        factor: 2.0,
+        provision_ms: 60_000.0,
+    })
+    .unwrap();
+    sim.step_until(64_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 10.0, "not yet");
+    sim.step_until(66_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+    let arrived = sim
+        .events()
+        .iter()
+        .find(|e| e.kind == EventKind::Autoscale)
+        .expect("an arrival event");
+    assert!(arrived
+        .message
+        .contains("ordered capacity arrived, now 20 servers"));
+    assert!(arrived.cause.is_some(), "caused by the operator's order");
+    // Scaling down is at once, whatever the provisioning time.
+    sim.apply(Action::Scale {
+        component: "Api".into(),
+        factor: 1.0,
+        provision_ms: 60_000.0,
+    })
+    .unwrap();
+    sim.step_until(67_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 10.0);
+}
+
+#[test]
+fn ordered_servers_wait_for_an_orchestrator() {
+    let t = simple_topology(&["Edge", "Api", "Orchestrator"], &[("Edge", "Api")], &[]);
+    let mut s = Scenario::with_topology("orchestrated", t);
+    reads_only(&mut s, 500.0);
+    s.params_mut("Api").unwrap().servers = 10.0;
+    s.params_mut("Orchestrator").unwrap().role = Role::Orchestrator;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    for a in [
+        Action::Kill {
+            component: "Orchestrator".into(),
+        },
+        Action::Scale {
+            component: "Api".into(),
+            factor: 2.0,
+            provision_ms: 10_000.0,
+        },
+    ] {
+        sim.apply(a).unwrap();
+    }
+    sim.step_until(60_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 10.0);
+    sim.apply(Action::Revive {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    // The orchestrator's own servers restart first, then the order lands.
+    let mut t = 60_000;
+    while sim.snapshot().orchestrator_down && t < 1_200_000 {
+        t += 1_000;
+        sim.step_until(t);
+    }
+    assert!(!sim.snapshot().orchestrator_down);
+    sim.step_until(t + 2_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+}
+
+#[test]
+fn scenario_files_write_surges_and_provisioned_scaling() {
+    let s = load_tiny(
+        r#"
+[[at]]
+t = "11:40"
+action = { type = "surge", component = "API_Gateway", factor = 4.0 }
+[[at]]
+t = "11:50"
+action = { type = "scale", component = "API_Gateway", factor = 3.0, provision_ms = 300000 }
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        s.timeline[0].action,
+        Action::Surge {
+            component: "API_Gateway".into(),
+            factor: 4.0
+        }
+    );
+    assert!(matches!(
+        s.timeline[1].action,
+        Action::Scale { provision_ms, .. } if provision_ms == 300_000.0
+    ));
+    let err = load_tiny(
+        r#"
+[[at]]
+t = "11:40"
+action = { type = "surge", component = "API_Gatewy", factor = 4.0 }
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("tiny.toml:9") && err.contains("API_Gatewy"),
+        "{err}"
+    );
+    // An instant scale keeps its old form (and old links keep working).
+    let json = serde_json::to_string(&Action::Scale {
+        component: "Api".into(),
+        factor: 2.0,
+        provision_ms: 0.0,
+    })
+    .unwrap();
+    assert_eq!(json, r#"{"type":"scale","component":"Api","factor":2.0}"#);
+}
