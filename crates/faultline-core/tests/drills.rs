@@ -132,14 +132,17 @@ fn the_replayed_incidents_mark_their_responders_actions() {
 #[test]
 fn where_the_responders_acted_doing_nothing_costs_more() {
     // Emergent, not assumed: without the restarts, the cache restart and
-    // the added router capacity the incidents run on, and users affected ×
-    // minutes grows. (In gateway_overload_2024 and us_east_region_failure
-    // the autoscaler gets there before the manual scaling, so a drill that
-    // does nothing does as well as the replay: not asserted either way.)
+    // the added router and gateway capacity the incidents run on, and users
+    // affected × minutes grows. (In us_east_region_failure the autoscaler
+    // gets there before the manual scaling, so a drill that does nothing
+    // does as well as the replay: not asserted either way. In
+    // gateway_overload_2024 the tournament's crowd outgrows the
+    // autoscaler's one step, so only the manual scaling ends it.)
     for (key, at_least) in [
         ("redis_failover_2017", 2.0),
         ("permission_cache_failure", 3.0),
-        ("large_guild_cascade_2023", 1.4),
+        ("large_guild_cascade_2023", 1.3),
+        ("gateway_overload_2024", 1.6),
     ] {
         let s = library::load(key).unwrap();
         let seed = s.seed;
