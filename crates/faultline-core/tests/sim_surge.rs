@@ -41,6 +41,7 @@ fn a_surge_is_load_that_keeps_coming_when_the_users_leave() {
     sim.step_until(30_000);
     let api = *comp(&sim, &sim.snapshot(), "Api");
     assert_eq!(api.surge, 3.0);
+    assert!((api.surge_rate - 1000.0).abs() < 10.0, "{api:?}");
     assert!((api.arrivals - 1500.0).abs() < 15.0, "{api:?}");
     assert!(api.utilisation > 0.99, "{api:?}");
     let ok = sim.snapshot().sli.api_success;
@@ -50,6 +51,7 @@ fn a_surge_is_load_that_keeps_coming_when_the_users_leave() {
         .unwrap();
     sim.step_until(60_000);
     let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.surge_rate - 1000.0).abs() < 10.0, "unchanged: {api:?}");
     assert!((api.arrivals - 1250.0).abs() < 15.0, "{api:?}");
     assert!(api.utilisation > 0.99, "still overloaded: {api:?}");
 }
@@ -125,6 +127,33 @@ fn a_surge_ends_at_its_component_and_calls_no_dependency() {
         "Api has room for them: {:?}",
         snap.sli
     );
+}
+
+#[test]
+fn the_crowd_comes_through_the_callers_breakers_like_the_users() {
+    let mut sim = half_busy();
+    surge(&mut sim, 3.0);
+    sim.step_until(30_000);
+    assert!(comp(&sim, &sim.snapshot(), "Api").arrivals > 1400.0);
+    sim.apply(Action::SetBreaker {
+        from: "Edge".into(),
+        to: "Api".into(),
+        mode: BreakerMode::ForceOpen,
+    })
+    .unwrap();
+    sim.step_until(40_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert_eq!(api.surge, 3.0, "the surge goes on");
+    assert!(api.arrivals < 1.0 && api.surge_rate < 1.0, "{api:?}");
+    sim.apply(Action::SetBreaker {
+        from: "Edge".into(),
+        to: "Api".into(),
+        mode: BreakerMode::ForceClosed,
+    })
+    .unwrap();
+    sim.step_until(50_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.surge_rate - 1000.0).abs() < 10.0, "{api:?}");
 }
 
 #[test]

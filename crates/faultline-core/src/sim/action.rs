@@ -39,9 +39,11 @@ pub enum Action {
     /// Extra load arriving at one component from outside the modelled
     /// users (a tournament's viewers pouring into the gateways, an event's
     /// traffic on one router): its arrivals count `factor` times against
-    /// its capacity, rate limit and queue. The extra requests end there (they
-    /// call no dependency and are not in the users' indicators, which see
-    /// the refusals, queueing and timeouts they cause). Unlike
+    /// its capacity, rate limit and queue, and they come through its
+    /// callers' breakers and partitions as the users' calls do. The extra
+    /// requests end there (they call no dependency and are not in the
+    /// users' indicators, which see the refusals, queueing and timeouts
+    /// they cause). Unlike
     /// [`Action::Degrade`], it is load, not lost capacity: restoring
     /// capacity or restarting does not end it, and `factor = 1` does.
     Surge {

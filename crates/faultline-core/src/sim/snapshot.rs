@@ -111,6 +111,9 @@ pub struct ComponentState {
     /// Load multiplier of a surge on it (`Action::Surge`), 1 without one.
     #[serde(default = "no_surge")]
     pub surge: f64,
+    /// The surge's extra requests per second (in `arrivals`), 0 without one.
+    #[serde(default)]
+    pub surge_rate: f64,
     /// Mean latency of requests it answers, ms (own queueing plus its dependencies).
     pub latency_ms: f64,
     /// Live servers.

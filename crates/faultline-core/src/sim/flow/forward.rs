@@ -11,6 +11,8 @@ impl State {
         for c in &mut self.comps {
             c.arr = c.carry;
             c.carry = [0.0; NCLASS];
+            c.calls_offered = 0.0;
+            c.calls_admitted = 0.0;
         }
         let dt = self.dt;
         let due = self.ring.take(self.tick);
@@ -199,8 +201,16 @@ impl State {
         // A surge's extra requests share every fate of the users' own (rate
         // limit, queue, capacity); only the users' share is served onward
         // (`served_k`).
-        let extra_total: f64 = c.surge_extra.iter().sum();
-        c.arrivals = total + extra_total;
+        // The crowd comes through the same doors as the users' calls: what
+        // its callers' breakers and partitions hold back of those, they
+        // hold back of it (an entry component has no callers: all of it).
+        let through = if c.calls_offered > 0.0 {
+            c.calls_admitted / c.calls_offered
+        } else {
+            1.0
+        };
+        c.surge_now = c.surge_extra.iter().sum::<f64>() * through;
+        c.arrivals = total + c.surge_now;
         if total > 0.0 {
             let inv = 1.0 / total;
             for k in 0..NCLASS {
@@ -233,7 +243,7 @@ impl State {
         for g in 0..c.npools {
             let single = c.npools == 1;
             let own = c.pool_sum(g, &c.arr);
-            let extra = c.pool_sum(g, &c.surge_extra);
+            let extra = c.pool_sum(g, &c.surge_extra) * through;
             let mut lam = own + extra;
             lam *= 1.0 - c.rl;
             let servers = live * c.pool_share[g];
@@ -460,6 +470,11 @@ impl State {
                 }
             }
             let callee = &mut self.comps[to];
+            if forward {
+                let calls: f64 = lanes[..nl].iter().map(|&k| edge.calls[k as usize]).sum();
+                callee.calls_offered += calls;
+                callee.calls_admitted += calls * adm;
+            }
             let into = if forward {
                 &mut callee.arr
             } else {

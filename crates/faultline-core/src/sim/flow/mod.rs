@@ -67,7 +67,8 @@
 //!   for 30 minutes it scales back (seed 002). An operator's `scale` with a
 //!   `provision_ms` is an order of the same kind.
 //! - **Surges**: extra load from outside the modelled users, fixed in the
-//!   tick after it is set at `factor − 1` times the arrivals then; it shares
+//!   tick after it is set at `factor − 1` times the arrivals then; it comes
+//!   through the callers' breakers and partitions as their calls do, shares
 //!   the users' fate at its component (rate limit, queue, capacity) and
 //!   goes no further, and it keeps coming when the users leave, which is
 //!   why an autoscaler's step that would clear lost capacity may not clear
@@ -173,6 +174,12 @@ pub(crate) struct Comp {
     pub surge_extra: [f64; NCLASS],
     /// A surge was set and its extra arrivals are measured in the next tick.
     pub surge_pending: bool,
+    /// The surge's extra arrivals this tick, after its callers' breakers.
+    pub surge_now: f64,
+    /// Calls its callers offered it this tick (forward edges, before their
+    /// breakers and partitions) and the share of them they let through.
+    pub calls_offered: f64,
+    pub calls_admitted: f64,
     pub extra_ms: f64,
     /// Its own requests' slow tail (`slow_tail`), before its calls'.
     pub own_tail: Tail,

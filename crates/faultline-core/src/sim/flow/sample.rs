@@ -52,6 +52,7 @@ impl State {
                 capacity: c.capacity,
                 arrivals: c.arrivals,
                 surge: c.surge,
+                surge_rate: c.surge_now,
                 latency_ms: c.latency,
                 servers: (c.live - c.rolling_down).max(0.0),
                 target_servers: c.target,
