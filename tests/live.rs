@@ -28,6 +28,8 @@ mod drill;
 mod inspector;
 #[path = "live/links.rs"]
 mod links;
+#[path = "live/load.rs"]
+mod load;
 #[path = "live/panels.rs"]
 mod panels;
 #[path = "live/scenarios.rs"]

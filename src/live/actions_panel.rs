@@ -13,7 +13,8 @@ use leptos::prelude::*;
 
 use super::driver::Live;
 use super::limit_controls::LimitControls;
-use super::view_model::{self, breaker_mode_word, breaker_word, grouped, rate};
+use super::load_controls::{ScaleControl, SurgeControl};
+use super::view_model::{self, breaker_mode_word, breaker_word, grouped, load_text, rate};
 
 /// How many samples the sparklines show.
 const SPARK_SAMPLES: usize = 60;
@@ -85,7 +86,7 @@ pub fn ComponentActions(
     let fig = Memo::new(move |_| {
         live.snapshot.with(|s| {
             s.components.get(index).map(|c| Figures {
-                load: format!("{:.0}%", c.utilisation * 100.0),
+                load: load_text(c.utilisation, c.arrivals, c.capacity),
                 throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
                 throughput_value: format!("{:.1}", c.throughput),
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
@@ -170,19 +171,11 @@ pub fn ComponentActions(
     let latency = RwSignal::new(200.0_f64);
     // Percent of its requests a slow tail slows down.
     let tail_pct = RwSignal::new(2.0_f64);
-    let scale = RwSignal::new(2.0_f64);
     let act = move |a: Action| {
         let _ = live.act(a);
     };
     let i7 = id.clone();
-    let (i1, i2, i3, i4, i5, i6) = (
-        id.clone(),
-        id.clone(),
-        id.clone(),
-        id.clone(),
-        id.clone(),
-        id.clone(),
-    );
+    let (i1, i2, i3, i4, i5) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
 
     // The operator's switches folded over the action log once for the
     // panel; each edge's controls read their slot of it.
@@ -408,23 +401,8 @@ pub fn ComponentActions(
                     "Slow tail"
                 </button>
             </div>
-            <div class="live-row">
-                <label>
-                    "Servers × "
-                    <select
-                        aria-label="Scale factor"
-                        on:change=move |e| scale.set(event_target_value(&e).parse().unwrap_or(1.0))
-                    >
-                        {[0.5, 1.0, 1.5, 2.0, 3.0, 5.0]
-                            .into_iter()
-                            .map(|f| view! { <option value=f.to_string() selected=f == 2.0>{f.to_string()}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <button data-action="scale" on:click=move |_| act(Action::Scale { component: i6.clone(), factor: scale.get_untracked(), provision_ms: 0.0 })>
-                    "Scale"
-                </button>
-            </div>
+            <ScaleControl index=index />
+            <SurgeControl index=index />
             <LimitControls index=index />
             {(!breakers_is_empty(t, index)).then(|| view! {
                 <h3>"Its calls: breakers, partitions, failures"</h3>

@@ -9,7 +9,7 @@
 //!   edge when a [`Live`] is in context (badge, bars, animated flow).
 //! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
 //!   panels around the diagram; [`limit_controls`]: the inspector's rate
-//!   and queue limit rows.
+//!   and queue limit rows; [`load_controls`]: its scaling and surge rows.
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
 //! - [`debrief`]: what actually happened beside the run's figures, and its
@@ -26,6 +26,7 @@ pub mod drill;
 pub mod driver;
 pub mod event_log;
 pub mod limit_controls;
+pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
 pub mod scenario_panel;

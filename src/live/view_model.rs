@@ -171,6 +171,19 @@ pub fn rate(x: f64) -> String {
     }
 }
 
+/// A component's load as shown: its busy share, and where more arrives
+/// than it can serve, the demand against its capacity (`100% · demand
+/// 208%`), which says how far over it is when the busy share cannot.
+pub fn load_text(utilisation: f64, arrivals: f64, capacity: f64) -> String {
+    let busy = format!("{:.0}%", clamp01(utilisation) * 100.0);
+    let demand = arrivals / capacity;
+    if capacity > 0.0 && demand.is_finite() && demand > 1.005 {
+        format!("{busy} · demand {:.0}%", demand * 100.0)
+    } else {
+        busy
+    }
+}
+
 /// `x` to one decimal without a trailing `.0`, thousands grouped:
 /// `83.3`, `100`, `2,000,000`.
 pub fn grouped(x: f64) -> String {
@@ -511,7 +524,20 @@ pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::{grouped, load_text};
+
+    #[test]
+    fn load_shows_the_demand_only_when_it_exceeds_capacity() {
+        assert_eq!(load_text(0.52, 520.0, 1000.0), "52%");
+        assert_eq!(load_text(1.0, 2080.0, 1000.0), "100% · demand 208%");
+        assert_eq!(load_text(1.0, 1001.0, 1000.0), "100%", "noise at the limit");
+        assert_eq!(
+            load_text(0.0, 50.0, 0.0),
+            "0%",
+            "a down component has no capacity"
+        );
+        assert_eq!(load_text(f64::NAN, 1.0, 1.0), "0%");
+    }
 
     #[test]
     fn grouped_numbers_read_at_a_glance() {

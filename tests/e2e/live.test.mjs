@@ -253,3 +253,46 @@ test('an instructor runs a drill: the cause is held back, the team acts, the deb
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the intro drill: the tournament cannot be sent home, the team orders gateway servers', async () => {
+  const { page, problems } = await open(1280, 900);
+  await page.locator('.scenario-picker > summary').click();
+  await page.locator('.scenario-card[data-scenario=gateway_overload_2024]').click();
+  await page.waitForFunction(() => location.hash.includes('s=gateway_overload_2024'));
+  await page.locator('input[data-control=drill]').check();
+  await page.waitForFunction(() => location.hash.includes('drill=1'));
+
+  // Play into the tournament (14:30) until the gateways are overloaded.
+  await page.locator('select[data-control=speed]').selectOption('60');
+  await page.locator('button[data-action=play]').click();
+  await page.waitForSelector('.node[data-component="Gateway_Primary"][data-health="overloaded"]', { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent >= '14:32:00', null, { timeout: 30000 });
+  await page.locator('button[data-action=play]').click();
+
+  // The dashboards show demand beyond capacity; a drill offers no way to end the crowd.
+  await page.locator('[data-component="Gateway_Primary"]').click();
+  const inspector = page.locator('.inspector [data-selected="Gateway_Primary"]');
+  await inspector.locator('[data-figure=load]').waitFor();
+  assert.match(await inspector.locator('[data-figure=load]').innerText(), /^100% · demand \d+%$/);
+  assert.equal(await inspector.locator('[data-control-row=surge]').count(), 0);
+  assert.equal(await inspector.locator('[data-now=provision]').innerText(), 'new servers in 5 min');
+  await shot(page, '14-intro-drill-gateway');
+
+  // The team orders 3x the servers of every gateway cluster.
+  for (const gw of ['Gateway_Primary', 'Gateway_Secondary', 'Gateway_EU']) {
+    await page.locator(`[data-component="${gw}"]`).click();
+    const row = page.locator(`.inspector [data-selected="${gw}"] [data-control-row=scale]`);
+    await row.locator('select').selectOption('3');
+    await row.locator('button[data-action=scale]').click();
+  }
+  await page.locator('select[data-control=speed]').selectOption('3600');
+  await page.locator('button[data-action=play]').click();
+  const debrief = page.locator('.drill-debrief');
+  await debrief.waitFor({ timeout: 30000 });
+  assert.match(await debrief.locator('[data-drill=team]').innerText(), /scale Gateway EU to 3× its servers \(arriving in 300 s\)/);
+  const score = (who) => debrief.locator(`tr[data-score=${who}] td`).first().getAttribute('data-value').then(Number);
+  const [team, nobody] = [await score('team'), await score('nobody')];
+  assert.ok(team < nobody / 1.5, `ordering servers beats waiting for the autoscaler (${team} vs ${nobody})`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
