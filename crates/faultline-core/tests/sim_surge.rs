@@ -217,6 +217,65 @@ fn ordered_servers_arrive_after_their_provisioning_time() {
 }
 
 #[test]
+fn a_newer_decision_replaces_an_order_on_its_way() {
+    let mut sim = half_busy();
+    sim.apply(Action::Scale {
+        component: "Api".into(),
+        factor: 3.0,
+        provision_ms: 60_000.0,
+    })
+    .unwrap();
+    sim.step_until(10_000);
+    // Cancelled by scaling back to the configured size.
+    sim.apply(Action::Scale {
+        component: "Api".into(),
+        factor: 1.0,
+        provision_ms: 0.0,
+    })
+    .unwrap();
+    sim.step_until(120_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 10.0);
+    // A smaller order replaces a bigger one.
+    for factor in [3.0, 2.0] {
+        sim.apply(Action::Scale {
+            component: "Api".into(),
+            factor,
+            provision_ms: 60_000.0,
+        })
+        .unwrap();
+    }
+    sim.step_until(200_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+}
+
+#[test]
+fn an_operators_order_does_not_delay_the_autoscalers() {
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 900.0);
+    s.params_mut("Api").unwrap().autoscale = Some(faultline_core::scenario::Autoscale {
+        target: 0.7,
+        after_ms: 10_000,
+        step: 0.5,
+        provision_ms: 30_000,
+        max_factor: 1.5,
+    });
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(15_000);
+    // The autoscaler ordered +50% at ~10 s (arriving ~40 s); the operator
+    // orders 3x arriving at 75 s.
+    sim.apply(Action::Scale {
+        component: "Api".into(),
+        factor: 3.0,
+        provision_ms: 60_000.0,
+    })
+    .unwrap();
+    sim.step_until(45_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 15.0);
+    sim.step_until(80_000);
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 30.0);
+}
+
+#[test]
 fn ordered_servers_wait_for_an_orchestrator() {
     let t = simple_topology(&["Edge", "Api", "Orchestrator"], &[("Edge", "Api")], &[]);
     let mut s = Scenario::with_topology("orchestrated", t);

@@ -314,13 +314,14 @@ impl State {
                 let now = self.now_ms;
                 let c = &mut self.comps[i];
                 let new = c.p.servers * factor;
+                // A newer decision replaces an earlier order still on its
+                // way (the autoscaler's own order keeps its clock).
+                c.ordered_scale = None;
                 if new > c.target && *provision_ms > 0.0 {
-                    // Ordered now, arriving later: it replaces whatever the
-                    // autoscaler had on order.
-                    c.pending_scale = Some(PendingScale {
+                    c.ordered_scale = Some(OrderedScale {
                         at: now + *provision_ms as u64,
                         servers: new,
-                        cause: Some(ev),
+                        cause: ev,
                     });
                 } else if new > c.target {
                     if !c.killed {

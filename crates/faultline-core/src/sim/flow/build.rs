@@ -85,6 +85,7 @@ impl State {
                     above_ms: 0,
                     below_ms: 0,
                     pending_scale: None,
+                    ordered_scale: None,
                     avail: 1.0,
                     arr: [0.0; NCLASS],
                     carry: [0.0; NCLASS],

@@ -198,12 +198,12 @@ impl State {
                 c.surge_extra[k] = c.arr[k] * (c.surge - 1.0);
             }
         }
-        // A surge's extra requests share every fate of the users' own (rate
-        // limit, queue, capacity); only the users' share is served onward
+        // A surge's crowd comes through the same doors as the users' calls
+        // (what the callers' breakers and partitions hold back of those,
+        // they hold back of it; an entry component has no callers) and
+        // shares every fate of the users' requests here (rate limit,
+        // queue, capacity); only the users' share is served onward
         // (`served_k`).
-        // The crowd comes through the same doors as the users' calls: what
-        // its callers' breakers and partitions hold back of those, they
-        // hold back of it (an entry component has no callers: all of it).
         let through = if c.calls_offered > 0.0 {
             c.calls_admitted / c.calls_offered
         } else {

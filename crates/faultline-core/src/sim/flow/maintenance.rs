@@ -81,39 +81,52 @@ impl State {
                     }
                 }
             }
-            // Servers on order arrive (the autoscaler's or an operator's),
-            // while an orchestrator is up to start them.
+            // Servers an operator ordered arrive, while an orchestrator
+            // is up to start them.
             let c = &mut self.comps[i];
-            if let (Some(order), false) = (c.pending_scale, orch) {
+            if let (Some(order), false) = (c.ordered_scale, orch) {
                 if now >= order.at {
-                    c.pending_scale = None;
+                    c.ordered_scale = None;
                     let new = order.servers;
-                    // An order overtaken by a bigger scale-up brings nothing.
                     if new > c.target {
                         if !c.killed {
                             c.add_servers(new - c.target);
                         }
                         c.target = new;
-                        let (who, cause) = match order.cause {
-                            Some(action) => ("ordered capacity arrived", Some(action)),
-                            None => ("autoscaler added capacity", c.health_event),
-                        };
-                        let m = format!("{}: {who}, now {new:.0} servers", self.name(i));
-                        self.push_event(EventKind::Autoscale, Some(i), m, cause);
+                        let m = format!(
+                            "{}: ordered capacity arrived, now {new:.0} servers",
+                            self.name(i)
+                        );
+                        self.push_event(EventKind::Autoscale, Some(i), m, Some(order.cause));
                     }
                 }
-            } else if let (Some(a), false) = (c.p.autoscale, orch) {
-                // Autoscaling.
-                if c.util > a.target && !c.down {
+            }
+            // Autoscaling.
+            let c = &mut self.comps[i];
+            if let (Some(a), false) = (c.p.autoscale, orch) {
+                if let Some((at, new)) = c.pending_scale {
+                    if now >= at {
+                        c.pending_scale = None;
+                        // An order overtaken by a bigger scale-up brings nothing.
+                        if new > c.target {
+                            if !c.killed {
+                                c.add_servers(new - c.target);
+                            }
+                            c.target = new;
+                            let m = format!(
+                                "{}: autoscaler added capacity, now {new:.0} servers",
+                                self.name(i)
+                            );
+                            let cause = self.comps[i].health_event;
+                            self.push_event(EventKind::Autoscale, Some(i), m, cause);
+                        }
+                    }
+                } else if c.util > a.target && !c.down {
                     c.above_ms += tick;
                     c.below_ms = 0;
                     if c.above_ms >= a.after_ms && c.target < c.p.servers * a.max_factor {
                         let new = (c.target * (1.0 + a.step)).min(c.p.servers * a.max_factor);
-                        c.pending_scale = Some(PendingScale {
-                            at: now + a.provision_ms,
-                            servers: new,
-                            cause: None,
-                        });
+                        c.pending_scale = Some((now + a.provision_ms, new));
                         c.above_ms = 0;
                     }
                 } else {

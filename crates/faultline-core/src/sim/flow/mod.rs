@@ -192,7 +192,11 @@ pub(crate) struct Comp {
     pub rolling_timer: i64,
     pub above_ms: u64,
     pub below_ms: u64,
-    pub pending_scale: Option<PendingScale>,
+    /// The autoscaler's order: when it arrives and the server count then.
+    pub pending_scale: Option<(u64, f64)>,
+    /// An operator's provisioned scale-up (`Action::Scale` with
+    /// `provision_ms`), arriving on its own clock beside the autoscaler's.
+    pub ordered_scale: Option<OrderedScale>,
     pub avail: f64,
     // Per-tick figures.
     pub arr: [f64; NCLASS],
@@ -666,16 +670,16 @@ fn topo_order(t: &Topology) -> Vec<usize> {
     order
 }
 
-/// Servers on order: the autoscaler's step or an operator's provisioned
-/// scale-up (`Action::Scale` with `provision_ms`), arriving together.
+/// Servers an operator ordered (`Action::Scale` with `provision_ms`),
+/// arriving together.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct PendingScale {
+pub(crate) struct OrderedScale {
     /// When they arrive, ms.
     pub at: u64,
     /// The server count then.
     pub servers: f64,
-    /// The operator's action that ordered them (`None`: the autoscaler).
-    pub cause: Option<usize>,
+    /// The action event that ordered them.
+    pub cause: usize,
 }
 
 /// FNV-1a over every sample's indicator and per-component `f64` bits: equal
