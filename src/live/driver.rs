@@ -186,6 +186,21 @@ fn now_wall_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
+/// The [`Live`] in context and the id of component `index` in its
+/// scenario: what every inspector row needs first (`None` outside a live
+/// page, or for an index its topology lacks).
+pub fn live_and_component(index: usize) -> Option<(Live, String)> {
+    let live = use_context::<Live>()?;
+    let id = live
+        .scenario_now()
+        .topology
+        .components
+        .get(index)?
+        .id
+        .clone();
+    Some((live, id))
+}
+
 impl Live {
     /// A sandbox running `scenario` (link key `key`) from t = 0 with `seed`.
     pub fn new(key: &str, scenario: Scenario, seed: u64, speed: f64) -> Result<Live, String> {

@@ -12,7 +12,7 @@ use faultline_core::Action;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::driver::Live;
+use super::driver::{live_and_component, Live};
 use super::view_model::grouped;
 
 /// What one limit row says and how the page and tests find it.
@@ -59,14 +59,10 @@ pub fn LimitControls(
     /// Index into the topology's components.
     index: usize,
 ) -> impl IntoView {
-    let Some(live) = use_context::<Live>() else {
+    let Some((live, id)) = live_and_component(index) else {
         return ().into_any();
     };
-    let scenario = live.scenario_now();
-    let Some(comp) = scenario.topology.components.get(index) else {
-        return ().into_any();
-    };
-    let (i1, i2) = (comp.id.clone(), comp.id.clone());
+    let (i1, i2) = (id.clone(), id);
     // The current limits, memoised: the rows change only when a limit does.
     let rate = Memo::new(move |_| {
         live.snapshot.with(|s| {

@@ -10,7 +10,7 @@
 use faultline_core::Action;
 use leptos::prelude::*;
 
-use super::driver::Live;
+use super::driver::live_and_component;
 use super::view_model::rate;
 
 /// Scale factors offered, × the configured servers.
@@ -24,15 +24,11 @@ pub fn ScaleControl(
     /// Index into the topology's components.
     index: usize,
 ) -> impl IntoView {
-    let Some(live) = use_context::<Live>() else {
+    let Some((live, id)) = live_and_component(index) else {
         return ().into_any();
     };
-    let scenario = live.scenario_now();
-    let Some(comp) = scenario.topology.components.get(index) else {
-        return ().into_any();
-    };
-    let id = comp.id.clone();
-    let provision_ms = scenario
+    let provision_ms = live
+        .scenario_now()
         .params
         .get(index)
         .and_then(|p| p.autoscale)
@@ -87,15 +83,11 @@ pub fn SurgeControl(
     /// Index into the topology's components.
     index: usize,
 ) -> impl IntoView {
-    let Some(live) = use_context::<Live>() else {
-        return ().into_any();
-    };
-    let scenario = live.scenario_now();
-    let Some(comp) = scenario.topology.components.get(index) else {
+    let Some((live, id)) = live_and_component(index) else {
         return ().into_any();
     };
     // Copy, so the drill's `Show` can rebuild the row.
-    let id = StoredValue::new(comp.id.clone());
+    let id = StoredValue::new(id);
     let factor = RwSignal::new(3.0_f64);
     // The surge now and the arrivals it adds, memoised: the row changes
     // only when they do.
