@@ -375,3 +375,33 @@ split = "gateways"
         "tiny.toml:12:1: `CloudFlare_US`: the shares of one split add up to 1.289 of its gateway_connect requests (at most 1)"
     );
 }
+
+#[test]
+fn a_timeline_error_points_at_its_own_entry_when_a_component_recurs() {
+    // Both entries name API_Gateway; the second is wrong, and the error
+    // says so at the second (line 13), not at the first mention (line 9).
+    let e = load(
+        r#"
+[[at]]
+t = "11:40"
+action = { type = "surge", component = "API_Gateway", factor = 2.0 }
+
+[[at]]
+t = "11:45"
+action = { type = "scale", component = "API_Gateway", factor = 2, provision_ms = -5 }
+[[at]]
+t = "soon"
+action = { type = "kill", component = "API_Gateway" }
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("tiny.toml:13:40:") && e.contains("provision_ms = -5 is out of range"),
+        "{e}"
+    );
+    assert!(!e.contains("tiny.toml:9:"), "{e}");
+    assert!(
+        e.contains("tiny.toml:15:1:") && e.contains("`soon`"),
+        "an unreadable time at its entry: {e}"
+    );
+}

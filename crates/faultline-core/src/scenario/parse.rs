@@ -102,10 +102,36 @@ fn find(text: &str, needle: &str) -> Option<SourceSpan> {
 }
 
 pub(super) fn err_near(file: &str, text: &str, needle: &str, msg: String) -> SourceError {
-    match find(text, needle) {
+    err_near_after(file, text, 0, needle, msg)
+}
+
+/// [`err_near`] searching from byte `from` on (the entry the error is
+/// about, so a component named in several entries is found in the right
+/// one), then from the start.
+fn err_near_after(file: &str, text: &str, from: usize, needle: &str, msg: String) -> SourceError {
+    let after = text
+        .get(from..)
+        .and_then(|rest| rest.find(needle))
+        .map(|o| SourceSpan::from_offset(text, from + o));
+    match after.or_else(|| find(text, needle)) {
         Some(s) => SourceError::at(file, s, msg),
         None => SourceError::whole(file, msg),
     }
+}
+
+/// Byte offsets of the lines that open a `header` table (`[[at]]`), in
+/// file order.
+fn table_starts(text: &str, header: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with(header) {
+            starts.push(offset + (line.len() - t.len()));
+        }
+        offset += line.len();
+    }
+    starts
 }
 
 fn duration_of(v: &toml::Value, what: &str) -> Result<u64, String> {
@@ -282,16 +308,19 @@ impl Scenario {
             t.storage.unwrap_or(true),
         ];
         let mut timeline = Vec::new();
-        for a in raw.at {
+        let at_starts = table_starts(text, "[[at]]");
+        for (n, a) in raw.at.into_iter().enumerate() {
+            let entry = at_starts.get(n).copied().unwrap_or(0);
             let when = match &a.t {
                 toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
                 toml::Value::String(s) => time::parse_at(s, start_clock_ms),
                 _ => Err("t must be \"HH:MM:SS\", \"+5m\" or an integer of ms".into()),
             };
             match when {
-                Ok(t_ms) if t_ms > duration_ms => errors.push(err_near(
+                Ok(t_ms) if t_ms > duration_ms => errors.push(err_near_after(
                     file,
                     text,
+                    entry,
                     &format!("\"{}\"", action_anchor(&a.action)),
                     format!(
                         "timeline action `{}` at {} is outside the run (it lasts {})",
@@ -302,9 +331,10 @@ impl Scenario {
                 )),
                 Ok(t_ms) => {
                     if let Err(m) = crate::sim::check_action(&topology, &a.action) {
-                        errors.push(err_near(
+                        errors.push(err_near_after(
                             file,
                             text,
+                            entry,
                             &format!("\"{}\"", action_anchor(&a.action)),
                             m.to_string(),
                         ));
@@ -316,7 +346,8 @@ impl Scenario {
                         role: a.role,
                     });
                 }
-                Err(m) => errors.push(SourceError::whole(file, m)),
+                // After its `[[at]]`, whose own `t` is not the key.
+                Err(m) => errors.push(err_near_after(file, text, entry + 6, "t", m)),
             }
         }
         timeline.sort_by_key(|a| a.t_ms);
