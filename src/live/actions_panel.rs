@@ -14,7 +14,9 @@ use leptos::prelude::*;
 use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
-use super::view_model::{self, breaker_mode_word, breaker_word, grouped, load_text, rate};
+use super::view_model::{
+    self, breaker_mode_word, breaker_word, grouped, load_text, rate, servers_text,
+};
 
 /// How many samples the sparklines show.
 const SPARK_SAMPLES: usize = 60;
@@ -92,11 +94,7 @@ pub fn ComponentActions(
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
                 latency: format!("{:.0} ms", c.latency_ms),
                 errors: format!("{:.2}%", c.error_rate * 100.0),
-                servers: format!(
-                    "{} of {}",
-                    grouped(c.servers.round()),
-                    grouped(c.target_servers.round())
-                ),
+                servers: servers_text(c.servers, c.target_servers, c.capacity_fraction),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),
                 hits: (c.hit_rate > 0.0).then(|| format!("{:.1}%", c.hit_rate * 100.0)),
                 pool: (c.pool_in_use > 0.0).then(|| format!("{:.0}%", c.pool_in_use * 100.0)),
@@ -123,7 +121,7 @@ pub fn ComponentActions(
             <dt>"Errors"</dt>
             <dd>{text(|f| f.errors.clone())}</dd>
             <dt>"Servers"</dt>
-            <dd>{text(|f| f.servers.clone())}</dd>
+            <dd data-figure="servers">{text(|f| f.servers.clone())}</dd>
             <dt>"Memory"</dt>
             <dd>{text(|f| f.memory.clone())}</dd>
             <Show when=move || has_hits.get()>
@@ -356,7 +354,10 @@ pub fn ComponentActions(
                     data-action="degrade"
                     on:click=move |_| act(Action::Degrade { component: i4.clone(), capacity_fraction: capacity.get_untracked() / 100.0 })
                 >
-                    "Degrade"
+                    // At 100% the same action gives lost capacity back
+                    // (seed 004, 16:10: the soft-locked VM moved to
+                    // another host).
+                    {move || if capacity.get() >= 100.0 { "Restore capacity" } else { "Degrade" }}
                 </button>
             </div>
             <div class="live-row">

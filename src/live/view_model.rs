@@ -184,6 +184,25 @@ pub fn load_text(utilisation: f64, arrivals: f64, capacity: f64) -> String {
     }
 }
 
+/// A component's servers as shown: live of configured, and the share of
+/// their capacity they keep when it is degraded (`500 of 500 · 67%
+/// capacity`), which server counts alone do not show.
+pub fn servers_text(servers: f64, target: f64, capacity_fraction: f64) -> String {
+    let count = format!(
+        "{} of {}",
+        grouped(servers.round()),
+        grouped(target.round())
+    );
+    if capacity_fraction < 0.995 {
+        format!(
+            "{count} · {:.0}% capacity",
+            clamp01(capacity_fraction) * 100.0
+        )
+    } else {
+        count
+    }
+}
+
 /// `x` to one decimal without a trailing `.0`, thousands grouped:
 /// `83.3`, `100`, `2,000,000`.
 pub fn grouped(x: f64) -> String {
@@ -524,7 +543,20 @@ pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{grouped, load_text};
+    use super::{grouped, load_text, servers_text};
+
+    #[test]
+    fn servers_show_the_capacity_kept_only_when_degraded() {
+        assert_eq!(servers_text(500.0, 500.0, 1.0), "500 of 500");
+        assert_eq!(
+            servers_text(500.0, 500.0, 0.67),
+            "500 of 500 · 67% capacity"
+        );
+        assert_eq!(
+            servers_text(1499.6, 1500.0, 0.25),
+            "1,500 of 1,500 · 25% capacity"
+        );
+    }
 
     #[test]
     fn load_shows_the_demand_only_when_it_exceeds_capacity() {

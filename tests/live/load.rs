@@ -208,3 +208,35 @@ async fn a_drill_does_not_offer_a_surge_and_restoring_capacity_does_not_end_one(
         "still overloaded after its capacity was restored"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_degraded_component_shows_the_capacity_it_keeps_and_at_100_the_button_restores_it() {
+    let i = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let servers = || text(&root, "[data-figure=servers]");
+    let button = || text(&root, "button[data-action=degrade]");
+    assert!(!servers().contains("capacity"), "{}", servers());
+    assert_eq!(button(), "Degrade");
+    // The slider's default is 50%.
+    click(&query(&root, "button[data-action=degrade]"));
+    live.step();
+    leptos::task::tick().await;
+    assert!(servers().ends_with(" · 50% capacity"), "{}", servers());
+    assert_eq!(state_of(&live, "Redis_Sessions").capacity_fraction, 0.5);
+    // At 100% the same button gives the capacity back.
+    set_value(
+        &query(&root, "input[aria-label='Capacity to keep, percent']"),
+        "100",
+        "input",
+    );
+    leptos::task::tick().await;
+    assert_eq!(button(), "Restore capacity");
+    click(&query(&root, "button[data-action=degrade]"));
+    live.step();
+    leptos::task::tick().await;
+    assert!(!servers().contains("capacity"), "{}", servers());
+    assert_eq!(state_of(&live, "Redis_Sessions").capacity_fraction, 1.0);
+}

@@ -79,6 +79,10 @@ fn no_surge() -> f64 {
     1.0
 }
 
+fn whole() -> f64 {
+    1.0
+}
+
 /// Regions tracked (the seed has four).
 pub const MAX_REGIONS: usize = 8;
 
@@ -108,6 +112,10 @@ pub struct ComponentState {
     pub capacity: f64,
     /// Requests per second arriving, a surge's extra load included.
     pub arrivals: f64,
+    /// Share of its capacity it keeps (`Action::Degrade`: a soft-locked
+    /// host, failed nodes), 1 when whole.
+    #[serde(default = "whole")]
+    pub capacity_fraction: f64,
     /// Load multiplier of a surge on it (`Action::Surge`), 1 without one.
     #[serde(default = "no_surge")]
     pub surge: f64,

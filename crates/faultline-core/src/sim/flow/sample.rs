@@ -51,6 +51,7 @@ impl State {
                 throughput: c.throughput,
                 capacity: c.capacity,
                 arrivals: c.arrivals,
+                capacity_fraction: c.cap_frac,
                 surge: c.surge,
                 surge_rate: c.surge_now,
                 latency_ms: c.latency,
