@@ -357,3 +357,25 @@ action = { type = "surge", component = "API_Gatewy", factor = 4.0 }
     .unwrap();
     assert_eq!(json, r#"{"type":"scale","component":"Api","factor":2.0}"#);
 }
+
+#[test]
+fn a_surge_of_one_changes_nothing() {
+    // Ending a surge that never started leaves the run bit for bit as it
+    // was: the crowd's arithmetic is exact when there is no crowd.
+    let s = Scenario::bundled_steady_state().unwrap();
+    for seed in [1, 2, 3] {
+        let mut plain = Sim::new(&s, seed).unwrap();
+        let mut touched = Sim::new(&s, seed).unwrap();
+        for id in ["API_Gateway", "Gateway_Primary", "MessageRouter_Large"] {
+            touched
+                .apply(Action::Surge {
+                    component: id.into(),
+                    factor: 1.0,
+                })
+                .unwrap();
+        }
+        plain.step_until(600_000);
+        touched.step_until(600_000);
+        assert_eq!(plain.samples(), touched.samples(), "seed {seed}");
+    }
+}
