@@ -470,7 +470,8 @@ impl State {
                 }
             }
             let callee = &mut self.comps[to];
-            if forward {
+            // Only a surge needs to know what its callers let through.
+            if forward && callee.surge > 1.0 {
                 let calls: f64 = lanes[..nl].iter().map(|&k| edge.calls[k as usize]).sum();
                 callee.calls_offered += calls;
                 callee.calls_admitted += calls * adm;
