@@ -87,18 +87,8 @@ impl State {
             if let (Some(order), false) = (c.ordered_scale, orch) {
                 if now >= order.at {
                     c.ordered_scale = None;
-                    let new = order.servers;
-                    if new > c.target {
-                        if !c.killed {
-                            c.add_servers(new - c.target);
-                        }
-                        c.target = new;
-                        let m = format!(
-                            "{}: ordered capacity arrived, now {new:.0} servers",
-                            self.name(i)
-                        );
-                        self.push_event(EventKind::Autoscale, Some(i), m, Some(order.cause));
-                    }
+                    let what = "ordered capacity arrived";
+                    self.servers_arrive(i, order.servers, what, Some(order.cause));
                 }
             }
             // Autoscaling.
@@ -107,19 +97,8 @@ impl State {
                 if let Some((at, new)) = c.pending_scale {
                     if now >= at {
                         c.pending_scale = None;
-                        // An order overtaken by a bigger scale-up brings nothing.
-                        if new > c.target {
-                            if !c.killed {
-                                c.add_servers(new - c.target);
-                            }
-                            c.target = new;
-                            let m = format!(
-                                "{}: autoscaler added capacity, now {new:.0} servers",
-                                self.name(i)
-                            );
-                            let cause = self.comps[i].health_event;
-                            self.push_event(EventKind::Autoscale, Some(i), m, cause);
-                        }
+                        let cause = c.health_event;
+                        self.servers_arrive(i, new, "autoscaler added capacity", cause);
                     }
                 } else if c.util > a.target && !c.down {
                     c.above_ms += tick;
@@ -195,6 +174,22 @@ impl State {
 }
 
 impl State {
+    /// Servers on order arrive at component `i`, bringing it to `new` and
+    /// logged as `what`; an order a bigger scale-up overtook brings
+    /// nothing.
+    fn servers_arrive(&mut self, i: usize, new: f64, what: &str, cause: Option<usize>) {
+        let c = &mut self.comps[i];
+        if new <= c.target {
+            return;
+        }
+        if !c.killed {
+            c.add_servers(new - c.target);
+        }
+        c.target = new;
+        let m = format!("{}: {what}, now {new:.0} servers", self.name(i));
+        self.push_event(EventKind::Autoscale, Some(i), m, cause);
+    }
+
     /// Memory: the servers that run out crash, taking their share of the
     /// held work with them. With a load spread (`memory_spread`) the most
     /// loaded go first and the rest follow as the backlog grows; without
