@@ -204,12 +204,17 @@ impl State {
         // shares every fate of the users' requests here (rate limit,
         // queue, capacity); only the users' share is served onward
         // (`served_k`).
+        let surged = c.surge > 1.0;
         let through = if c.calls_offered > 0.0 {
             c.calls_admitted / c.calls_offered
         } else {
             1.0
         };
-        c.surge_now = c.surge_extra.iter().sum::<f64>() * through;
+        c.surge_now = if surged {
+            c.surge_extra.iter().sum::<f64>() * through
+        } else {
+            0.0
+        };
         c.arrivals = total + c.surge_now;
         if total > 0.0 {
             let inv = 1.0 / total;
@@ -243,7 +248,11 @@ impl State {
         for g in 0..c.npools {
             let single = c.npools == 1;
             let own = c.pool_sum(g, &c.arr);
-            let extra = c.pool_sum(g, &c.surge_extra) * through;
+            let extra = if surged {
+                c.pool_sum(g, &c.surge_extra) * through
+            } else {
+                0.0
+            };
             let mut lam = own + extra;
             lam *= 1.0 - c.rl;
             let servers = live * c.pool_share[g];
