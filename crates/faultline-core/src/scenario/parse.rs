@@ -119,6 +119,9 @@ fn err_near_after(file: &str, text: &str, from: usize, needle: &str, msg: String
     }
 }
 
+/// The header of a timeline entry.
+const AT_TABLE: &str = "[[at]]";
+
 /// Byte offsets of the lines that open a `header` table (`[[at]]`), in
 /// file order.
 fn table_starts(text: &str, header: &str) -> Vec<usize> {
@@ -308,7 +311,7 @@ impl Scenario {
             t.storage.unwrap_or(true),
         ];
         let mut timeline = Vec::new();
-        let at_starts = table_starts(text, "[[at]]");
+        let at_starts = table_starts(text, AT_TABLE);
         for (n, a) in raw.at.into_iter().enumerate() {
             let entry = at_starts.get(n).copied().unwrap_or(0);
             let when = match &a.t {
@@ -347,7 +350,7 @@ impl Scenario {
                     });
                 }
                 // After its `[[at]]`, whose own `t` is not the key.
-                Err(m) => errors.push(err_near_after(file, text, entry + 6, "t", m)),
+                Err(m) => errors.push(err_near_after(file, text, entry + AT_TABLE.len(), "t", m)),
             }
         }
         timeline.sort_by_key(|a| a.t_ms);

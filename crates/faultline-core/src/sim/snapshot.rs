@@ -75,11 +75,9 @@ pub struct Sli {
     pub retry_share: f64,
 }
 
-fn no_surge() -> f64 {
-    1.0
-}
-
-fn whole() -> f64 {
+/// The default of figures that are 1 when nothing acts on them (a whole
+/// capacity, no surge), for snapshots saved before they existed.
+fn one() -> f64 {
     1.0
 }
 
@@ -114,10 +112,10 @@ pub struct ComponentState {
     pub arrivals: f64,
     /// Share of its capacity it keeps (`Action::Degrade`: a soft-locked
     /// host, failed nodes), 1 when whole.
-    #[serde(default = "whole")]
+    #[serde(default = "one")]
     pub capacity_fraction: f64,
     /// Load multiplier of a surge on it (`Action::Surge`), 1 without one.
-    #[serde(default = "no_surge")]
+    #[serde(default = "one")]
     pub surge: f64,
     /// The surge's extra requests per second (in `arrivals`), 0 without one.
     #[serde(default)]
