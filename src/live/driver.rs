@@ -263,6 +263,17 @@ impl Live {
         self.drill.get() && self.snapshot.with(|s| s.t_ms) < self.scenario.with(|s| s.duration_ms)
     }
 
+    /// What the page calls the running scenario (the playback bar, the
+    /// picker, the tab): its title, or "Incident drill" while a drill hides
+    /// it (tracked, like [`Live::drill_hides`]).
+    pub fn shown_title(&self) -> String {
+        if self.drill_hides() {
+            "Incident drill".to_string()
+        } else {
+            self.scenario.with(|s| super::debrief::title_of(s))
+        }
+    }
+
     /// Simulated time now, ms (untracked).
     pub fn now_ms(&self) -> u64 {
         self.sim.with_value(|s| s.now_ms())

@@ -51,13 +51,7 @@ pub fn PlaybackBar() -> impl IntoView {
     };
     // Memoised: the drill's test reads the snapshot's clock, which changes
     // every frame, while the name changes once at most.
-    let scenario_name = Memo::new(move |_| {
-        if live.drill_hides() {
-            "Incident drill".to_string()
-        } else {
-            live.scenario.with(|s| s.name.clone())
-        }
-    });
+    let scenario_name = Memo::new(move |_| live.shown_title());
     view! {
         <section class="live-playback" aria-label="Playback">
             <button

@@ -41,11 +41,7 @@ impl ScenarioCard {
     pub fn of(key: &str, s: &Scenario) -> ScenarioCard {
         ScenarioCard {
             key: key.to_string(),
-            title: if s.title.is_empty() {
-                s.name.clone()
-            } else {
-                s.title.clone()
-            },
+            title: super::debrief::title_of(s),
             date: s.date.clone(),
             summary: s.summary.clone(),
             duration: elapsed(s.duration_ms),
@@ -196,16 +192,10 @@ pub fn ScenarioPanel() -> impl IntoView {
     };
     let open = RwSignal::new(false);
     let hides = Memo::new(move |_| live.drill_hides());
-    // The tab names the scenario (not during a drill: the tab would give
-    // it away).
-    Effect::new(move |_| {
-        let name = if hides.get() {
-            "Incident drill".to_string()
-        } else {
-            current.with(|c| c.title.clone())
-        };
-        document().set_title(&format!("{name} — Faultline"));
-    });
+    // The picker and the tab name the scenario (not during a drill: they
+    // would give it away).
+    let shown = Memo::new(move |_| live.shown_title());
+    Effect::new(move |_| document().set_title(&format!("{} — Faultline", shown.get())));
     let list = move || {
         cards.with_value(|cs| {
             cs.iter()
@@ -251,7 +241,7 @@ pub fn ScenarioPanel() -> impl IntoView {
                     <span class="label">"Scenario: "</span>
                     // A drill keeps the scenario's name and date from the trainees.
                     <strong data-current-scenario=move || current.with(|c| c.key.clone())>
-                        {move || if hides.get() { "Incident drill".to_string() } else { current.with(|c| c.title.clone()) }}
+                        {move || shown.get()}
                     </strong>
                     <span class="meta">
                         {move || current.with(|c| {
