@@ -268,21 +268,34 @@ fn rolling_restart_takes_batches_out_in_turn() {
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
 }
 
-#[test]
-fn a_rolling_restart_replaces_misbehaving_instances_batch_by_batch() {
+/// Edge → Api of 20 servers whose instances restart in `restart_ms`, a
+/// `batch` at a time (or the default share); and its configured error rate.
+fn restartable_api(restart_ms: u64, batch: Option<f64>) -> (Scenario, f64) {
     let mut s = edge_api(20.0, 10.0);
     reads_only(&mut s, 100.0);
     let a = s.params_mut("Api").unwrap();
-    a.restart_ms = 30_000;
-    a.restart_batch = 0.25;
+    a.restart_ms = restart_ms;
+    if let Some(b) = batch {
+        a.restart_batch = b;
+    }
     let configured = a.base_error_rate;
-    let mut sim = closed(&s);
-    // Instances mishandle a failover (seed 003): 40% of answers fail.
+    (s, configured)
+}
+
+/// Instances mishandle a failover (seed 003): 40% of Api's answers fail.
+fn misbehave(sim: &mut Sim) {
     sim.apply(Action::SetErrorRate {
         component: "Api".into(),
         rate: 0.4,
     })
     .unwrap();
+}
+
+#[test]
+fn a_rolling_restart_replaces_misbehaving_instances_batch_by_batch() {
+    let (s, configured) = restartable_api(30_000, Some(0.25));
+    let mut sim = closed(&s);
+    misbehave(&mut sim);
     sim.step_until(60_000);
     let errors = |sim: &Sim| comp(sim, &sim.snapshot(), "Api").error_rate;
     assert!((errors(&sim) - 0.4).abs() < 0.02, "{}", errors(&sim));
@@ -312,17 +325,9 @@ fn a_rolling_restart_replaces_misbehaving_instances_batch_by_batch() {
 
 #[test]
 fn a_kill_and_revive_brings_back_fresh_instances_too() {
-    let mut s = edge_api(20.0, 10.0);
-    reads_only(&mut s, 100.0);
-    let a = s.params_mut("Api").unwrap();
-    a.restart_ms = 10_000;
-    let configured = a.base_error_rate;
+    let (s, configured) = restartable_api(10_000, None);
     let mut sim = closed(&s);
-    sim.apply(Action::SetErrorRate {
-        component: "Api".into(),
-        rate: 0.4,
-    })
-    .unwrap();
+    misbehave(&mut sim);
     sim.step_until(30_000);
     for a in [
         Action::Kill {
