@@ -4,9 +4,10 @@
 //! without each counterfactual switch. This is what an instructor runs
 //! while writing a scenario; the calibration test does the same for the
 //! bundled files. Like the calibration test it runs the scenario at its
-//! calibration seeds (its own and the next four) and judges each band on the
-//! median run, users affected × minutes on the mean; `--seed N` runs and
-//! judges that one seed.
+//! calibration seeds (its own and the next ones: five, or the file's
+//! `calibration_runs`) and judges each band on the median run, users
+//! affected × minutes on the mean, and counts the seeds at which each
+//! switch helped; `--seed N` runs and judges that one seed.
 //!
 //! Exit 1 if the file is invalid, a band that is not a known gap is missed,
 //! or a switch that is not a known gap fails to cut users affected ×
@@ -14,11 +15,13 @@
 
 use std::process::ExitCode;
 
-use faultline_core::scenario::ensemble::{check_median, mean_users_affected_minutes};
+use faultline_core::scenario::ensemble::{
+    check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
+};
 use faultline_core::scenario::expect;
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline check FILE [--seed N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY), over the scenario's 5 calibration\n          seeds (median run; --seed N: that seed alone). Exit 1 on a missed band.";
+pub const USAGE: &str = "faultline check FILE [--seed N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY), over the scenario's calibration\n          seeds (5 unless the file says; median run; --seed N: that seed alone). Exit 1 on a missed band.";
 
 /// Runs `faultline check`.
 pub fn run(args: &[String]) -> ExitCode {
@@ -84,9 +87,18 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
         let cf_runs = crate::run_seeds(&s.with_counterfactual(&c.key)?, &seeds)?;
         let m = mean_users_affected_minutes(&cf_runs);
         let change = if base > 0.0 { m / base - 1.0 } else { 0.0 };
-        let helps = m < base * 0.99;
+        let helps = m < base * (1.0 - SWITCH_MIN_CUT);
+        let reliability = if runs.len() > 1 {
+            format!(
+                ", helps at {} of {} seeds",
+                seeds_helped(&runs, &cf_runs),
+                runs.len()
+            )
+        } else {
+            String::new()
+        };
         out += &format!(
-            "  + {:<28} {m:.4e} ({:+.1}%){}\n",
+            "  + {:<28} {m:.4e} ({:+.1}%{reliability}){}\n",
             c.key,
             change * 100.0,
             match (&c.gap, helps) {

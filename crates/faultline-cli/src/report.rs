@@ -9,7 +9,8 @@
 //!
 //! Like the calibration test, every run is repeated at the scenario's
 //! calibration seeds (`scenario::ensemble`): bands are judged on the median
-//! run and users affected × minutes is their mean; the worst values and
+//! run and users affected × minutes is their mean (with, for a switch, the
+//! number of seeds at which it helped); the worst values and
 //! the time to recover are those of the scenario's own seed. `--seed N`
 //! runs that one seed instead.
 //!
@@ -21,7 +22,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use faultline_core::scenario::ensemble::{check_median, mean_users_affected_minutes};
+use faultline_core::scenario::ensemble::{
+    check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
+};
 use faultline_core::scenario::expect::{si, BandResult, Indicator};
 use faultline_core::scenario::impact::{recovery, worst};
 use faultline_core::scenario::library;
@@ -60,6 +63,8 @@ pub struct Row {
     pub user_minutes: f64,
     /// Change against the scenario's own run, as a share (`None` for the base row).
     pub change: Option<f64>,
+    /// For a switch over several seeds: at how many of them it helped, of how many.
+    pub helped: Option<(usize, usize)>,
     /// Bands passed and stated (base rows only).
     pub bands: Option<(usize, usize)>,
     /// Bands missed that the scenario marks as known model gaps (base rows only).
@@ -101,7 +106,7 @@ impl Row {
             }
         }
         match self.change {
-            Some(c) if c > -0.01 && !self.known_gap => Some(format!(
+            Some(c) if c > -SWITCH_MIN_CUT && !self.known_gap => Some(format!(
                 "{name}: users affected x minutes changed by {:+.1}% (a switch must cut it by at least 1%)",
                 c * 100.0
             )),
@@ -127,6 +132,7 @@ fn row(key: &str, cf: Option<&str>, runs: &[Vec<Sample>], base: Option<f64>) -> 
             .map(|r| r.time_to_recover_ms()),
         user_minutes,
         change: base.map(|b| if b > 0.0 { user_minutes / b - 1.0 } else { 0.0 }),
+        helped: None,
         bands: None,
         band_gaps: 0,
         known_gap: false,
@@ -166,11 +172,14 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
         out.push(base);
         for c in &s.counterfactuals {
             let with = s.with_counterfactual(&c.key)?;
-            let runs = crate::run_seeds(&with, &seeds)?;
-            let mut r = row(b.key, Some(&c.key), &runs, Some(base_minutes));
+            let with_runs = crate::run_seeds(&with, &seeds)?;
+            let mut r = row(b.key, Some(&c.key), &with_runs, Some(base_minutes));
             r.known_gap = c.gap.is_some();
+            if seeds.len() > 1 {
+                r.helped = Some((seeds_helped(&runs, &with_runs), seeds.len()));
+            }
             // Bands the source gives for the platform with this switch on.
-            let results = check_median(&s, Some(&c.key), &runs);
+            let results = check_median(&s, Some(&c.key), &with_runs);
             if !results.is_empty() {
                 r.count_bands(&results);
             }
@@ -212,8 +221,8 @@ pub fn table(rows: &[Row]) -> String {
     }
     let _ = writeln!(
         s,
-        " {:>9} {:>10} {:>8}  bands",
-        "recover", "user·min", "vs base"
+        " {:>9} {:>10} {:>8} {:>7}  bands",
+        "recover", "user·min", "vs base", "helps"
     );
     for r in rows {
         let name = match &r.counterfactual {
@@ -234,20 +243,24 @@ pub fn table(rows: &[Row]) -> String {
             (Some((p, n)), 1) => format!("{p}/{n} (1 gap)"),
             (Some((p, n)), g) => format!("{p}/{n} ({g} gaps)"),
         };
+        let helped = r.helped.map_or(String::new(), |(k, n)| format!("{k}/{n}"));
         let _ = writeln!(
             s,
-            " {:>9} {:>10} {:>8}  {}",
+            " {:>9} {:>10} {:>8} {:>7}  {}",
             recover_text(&r.recover_ms),
             si(r.user_minutes),
             change,
+            helped,
             bands
         );
     }
     s.push_str(
         "\nWorst value and recover: the run at the scenario's own seed (or --seed N); recover = time for API\n\
          success to return to > 99% for good; user·min = users affected x minutes, the mean over the scenario's\n\
-         5 calibration seeds (or the one --seed run); vs base = change a counterfactual makes, or (- responders)\n\
-         the drill with nobody acting, without the responders' actions the scenario scripts; bands = calibration\n\
+         calibration seeds (5, or the file's calibration_runs; or the one --seed run); vs base = change a\n\
+         counterfactual makes, or (- responders) the drill with nobody acting, without the responders' actions\n\
+         the scenario scripts; helps = seeds at which the switch cut users affected x minutes by 1% or more\n\
+         against the same seed without it; bands = calibration\n\
          bands met by the median of those runs (gaps: missed bands the scenario marks as known model gaps; see\n\
          scenarios/README.md).\n",
     );
@@ -270,6 +283,8 @@ pub fn json_rows(rows: &[Row]) -> Value {
                     "recover_ms": match r.recover_ms { None => json!(0), Some(None) => Value::Null, Some(Some(ms)) => json!(ms) },
                     "users_affected_minutes": r.user_minutes,
                     "change": r.change,
+                    "seeds_helped": r.helped.map(|h| h.0),
+                    "seeds": r.helped.map(|h| h.1),
                     "bands_passed": r.bands.map(|b| b.0),
                     "bands": r.bands.map(|b| b.1),
                     "band_gaps": r.bands.map(|_| r.band_gaps),
@@ -349,6 +364,7 @@ mod tests {
             recover_ms: None,
             user_minutes: 100.0,
             change: None,
+            helped: None,
             bands: Some((3, 5)),
             band_gaps: 2,
             known_gap: false,
@@ -387,7 +403,15 @@ mod tests {
         let mut never = base_row();
         never.recover_ms = Some(None);
         never.band_gaps = 1;
-        let t = table(&[r, never]);
+        let mut switch = base_row();
+        switch.counterfactual = Some("fix".into());
+        switch.change = Some(-0.034);
+        switch.helped = Some((11, 21));
+        let t = table(&[r, never, switch]);
+        assert!(
+            t.contains("-3.4%   11/21"),
+            "how reliably a switch helps: {t}"
+        );
         assert!(t.contains("90.0 min"), "{t}");
         assert!(t.contains("3/5 (2 gaps)"), "{t}");
         assert!(t.contains("never") && t.contains("3/5 (1 gap)"), "{t}");

@@ -1,5 +1,6 @@
 //! Calibration: every bundled scenario, run natively at its calibration
-//! seeds (its own `seed` and the next four: `scenario::ensemble`), must land
+//! seeds (its own `seed` and the next ones, five or its `calibration_runs`:
+//! `scenario::ensemble`), must land
 //! inside every `[[expect]]` band its file states (the figures of its source
 //! document, with the file's tolerance) on the median of those runs, and
 //! every counterfactual switch must reduce the mean users affected ×
@@ -14,7 +15,7 @@
 //! counterfactual's reduction.
 
 use faultline_core::scenario::ensemble::{
-    calibration_seeds, check_median, mean_users_affected_minutes,
+    calibration_seeds, check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
 };
 use faultline_core::scenario::{library, Scenario};
 use faultline_core::sim::{Sample, Sim};
@@ -109,20 +110,28 @@ fn every_counterfactual_reduces_users_affected_minutes() {
         if s.counterfactuals.is_empty() {
             return (String::new(), Vec::new());
         }
-        let base = mean_users_affected_minutes(&runs(&s));
+        let base_runs = runs(&s);
+        let base = mean_users_affected_minutes(&base_runs);
         let mut out = format!("{key}: users affected × minutes {base:.4e} without switches\n");
         let mut failures = Vec::new();
         for c in &s.counterfactuals {
             let with = s.with_counterfactual(&c.key).unwrap();
-            let m = mean_users_affected_minutes(&runs(&with));
+            let with_runs = runs(&with);
+            let m = mean_users_affected_minutes(&with_runs);
             let cut = if base > 0.0 { 1.0 - m / base } else { 0.0 };
             // A switch must make a real difference, not a rounding one.
-            let helps = m < base * 0.99;
+            let helps = m < base * (1.0 - SWITCH_MIN_CUT);
             let note = match (&c.gap, helps) {
                 (Some(g), false) => format!("  GAP: {g}"),
                 _ => String::new(),
             };
-            out += &format!("  {:<28} {m:.4e}  ({:+.1}%){note}\n", c.key, -cut * 100.0);
+            out += &format!(
+                "  {:<28} {m:.4e}  ({:+.1}%, helps at {} of {} seeds){note}\n",
+                c.key,
+                -cut * 100.0,
+                seeds_helped(&base_runs, &with_runs),
+                base_runs.len()
+            );
             if !helps && c.gap.is_none() {
                 failures.push(format!(
                     "{key}: counterfactual `{}` does not reduce users affected × minutes ({m:.4e} vs {base:.4e})",

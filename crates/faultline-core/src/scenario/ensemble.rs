@@ -7,11 +7,13 @@
 //! Judging a band on one seed would let a lucky seed pass an unsound model
 //! and an unlucky one fail a sound one, and would tempt a scenario writer to
 //! pick the seed. So the calibration runs every scenario at
-//! [`CALIBRATION_RUNS`] seeds, its own `seed` and the ones after it, judges
+//! [`CALIBRATION_RUNS`] seeds (or its own `calibration_runs`, more for a
+//! chaotic incident), its own `seed` and the ones after it, judges
 //! each band on the **median** of the runs' measurements (a time that never
 //! came counts as later than any other), and compares users affected ×
 //! minutes as the **mean** over the runs. Every run's measurement is kept
-//! ([`BandResult::per_run`]) so the spread is printed beside the verdict.
+//! ([`BandResult::per_run`]) so the spread is printed beside the verdict,
+//! and a switch's effect is also counted seed by seed ([`seeds_helped`]).
 //!
 //! The page judges the one run the trainee watched ([`super::expect::check`]).
 
@@ -20,12 +22,16 @@ use crate::sim::Sample;
 use super::expect::{check_with, BandResult};
 use super::Scenario;
 
-/// Runs per calibration: odd, so the median is one of the runs.
+/// Runs per calibration unless the scenario asks for more: odd, so the median is one of the runs.
 pub const CALIBRATION_RUNS: u64 = 5;
 
-/// The seeds a scenario is calibrated at: its own and the next ones.
+/// The most runs a scenario may ask for (`calibration_runs`).
+pub const MAX_CALIBRATION_RUNS: u64 = 51;
+
+/// The seeds a scenario is calibrated at: its own and the next ones,
+/// `calibration_runs` of them.
 pub fn calibration_seeds(scenario: &Scenario) -> Vec<u64> {
-    (0..CALIBRATION_RUNS)
+    (0..scenario.calibration_runs)
         .map(|k| scenario.seed.wrapping_add(k))
         .collect()
 }
@@ -75,6 +81,25 @@ pub fn check_median(
         .collect()
 }
 
+/// The least share of users affected × minutes a switch must cut to count
+/// as helping (1%): less is noise, not a lesson.
+pub const SWITCH_MIN_CUT: f64 = 0.01;
+
+/// At how many seeds a switch helped: the runs `with` it that cut users
+/// affected × minutes by at least [`SWITCH_MIN_CUT`] against the run
+/// without it at the same seed (`base`, in the same seed order). The mean
+/// says how much a switch buys; this says how reliably, which matters
+/// where an incident's course is chaotic.
+pub fn seeds_helped(base: &[Vec<Sample>], with: &[Vec<Sample>]) -> usize {
+    base.iter()
+        .zip(with)
+        .filter(|(b, w)| {
+            super::users_affected_minutes(w)
+                < super::users_affected_minutes(b) * (1.0 - SWITCH_MIN_CUT)
+        })
+        .count()
+}
+
 /// The mean of several runs' users affected × minutes.
 pub fn mean_users_affected_minutes(runs: &[Vec<Sample>]) -> f64 {
     if runs.is_empty() {
@@ -90,6 +115,7 @@ pub fn mean_users_affected_minutes(runs: &[Vec<Sample>]) -> f64 {
 mod tests {
     use super::*;
     use crate::sim::{Sli, Users};
+    use crate::SourceError;
 
     fn run(api: &[f64]) -> Vec<Sample> {
         api.iter()
@@ -156,5 +182,42 @@ why = "recovery"
         // One run: the plain check.
         let one = check_median(&s, None, &runs[..1]);
         assert!(one[0].per_run.is_empty() && !one[0].pass);
+    }
+
+    #[test]
+    fn a_switch_is_counted_seed_by_seed() {
+        // A run whose users affected stay at `n` for two samples.
+        let affected = |n: f64| {
+            let mut r = run(&[1.0, 1.0]);
+            for s in &mut r {
+                s.sli.users_affected = n;
+            }
+            r
+        };
+        let base = vec![affected(1000.0), affected(1000.0), affected(1000.0)];
+        let with = vec![
+            affected(500.0),  // helps
+            affected(1000.0), // the same: no help
+            affected(995.0),  // 0.5% fewer: noise, under SWITCH_MIN_CUT
+        ];
+        assert_eq!(seeds_helped(&base, &with), 1);
+        assert_eq!(seeds_helped(&base, &base), 0);
+    }
+
+    #[test]
+    fn a_chaotic_scenario_asks_for_more_runs_and_an_even_count_is_refused() {
+        let more = FILE.replace("duration", "calibration_runs = 7\nduration");
+        let s = Scenario::from_toml_str(&more, "e.toml").unwrap();
+        assert_eq!(calibration_seeds(&s), [1, 2, 3, 4, 5, 6, 7]);
+        for bad in ["4", "0", "-3", "53"] {
+            let text = FILE.replace("duration", &format!("calibration_runs = {bad}\nduration"));
+            let e = Scenario::from_toml_str(&text, "e.toml").unwrap_err();
+            let msg = SourceError::join(&e, "\n");
+            assert!(
+                msg.contains("calibration_runs must be odd") && msg.contains(&format!("got {bad}")),
+                "{msg}"
+            );
+            assert!(msg.contains("e.toml:4"), "points at the line: {msg}");
+        }
     }
 }

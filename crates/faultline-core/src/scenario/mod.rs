@@ -236,6 +236,11 @@ pub struct Scenario {
     pub sample_ms: u64,
     /// Suggested seed.
     pub seed: u64,
+    /// How many seeds the calibration runs it at, odd (default
+    /// [`ensemble::CALIBRATION_RUNS`]): more for an incident whose course
+    /// is chaotic, so its bands' medians and its switches' means are not
+    /// one lucky draw.
+    pub calibration_runs: u64,
     /// Title for the scenario picker (defaults to `name`).
     pub title: String,
     /// Date of the incident, `YYYY-MM-DD` (empty for what-if scenarios).
@@ -284,6 +289,7 @@ impl Scenario {
             tick_ms: 1000,
             sample_ms: 10_000,
             seed: 1,
+            calibration_runs: ensemble::CALIBRATION_RUNS,
             title: name.into(),
             date: String::new(),
             summary: String::new(),

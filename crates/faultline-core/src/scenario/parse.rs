@@ -3,6 +3,7 @@
 
 use super::routes::merge_route;
 use super::*;
+use ensemble::MAX_CALIBRATION_RUNS;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +28,8 @@ struct RawScenario {
     sample: Option<toml::Value>,
     #[serde(default)]
     seed: Option<u64>,
+    #[serde(default)]
+    calibration_runs: Option<toml::Spanned<i64>>,
     #[serde(default)]
     traffic: Option<Traffic>,
     #[serde(default)]
@@ -393,6 +396,20 @@ impl Scenario {
                 ));
             }
         }
+        let mut calibration_runs = ensemble::CALIBRATION_RUNS;
+        if let Some(n) = &raw.calibration_runs {
+            match u64::try_from(*n.get_ref()) {
+                Ok(v) if v % 2 == 1 && v <= MAX_CALIBRATION_RUNS => calibration_runs = v,
+                _ => errors.push(SourceError::at(
+                    file,
+                    at(n.span()),
+                    format!(
+                        "calibration_runs must be odd (the median is one of the runs) and between 1 and {MAX_CALIBRATION_RUNS}, got {}",
+                        n.get_ref()
+                    ),
+                )),
+            }
+        }
         // Counterfactuals are checked against the scenario even when it has
         // other problems, so every error is reported at once.
         let title = raw.title.unwrap_or_else(|| raw.name.clone());
@@ -415,6 +432,7 @@ impl Scenario {
             tick_ms,
             sample_ms,
             seed: raw.seed.unwrap_or(1),
+            calibration_runs,
             title,
             date: raw.date.map(|d| d.into_inner()).unwrap_or_default(),
             summary: raw.summary,
