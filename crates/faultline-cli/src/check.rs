@@ -16,7 +16,7 @@
 use std::process::ExitCode;
 
 use faultline_core::scenario::ensemble::{
-    check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
+    check_median, mean_users_affected_minutes, SwitchTally, SWITCH_MIN_CUT,
 };
 use faultline_core::scenario::expect;
 
@@ -91,7 +91,7 @@ pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(Strin
         let reliability = if runs.len() > 1 {
             format!(
                 ", helps at {} of {} seeds",
-                seeds_helped(&runs, &cf_runs),
+                SwitchTally::from_runs(&runs, &cf_runs).helped(),
                 runs.len()
             )
         } else {

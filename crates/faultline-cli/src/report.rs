@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use faultline_core::scenario::ensemble::{
-    check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
+    check_median, mean_users_affected_minutes, SwitchTally, SWITCH_MIN_CUT,
 };
 use faultline_core::scenario::expect::{si, BandResult, Indicator};
 use faultline_core::scenario::impact::{recovery, worst};
@@ -176,7 +176,10 @@ pub fn rows(keys: &[String], seed: Option<u64>) -> Result<Vec<Row>, String> {
             let mut r = row(b.key, Some(&c.key), &with_runs, Some(base_minutes));
             r.known_gap = c.gap.is_some();
             if seeds.len() > 1 {
-                r.helped = Some((seeds_helped(&runs, &with_runs), seeds.len()));
+                r.helped = Some((
+                    SwitchTally::from_runs(&runs, &with_runs).helped(),
+                    seeds.len(),
+                ));
             }
             // Bands the source gives for the platform with this switch on.
             let results = check_median(&s, Some(&c.key), &with_runs);

@@ -15,7 +15,7 @@
 //! counterfactual's reduction.
 
 use faultline_core::scenario::ensemble::{
-    calibration_seeds, check_median, mean_users_affected_minutes, seeds_helped, SWITCH_MIN_CUT,
+    calibration_seeds, check_median, mean_users_affected_minutes, SwitchTally, SWITCH_MIN_CUT,
 };
 use faultline_core::scenario::{library, Scenario};
 use faultline_core::sim::{Sample, Sim};
@@ -129,7 +129,7 @@ fn every_counterfactual_reduces_users_affected_minutes() {
                 "  {:<28} {m:.4e}  ({:+.1}%, helps at {} of {} seeds){note}\n",
                 c.key,
                 -cut * 100.0,
-                seeds_helped(&base_runs, &with_runs),
+                SwitchTally::from_runs(&base_runs, &with_runs).helped(),
                 base_runs.len()
             );
             if !helps && c.gap.is_none() {

@@ -13,7 +13,7 @@
 //! came counts as later than any other), and compares users affected ×
 //! minutes as the **mean** over the runs. Every run's measurement is kept
 //! ([`BandResult::per_run`]) so the spread is printed beside the verdict,
-//! and a switch's effect is also counted seed by seed ([`seeds_helped`]).
+//! and a switch's effect is also counted seed by seed ([`SwitchTally`]).
 //!
 //! The page judges the one run the trainee watched ([`super::expect::check`]).
 
@@ -85,19 +85,65 @@ pub fn check_median(
 /// as helping (1%): less is noise, not a lesson.
 pub const SWITCH_MIN_CUT: f64 = 0.01;
 
-/// At how many seeds a switch helped: the runs `with` it that cut users
-/// affected × minutes by at least [`SWITCH_MIN_CUT`] against the run
-/// without it at the same seed (`base`, in the same seed order). The mean
-/// says how much a switch buys; this says how reliably, which matters
-/// where an incident's course is chaotic.
-pub fn seeds_helped(base: &[Vec<Sample>], with: &[Vec<Sample>]) -> usize {
-    base.iter()
-        .zip(with)
-        .filter(|(b, w)| {
-            super::users_affected_minutes(w)
-                < super::users_affected_minutes(b) * (1.0 - SWITCH_MIN_CUT)
-        })
-        .count()
+/// One switch (or set of switches) measured seed by seed: users affected
+/// × minutes without it and with it at the same seeds. The mean says how
+/// much a switch buys; the count of seeds where it helped says how
+/// reliably, which matters where an incident's course is chaotic.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SwitchTally {
+    /// Users affected × minutes without the switch, one per seed.
+    pub without: Vec<f64>,
+    /// The same with the switch, at the same seeds in the same order.
+    pub with: Vec<f64>,
+}
+
+impl SwitchTally {
+    /// The tally of runs without (`base`) and `with` the switch, paired by seed.
+    pub fn from_runs(base: &[Vec<Sample>], with: &[Vec<Sample>]) -> SwitchTally {
+        let score = |runs: &[Vec<Sample>]| -> Vec<f64> {
+            runs.iter()
+                .map(|r| super::users_affected_minutes(r))
+                .collect()
+        };
+        SwitchTally {
+            without: score(base),
+            with: score(with),
+        }
+    }
+
+    /// Records one seed's pair.
+    pub fn push(&mut self, without: f64, with: f64) {
+        self.without.push(without);
+        self.with.push(with);
+    }
+
+    /// Seeds measured.
+    pub fn seeds(&self) -> usize {
+        self.without.len().min(self.with.len())
+    }
+
+    /// Seeds at which the switch cut users affected × minutes by at least
+    /// [`SWITCH_MIN_CUT`] against the run without it.
+    pub fn helped(&self) -> usize {
+        self.without
+            .iter()
+            .zip(&self.with)
+            .filter(|(b, w)| **w < **b * (1.0 - SWITCH_MIN_CUT))
+            .count()
+    }
+
+    /// The change in mean users affected × minutes the switch makes, as a
+    /// share (−0.25: a quarter fewer); 0 with nothing measured.
+    pub fn change(&self) -> f64 {
+        let n = self.seeds();
+        let without: f64 = self.without[..n].iter().sum();
+        let with: f64 = self.with[..n].iter().sum();
+        if without > 0.0 {
+            with / without - 1.0
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The mean of several runs' users affected × minutes.
@@ -200,8 +246,17 @@ why = "recovery"
             affected(1000.0), // the same: no help
             affected(995.0),  // 0.5% fewer: noise, under SWITCH_MIN_CUT
         ];
-        assert_eq!(seeds_helped(&base, &with), 1);
-        assert_eq!(seeds_helped(&base, &base), 0);
+        let t = SwitchTally::from_runs(&base, &with);
+        assert_eq!((t.helped(), t.seeds()), (1, 3));
+        assert!((t.change() - (2495.0 / 3000.0 - 1.0)).abs() < 1e-12);
+        assert_eq!(SwitchTally::from_runs(&base, &base).helped(), 0);
+        // Seed by seed, as the page measures it.
+        let mut p = SwitchTally::default();
+        assert_eq!((p.seeds(), p.change()), (0, 0.0));
+        p.push(10.0, 30.0);
+        p.push(30.0, 5.0);
+        assert_eq!((p.helped(), p.seeds()), (1, 2));
+        assert!((p.change() - (35.0 / 40.0 - 1.0)).abs() < 1e-12);
     }
 
     #[test]

@@ -171,6 +171,25 @@ impl Sim {
         Ok(std::mem::take(&mut sim.st.samples))
     }
 
+    /// Runs `scenario` at `seed` from start to end, applying an operator's
+    /// `actions` at their times (in time order) as a replayed link does:
+    /// one the run refuses is skipped. Returns every sample; with no
+    /// actions this is [`Sim::run_samples`].
+    pub fn run_samples_with(
+        scenario: &Scenario,
+        seed: u64,
+        actions: &[(u64, Action)],
+    ) -> Result<Vec<Sample>, SimError> {
+        let mut sim = Sim::new(scenario, seed)?;
+        for (t, a) in actions {
+            sim.step_until(*t);
+            // Refused here as it was refused (or would be) in the page.
+            let _ = sim.apply(a.clone());
+        }
+        sim.run_to_end();
+        Ok(std::mem::take(&mut sim.st.samples))
+    }
+
     /// The topology simulated.
     pub fn topology(&self) -> &Topology {
         &self.st.scenario.topology
