@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::drill::{self, DrillDebrief, DrillFacts};
 use super::driver::Live;
-use super::url_state;
+use super::{switch_effect, url_state};
 
 /// Whether the debrief shows indicator `i` with this run's worst value:
 /// all but the users-affected share (the count is shown) and the traffic
@@ -85,6 +85,9 @@ pub struct DebriefFacts {
     pub elsewhere: Vec<String>,
     /// Users affected × minutes of the run.
     pub users_affected_minutes: f64,
+    /// With switches on (not a drill): the run beside the scenario without
+    /// them at the same seed, in a sentence.
+    pub same_seed: Option<String>,
     /// Each indicator's worst value and its clock time, formatted (`—` if none).
     pub worst: Vec<(Indicator, String, String)>,
     /// A link that replays this run (the page's address with the run's
@@ -204,6 +207,8 @@ pub fn gather(live: &Live) -> DebriefFacts {
         bands,
         elsewhere,
         users_affected_minutes: uam,
+        same_seed: (!cfs.is_empty() && !drill)
+            .then(|| switch_effect::same_seed_line(live, uam, cfs.len())),
         worst,
         link: replay_link(live),
     }
@@ -289,9 +294,13 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
     }
     md.push_str("## This run\n\n");
     md.push_str(&format!(
-        "Users affected × minutes: {}\n\n| Indicator | Worst | At |\n|---|---|---|\n",
+        "Users affected × minutes: {}\n\n",
         expect::si(f.users_affected_minutes)
     ));
+    if let Some(line) = &f.same_seed {
+        md.push_str(&format!("{line}\n\n"));
+    }
+    md.push_str("| Indicator | Worst | At |\n|---|---|---|\n");
     for (i, v, at) in &f.worst {
         md.push_str(&format!(
             "| {} | {v} | {at} |\n",
@@ -440,6 +449,9 @@ pub fn Debrief() -> impl IntoView {
                     <p class="uam" data-figure="users_affected_minutes">
                         {format!("Users affected × minutes: {}", expect::si(f.users_affected_minutes))}
                     </p>
+                    {f.same_seed.clone().map(|same_line| view! {
+                        <switch_effect::SwitchEffect same_line switches=f.switches.len() />
+                    })}
                     <table class="worst">
                         <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
                         <tbody>{rows}</tbody>
@@ -482,6 +494,7 @@ mod tests {
             ],
             elsewhere: Vec::new(),
             users_affected_minutes: 3.5e10,
+            same_seed: Some("Without the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.".into()),
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
             link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
         }
@@ -500,7 +513,7 @@ mod tests {
         assert!(
             md.contains("- ~ db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n")
         );
-        assert!(md.contains("Users affected × minutes: 35.00G"), "{md}");
+        assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\n| Indicator"), "{md}");
         assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
         assert!(md.contains("not affiliated"));
         assert!(md.contains(

@@ -13,7 +13,8 @@
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
 //! - [`debrief`]: what actually happened beside the run's figures, and its
-//!   Markdown download.
+//!   Markdown download; [`switch_effect`]: what the switches on bought, at
+//!   the run's seed and over the scenario's calibration seeds.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL fragment and local storage.
@@ -30,6 +31,7 @@ pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
 pub mod scenario_panel;
+pub mod switch_effect;
 pub mod switches;
 pub mod url_state;
 pub mod view_model;

@@ -124,8 +124,7 @@ fn a_run_with_an_operators_actions_is_the_run_they_made() {
         component: "No_Such_Component".into(),
     };
     // The same from the log; an action the run refuses is skipped.
-    let replayed =
-        Sim::run_samples_with(&s, 3, &[(60_000, unknown), (120_000, kill)]).unwrap();
+    let replayed = Sim::run_samples_with(&s, 3, &[(60_000, unknown), (120_000, kill)]).unwrap();
     assert_eq!(replayed, by_hand);
     assert_eq!(
         Sim::run_samples_with(&s, 3, &[]).unwrap(),
