@@ -301,3 +301,39 @@ test('the intro drill: the tournament cannot be sent home, the team orders gatew
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a post-mortem fix measured: the debrief sets the run beside the same seed without it, then over the seeds', async () => {
+  const { page, problems } = await open(1280, 900);
+  await page.locator('.scenario-picker > summary').click();
+  await page.locator('.scenario-card[data-scenario=large_guild_cascade_2023]').click();
+  await page.waitForFunction(() => location.hash.includes('s=large_guild_cascade_2023'));
+  await page.locator('.counterfactuals > summary').click();
+  await page.locator('.counterfactuals label[data-counterfactual=queue_management] input').check();
+  await page.waitForFunction(() => location.hash.includes('cf=queue_management'));
+
+  // Play to the end: the debrief compares with the scenario as it happened.
+  await page.locator('select[data-control=speed]').selectOption('3600');
+  await page.locator('button[data-action=play]').click();
+  const same = page.locator('.debrief [data-figure=same_seed]');
+  await same.waitFor({ timeout: 60000 });
+  assert.match(await same.innerText(), /^Without the switch, same seed: .* At this seed the switch cut it by \d+%\.$/);
+
+  // Over the calibration seeds, one at a time, as faultline report measures it.
+  await page.locator('.debrief button[data-action=measure_switches]').click();
+  const over = page.locator('.debrief [data-figure=over_seeds]');
+  await page.waitForFunction(() => document.querySelector('.debrief [data-figure=over_seeds]').textContent.startsWith('Over'), null, { timeout: 60000 });
+  assert.match(await over.innerText(), /calibration seeds 1-5, .* by -\d+\.\d% on average and helped at 5 of 5 seeds/);
+  await page.locator('.debrief .switch-effect').scrollIntoViewIfNeeded();
+  await shot(page, '15-switch-measured');
+
+  // The download carries the same-seed comparison.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-action=download_debrief]').click(),
+  ]);
+  const fs = await import('node:fs/promises');
+  const md = await fs.readFile(await download.path(), 'utf8');
+  assert.match(md, /\nWithout the switch, same seed: /);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
