@@ -2,8 +2,8 @@
 //! post-mortem's fixes switched on sets it beside the same scenario without
 //! them, at the same seed and with the same operator actions; and, when
 //! asked, measures the switches over the scenario's calibration seeds as
-//! `faultline report` does, one seed at a time so the page stays
-//! responsive.
+//! `faultline report` does, a slice of simulated time at a time so the
+//! page stays responsive.
 //!
 //! Where an incident's course is chaotic (the 2022 retry storm) one run
 //! can show a fix making things worse: the count of seeds at which it
@@ -103,6 +103,10 @@ pub fn tally_text(t: &SwitchTally, seeds: &[u64], switches: usize) -> String {
     )
 }
 
+/// Simulated time each run advances per turn of the event loop: about
+/// 10 ms of work at a 1 s tick.
+const SLICE_MS: u64 = 20 * 60_000;
+
 /// Where the measure over the seeds stands.
 #[derive(Clone, Debug, PartialEq)]
 enum Measure {
@@ -117,7 +121,8 @@ enum Measure {
 }
 
 /// Runs the scenario without and with the switches at each calibration
-/// seed, one seed per turn of the event loop, into `state`. Stops if the
+/// seed, a slice of simulated time per turn of the event loop, into
+/// `state`. Stops if the
 /// run in `live` changes (another scenario, seed or set of switches) or
 /// the debrief goes away.
 fn measure(live: Live, state: RwSignal<Measure>) {
@@ -143,23 +148,30 @@ fn measure(live: Live, state: RwSignal<Measure>) {
     leptos::task::spawn_local(async move {
         let mut tally = SwitchTally::default();
         for seed in seeds {
-            // Let the page paint between seeds.
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            if !same_run() {
-                return;
-            }
-            let score = |s: &Scenario| {
-                Sim::run_samples(s, seed)
-                    .map(|r| users_affected_minutes(&r))
-                    .map_err(|e| e.to_string())
-            };
-            match (score(&base), score(&with)) {
-                (Ok(a), Ok(b)) => tally.push(a, b),
-                (Err(e), _) | (_, Err(e)) => {
-                    let _ = state.try_set(Measure::Failed(e));
+            let pair = Sim::new(&base, seed).and_then(|a| Ok((a, Sim::new(&with, seed)?)));
+            let (mut a, mut b) = match pair {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = state.try_set(Measure::Failed(e.to_string()));
                     return;
                 }
+            };
+            // A slice of simulated time per turn of the event loop, so the
+            // page stays responsive (a 2022 cascade run is ~0.2 s of work).
+            while !(a.finished() && b.finished()) {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if !same_run() {
+                    return;
+                }
+                for sim in [&mut a, &mut b] {
+                    let until = sim.now_ms() + SLICE_MS;
+                    sim.step_until(until.min(sim.scenario().duration_ms));
+                }
             }
+            tally.push(
+                users_affected_minutes(a.samples()),
+                users_affected_minutes(b.samples()),
+            );
             if state.try_set(Measure::Running(tally.clone())).is_some() {
                 return;
             }
