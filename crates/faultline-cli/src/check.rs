@@ -7,7 +7,8 @@
 //! calibration seeds (its own and the next ones: five, or the file's
 //! `calibration_runs`) and judges each band on the median run, users
 //! affected × minutes on the mean, and counts the seeds at which each
-//! switch helped; `--seed N` runs and judges that one seed.
+//! switch helped; `--seed N` runs and judges that one seed, `--runs N` that
+//! many seeds (to see whether a scenario needs `calibration_runs`).
 //!
 //! Exit 1 if the file is invalid, a band that is not a known gap is missed,
 //! or a switch that is not a known gap fails to cut users affected ×
@@ -21,19 +22,27 @@ use faultline_core::scenario::ensemble::{
 use faultline_core::scenario::expect;
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline check FILE [--seed N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY), over the scenario's calibration\n          seeds (5 unless the file says; median run; --seed N: that seed alone). Exit 1 on a missed band.";
+pub const USAGE: &str = "faultline check FILE [--seed N | --runs N] [--counterfactual KEY]\n          Run a scenario and print each calibration band with the measured value, then users affected\n          x minutes with and without each counterfactual (or only KEY), over the scenario's calibration\n          seeds (5 unless the file says; median run; --seed N: that seed alone; --runs N: N seeds, odd, to see\n          whether a chaotic scenario needs more). Exit 1 on a missed band.";
 
 /// Runs `faultline check`.
 pub fn run(args: &[String]) -> ExitCode {
     let mut file = None;
     let mut seed = None;
     let mut only = None;
+    let mut runs = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seed" => match crate::seed_arg(&mut it) {
                 Ok(v) => seed = Some(v),
                 Err(m) => return usage_error(m),
+            },
+            "--runs" => match it.next().and_then(|v| v.parse::<i64>().ok()) {
+                Some(n) => match faultline_core::scenario::ensemble::runs_from(n) {
+                    Ok(v) => runs = Some(v),
+                    Err(m) => return usage_error(&format!("--runs {m}")),
+                },
+                None => return usage_error("--runs needs a whole number"),
             },
             "--counterfactual" => match it.next() {
                 Some(k) => only = Some(k.clone()),
@@ -46,7 +55,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let Some(file) = file else {
         return usage_error("missing FILE");
     };
-    match check(&file, seed, only.as_deref()) {
+    if seed.is_some() && runs.is_some() {
+        return usage_error("--seed and --runs exclude each other");
+    }
+    match check(&file, seed, runs, only.as_deref()) {
         Ok((out, ok)) => {
             print!("{out}");
             if ok {
@@ -62,9 +74,18 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// The check's printout and whether everything that is not a known gap passed.
-pub fn check(file: &str, seed: Option<u64>, only: Option<&str>) -> Result<(String, bool), String> {
-    let s = crate::run::load(file)?;
+/// The check's printout and whether everything that is not a known gap
+/// passed; `runs` overrides the file's number of calibration runs.
+pub fn check(
+    file: &str,
+    seed: Option<u64>,
+    runs: Option<u64>,
+    only: Option<&str>,
+) -> Result<(String, bool), String> {
+    let mut s = crate::run::load(file)?;
+    if let Some(n) = runs {
+        s.calibration_runs = n;
+    }
     let seeds = crate::seeds_for(&s, seed);
     if let Some(k) = only {
         s.with_counterfactual(k)?;

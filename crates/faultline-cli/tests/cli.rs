@@ -367,6 +367,44 @@ fn check_prints_every_band_and_switch_and_fails_on_a_missed_band() {
 }
 
 #[test]
+fn check_runs_more_seeds_on_request_and_counts_where_each_switch_helped() {
+    // voice_service_failure: one switch, seed 1.
+    let o = faultline(&["check", "bundled:voice_service_failure.toml", "--runs", "7"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("(seeds 1-7, bands judged on the median run"),
+        "{out}"
+    );
+    assert!(out.contains(", the median of 7 seeds: "), "{out}");
+    let switch = out
+        .lines()
+        .find(|l| l.starts_with("  + voice_hot_standby"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(switch.contains(", helps at 7 of 7 seeds)"), "{switch}");
+    // An even count has no median run; --seed and --runs exclude each other.
+    let o = faultline(&["check", "bundled:voice_service_failure.toml", "--runs", "4"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "--runs must be odd (the median is one of the runs) and between 1 and 51, got 4"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = faultline(&[
+        "check",
+        "bundled:voice_service_failure.toml",
+        "--runs",
+        "3",
+        "--seed",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--seed and --runs exclude each other"));
+}
+
+#[test]
 fn run_drill_leaves_out_the_responders_actions() {
     let summary = |extra: &[&str]| {
         let mut args = vec!["run", "bundled:permission_cache_failure.toml"];

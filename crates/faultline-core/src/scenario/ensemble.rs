@@ -28,6 +28,18 @@ pub const CALIBRATION_RUNS: u64 = 5;
 /// The most runs a scenario may ask for (`calibration_runs`).
 pub const MAX_CALIBRATION_RUNS: u64 = 51;
 
+/// A count of calibration runs, checked: odd (the median is one of the
+/// runs) and between 1 and [`MAX_CALIBRATION_RUNS`]. The error completes
+/// a sentence that starts with what was being set.
+pub fn runs_from(n: i64) -> Result<u64, String> {
+    match u64::try_from(n) {
+        Ok(v) if v % 2 == 1 && v <= MAX_CALIBRATION_RUNS => Ok(v),
+        _ => Err(format!(
+            "must be odd (the median is one of the runs) and between 1 and {MAX_CALIBRATION_RUNS}, got {n}"
+        )),
+    }
+}
+
 /// The seeds a scenario is calibrated at: its own and the next ones,
 /// `calibration_runs` of them.
 pub fn calibration_seeds(scenario: &Scenario) -> Vec<u64> {

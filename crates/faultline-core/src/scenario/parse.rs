@@ -3,7 +3,6 @@
 
 use super::routes::merge_route;
 use super::*;
-use ensemble::MAX_CALIBRATION_RUNS;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -398,15 +397,12 @@ impl Scenario {
         }
         let mut calibration_runs = ensemble::CALIBRATION_RUNS;
         if let Some(n) = &raw.calibration_runs {
-            match u64::try_from(*n.get_ref()) {
-                Ok(v) if v % 2 == 1 && v <= MAX_CALIBRATION_RUNS => calibration_runs = v,
-                _ => errors.push(SourceError::at(
+            match ensemble::runs_from(*n.get_ref()) {
+                Ok(v) => calibration_runs = v,
+                Err(m) => errors.push(SourceError::at(
                     file,
                     at(n.span()),
-                    format!(
-                        "calibration_runs must be odd (the median is one of the runs) and between 1 and {MAX_CALIBRATION_RUNS}, got {}",
-                        n.get_ref()
-                    ),
+                    format!("calibration_runs {m}"),
                 )),
             }
         }
