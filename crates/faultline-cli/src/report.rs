@@ -263,9 +263,8 @@ pub fn table(rows: &[Row]) -> String {
          calibration seeds (5, or the file's calibration_runs; or the one --seed run); vs base = change a\n\
          counterfactual makes, or (- responders) the drill with nobody acting, without the responders' actions\n\
          the scenario scripts; helps = seeds at which the switch cut users affected x minutes by 1% or more\n\
-         against the same seed without it; bands = calibration\n\
-         bands met by the median of those runs (gaps: missed bands the scenario marks as known model gaps; see\n\
-         scenarios/README.md).\n",
+         against the same seed without it; bands = calibration bands met by the median of those runs (gaps:\n\
+         missed bands the scenario marks as known model gaps; see scenarios/README.md).\n",
     );
     s
 }
