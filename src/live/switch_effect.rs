@@ -122,9 +122,8 @@ enum Measure {
 
 /// Runs the scenario without and with the switches at each calibration
 /// seed, a slice of simulated time per turn of the event loop, into
-/// `state`. Stops if the
-/// run in `live` changes (another scenario, seed or set of switches) or
-/// the debrief goes away.
+/// `state`. Stops if the run in `live` changes (another scenario, seed or
+/// set of switches) or the debrief goes away.
 fn measure(live: Live, state: RwSignal<Measure>) {
     let key = live.scenario_key.get_untracked();
     let cfs = live.counterfactuals.get_untracked();
