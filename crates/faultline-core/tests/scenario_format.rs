@@ -4,7 +4,7 @@
 
 use faultline_core::scenario::expect::{check, check_one, check_with, BandKind, Indicator};
 use faultline_core::scenario::{library, users_affected_minutes, Difficulty, Scenario};
-use faultline_core::sim::{Sample, Sli, Users};
+use faultline_core::sim::{ComponentSample, Health, Sample, Sli, Users};
 use faultline_core::SourceError;
 
 mod common;
@@ -403,5 +403,126 @@ action = { type = "kill", component = "API_Gateway" }
     assert!(
         e.contains("tiny.toml:15:1:") && e.contains("`soon`"),
         "an unreadable time at its entry: {e}"
+    );
+}
+
+/// A run of the bundled topology whose `id` has utilisation `util[k]` and
+/// memory `mem[k]` at minute k + 1.
+fn component_run(s: &Scenario, id: &str, util: &[f64], mem: &[f64]) -> Vec<Sample> {
+    let ix = s.topology.component_index(id).unwrap();
+    util.iter()
+        .zip(mem)
+        .enumerate()
+        .map(|(k, (&u, &m))| {
+            let mut x = sample((k as u64 + 1) * 60, 1.0);
+            x.components = vec![
+                ComponentSample {
+                    health: Health::Healthy,
+                    utilisation: 0.1,
+                    queue: 0.0,
+                    memory_fraction: 0.1,
+                    error_rate: 0.0,
+                    throughput: 0.0,
+                    latency_ms: 0.0,
+                };
+                s.topology.components.len()
+            ];
+            x.components[ix].utilisation = u;
+            x.components[ix].memory_fraction = m;
+            x
+        })
+        .collect()
+}
+
+#[test]
+fn a_band_can_measure_one_component() {
+    let s = load(
+        r#"
+[[expect]]
+component = "MessageRouter_Large"
+indicator = "utilisation"
+kind = "breaks"
+value = 0.99
+at = "11:33"
+tolerance = "1m"
+why = "the router hit its CPU limits"
+[[expect]]
+component = "MessageRouter_Large"
+indicator = "memory"
+kind = "max"
+value = 1.0
+tolerance = 0.05
+why = "memory exhausted"
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        s.expectations[0].component.as_ref().unwrap().id,
+        "MessageRouter_Large"
+    );
+    let run = component_run(
+        &s,
+        "MessageRouter_Large",
+        &[0.5, 0.8, 1.0, 1.0, 0.4],
+        &[0.2, 0.4, 0.7, 0.99, 0.3],
+    );
+    let r = check(&s, &run);
+    // Over 99% at minute 3 (11:33), memory's peak 99% at minute 4.
+    assert!(r[0].pass && r[0].measured == 180_000.0, "{:?}", r[0]);
+    assert!(
+        r[1].pass && (r[1].measured - 0.99).abs() < 1e-12,
+        "{:?}",
+        r[1]
+    );
+    assert_eq!(r[1].measured_at_ms, Some(240_000));
+    assert!(
+        r[1].describe(s.start_clock_ms)
+            .starts_with("pass MessageRouter_Large memory max 100.0% ± 5.0% in 11:30:00–12:30:00: measured 99.0% at 11:34:00"),
+        "{}",
+        r[1].describe(s.start_clock_ms)
+    );
+    // Another component's figures do not count.
+    let other = component_run(&s, "MessageRouter_Primary", &[1.0; 5], &[1.0; 5]);
+    assert!(!check(&s, &other)[0].pass);
+}
+
+#[test]
+fn a_component_band_names_an_existing_component_and_only_a_components_figure() {
+    let e = load(
+        r#"
+[[expect]]
+indicator = "utilisation"
+kind = "max"
+value = 1.0
+tolerance = 0.1
+why = "whose?"
+[[expect]]
+component = "MessageRouter_Larg"
+indicator = "queue"
+kind = "max"
+value = 2000000
+tolerance = 1000000
+why = "typo"
+[[expect]]
+component = "API_Gateway"
+indicator = "api_success"
+kind = "min"
+value = 0.4
+tolerance = 0.1
+why = "a platform figure"
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("tiny.toml:7:1: expect utilisation max: `utilisation` is a component's figure: name the component"),
+        "{e}"
+    );
+    assert!(
+        e.contains("expect MessageRouter_Larg queue max: unknown component `MessageRouter_Larg` (did you mean `MessageRouter_Large`?)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("expect API_Gateway api_success min: `component` only applies to a component's figures (utilisation, queue, memory, error_rate)"),
+        "{e}"
     );
 }

@@ -1,6 +1,7 @@
 //! Expected outcomes (`[[expect]]` bands) and checking a run against them.
 //!
-//! A band names one service-level indicator, a window of the run, what to
+//! A band names one service-level indicator (or one component's
+//! utilisation, queue, memory or error rate), a window of the run, what to
 //! measure in it and the figure the source document gives, with a tolerance
 //! and a one-line justification:
 //!
@@ -22,7 +23,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::Sample;
+use crate::sim::{ComponentSample, Sample};
+use crate::topology::Topology;
 
 use super::story::{fmt_dur, time_in_run};
 use super::time::format_clock;
@@ -31,7 +33,8 @@ use super::Scenario;
 pub use super::impact::users_affected_minutes;
 
 /// An indicator a band can measure: the keys of the samples' `sli` object
-/// (seed 001's key metrics), plus `users_affected_share`.
+/// (seed 001's key metrics), plus `users_affected_share`, and the figures
+/// of one component ([`Indicator::COMPONENT`]) for a band that names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Indicator {
@@ -59,6 +62,14 @@ pub enum Indicator {
     RequestRate,
     /// Share of those requests that are retries.
     RetryShare,
+    /// A component's utilisation, `0..=1` (needs `component`).
+    Utilisation,
+    /// A component's queue length, requests (needs `component`).
+    Queue,
+    /// A component's memory in use as a share of its limit (needs `component`).
+    Memory,
+    /// A component's error rate, `0..=1` (needs `component`).
+    ErrorRate,
 }
 
 impl Indicator {
@@ -78,6 +89,20 @@ impl Indicator {
         Indicator::RetryShare,
     ];
 
+    /// The indicators of one component, for bands that name a `component`
+    /// (seed figures such as "US-East: 95% CPU" or "memory exhausted").
+    pub const COMPONENT: [Indicator; 4] = [
+        Indicator::Utilisation,
+        Indicator::Queue,
+        Indicator::Memory,
+        Indicator::ErrorRate,
+    ];
+
+    /// True for an indicator of one component rather than of the platform.
+    pub fn is_component(self) -> bool {
+        Indicator::COMPONENT.contains(&self)
+    }
+
     /// The key as written in files and in the samples' `sli` object.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -93,10 +118,15 @@ impl Indicator {
             Indicator::UsersAffectedShare => "users_affected_share",
             Indicator::RequestRate => "request_rate",
             Indicator::RetryShare => "retry_share",
+            Indicator::Utilisation => "utilisation",
+            Indicator::Queue => "queue",
+            Indicator::Memory => "memory",
+            Indicator::ErrorRate => "error_rate",
         }
     }
 
-    /// The indicator's value in one sample.
+    /// The indicator's value in one sample (NaN for a component indicator:
+    /// see [`Indicator::of_component`]).
     pub fn of(self, s: &Sample) -> f64 {
         let v = &s.sli;
         match self {
@@ -119,6 +149,22 @@ impl Indicator {
             }
             Indicator::RequestRate => v.request_rate,
             Indicator::RetryShare => v.retry_share,
+            Indicator::Utilisation
+            | Indicator::Queue
+            | Indicator::Memory
+            | Indicator::ErrorRate => f64::NAN,
+        }
+    }
+
+    /// A component indicator's value in one component's sample (NaN for a
+    /// platform indicator).
+    pub fn of_component(self, c: &ComponentSample) -> f64 {
+        match self {
+            Indicator::Utilisation => c.utilisation,
+            Indicator::Queue => c.queue,
+            Indicator::Memory => c.memory_fraction,
+            Indicator::ErrorRate => c.error_rate,
+            _ => f64::NAN,
         }
     }
 
@@ -154,7 +200,10 @@ impl Indicator {
             | Indicator::VoiceSuccess
             | Indicator::DeliveryRate
             | Indicator::UsersAffectedShare
-            | Indicator::RetryShare => format!("{:.1}%", v * 100.0),
+            | Indicator::RetryShare
+            | Indicator::Utilisation
+            | Indicator::Memory
+            | Indicator::ErrorRate => format!("{:.1}%", v * 100.0),
             Indicator::ApiLatencyP95Ms
             | Indicator::DeliveryLatencyP99Ms
             | Indicator::MessageLoadP99Ms
@@ -165,7 +214,7 @@ impl Indicator {
                     format!("{v:.0} ms")
                 }
             }
-            Indicator::UsersAffected | Indicator::RequestRate => si(v),
+            Indicator::UsersAffected | Indicator::RequestRate | Indicator::Queue => si(v),
         }
     }
 }
@@ -227,11 +276,23 @@ impl BandKind {
     }
 }
 
+/// The component a band measures, for a component indicator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BandComponent {
+    /// Its id.
+    pub id: String,
+    /// Its index in the topology (and in each sample's `components`).
+    pub index: usize,
+}
+
 /// One validated `[[expect]]` band.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Expectation {
     /// What is measured.
     pub indicator: Indicator,
+    /// Whose: the component, for a component indicator (`utilisation`,
+    /// `queue`, `memory`, `error_rate`); `None` for the platform's.
+    pub component: Option<BandComponent>,
     /// How.
     pub kind: BandKind,
     /// The figure (or, for `breaks`/`recovers`, the threshold).
@@ -260,6 +321,26 @@ pub struct Expectation {
 }
 
 impl Expectation {
+    /// The measured quantity's value in one sample.
+    pub fn value_in(&self, s: &Sample) -> f64 {
+        match &self.component {
+            Some(c) => s
+                .components
+                .get(c.index)
+                .map_or(f64::NAN, |x| self.indicator.of_component(x)),
+            None => self.indicator.of(s),
+        }
+    }
+
+    /// What is measured, as written: `api_success`, or for a component
+    /// `VoiceService_US utilisation`.
+    pub fn measured_name(&self) -> String {
+        match &self.component {
+            Some(c) => format!("{} {}", c.id, self.indicator.as_str()),
+            None => self.indicator.as_str().to_string(),
+        }
+    }
+
     /// True if a measurement (in the band's unit; for `breaks`/`recovers` a
     /// time in ms since the start, NaN for never) lands inside the band.
     pub fn admits(&self, measured: f64) -> bool {
@@ -288,10 +369,11 @@ impl Expectation {
             format_clock(start_clock_ms, self.to_ms)
         );
         let i = self.indicator;
+        let name = self.measured_name();
         let band = match self.kind {
             BandKind::Breaks | BandKind::Recovers => format!(
                 "{} {} {} at {} ± {} in {win}",
-                i.as_str(),
+                name,
                 self.kind.as_str(),
                 i.format(self.value),
                 format_clock(start_clock_ms, self.at_ms.unwrap_or(0)),
@@ -299,17 +381,17 @@ impl Expectation {
             ),
             BandKind::AtLeast => format!(
                 "{} ≥ {} in {win}",
-                i.as_str(),
+                name,
                 i.format(self.value - self.tolerance)
             ),
             BandKind::AtMost => format!(
                 "{} ≤ {} in {win}",
-                i.as_str(),
+                name,
                 i.format(self.value + self.tolerance)
             ),
             _ => format!(
                 "{} {} {} ± {} in {win}",
-                i.as_str(),
+                name,
                 self.kind.as_str(),
                 i.format(self.value),
                 i.format(self.tolerance)
@@ -433,7 +515,7 @@ pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
     let fold = |lowest: bool| -> (f64, Option<u64>) {
         let mut best = (f64::NAN, None);
         for s in &win {
-            let v = i.of(s);
+            let v = e.value_in(s);
             if best.1.is_none() || (lowest && v < best.0) || (!lowest && v > best.0) {
                 best = (v, Some(s.t_ms));
             }
@@ -447,15 +529,15 @@ pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
             let m = if win.is_empty() {
                 f64::NAN
             } else {
-                win.iter().map(|s| i.of(s)).sum::<f64>() / win.len() as f64
+                win.iter().map(|s| e.value_in(s)).sum::<f64>() / win.len() as f64
             };
             (m, None)
         }
         BandKind::Final => win
             .last()
-            .map_or((f64::NAN, None), |s| (i.of(s), Some(s.t_ms))),
+            .map_or((f64::NAN, None), |s| (e.value_in(s), Some(s.t_ms))),
         BandKind::Breaks | BandKind::Recovers => {
-            let bad = |s: &&Sample| !i.is_good(i.of(s), e.value);
+            let bad = |s: &&Sample| !i.is_good(e.value_in(s), e.value);
             let t = if e.kind == BandKind::Breaks {
                 win.iter().find(|s| bad(s)).map(|s| s.t_ms)
             } else {
@@ -483,6 +565,8 @@ pub fn check_one(e: &Expectation, samples: &[Sample]) -> BandResult {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawExpect {
     indicator: Indicator,
+    #[serde(default)]
+    component: Option<String>,
     kind: BandKind,
     #[serde(default)]
     value: Option<f64>,
@@ -508,10 +592,37 @@ impl RawExpect {
     /// Validates a band against the run's clock; the error says what is wrong.
     pub(super) fn resolve(
         self,
+        topology: &Topology,
         start_clock_ms: u64,
         duration_ms: u64,
     ) -> Result<Expectation, String> {
-        let name = format!("expect {} {}", self.indicator.as_str(), self.kind.as_str());
+        let name = match &self.component {
+            Some(c) => format!(
+                "expect {c} {} {}",
+                self.indicator.as_str(),
+                self.kind.as_str()
+            ),
+            None => format!("expect {} {}", self.indicator.as_str(), self.kind.as_str()),
+        };
+        let component = match (&self.component, self.indicator.is_component()) {
+            (Some(id), true) => Some(BandComponent {
+                id: id.clone(),
+                index: topology
+                    .component_index(id)
+                    .ok_or_else(|| format!("{name}: {}", super::unknown_component(topology, id)))?,
+            }),
+            (None, true) => return Err(format!(
+                "{name}: `{}` is a component's figure: name the component (`component = \"...\"`)",
+                self.indicator.as_str()
+            )),
+            (Some(_), false) => {
+                return Err(format!(
+                    "{name}: `component` only applies to a component's figures ({})",
+                    Indicator::COMPONENT.map(Indicator::as_str).join(", ")
+                ))
+            }
+            (None, false) => None,
+        };
         let value = self
             .value
             .ok_or_else(|| format!("{name}: missing `value`"))?;
@@ -585,6 +696,7 @@ impl RawExpect {
         }
         Ok(Expectation {
             indicator: self.indicator,
+            component,
             kind: self.kind,
             value,
             tolerance,

@@ -323,7 +323,7 @@ impl Scenario {
     }
 }
 
-fn unknown_component(t: &Topology, id: &str) -> String {
+pub(super) fn unknown_component(t: &Topology, id: &str) -> String {
     let near = t
         .components
         .iter()

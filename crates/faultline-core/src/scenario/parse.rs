@@ -376,7 +376,10 @@ impl Scenario {
         let mut band_switches = Vec::new();
         for e in raw.expect {
             let span = e.span();
-            match e.into_inner().resolve(start_clock_ms, duration_ms) {
+            match e
+                .into_inner()
+                .resolve(&topology, start_clock_ms, duration_ms)
+            {
                 Ok(x) => {
                     if let Some(k) = &x.with {
                         band_switches.push((span, k.clone()));
