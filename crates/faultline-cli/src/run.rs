@@ -8,7 +8,8 @@
 //! (each with `t_ms`, `clock`, an `sli` object, `users` and per-component
 //! figures keyed by id), `events` and `summary`. CSV has one row per sample:
 //! the indicators, the user counts, then `<id>.utilisation`,
-//! `<id>.error_rate`, `<id>.queue` for each component.
+//! `<id>.error_rate`, `<id>.queue`, `<id>.memory` for each component (the
+//! figures a component band measures).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -206,7 +207,10 @@ pub fn csv(sim: &Sim) -> String {
         "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,message_load_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
     );
     for id in &ids {
-        let _ = write!(out, ",{id}.utilisation,{id}.error_rate,{id}.queue");
+        let _ = write!(
+            out,
+            ",{id}.utilisation,{id}.error_rate,{id}.queue,{id}.memory"
+        );
     }
     out.push('\n');
     for x in sim.samples() {
@@ -232,7 +236,11 @@ pub fn csv(sim: &Sim) -> String {
             x.users.offline
         );
         for c in &x.components {
-            let _ = write!(out, ",{},{},{}", c.utilisation, c.error_rate, c.queue);
+            let _ = write!(
+                out,
+                ",{},{},{},{}",
+                c.utilisation, c.error_rate, c.queue, c.memory_fraction
+            );
         }
         out.push('\n');
     }
@@ -290,7 +298,7 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), sim.samples().len() + 1);
         let cols = lines[0].split(',').count();
-        assert!(lines[0].contains("Api.utilisation"));
+        assert!(lines[0].contains("Api.utilisation") && lines[0].contains("Api.memory"));
         assert!(lines.iter().all(|l| l.split(',').count() == cols));
     }
 }

@@ -611,10 +611,12 @@ impl RawExpect {
                     .component_index(id)
                     .ok_or_else(|| format!("{name}: {}", super::unknown_component(topology, id)))?,
             }),
-            (None, true) => return Err(format!(
+            (None, true) => {
+                return Err(format!(
                 "{name}: `{}` is a component's figure: name the component (`component = \"...\"`)",
                 self.indicator.as_str()
-            )),
+            ))
+            }
             (Some(_), false) => {
                 return Err(format!(
                     "{name}: `component` only applies to a component's figures ({})",
