@@ -93,8 +93,18 @@ pub fn tally_text(t: &SwitchTally, seeds: &[u64], switches: usize) -> String {
         (Some(a), _) => format!("seed {a}"),
         _ => "no seeds".to_string(),
     };
+    let it = if switches == 1 { "it" } else { "they" };
+    let others = t.seeds() - t.helped().min(t.seeds());
+    // Where a fix helps only sometimes, say what that means for this run.
+    let lesson = if others > 0 && t.seeds() > 1 {
+        format!(
+            " At the other {others} {it} made no difference or made it worse: where a fix helps only sometimes, the incident's course turns on chance, and one run, this one included, says little about the fix."
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Over the scenario's calibration {range}, without operator actions (as faultline report), {} changed users affected × minutes by {:+.1}% on average and helped at {} of {} seeds (a cut of 1% or more against the same seed without {}).",
+        "Over the scenario's calibration {range}, without operator actions (as faultline report), {} changed users affected × minutes by {:+.1}% on average and helped at {} of {} seeds (a cut of 1% or more against the same seed without {}).{lesson}",
         the_switches(switches),
         t.change() * 100.0,
         t.helped(),
@@ -256,7 +266,14 @@ mod tests {
         let text = tally_text(&t, &[1, 2, 3], 1);
         assert_eq!(
             text,
-            "Over the scenario's calibration seeds 1-3, without operator actions (as faultline report), the switch changed users affected × minutes by -6.8% on average and helped at 1 of 3 seeds (a cut of 1% or more against the same seed without it)."
+            "Over the scenario's calibration seeds 1-3, without operator actions (as faultline report), the switch changed users affected × minutes by -6.8% on average and helped at 1 of 3 seeds (a cut of 1% or more against the same seed without it). At the other 2 it made no difference or made it worse: where a fix helps only sometimes, the incident's course turns on chance, and one run, this one included, says little about the fix."
         );
+        // A fix that helps at every seed needs no such warning.
+        let mut every = SwitchTally::default();
+        every.push(100.0, 40.0);
+        every.push(100.0, 60.0);
+        assert!(tally_text(&every, &[4, 5], 2).ends_with(
+            "the switches changed users affected × minutes by -50.0% on average and helped at 2 of 2 seeds (a cut of 1% or more against the same seed without them)."
+        ));
     }
 }
