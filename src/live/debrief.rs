@@ -88,6 +88,9 @@ pub struct DebriefFacts {
     /// With switches on (not a drill): the run beside the scenario without
     /// them at the same seed, in a sentence.
     pub same_seed: Option<String>,
+    /// The switches measured over the calibration seeds, once the trainee
+    /// has asked for it, in words.
+    pub over_seeds: Option<String>,
     /// Each indicator's worst value and its clock time, formatted (`—` if none).
     pub worst: Vec<(Indicator, String, String)>,
     /// A link that replays this run (the page's address with the run's
@@ -209,6 +212,7 @@ pub fn gather(live: &Live) -> DebriefFacts {
         users_affected_minutes: uam,
         same_seed: (!cfs.is_empty() && !drill)
             .then(|| switch_effect::same_seed_line(live, uam, cfs.len())),
+        over_seeds: None,
         worst,
         link: replay_link(live),
     }
@@ -297,7 +301,7 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
         "Users affected × minutes: {}\n\n",
         expect::si(f.users_affected_minutes)
     ));
-    if let Some(line) = &f.same_seed {
+    for line in [&f.same_seed, &f.over_seeds].into_iter().flatten() {
         md.push_str(&format!("{line}\n\n"));
     }
     md.push_str("| Indicator | Worst | At |\n|---|---|---|\n");
@@ -399,9 +403,17 @@ pub fn Debrief() -> impl IntoView {
         // The drill's reference runs take a moment: run them once for the
         // page and the download.
         let drill_facts = f.drill.then(|| drill::gather(&live));
-        let text = markdown(&f, drill_facts.as_ref());
         let name = file_name(&f);
+        // The measure over the seeds, when the trainee runs it, goes into
+        // the download too.
+        let over_seeds = RwSignal::new(None::<String>);
+        let (facts, drill_for_file) = (f.clone(), drill_facts.clone());
         let save = move |_| {
+            let facts = DebriefFacts {
+                over_seeds: over_seeds.get_untracked(),
+                ..facts.clone()
+            };
+            let text = markdown(&facts, drill_for_file.as_ref());
             if let Err(e) = download(&name, &text) {
                 live.notice.set(Some(super::Notice {
                     error: true,
@@ -450,7 +462,7 @@ pub fn Debrief() -> impl IntoView {
                         {format!("Users affected × minutes: {}", expect::si(f.users_affected_minutes))}
                     </p>
                     {f.same_seed.clone().map(|same_line| view! {
-                        <switch_effect::SwitchEffect same_line switches=f.switches.len() />
+                        <switch_effect::SwitchEffect same_line switches=f.switches.len() done=over_seeds />
                     })}
                     <table class="worst">
                         <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
@@ -495,6 +507,7 @@ mod tests {
             elsewhere: Vec::new(),
             users_affected_minutes: 3.5e10,
             same_seed: Some("Without the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.".into()),
+            over_seeds: Some("Over the scenario's calibration seeds 1-5, measured.".into()),
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
             link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
         }
@@ -513,7 +526,7 @@ mod tests {
         assert!(
             md.contains("- ~ db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n")
         );
-        assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\n| Indicator"), "{md}");
+        assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\n| Indicator"), "{md}");
         assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
         assert!(md.contains("not affiliated"));
         assert!(md.contains(

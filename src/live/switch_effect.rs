@@ -200,21 +200,30 @@ pub fn same_seed_line(live: &Live, with: f64, switches: usize) -> String {
 
 /// The debrief's lines on what the switches bought: the same-seed
 /// comparison (`same_line`, from [`same_seed_line`]) and the measure over
-/// the calibration seeds, on request.
+/// the calibration seeds, on request; the measure's sentence also goes to
+/// `done` for the debrief's download.
 #[component]
-pub fn SwitchEffect(same_line: String, switches: usize) -> impl IntoView {
+pub fn SwitchEffect(
+    same_line: String,
+    switches: usize,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let live = expect_context::<Live>();
     let state = RwSignal::new(Measure::Idle);
     let seeds = without_switches(&live)
         .map(|s| calibration_seeds(&s))
         .unwrap_or_default();
     let total = seeds.len();
-    let status = move || match state.get() {
+    let status = Memo::new(move |_| match state.get() {
         Measure::Idle => String::new(),
         Measure::Running(t) => format!("Measuring: {} of {total} seeds done…", t.seeds()),
         Measure::Done(t) => tally_text(&t, &seeds, switches),
         Measure::Failed(e) => format!("The measure failed: {e}"),
-    };
+    });
+    Effect::new(move |_| {
+        let finished = matches!(state.get(), Measure::Done(_));
+        done.set(finished.then(|| status.get()));
+    });
     let busy = move || matches!(state.get(), Measure::Running(_));
     view! {
         <div class="switch-effect">

@@ -326,7 +326,7 @@ test('a post-mortem fix measured: the debrief sets the run beside the same seed 
   await page.locator('.debrief .switch-effect').scrollIntoViewIfNeeded();
   await shot(page, '15-switch-measured');
 
-  // The download carries the same-seed comparison.
+  // The download carries the same-seed comparison and the measure.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.locator('button[data-action=download_debrief]').click(),
@@ -334,6 +334,7 @@ test('a post-mortem fix measured: the debrief sets the run beside the same seed 
   const fs = await import('node:fs/promises');
   const md = await fs.readFile(await download.path(), 'utf8');
   assert.match(md, /\nWithout the switch, same seed: /);
+  assert.match(md, /\nOver the scenario's calibration seeds 1-5, .* helped at 5 of 5 seeds/);
   assert.deepEqual(problems, []);
   await page.close();
 });
