@@ -105,10 +105,14 @@ impl Row {
                 return Some(format!("{name}: {missed} calibration band(s) missed"));
             }
         }
-        match self.change {
-            Some(c) if c > -SWITCH_MIN_CUT && !self.known_gap => Some(format!(
+        match (self.change, self.helped) {
+            _ if self.known_gap => None,
+            (Some(c), _) if c > -SWITCH_MIN_CUT => Some(format!(
                 "{name}: users affected x minutes changed by {:+.1}% (a switch must cut it by at least 1%)",
                 c * 100.0
+            )),
+            (Some(_), Some((k, n))) if k * 2 <= n => Some(format!(
+                "{name}: helped at only {k} of {n} seeds (a switch must help at most of them)"
             )),
             _ => None,
         }
@@ -389,6 +393,14 @@ mod tests {
         assert_eq!(cf.problem(), None);
         cf.known_gap = false;
         cf.change = Some(-0.5);
+        assert_eq!(cf.problem(), None);
+        // A mean carried by a few seeds is not a lesson.
+        cf.helped = Some((2, 5));
+        assert_eq!(
+            cf.problem().unwrap(),
+            "s + fix: helped at only 2 of 5 seeds (a switch must help at most of them)"
+        );
+        cf.helped = Some((3, 5));
         assert_eq!(cf.problem(), None);
         // Nobody acting may cost nothing (an autoscaler did the work): not a problem.
         let mut drill = base_row();

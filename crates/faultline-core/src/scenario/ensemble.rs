@@ -144,6 +144,13 @@ impl SwitchTally {
             .count()
     }
 
+    /// True if the switch helps: it cuts the mean users affected × minutes
+    /// by at least [`SWITCH_MIN_CUT`] *and* helps at most of the seeds, so
+    /// a mean carried by one lucky seed does not pass for a lesson.
+    pub fn helps(&self) -> bool {
+        self.seeds() > 0 && self.change() <= -SWITCH_MIN_CUT && self.helped() * 2 > self.seeds()
+    }
+
     /// The change in mean users affected × minutes the switch makes, as a
     /// share (−0.25: a quarter fewer); 0 with nothing measured.
     pub fn change(&self) -> f64 {
@@ -261,6 +268,8 @@ why = "recovery"
         let t = SwitchTally::from_runs(&base, &with);
         assert_eq!((t.helped(), t.seeds()), (1, 3));
         assert!((t.change() - (2495.0 / 3000.0 - 1.0)).abs() < 1e-12);
+        // -16.8% on average, but carried by one seed of three: no lesson.
+        assert!(!t.helps());
         assert_eq!(SwitchTally::from_runs(&base, &base).helped(), 0);
         // Seed by seed, as the page measures it.
         let mut p = SwitchTally::default();
@@ -269,6 +278,9 @@ why = "recovery"
         p.push(30.0, 5.0);
         assert_eq!((p.helped(), p.seeds()), (1, 2));
         assert!((p.change() - (35.0 / 40.0 - 1.0)).abs() < 1e-12);
+        assert!(!p.helps(), "one of two is not most");
+        p.push(50.0, 20.0);
+        assert!(p.helps(), "-27% on average, at two seeds of three");
     }
 
     #[test]
