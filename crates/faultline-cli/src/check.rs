@@ -105,9 +105,8 @@ pub fn check(
     {
         let cf_runs = crate::run_seeds(&s.with_counterfactual(&c.key)?, &seeds)?;
         let m = mean_users_affected_minutes(&cf_runs);
-        let change = if base > 0.0 { m / base - 1.0 } else { 0.0 };
         let tally = SwitchTally::from_runs(&runs, &cf_runs);
-        let helps = tally.helps();
+        let (change, helps) = (tally.change(), tally.helps());
         let reliability = if runs.len() > 1 {
             format!(", helps at {} of {} seeds", tally.helped(), tally.seeds())
         } else {

@@ -118,11 +118,10 @@ fn every_counterfactual_reduces_users_affected_minutes() {
             let with = s.with_counterfactual(&c.key).unwrap();
             let with_runs = runs(&with);
             let m = mean_users_affected_minutes(&with_runs);
-            let cut = if base > 0.0 { 1.0 - m / base } else { 0.0 };
             // A switch must make a real difference, not a rounding one, and
             // at most seeds, not on one lucky draw.
             let tally = SwitchTally::from_runs(&base_runs, &with_runs);
-            let helps = tally.helps();
+            let (cut, helps) = (-tally.change(), tally.helps());
             let note = match (&c.gap, helps) {
                 (Some(g), false) => format!("  GAP: {g}"),
                 _ => String::new(),
