@@ -210,9 +210,9 @@ pub fn SwitchEffect(
 ) -> impl IntoView {
     let live = expect_context::<Live>();
     let state = RwSignal::new(Measure::Idle);
-    let seeds = without_switches(&live)
-        .map(|s| calibration_seeds(&s))
-        .unwrap_or_default();
+    // A switch changes neither the seed nor the run count: the running
+    // scenario's calibration seeds are those of the scenario without it.
+    let seeds = live.scenario.with_untracked(|s| calibration_seeds(s));
     let total = seeds.len();
     let status = Memo::new(move |_| match state.get() {
         Measure::Idle => String::new(),
