@@ -17,6 +17,9 @@ use super::view_model::rate;
 const SCALE_FACTORS: [f64; 6] = [0.5, 1.0, 1.5, 2.0, 3.0, 5.0];
 /// Surge factors offered, × the load when the surge starts.
 const SURGE_FACTORS: [f64; 6] = [1.5, 2.0, 3.0, 4.0, 5.0, 10.0];
+/// How long a surge takes to reach its factor (or to end), in seconds,
+/// with its words: a crowd arrives at once or builds over minutes.
+const SURGE_RAMPS: [(u32, &str); 3] = [(0, "at once"), (60, "over 1 min"), (300, "over 5 min")];
 
 /// "Servers × [factor] [Scale]", with when ordered servers arrive.
 #[component]
@@ -89,19 +92,24 @@ pub fn SurgeControl(
     // Copy, so the drill's `Show` can rebuild the row.
     let id = StoredValue::new(id);
     let factor = RwSignal::new(3.0_f64);
+    let ramp_s = RwSignal::new(0_u32);
     // The surge now and the arrivals it adds, memoised: the row changes
     // only when they do.
     let now = Memo::new(move |_| {
         live.snapshot.with(|s| {
-            s.components.get(index).and_then(|c| {
-                (c.surge > 1.0).then(|| format!("now ×{}: {} extra", c.surge, rate(c.surge_rate)))
-            })
+            s.components
+                .get(index)
+                .and_then(|c| surge_now(c.surge, c.surge_target, c.surge_rate))
         })
     });
     let surging = Memo::new(move |_| now.with(Option::is_some));
     let surge = move |factor: f64| {
         let component = id.get_value();
-        let _ = live.act(Action::Surge { component, factor });
+        let _ = live.act(Action::Surge {
+            component,
+            factor,
+            ramp_s: f64::from(ramp_s.get_untracked()),
+        });
     };
     view! {
         <Show when=move || !live.drill_hides()>
@@ -119,6 +127,16 @@ pub fn SurgeControl(
                             .collect_view()}
                     </select>
                 </label>
+                <select
+                    data-control="surge_ramp"
+                    aria-label="How long the surge takes to build, or to end"
+                    on:change=move |e| ramp_s.set(event_target_value(&e).parse().unwrap_or(0))
+                >
+                    {SURGE_RAMPS
+                        .into_iter()
+                        .map(|(s, words)| view! { <option value=s.to_string() selected=s == 0>{words}</option> })
+                        .collect_view()}
+                </select>
                 <span class="now" data-now="surge">{move || now.get().unwrap_or_default()}</span>
                 <button data-action="surge" on:click=move |_| surge(factor.get_untracked())>
                     "Surge"
@@ -134,9 +152,51 @@ pub fn SurgeControl(
     .into_any()
 }
 
+/// "now ×5: 12.3K/s extra", or while a ramp lasts "now ×2.3 → ×5: …";
+/// `None` without a surge.
+pub fn surge_now(factor: f64, target: f64, extra_per_s: f64) -> Option<String> {
+    if factor <= 1.0 && target <= 1.0 {
+        return None;
+    }
+    let on_its_way = if (factor - target).abs() > 1e-9 {
+        format!(" → ×{}", multiplier(target))
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "now ×{}{on_its_way}: {} extra",
+        multiplier(factor),
+        rate(extra_per_s)
+    ))
+}
+
+/// A multiplier to two decimals at most: 5, 2.3, 1.47.
+fn multiplier(f: f64) -> String {
+    let s = format!("{f:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_surge_reads_as_its_multiplier_and_where_a_ramp_takes_it() {
+        assert_eq!(surge_now(1.0, 1.0, 0.0), None);
+        assert_eq!(
+            surge_now(5.0, 5.0, 1_000.0),
+            Some(format!("now ×5: {} extra", rate(1_000.0)))
+        );
+        assert_eq!(
+            surge_now(2.2999999, 5.0, 430.0),
+            Some(format!("now ×2.3 → ×5: {} extra", rate(430.0)))
+        );
+        // Ending over minutes: still a surge until it reaches ×1.
+        assert_eq!(
+            surge_now(1.467, 1.0, 93.0),
+            Some(format!("now ×1.47 → ×1: {} extra", rate(93.0)))
+        );
+    }
 
     #[test]
     fn provisioning_times_read_as_minutes_or_seconds() {

@@ -171,6 +171,71 @@ async fn a_surge_from_the_inspector_overloads_the_gateway_until_it_is_ended() {
 }
 
 #[wasm_bindgen_test]
+async fn a_surge_chosen_to_build_over_a_minute_climbs_to_its_factor() {
+    let i = index_of("Gateway_EU");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    live.step();
+    set_value(
+        &query(&root, "select[data-control=surge_factor]"),
+        "5",
+        "change",
+    );
+    set_value(
+        &query(&root, "select[data-control=surge_ramp]"),
+        "60",
+        "change",
+    );
+    click(&query(&root, "button[data-action=surge]"));
+    // Half way: about ×3 (one tick either side), on its way to ×5.
+    live.advance(30_000.0);
+    leptos::task::tick().await;
+    let gw = state_of(&live, "Gateway_EU");
+    assert!((gw.surge - 3.0).abs() < 0.2, "{gw:?}");
+    assert_eq!(gw.surge_target, 5.0);
+    let now = text(&root, "[data-now=surge]");
+    assert!(now.contains(" → ×5: "), "{now}");
+    // The end button ends it over the chosen minute too.
+    query(&root, "button[data-action=end_surge]");
+    live.advance(31_000.0);
+    leptos::task::tick().await;
+    let gw = state_of(&live, "Gateway_EU");
+    assert_eq!((gw.surge, gw.surge_target), (5.0, 5.0));
+    assert_eq!(
+        text(&root, "[data-now=surge]"),
+        format!("now ×5: {} extra", view_model::rate(gw.surge_rate))
+    );
+    click(&query(&root, "button[data-action=end_surge]"));
+    live.advance(30_000.0);
+    leptos::task::tick().await;
+    let gw = state_of(&live, "Gateway_EU");
+    assert!((gw.surge - 3.0).abs() < 0.2, "leaving: {gw:?}");
+    assert_eq!(gw.surge_target, 1.0);
+    live.advance(31_000.0);
+    leptos::task::tick().await;
+    assert_eq!(state_of(&live, "Gateway_EU").surge, 1.0);
+    assert_eq!(text(&root, "[data-now=surge]"), "");
+    let words: Vec<String> = live
+        .events
+        .get_untracked()
+        .iter()
+        .map(|e| e.message.clone())
+        .collect();
+    assert!(
+        words
+            .iter()
+            .any(|m| m.contains("surge: Gateway EU gets 5× its load over 1 min")),
+        "{words:?}"
+    );
+    assert!(
+        words
+            .iter()
+            .any(|m| m.contains("end the surge on Gateway EU over 1 min")),
+        "{words:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_drill_does_not_offer_a_surge_and_restoring_capacity_does_not_end_one() {
     let i = index_of("Gateway_Primary");
     let (root, live) = mount_live_with("gateway_overload_2024", gateway_overload(), 1, move || {

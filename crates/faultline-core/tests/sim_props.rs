@@ -86,8 +86,16 @@ fn action() -> impl Strategy<Value = Action> {
                 factor,
                 provision_ms,
             }),
-        (comp.clone(), 1.0f64..5.0)
-            .prop_map(|(component, factor)| Action::Surge { component, factor }),
+        (
+            comp.clone(),
+            1.0f64..5.0,
+            prop_oneof![Just(0.0), 0.0f64..600.0]
+        )
+            .prop_map(|(component, factor, ramp_s)| Action::Surge {
+                component,
+                factor,
+                ramp_s,
+            }),
         comp.clone()
             .prop_map(|component| Action::RollingRestart { component }),
         Just(Action::Partition {

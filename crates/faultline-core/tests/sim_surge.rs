@@ -30,8 +30,63 @@ fn surge(sim: &mut Sim, factor: f64) {
     sim.apply(Action::Surge {
         component: "Api".into(),
         factor,
+        ramp_s: 0.0,
     })
     .unwrap();
+}
+
+/// A surge whose multiplier takes `ramp_s` seconds to reach `factor`.
+fn ramp(sim: &mut Sim, factor: f64, ramp_s: f64) {
+    sim.apply(Action::Surge {
+        component: "Api".into(),
+        factor,
+        ramp_s,
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_ramped_surge_builds_in_a_straight_line_and_ends_the_same_way() {
+    let mut sim = half_busy();
+    // From 5 s: ×3 over 20 s, so ×2 (500 extra requests/s) halfway.
+    ramp(&mut sim, 3.0, 20.0);
+    sim.step_until(15_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.surge - 2.0).abs() < 0.11, "{api:?}");
+    assert_eq!(api.surge_target, 3.0);
+    assert!((api.surge_rate - 500.0).abs() < 60.0, "{api:?}");
+    // A new ramp carries on from where the multiplier is: ×2 down to ×1
+    // over 10 s is ×1.5 five seconds later.
+    ramp(&mut sim, 1.0, 10.0);
+    sim.step_until(20_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert!((api.surge - 1.5).abs() < 0.11, "{api:?}");
+    assert!((api.surge_rate - 250.0).abs() < 60.0, "{api:?}");
+    sim.step_until(30_000);
+    let api = *comp(&sim, &sim.snapshot(), "Api");
+    assert_eq!(
+        (api.surge, api.surge_target, api.surge_rate),
+        (1.0, 1.0, 0.0)
+    );
+}
+
+#[test]
+fn a_ramped_surge_reaches_the_capacity_limit_when_its_load_does() {
+    // Half busy, ×3 over 60 s: the load passes capacity at ×2, 30 s in,
+    // where a step is over the limit in its first second.
+    let first_saturated = |ramp_s: f64| {
+        let mut sim = half_busy();
+        ramp(&mut sim, 3.0, ramp_s);
+        (6..=120)
+            .find(|s| {
+                sim.step_until(s * 1_000);
+                comp(&sim, &sim.snapshot(), "Api").utilisation > 0.99
+            })
+            .map(|s| s - 5)
+    };
+    assert_eq!(first_saturated(0.0), Some(1));
+    let ramped = first_saturated(60.0).unwrap();
+    assert!((29..=33).contains(&ramped), "saturated {ramped} s in");
 }
 
 #[test]
@@ -163,6 +218,7 @@ fn a_surge_outside_its_range_or_on_an_unknown_component_is_refused() {
         .apply(Action::Surge {
             component: "Api".into(),
             factor: 0.5,
+            ramp_s: 0.0,
         })
         .unwrap_err();
     assert!(matches!(
@@ -177,9 +233,20 @@ fn a_surge_outside_its_range_or_on_an_unknown_component_is_refused() {
         .apply(Action::Surge {
             component: "Apx".into(),
             factor: 2.0,
+            ramp_s: 0.0,
         })
         .unwrap_err();
     assert_eq!(err, ActionError::UnknownComponent("Apx".into()));
+    for ramp_s in [-1.0, 3601.0, f64::NAN] {
+        let err = sim
+            .apply(Action::Surge {
+                component: "Api".into(),
+                factor: 2.0,
+                ramp_s,
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("0 ≤ ramp_s ≤ 3600"), "{err}");
+    }
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").surge, 1.0);
 }
 
@@ -322,14 +389,22 @@ action = { type = "surge", component = "API_Gateway", factor = 4.0 }
 [[at]]
 t = "11:50"
 action = { type = "scale", component = "API_Gateway", factor = 3.0, provision_ms = 300000 }
+[[at]]
+t = "11:55"
+action = { type = "surge", component = "API_Gateway", factor = 6.0, ramp_s = 240 }
 "#,
     )
     .unwrap();
+    assert!(matches!(
+        s.timeline[2].action,
+        Action::Surge { factor, ramp_s, .. } if factor == 6.0 && ramp_s == 240.0
+    ));
     assert_eq!(
         s.timeline[0].action,
         Action::Surge {
             component: "API_Gateway".into(),
-            factor: 4.0
+            factor: 4.0,
+            ramp_s: 0.0,
         }
     );
     assert!(matches!(
@@ -348,7 +423,27 @@ action = { type = "surge", component = "API_Gatewy", factor = 4.0 }
         err.contains("tiny.toml:9") && err.contains("API_Gatewy"),
         "{err}"
     );
-    // An instant scale keeps its old form (and old links keep working).
+    // An instant surge and an instant scale keep their old forms (and old
+    // links keep working); a ramp is written out.
+    let instant = Action::Surge {
+        component: "Api".into(),
+        factor: 2.0,
+        ramp_s: 0.0,
+    };
+    let json = serde_json::to_string(&instant).unwrap();
+    assert_eq!(json, r#"{"type":"surge","component":"Api","factor":2.0}"#);
+    assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), instant);
+    let ramped = Action::Surge {
+        component: "Api".into(),
+        factor: 2.0,
+        ramp_s: 240.0,
+    };
+    let json = serde_json::to_string(&ramped).unwrap();
+    assert_eq!(
+        json,
+        r#"{"type":"surge","component":"Api","factor":2.0,"ramp_s":240.0}"#
+    );
+    assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), ramped);
     let json = serde_json::to_string(&Action::Scale {
         component: "Api".into(),
         factor: 2.0,
@@ -371,6 +466,7 @@ fn a_surge_of_one_changes_nothing() {
                 .apply(Action::Surge {
                     component: id.into(),
                     factor: 1.0,
+                    ramp_s: 0.0,
                 })
                 .unwrap();
         }

@@ -46,11 +46,20 @@ pub enum Action {
     /// they cause). Unlike
     /// [`Action::Degrade`], it is load, not lost capacity: restoring
     /// capacity or restarting does not end it, and `factor = 1` does.
+    ///
+    /// With `ramp_s`, the multiplier moves in a straight line from where
+    /// it is to `factor` over that many seconds (an event's crowd arrives
+    /// over minutes, and ends the same way); without, it takes `factor` at
+    /// once.
     Surge {
         /// Component id.
         component: String,
         /// Load multiplier, `1..=100` (1 ends the surge).
         factor: f64,
+        /// Seconds the multiplier takes to reach `factor`, `0..=3600`
+        /// (0: at once).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        ramp_s: f64,
     },
     /// Add a fixed delay to every request a component serves (a slow disk, a GC pause).
     AddLatency {

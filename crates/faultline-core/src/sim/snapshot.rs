@@ -114,9 +114,13 @@ pub struct ComponentState {
     /// host, failed nodes), 1 when whole.
     #[serde(default = "one")]
     pub capacity_fraction: f64,
-    /// Load multiplier of a surge on it (`Action::Surge`), 1 without one.
+    /// Load multiplier of a surge on it now (`Action::Surge`), 1 without
+    /// one; on its way to `surge_target` while a ramp lasts.
     #[serde(default = "one")]
     pub surge: f64,
+    /// The multiplier the surge was set to, 1 without one.
+    #[serde(default = "one")]
+    pub surge_target: f64,
     /// The surge's extra requests per second (in `arrivals`), 0 without one.
     #[serde(default)]
     pub surge_rate: f64,

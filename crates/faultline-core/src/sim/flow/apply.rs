@@ -74,6 +74,13 @@ const SURGE_FACTOR: Bounds = Bounds {
     lo_open: false,
     allowed: "1 ≤ factor ≤ 100",
 };
+const SURGE_RAMP_S: Bounds = Bounds {
+    field: "ramp_s",
+    lo: 0.0,
+    hi: 3600.0,
+    lo_open: false,
+    allowed: "0 ≤ ramp_s ≤ 3600",
+};
 const LATENCY_MS: Bounds = Bounds {
     field: "ms",
     lo: 0.0,
@@ -144,7 +151,15 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             component,
             capacity_fraction,
         } => comp_with(t, component, *capacity_fraction, &CAPACITY_FRACTION)?,
-        Action::Surge { component, factor } => comp_with(t, component, *factor, &SURGE_FACTOR)?,
+        Action::Surge {
+            component,
+            factor,
+            ramp_s,
+        } => {
+            let target = comp_with(t, component, *factor, &SURGE_FACTOR)?;
+            SURGE_RAMP_S.check(*ramp_s)?;
+            target
+        }
         Action::AddLatency { component, ms } => comp_with(t, component, *ms, &LATENCY_MS)?,
         Action::SlowTail {
             component,
@@ -280,11 +295,19 @@ impl State {
                 self.comps[i].cap_frac = *capacity_fraction;
                 self.comps[i].cause = Some(ev);
             }
-            (Action::Surge { factor, .. }, Target::Comp(i)) => {
+            (Action::Surge { factor, ramp_s, .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
                 c.surge = *factor;
+                if *ramp_s > 0.0 {
+                    // From where the multiplier is now, so a ramp that
+                    // overtakes another carries on from it.
+                    c.surge_step_per_s = (*factor - c.surge_factor).abs() / *ramp_s;
+                } else {
+                    c.surge_factor = *factor;
+                    c.surge_step_per_s = 0.0;
+                }
                 c.surge_extra = [0.0; NCLASS];
-                c.surge_pending = *factor > 1.0;
+                c.surge_pending = c.surge.max(c.surge_factor) > 1.0;
                 c.cause = Some(ev);
             }
             (Action::AddLatency { ms, .. }, Target::Comp(i)) => {
@@ -471,11 +494,20 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
                 capacity_fraction * 100.0
             )
         }
-        Action::Surge { component, factor } => {
-            if *factor > 1.0 {
-                format!("surge: {} gets {factor}× its load", n(component))
+        Action::Surge {
+            component,
+            factor,
+            ramp_s,
+        } => {
+            let over = if *ramp_s > 0.0 {
+                format!(" over {}", duration_words(*ramp_s))
             } else {
-                format!("end the surge on {}", n(component))
+                String::new()
+            };
+            if *factor > 1.0 {
+                format!("surge: {} gets {factor}× its load{over}", n(component))
+            } else {
+                format!("end the surge on {}{over}", n(component))
             }
         }
         Action::AddLatency { component, ms } => {
@@ -604,5 +636,15 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
         Action::SetClassMultiplier { class, multiplier } => {
             format!("{} traffic × {multiplier}", class.as_str())
         }
+    }
+}
+
+/// "90 s", "4 min", "4 min 30 s": a ramp's length as a log line says it.
+fn duration_words(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
     }
 }

@@ -194,8 +194,21 @@ impl State {
         let total: f64 = c.arr.iter().sum();
         if c.surge_pending {
             c.surge_pending = false;
+            c.surge_base = c.arr;
             for k in 0..NCLASS {
-                c.surge_extra[k] = c.arr[k] * (c.surge - 1.0);
+                c.surge_extra[k] = c.surge_base[k] * (c.surge_factor - 1.0);
+            }
+        }
+        if c.surge_factor != c.surge {
+            // A ramp: one tick's step, landing exactly on the target.
+            let step = c.surge_step_per_s * dt;
+            c.surge_factor = if c.surge > c.surge_factor {
+                (c.surge_factor + step).min(c.surge)
+            } else {
+                (c.surge_factor - step).max(c.surge)
+            };
+            for k in 0..NCLASS {
+                c.surge_extra[k] = c.surge_base[k] * (c.surge_factor - 1.0);
             }
         }
         // A surge's crowd comes through the same doors as the users' calls
@@ -204,7 +217,7 @@ impl State {
         // shares every fate of the users' requests here (rate limit,
         // queue, capacity); only the users' share is served onward
         // (`served_k`).
-        let surged = c.surge > 1.0;
+        let surged = c.surge_factor > 1.0;
         let through = if c.calls_offered > 0.0 {
             c.calls_admitted / c.calls_offered
         } else {
@@ -480,7 +493,7 @@ impl State {
             }
             let callee = &mut self.comps[to];
             // Only a surge needs to know what its callers let through.
-            if forward && callee.surge > 1.0 {
+            if forward && callee.surge.max(callee.surge_factor) > 1.0 {
                 let calls: f64 = lanes[..nl].iter().map(|&k| edge.calls[k as usize]).sum();
                 callee.calls_offered += calls;
                 callee.calls_admitted += calls * adm;

@@ -166,11 +166,20 @@ pub(crate) struct Comp {
     pub killed: bool,
     pub restart_timer: i64,
     pub cap_frac: f64,
-    /// Load multiplier of a surge (`Action::Surge`), 1 without one.
+    /// Load multiplier a surge was set to (`Action::Surge`), 1 without one.
     pub surge: f64,
-    /// The surge's extra arrivals per second per class: `surge − 1` times
-    /// the users' arrivals in the first tick after it was set, then fixed,
-    /// because the surge's crowd keeps coming whatever happens to ours.
+    /// The multiplier in effect now: `surge`, or on its way there while a
+    /// ramp lasts.
+    pub surge_factor: f64,
+    /// How fast a ramp moves `surge_factor` towards `surge`, per second
+    /// (0: no ramp).
+    pub surge_step_per_s: f64,
+    /// The users' arrivals per class in the first tick after a surge was
+    /// set, the unit it multiplies, then fixed, because the surge's crowd
+    /// keeps coming whatever happens to ours.
+    pub surge_base: [f64; NCLASS],
+    /// The surge's extra arrivals per second per class:
+    /// `surge_factor − 1` times `surge_base`.
     pub surge_extra: [f64; NCLASS],
     /// A surge was set and its extra arrivals are measured in the next tick.
     pub surge_pending: bool,
