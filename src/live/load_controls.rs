@@ -137,7 +137,6 @@ pub fn SurgeControl(
                         .map(|(s, words)| view! { <option value=s.to_string() selected=s == 0>{words}</option> })
                         .collect_view()}
                 </select>
-                <span class="now" data-now="surge">{move || now.get().unwrap_or_default()}</span>
                 <button data-action="surge" on:click=move |_| surge(factor.get_untracked())>
                     "Surge"
                 </button>
@@ -146,6 +145,8 @@ pub fn SurgeControl(
                         "End surge"
                     </button>
                 </Show>
+                // Last, so the controls keep their places while it grows.
+                <span class="now" data-now="surge">{move || now.get().unwrap_or_default()}</span>
             </div>
         </Show>
     }
