@@ -55,6 +55,14 @@ fn fragment_round_trips_an_action_log() {
                     mode: faultline_core::scenario::OnFailure::Ignore,
                 },
             ),
+            (
+                110_000,
+                Action::Surge {
+                    component: "Gateway_EU".into(),
+                    factor: 3.0,
+                    ramp_s: 300.0,
+                },
+            ),
         ],
         counterfactuals: Vec::new(),
         drill: false,
