@@ -17,9 +17,34 @@ use super::view_model::rate;
 const SCALE_FACTORS: [f64; 6] = [0.5, 1.0, 1.5, 2.0, 3.0, 5.0];
 /// Surge factors offered, × the load when the surge starts.
 const SURGE_FACTORS: [f64; 6] = [1.5, 2.0, 3.0, 4.0, 5.0, 10.0];
-/// How long a surge takes to reach its factor (or to end), in seconds,
-/// with its words: a crowd arrives at once or builds over minutes.
-const SURGE_RAMPS: [(u32, &str); 3] = [(0, "at once"), (60, "over 1 min"), (300, "over 5 min")];
+/// How long a load change takes to arrive, in seconds, with its words: a
+/// crowd arrives at once or builds over minutes.
+const RAMPS: [(u32, &str); 3] = [(0, "at once"), (60, "over 1 min"), (300, "over 5 min")];
+
+/// "[at once | over 1 min | over 5 min]": how long the next load change
+/// (a surge, the traffic multiplier) takes to arrive, in seconds.
+#[component]
+pub fn RampSelect(
+    /// The chosen ramp, seconds.
+    ramp_s: RwSignal<u32>,
+    /// `data-control` name, for tests and drills.
+    control: &'static str,
+    /// What it times, for screen readers.
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <select
+            data-control=control
+            aria-label=label
+            on:change=move |e| ramp_s.set(event_target_value(&e).parse().unwrap_or(0))
+        >
+            {RAMPS
+                .into_iter()
+                .map(|(s, words)| view! { <option value=s.to_string() selected=s == 0>{words}</option> })
+                .collect_view()}
+        </select>
+    }
+}
 
 /// "Servers × [factor] [Scale]", with when ordered servers arrive.
 #[component]
@@ -127,16 +152,11 @@ pub fn SurgeControl(
                             .collect_view()}
                     </select>
                 </label>
-                <select
-                    data-control="surge_ramp"
-                    aria-label="How long the surge takes to build, or to end"
-                    on:change=move |e| ramp_s.set(event_target_value(&e).parse().unwrap_or(0))
-                >
-                    {SURGE_RAMPS
-                        .into_iter()
-                        .map(|(s, words)| view! { <option value=s.to_string() selected=s == 0>{words}</option> })
-                        .collect_view()}
-                </select>
+                <RampSelect
+                    ramp_s=ramp_s
+                    control="surge_ramp"
+                    label="How long the surge takes to build, or to end"
+                />
                 <button data-action="surge" on:click=move |_| surge(factor.get_untracked())>
                     "Surge"
                 </button>
@@ -172,7 +192,7 @@ pub fn surge_now(factor: f64, target: f64, extra_per_s: f64) -> Option<String> {
 }
 
 /// A multiplier to two decimals at most: 5, 2.3, 1.47.
-fn multiplier(f: f64) -> String {
+pub fn multiplier(f: f64) -> String {
     let s = format!("{f:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

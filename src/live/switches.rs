@@ -1,7 +1,7 @@
 //! The kill-switch panel (the seed's six emergency flags, the four
 //! automatic triggers, global "disable message sending", reconnect
-//! admission) and the traffic panel (multiplier, one-click ×10 spike, load
-//! shedding, the clients' retry policy).
+//! admission) and the traffic panel (multiplier, one-click ×10 spike, at
+//! once or building over minutes, load shedding, the clients' retry policy).
 //!
 //! Checkbox states are read back from the simulation (switches) or folded
 //! from the action log ([`view_model::controls`]), so a replayed link shows
@@ -12,6 +12,7 @@ use faultline_core::Action;
 use leptos::prelude::*;
 
 use super::driver::Live;
+use super::load_controls::{multiplier, RampSelect};
 use super::view_model::{self, Controls, RetryChoice};
 
 /// A switch's name in words: `enable_read_only_mode` → "Enable read only mode".
@@ -193,6 +194,26 @@ pub fn TrafficPanel() -> impl IntoView {
         let _ = live.act(a);
     };
     let draft = RwSignal::new(None::<f64>);
+    // How long the next multiplier takes to arrive, s (0: at once).
+    let ramp_s = RwSignal::new(0_u32);
+    let set_multiplier = move |m: f64| {
+        act(Action::SetTrafficMultiplier {
+            multiplier: m,
+            ramp_s: f64::from(ramp_s.get_untracked()),
+        })
+    };
+    // "×3.2 → ×10" while a ramp is on its way, memoised off the snapshot.
+    let ramping = Memo::new(move |_| {
+        live.snapshot.with(|s| {
+            ((s.traffic_multiplier - s.traffic_multiplier_target).abs() > 1e-9).then(|| {
+                format!(
+                    "now ×{} → ×{}",
+                    multiplier(s.traffic_multiplier),
+                    multiplier(s.traffic_multiplier_target)
+                )
+            })
+        })
+    });
     // How the next retry policy reaches the clients, ms (0: at once).
     let rollout = RwSignal::new(0.0_f64);
     let shown = move || {
@@ -217,7 +238,7 @@ pub fn TrafficPanel() -> impl IntoView {
                         on:change=move |e| {
                             draft.set(None);
                             if let Ok(m) = event_target_value(&e).parse::<f64>() {
-                                act(Action::SetTrafficMultiplier { multiplier: m });
+                                set_multiplier(m);
                             }
                         }
                     />
@@ -225,13 +246,21 @@ pub fn TrafficPanel() -> impl IntoView {
                 </label>
             </div>
             <div class="live-buttons">
-                <button data-action="spike" on:click=move |_| act(Action::SetTrafficMultiplier { multiplier: 10.0 })>
+                <button data-action="spike" on:click=move |_| set_multiplier(10.0)>
                     "×10 spike"
                 </button>
-                <button data-action="normal_traffic" on:click=move |_| act(Action::SetTrafficMultiplier { multiplier: 1.0 })>
+                <button data-action="normal_traffic" on:click=move |_| set_multiplier(1.0)>
                     "Back to ×1"
                 </button>
+                <RampSelect
+                    ramp_s=ramp_s
+                    control="traffic_ramp"
+                    label="How long a traffic change takes to arrive"
+                />
             </div>
+            <Show when=move || ramping.with(Option::is_some)>
+                <p class="now" data-now="traffic">{move || ramping.get().unwrap_or_default()}</p>
+            </Show>
             <div class="live-row">
                 <label>
                     "Shed at the edge "

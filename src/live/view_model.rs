@@ -469,7 +469,7 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
             }
             Action::DisableMessageSending { disabled } => c.sending_disabled = *disabled,
             Action::SetReconnectAdmission { per_second } => c.reconnect_admission = *per_second,
-            Action::SetTrafficMultiplier { multiplier } => c.multiplier = *multiplier,
+            Action::SetTrafficMultiplier { multiplier, .. } => c.multiplier = *multiplier,
             Action::SetRetryPolicy { policy, .. } => c.retry = RetryChoice::of(policy),
             Action::ShedLoad { fraction } => c.shed = *fraction,
             Action::SetBreakerPreset { preset } => c.breaker_preset = *preset,

@@ -51,6 +51,47 @@ async fn a_retry_policy_can_roll_out_to_the_clients_like_an_app_update() {
 }
 
 #[wasm_bindgen_test]
+async fn a_traffic_spike_chosen_to_build_over_a_minute_climbs_to_its_multiplier() {
+    let (root, live) = mount_live(|| view! { <TrafficPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    set_value(
+        &query(&root, "select[data-control=traffic_ramp]"),
+        "60",
+        "change",
+    );
+    click(&query(&root, "button[data-action=spike]"));
+    assert_eq!(
+        live.user_actions.get_untracked().last().map(|x| &x.1),
+        Some(&Action::SetTrafficMultiplier {
+            multiplier: 10.0,
+            ramp_s: 60.0,
+        })
+    );
+    // Half a minute on: half way, ×5.5 (one tick either side).
+    live.advance(30_000.0);
+    leptos::task::tick().await;
+    let s = live.snapshot.get_untracked();
+    assert!(
+        (s.traffic_multiplier - 5.5).abs() < 0.2,
+        "{}",
+        s.traffic_multiplier
+    );
+    assert_eq!(s.traffic_multiplier_target, 10.0);
+    let now = query(&root, "[data-now=traffic]").text_content().unwrap();
+    assert!(now.starts_with("now ×") && now.ends_with(" → ×10"), "{now}");
+    live.advance(31_000.0);
+    leptos::task::tick().await;
+    assert_eq!(live.snapshot.get_untracked().traffic_multiplier, 10.0);
+    assert!(root.query_selector("[data-now=traffic]").unwrap().is_none());
+    assert!(live
+        .events
+        .get_untracked()
+        .iter()
+        .any(|e| e.message.contains("traffic × 10 over 1 min")));
+}
+
+#[wasm_bindgen_test]
 async fn chart_markers_tell_the_scenario_timeline_from_the_trainees_actions() {
     use faultline_app::charts::MarkerKind;
     let scenario = faultline_core::scenario::library::bundled()

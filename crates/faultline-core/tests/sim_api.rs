@@ -49,9 +49,20 @@ fn actions_check_names_and_ranges() {
     ));
     assert!(matches!(
         sim.apply(Action::SetTrafficMultiplier {
-            multiplier: f64::NAN
+            multiplier: f64::NAN,
+            ramp_s: 0.0,
         }),
         Err(ActionError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        sim.apply(Action::SetTrafficMultiplier {
+            multiplier: 2.0,
+            ramp_s: -5.0,
+        }),
+        Err(ActionError::OutOfRange {
+            field: "ramp_s",
+            ..
+        })
     ));
     assert!(matches!(
         sim.apply(Action::SetBreaker {

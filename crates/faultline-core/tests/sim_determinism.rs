@@ -22,8 +22,11 @@ fn bundled_run(seed: u64) -> u64 {
         component: "Redis_Messages".into(),
     })
     .unwrap();
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 2.0 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 2.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.run_to_end();
     run_hash(sim.samples())
 }

@@ -127,7 +127,8 @@ fn action() -> impl Strategy<Value = Action> {
                 to: to.into(),
                 mode
             }),
-        (0.0f64..20.0).prop_map(|multiplier| Action::SetTrafficMultiplier { multiplier }),
+        (0.0f64..20.0, prop_oneof![Just(0.0), 0.0f64..600.0])
+            .prop_map(|(multiplier, ramp_s)| Action::SetTrafficMultiplier { multiplier, ramp_s }),
         (0.0f64..1.0).prop_map(|fraction| Action::ShedLoad { fraction }),
         prop_oneof![
             Just(RetryPolicy::none()),

@@ -37,11 +37,17 @@ fn run_spike(policy: RetryPolicy, minutes_after: u64) -> Sim {
     let s = spiky(policy);
     let mut sim = start(&s);
     sim.step_until(60_000);
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 3.0 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 3.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.step_until(120_000);
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 1.0 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 1.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.step_until(120_000 + minutes_after * 60_000);
     sim
 }
@@ -106,11 +112,17 @@ fn lifo_with_deadline_checks_recovers_from_the_same_storm() {
     a.discipline = faultline_core::scenario::Discipline::Lifo;
     let mut sim = start(&s);
     sim.step_until(60_000);
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 3.0 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 3.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.step_until(120_000);
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 1.0 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 1.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.step_until(720_000);
     assert!(
         sim.snapshot().sli.api_success > 0.99,

@@ -2,7 +2,8 @@
 //! provisioned scaling (`Action::Scale` with `provision_ms`): the two
 //! mechanisms behind seed 002's July 2024 gateway overload, where a
 //! tournament's crowd outgrew the autoscaler's step and the engineers'
-//! scaling took minutes to arrive.
+//! scaling took minutes to arrive. Also the ramps with which a surge, or
+//! the users' own traffic, builds over minutes instead of at once.
 
 mod common;
 
@@ -90,6 +91,39 @@ fn a_ramped_surge_reaches_the_capacity_limit_when_its_load_does() {
 }
 
 #[test]
+fn a_traffic_spike_can_build_over_time_too() {
+    let mut sim = half_busy();
+    // From 5 s: the users' traffic ×3 over 20 s, so ×2 (1,000 reads/s) halfway.
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 3.0,
+        ramp_s: 20.0,
+    })
+    .unwrap();
+    sim.step_until(15_000);
+    let snap = sim.snapshot();
+    assert!(
+        (snap.traffic_multiplier - 2.0).abs() < 0.11,
+        "{}",
+        snap.traffic_multiplier
+    );
+    assert_eq!(snap.traffic_multiplier_target, 3.0);
+    let api = *comp(&sim, &snap, "Api");
+    assert!((api.arrivals - 1000.0).abs() < 80.0, "{api:?}");
+    sim.step_until(30_000);
+    let snap = sim.snapshot();
+    assert_eq!(snap.traffic_multiplier, 3.0);
+    let api = *comp(&sim, &snap, "Api");
+    assert!((api.arrivals - 1500.0).abs() < 80.0, "{api:?}");
+    // Back at once.
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 1.0,
+        ramp_s: 0.0,
+    })
+    .unwrap();
+    assert_eq!(sim.snapshot().traffic_multiplier, 1.0);
+}
+
+#[test]
 fn a_surge_is_load_that_keeps_coming_when_the_users_leave() {
     let mut sim = half_busy();
     surge(&mut sim, 3.0);
@@ -102,8 +136,11 @@ fn a_surge_is_load_that_keeps_coming_when_the_users_leave() {
     let ok = sim.snapshot().sli.api_success;
     assert!(ok < 0.8, "1,500 requests/s against 1,000: {ok}");
     // Half the users leave; the crowd's 1,000 requests/s stay.
-    sim.apply(Action::SetTrafficMultiplier { multiplier: 0.5 })
-        .unwrap();
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 0.5,
+        ramp_s: 0.0,
+    })
+    .unwrap();
     sim.step_until(60_000);
     let api = *comp(&sim, &sim.snapshot(), "Api");
     assert!((api.surge_rate - 1000.0).abs() < 10.0, "unchanged: {api:?}");

@@ -141,10 +141,16 @@ pub enum Action {
         /// Armed or not.
         enabled: bool,
     },
-    /// Multiply all user traffic (a spike: 10.0; shedding: 0.5).
+    /// Multiply all user traffic (a spike: 10.0; shedding: 0.5). With
+    /// `ramp_s`, the multiplier moves in a straight line from where it is
+    /// to `multiplier` over that many seconds (a viral spike that builds
+    /// over minutes); without, at once.
     SetTrafficMultiplier {
         /// Multiplier, `0..=100`.
         multiplier: f64,
+        /// Seconds it takes to get there, `0..=3600` (0: at once).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        ramp_s: f64,
     },
     /// Change the clients' retry policy.
     SetRetryPolicy {
@@ -438,7 +444,10 @@ mod tests {
             Action::Kill {
                 component: "Redis_Sessions".into(),
             },
-            Action::SetTrafficMultiplier { multiplier: 10.0 },
+            Action::SetTrafficMultiplier {
+                multiplier: 10.0,
+                ramp_s: 0.0,
+            },
             Action::SetRetryPolicy {
                 policy: RetryPolicy::seed_broken(),
                 rollout_ms: 0.0,

@@ -211,8 +211,12 @@ pub struct Snapshot {
     pub config_blocked: bool,
     /// True when the orchestrator is down (no autoscaling, no restarts).
     pub orchestrator_down: bool,
-    /// Traffic multiplier in force.
+    /// Traffic multiplier in force (on its way to
+    /// `traffic_multiplier_target` while a ramp lasts).
     pub traffic_multiplier: f64,
+    /// The traffic multiplier last set.
+    #[serde(default = "one")]
+    pub traffic_multiplier_target: f64,
     /// Share of clients running the latest retry policy: below 1 while a
     /// `set_retry_policy` with `rollout_ms` is still reaching them.
     pub retry_policy_adoption: f64,

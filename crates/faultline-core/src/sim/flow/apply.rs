@@ -74,7 +74,8 @@ const SURGE_FACTOR: Bounds = Bounds {
     lo_open: false,
     allowed: "1 ≤ factor ≤ 100",
 };
-const SURGE_RAMP_S: Bounds = Bounds {
+/// A surge's or the traffic multiplier's ramp.
+const RAMP_S: Bounds = Bounds {
     field: "ramp_s",
     lo: 0.0,
     hi: 3600.0,
@@ -157,7 +158,7 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             ramp_s,
         } => {
             let target = comp_with(t, component, *factor, &SURGE_FACTOR)?;
-            SURGE_RAMP_S.check(*ramp_s)?;
+            RAMP_S.check(*ramp_s)?;
             target
         }
         Action::AddLatency { component, ms } => comp_with(t, component, *ms, &LATENCY_MS)?,
@@ -202,8 +203,9 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
         Action::SetBreaker { from, to, .. } | Action::SetFailureMode { from, to, .. } => {
             Target::Edge(edge_idx(t, from, to)?)
         }
-        Action::SetTrafficMultiplier { multiplier } => {
+        Action::SetTrafficMultiplier { multiplier, ramp_s } => {
             MULTIPLIER.check(*multiplier)?;
+            RAMP_S.check(*ramp_s)?;
             Target::None
         }
         Action::SetRetryPolicy { policy, rollout_ms } => {
@@ -438,8 +440,14 @@ impl State {
             (Action::SetAutoTrigger { trigger, enabled }, _) => {
                 self.armed[*trigger as usize] = *enabled;
             }
-            (Action::SetTrafficMultiplier { multiplier }, _) => {
-                self.multiplier = *multiplier;
+            (Action::SetTrafficMultiplier { multiplier, ramp_s }, _) => {
+                self.multiplier_target = *multiplier;
+                if *ramp_s > 0.0 {
+                    self.multiplier_step_per_s = (*multiplier - self.multiplier).abs() / *ramp_s;
+                } else {
+                    self.multiplier = *multiplier;
+                    self.multiplier_step_per_s = 0.0;
+                }
                 self.load_cause = Some(ev);
             }
             (Action::SetRetryPolicy { policy, rollout_ms }, _) => {
@@ -499,11 +507,7 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             factor,
             ramp_s,
         } => {
-            let over = if *ramp_s > 0.0 {
-                format!(" over {}", duration_words(*ramp_s))
-            } else {
-                String::new()
-            };
+            let over = over(*ramp_s);
             if *factor > 1.0 {
                 format!("surge: {} gets {factor}× its load{over}", n(component))
             } else {
@@ -556,7 +560,9 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             trigger.rule(),
             if *enabled { "armed" } else { "disarmed" }
         ),
-        Action::SetTrafficMultiplier { multiplier } => format!("traffic × {multiplier}"),
+        Action::SetTrafficMultiplier { multiplier, ramp_s } => {
+            format!("traffic × {multiplier}{}", over(*ramp_s))
+        }
         Action::SetRetryPolicy { policy, rollout_ms } => format!(
             "client retry policy: {:?} backoff, {:?} jitter, max {} attempts{}",
             policy.backoff,
@@ -639,12 +645,14 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
     }
 }
 
-/// "90 s", "4 min", "4 min 30 s": a ramp's length as a log line says it.
-fn duration_words(seconds: f64) -> String {
-    let s = seconds.round() as u64;
+/// " over 90 s", " over 4 min", " over 4 min 30 s": a ramp's length as a
+/// log line says it; nothing without a ramp.
+fn over(ramp_s: f64) -> String {
+    let s = ramp_s.round() as u64;
     match (s / 60, s % 60) {
-        (0, s) => format!("{s} s"),
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
+        (0, 0) => String::new(),
+        (0, s) => format!(" over {s} s"),
+        (m, 0) => format!(" over {m} min"),
+        (m, s) => format!(" over {m} min {s} s"),
     }
 }

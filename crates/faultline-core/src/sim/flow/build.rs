@@ -254,6 +254,8 @@ impl State {
             retry_since_ms: 0,
             retry_rollout_ms: 0.0,
             multiplier: s.traffic.multiplier,
+            multiplier_target: s.traffic.multiplier,
+            multiplier_step_per_s: 0.0,
             class_multiplier: [1.0; NCLASS],
             switches: [false; 6],
             armed: s.triggers,

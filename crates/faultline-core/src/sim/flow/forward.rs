@@ -26,6 +26,15 @@ impl State {
             }
         }
         let per_user = self.scenario.traffic.per_user.lanes();
+        if self.multiplier != self.multiplier_target {
+            // A ramp: one tick's step, landing exactly on the target.
+            let step = self.multiplier_step_per_s * dt;
+            self.multiplier = if self.multiplier_target > self.multiplier {
+                (self.multiplier + step).min(self.multiplier_target)
+            } else {
+                (self.multiplier - step).max(self.multiplier_target)
+            };
+        }
         let scale = self.curve() * self.multiplier;
         let ur = self.user_rates();
         let hb = 1.0 / ur.heartbeat_s;

@@ -473,7 +473,13 @@ pub(crate) struct State {
     pub retry_since_ms: u64,
     /// Its rollout time constant, ms (0 = every client at once).
     pub retry_rollout_ms: f64,
+    /// The users' traffic multiplier in effect now: `multiplier_target`,
+    /// or on its way there while a ramp lasts.
     pub multiplier: f64,
+    /// The multiplier last set (`set_traffic_multiplier`).
+    pub multiplier_target: f64,
+    /// How fast a ramp moves `multiplier` towards its target, per second.
+    pub multiplier_step_per_s: f64,
     /// Per-class traffic multipliers on top of `multiplier`.
     pub class_multiplier: [f64; NCLASS],
     pub switches: [bool; 6],

@@ -107,6 +107,7 @@ impl State {
             config_blocked: self.config_blocked,
             orchestrator_down: self.orch_down,
             traffic_multiplier: self.multiplier,
+            traffic_multiplier_target: self.multiplier_target,
             retry_policy_adoption: self.retry_cohorts()[0].1,
         }
     }
