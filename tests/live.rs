@@ -111,3 +111,16 @@ fn mount_live_with<V: IntoView + 'static>(
 fn index_of(id: &str) -> usize {
     steady().topology.component_index(id).unwrap()
 }
+
+/// Asserts the event log has a message containing each of `wanted`.
+fn assert_logged(live: &Live, wanted: &[&str]) {
+    let words: Vec<String> = live
+        .events
+        .get_untracked()
+        .iter()
+        .map(|e| e.message.clone())
+        .collect();
+    for w in wanted {
+        assert!(words.iter().any(|m| m.contains(w)), "{w:?} in {words:?}");
+    }
+}

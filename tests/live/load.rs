@@ -150,23 +150,12 @@ async fn a_surge_from_the_inspector_overloads_the_gateway_until_it_is_ended() {
         .query_selector("button[data-action=end_surge]")
         .unwrap()
         .is_none());
-    let words: Vec<String> = live
-        .events
-        .get_untracked()
-        .iter()
-        .map(|e| e.message.clone())
-        .collect();
-    assert!(
-        words
-            .iter()
-            .any(|m| m.contains("surge: Gateway EU gets 5× its load")),
-        "{words:?}"
-    );
-    assert!(
-        words
-            .iter()
-            .any(|m| m.contains("end the surge on Gateway EU")),
-        "{words:?}"
+    assert_logged(
+        &live,
+        &[
+            "surge: Gateway EU gets 5× its load",
+            "end the surge on Gateway EU",
+        ],
     );
 }
 
@@ -215,23 +204,12 @@ async fn a_surge_chosen_to_build_over_a_minute_climbs_to_its_factor() {
     leptos::task::tick().await;
     assert_eq!(state_of(&live, "Gateway_EU").surge, 1.0);
     assert_eq!(text(&root, "[data-now=surge]"), "");
-    let words: Vec<String> = live
-        .events
-        .get_untracked()
-        .iter()
-        .map(|e| e.message.clone())
-        .collect();
-    assert!(
-        words
-            .iter()
-            .any(|m| m.contains("surge: Gateway EU gets 5× its load over 1 min")),
-        "{words:?}"
-    );
-    assert!(
-        words
-            .iter()
-            .any(|m| m.contains("end the surge on Gateway EU over 1 min")),
-        "{words:?}"
+    assert_logged(
+        &live,
+        &[
+            "surge: Gateway EU gets 5× its load over 1 min",
+            "end the surge on Gateway EU over 1 min",
+        ],
     );
 }
 

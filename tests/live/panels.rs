@@ -84,11 +84,7 @@ async fn a_traffic_spike_chosen_to_build_over_a_minute_climbs_to_its_multiplier(
     leptos::task::tick().await;
     assert_eq!(live.snapshot.get_untracked().traffic_multiplier, 10.0);
     assert!(root.query_selector("[data-now=traffic]").unwrap().is_none());
-    assert!(live
-        .events
-        .get_untracked()
-        .iter()
-        .any(|e| e.message.contains("traffic × 10 over 1 min")));
+    assert_logged(&live, &["traffic × 10 over 1 min"]);
 }
 
 #[wasm_bindgen_test]

@@ -27,13 +27,11 @@ impl State {
         }
         let per_user = self.scenario.traffic.per_user.lanes();
         if self.multiplier != self.multiplier_target {
-            // A ramp: one tick's step, landing exactly on the target.
-            let step = self.multiplier_step_per_s * dt;
-            self.multiplier = if self.multiplier_target > self.multiplier {
-                (self.multiplier + step).min(self.multiplier_target)
-            } else {
-                (self.multiplier - step).max(self.multiplier_target)
-            };
+            self.multiplier = ramp_step(
+                self.multiplier,
+                self.multiplier_target,
+                self.multiplier_step_per_s * dt,
+            );
         }
         let scale = self.curve() * self.multiplier;
         let ur = self.user_rates();
@@ -209,13 +207,7 @@ impl State {
             }
         }
         if c.surge_factor != c.surge {
-            // A ramp: one tick's step, landing exactly on the target.
-            let step = c.surge_step_per_s * dt;
-            c.surge_factor = if c.surge > c.surge_factor {
-                (c.surge_factor + step).min(c.surge)
-            } else {
-                (c.surge_factor - step).max(c.surge)
-            };
+            c.surge_factor = ramp_step(c.surge_factor, c.surge, c.surge_step_per_s * dt);
             for k in 0..NCLASS {
                 c.surge_extra[k] = c.surge_base[k] * (c.surge_factor - 1.0);
             }
@@ -516,5 +508,15 @@ impl State {
                 into[k] += sends[k];
             }
         }
+    }
+}
+
+/// One tick of a straight-line ramp (a surge's or the traffic multiplier's):
+/// `now` moved `step` towards `target`, landing exactly on it.
+fn ramp_step(now: f64, target: f64, step: f64) -> f64 {
+    if target > now {
+        (now + step).min(target)
+    } else {
+        (now - step).max(target)
     }
 }
