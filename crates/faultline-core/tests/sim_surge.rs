@@ -460,6 +460,18 @@ action = { type = "surge", component = "API_Gatewy", factor = 4.0 }
         err.contains("tiny.toml:9") && err.contains("API_Gatewy"),
         "{err}"
     );
+    let err = load_tiny(
+        r#"
+[[at]]
+t = "11:40"
+action = { type = "surge", component = "API_Gateway", factor = 4.0, ramp_s = -3 }
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("tiny.toml:9") && err.contains("0 ≤ ramp_s ≤ 3600"),
+        "{err}"
+    );
     // An instant surge and an instant scale keep their old forms (and old
     // links keep working); a ramp is written out.
     let instant = Action::Surge {
