@@ -11,7 +11,7 @@ use faultline_core::Action;
 use leptos::prelude::*;
 
 use super::driver::live_and_component;
-use super::view_model::rate;
+use super::view_model::{multiplier, rate};
 
 /// Scale factors offered, × the configured servers.
 const SCALE_FACTORS: [f64; 6] = [0.5, 1.0, 1.5, 2.0, 3.0, 5.0];
@@ -189,12 +189,6 @@ pub fn surge_now(factor: f64, target: f64, extra_per_s: f64) -> Option<String> {
         multiplier(factor),
         rate(extra_per_s)
     ))
-}
-
-/// A multiplier to two decimals at most: 5, 2.3, 1.47.
-pub fn multiplier(f: f64) -> String {
-    let s = format!("{f:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use faultline_core::Action;
 use leptos::prelude::*;
 
 use super::driver::Live;
-use super::load_controls::{multiplier, RampSelect};
-use super::view_model::{self, Controls, RetryChoice};
+use super::load_controls::RampSelect;
+use super::view_model::{self, multiplier, Controls, RetryChoice};
 
 /// A switch's name in words: `enable_read_only_mode` → "Enable read only mode".
 pub fn switch_label(s: KillSwitch) -> String {

@@ -157,6 +157,12 @@ fn clamp01(x: f64) -> f64 {
     }
 }
 
+/// A multiplier to two decimals at most: `5`, `2.3`, `1.47`.
+pub fn multiplier(f: f64) -> String {
+    let s = format!("{f:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A rate in short words: `850/s`, `12k/s`, `3.4M/s`.
 pub fn rate(x: f64) -> String {
     let x = if x.is_finite() { x.max(0.0) } else { 0.0 };
