@@ -723,7 +723,7 @@ pub fn install_keys(live: Live) {
 }
 
 /// The run the page should start with: from the URL fragment if it has
-/// one (a bad one gives a notice and the default), else the default
+/// one, else from its query (a bad one gives a notice and the default), else the default
 /// scenario at its own seed. Also returns a saved last session to offer.
 pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
     let default = || RunState {
@@ -738,13 +738,21 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         drill: false,
         hints: Vec::new(),
     };
-    let hash = window().location().hash().unwrap_or_default();
-    let hash = js_sys::decode_uri_component(&hash)
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let (link, from_query) = url_state::link_text(&hash, &search);
+    let link = js_sys::decode_uri_component(link)
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or(hash);
-    match url_state::decode(&hash) {
+        .unwrap_or_else(|| link.to_string());
+    match url_state::decode(&link) {
         Ok(Some(run)) => {
+            if from_query {
+                // The page keeps its run in the fragment from now on; a
+                // query left beside it would be stale after the first change.
+                move_to_fragment(&run);
+            }
             let notice = (!is_fresh(&run)).then(|| Notice {
                 error: false,
                 text: "Replayed the run from the link. Press Play (or Space) to continue.".into(),
@@ -769,6 +777,18 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
             }),
             None,
         ),
+    }
+}
+
+/// Rewrites the address as the page's own link to `run`: the query goes,
+/// the fragment holds the run (no history entry, no reload), so a reload
+/// finds the same scenario.
+fn move_to_fragment(run: &RunState) {
+    let w = window();
+    let path = w.location().pathname().unwrap_or_else(|_| "/".into());
+    let url = format!("{path}#{}", url_state::encode(run));
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

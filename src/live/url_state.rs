@@ -12,6 +12,11 @@
 //!
 //! The same text is kept in local storage as "the last session", offered
 //! again when the page is opened without a fragment.
+//!
+//! A hand-written link may carry the same fields in the query instead
+//! (`?s=api_cascade_2022&seed=3`, or `?scenario=…`): some course platforms
+//! and chat tools drop fragments from links. The fragment wins when both
+//! are there (see [`link_text`]).
 
 use faultline_core::scenario::library;
 use faultline_core::{Action, Scenario, SourceError};
@@ -216,11 +221,28 @@ pub fn encode(state: &RunState) -> String {
     s
 }
 
-/// Parses a fragment (with or without the leading `#`). An empty fragment
-/// gives `Ok(None)`. The scenario key is checked against the bundled list
+/// Where an address keeps its run: the fragment when it has one (what the
+/// page itself writes), else the query. Returns the text and whether it
+/// came from the query (the page then moves the run into the fragment).
+pub fn link_text<'a>(hash: &'a str, search: &'a str) -> (&'a str, bool) {
+    let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
+    if hash.is_empty() {
+        let query = search.strip_prefix('?').unwrap_or(search).trim();
+        (query, !query.is_empty())
+    } else {
+        (hash, false)
+    }
+}
+
+/// Parses a fragment (with or without the leading `#`; a query with its
+/// `?` too). An empty fragment gives `Ok(None)`. The scenario key is checked against the bundled list
 /// and every action against the scenario's topology.
 pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
-    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    let f = fragment
+        .strip_prefix('#')
+        .or_else(|| fragment.strip_prefix('?'))
+        .unwrap_or(fragment)
+        .trim();
     if f.is_empty() {
         return Ok(None);
     }
@@ -240,7 +262,8 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
             return Err(bad("fragment", format!("`{part}` is not a key=value pair")));
         };
         match k {
-            "s" => {
+            // `scenario` is the spelled-out name people type in a query.
+            "s" | "scenario" => {
                 if !scenario_keys().contains(&v) && v != USER_SCENARIO {
                     return Err(bad(
                         "s",
@@ -303,12 +326,12 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                     _ => return Err(bad("drill", format!("`{v}` is not 1 or 0"))),
                 };
             }
-            other => {
-                return Err(bad(
-                    "fragment",
-                    format!("unknown key `{other}` (expected s, seed, x, t, a, cf, drill, h)"),
-                ))
-            }
+            other => return Err(bad(
+                "fragment",
+                format!(
+                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, cf, drill, h)"
+                ),
+            )),
         }
     }
     if st.scenario.is_empty() {

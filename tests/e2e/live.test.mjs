@@ -120,6 +120,25 @@ test('a malformed link shows what is wrong and the default scenario', async () =
   await page.close();
 });
 
+test('a link with the run in its query opens that scenario and moves it to the fragment', async () => {
+  const { page, problems } = await open(1280, 800, '?scenario=api_cascade_2022&seed=3');
+  await page.waitForSelector('[data-current-scenario="api_cascade_2022"]');
+  assert.equal(await page.locator('input[data-control=seed]').inputValue(), '3');
+  assert.equal(await page.evaluate(() => location.search), '', 'the query is gone from the address');
+  assert.match(await page.evaluate(() => location.hash), /s=api_cascade_2022&seed=3/);
+  // A reload finds the same run in the fragment.
+  await page.reload();
+  await page.waitForSelector('[data-current-scenario="api_cascade_2022"]');
+  // A query naming no known scenario is refused like a bad fragment.
+  await page.goto(baseUrl() + '?scenario=nowhere');
+  const notice = page.locator('.live-notice.error');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /unknown scenario `nowhere`/);
+  await page.waitForSelector('[data-current-scenario="steady_state"]');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the last session is offered on return', async () => {
   const { page, problems } = await open(1280, 800);
   await page.locator('button[data-action=step]').click();

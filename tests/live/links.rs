@@ -20,6 +20,30 @@ fn malformed_fragments_name_what_is_wrong() {
 }
 
 #[wasm_bindgen_test]
+fn a_query_link_is_read_when_there_is_no_fragment() {
+    // The fragment wins; without one the query is read, `?` and all.
+    assert_eq!(url_state::link_text("#s=a", "?s=b"), ("s=a", false));
+    assert_eq!(url_state::link_text("", "?s=b"), ("s=b", true));
+    assert_eq!(url_state::link_text("#", "?s=b"), ("s=b", true));
+    assert_eq!(url_state::link_text("", ""), ("", false));
+    let run = url_state::decode("?scenario=api_cascade_2022&seed=3")
+        .unwrap()
+        .expect("a run");
+    assert_eq!(run.scenario, "api_cascade_2022");
+    assert_eq!(run.seed, 3);
+    // A bad query is named like a bad fragment.
+    let e = url_state::decode("?scenario=nowhere").unwrap_err();
+    assert_eq!(e.field, "s");
+    assert!(e.to_string().contains("unknown scenario `nowhere`"));
+    let e = url_state::decode("?sceanrio=api_cascade_2022").unwrap_err();
+    assert!(
+        e.problem.contains("unknown key `sceanrio`"),
+        "{}",
+        e.problem
+    );
+}
+
+#[wasm_bindgen_test]
 fn fragment_round_trips_an_action_log() {
     let run = RunState {
         scenario: "steady_state".into(),
