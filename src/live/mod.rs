@@ -2,7 +2,8 @@
 //!
 //! - [`driver`]: [`Live`], the handle owning the running simulation and the
 //!   only wall clock (a requestAnimationFrame loop), every operator action,
-//!   replay, and the keyboard shortcuts.
+//!   and replay; [`start`]: the page's start from its address, and the
+//!   keyboard shortcuts.
 //! - [`view_model`]: pure mapping from a snapshot to what the diagram shows
 //!   (health word, colour and glyph, bars, edge flow and breakers).
 //! - [`diagram_feed`]: small pieces the static diagram draws per node and
@@ -17,7 +18,7 @@
 //!   the run's seed and over the scenario's calibration seeds.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
-//! - [`url_state`]: the run in the URL fragment and local storage.
+//! - [`url_state`]: the run in the URL (fragment or query) and local storage.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
@@ -31,17 +32,19 @@ pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
 pub mod scenario_panel;
+pub mod start;
 pub mod switch_effect;
 pub mod switches;
 pub mod url_state;
 pub mod view_model;
 
 pub use actions_panel::ComponentActions;
-pub use driver::{provide_live, Live, Notice};
+pub use driver::{Live, Notice};
 pub use event_log::EventLog;
 pub use limit_controls::LimitControls;
 pub use playback::PlaybackBar;
 pub use scenario_panel::ScenarioPanel;
+pub use start::provide_live;
 pub use switches::{SwitchesPanel, TrafficPanel};
 
 use leptos::prelude::*;

@@ -326,12 +326,14 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                     _ => return Err(bad("drill", format!("`{v}` is not 1 or 0"))),
                 };
             }
-            other => return Err(bad(
-                "fragment",
-                format!(
+            other => {
+                return Err(bad(
+                    "fragment",
+                    format!(
                     "unknown key `{other}` (expected s or scenario, seed, x, t, a, cf, drill, h)"
                 ),
-            )),
+                ))
+            }
         }
     }
     if st.scenario.is_empty() {

@@ -1,0 +1,141 @@
+//! The page's start: the run its address names (the fragment, else the
+//! query; a bad one gives a notice and the default scenario), the sandbox
+//! built from it and put in context, and the keyboard shortcuts.
+
+use leptos::prelude::*;
+
+use super::driver::{is_fresh, run_loop, Live, Notice};
+use super::url_state::{self, RunState};
+
+/// Space plays/pauses, → steps, + and − change speed. Escape is the app's
+/// (it clears the selection). Keys typed into form fields, and keys a
+/// focused control already handled, are left alone.
+pub fn install_keys(live: Live) {
+    let handle = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let in_field = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|el| {
+                let tag = el.tag_name().to_ascii_uppercase();
+                matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+                    || el.get_attribute("role").as_deref() == Some("button")
+            })
+            .unwrap_or(false);
+        if in_field {
+            return;
+        }
+        match e.key().as_str() {
+            " " | "Spacebar" => {
+                e.prevent_default();
+                live.toggle();
+            }
+            "ArrowRight" => {
+                e.prevent_default();
+                live.step();
+            }
+            "+" | "=" => live.change_speed(true),
+            "-" | "_" => live.change_speed(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// The run the page should start with: from the URL fragment if it has
+/// one, else from its query (a bad one gives a notice and the default), else the default
+/// scenario at its own seed. Also returns a saved last session to offer.
+pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
+    let default = || RunState {
+        scenario: url_state::DEFAULT_SCENARIO.into(),
+        seed: url_state::load_scenario(url_state::DEFAULT_SCENARIO)
+            .map(|s| s.seed)
+            .unwrap_or(1),
+        speed: 10.0,
+        t_ms: 0,
+        actions: Vec::new(),
+        counterfactuals: Vec::new(),
+        drill: false,
+        hints: Vec::new(),
+    };
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let (link, from_query) = url_state::link_text(&hash, &search);
+    let link = js_sys::decode_uri_component(link)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| link.to_string());
+    match url_state::decode(&link) {
+        Ok(Some(run)) => {
+            if from_query {
+                // The page keeps its run in the fragment from now on; a
+                // query left beside it would be stale after the first change.
+                move_to_fragment(&run);
+            }
+            let notice = (!is_fresh(&run)).then(|| Notice {
+                error: false,
+                text: "Replayed the run from the link. Press Play (or Space) to continue.".into(),
+            });
+            (run, notice, None)
+        }
+        Ok(None) => {
+            let saved = window()
+                .local_storage()
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_item(url_state::STORAGE_KEY).ok().flatten())
+                .and_then(|f| url_state::decode(&f).ok().flatten())
+                .filter(|r| !is_fresh(r));
+            (default(), None, saved)
+        }
+        Err(e) => (
+            default(),
+            Some(Notice {
+                error: true,
+                text: format!("{e}. Showing the default scenario instead."),
+            }),
+            None,
+        ),
+    }
+}
+
+/// Rewrites the address as the page's own link to `run`: the query goes,
+/// the fragment holds the run (no history entry, no reload), so a reload
+/// finds the same scenario.
+fn move_to_fragment(run: &RunState) {
+    let w = window();
+    let path = w.location().pathname().unwrap_or_else(|_| "/".into());
+    let url = format!("{path}#{}", url_state::encode(run));
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Builds the sandbox from the page's URL, provides it as context, starts
+/// the frame loop and the keyboard shortcuts. Returns the handle and the
+/// saved session to offer (if any), or the reason nothing can run.
+pub fn provide_live() -> Result<(Live, Option<RunState>), String> {
+    let (run, notice, saved) = initial_run();
+    let scenario = url_state::load_scenario(&run.scenario)?;
+    let live = Live::new(&run.scenario, scenario, run.seed, run.speed)?;
+    // A drill plays another timeline than the scenario file's, so even a
+    // fresh drill link is rebuilt.
+    if !is_fresh(&run) || run.drill {
+        live.replay(&run);
+    }
+    live.notice.set(notice);
+    provide_context(live);
+    // The edges' flow animation stops while playback is paused.
+    Effect::new(move |_| {
+        let paused = !live.playing.get();
+        if let Some(body) = document().body() {
+            let _ = body.class_list().toggle_with_force("fl-paused", paused);
+        }
+    });
+    run_loop(live);
+    install_keys(live);
+    Ok((live, saved))
+}
