@@ -325,26 +325,6 @@ pub fn file_name(f: &DebriefFacts) -> String {
     )
 }
 
-/// Offers `text` to the browser as a download named `name`.
-fn download(name: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("text/markdown;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let a: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url).map_err(err)
-}
-
 /// Splits text at blank lines into paragraphs.
 fn paragraphs(text: &str) -> impl IntoView {
     reflow(text)
@@ -414,7 +394,7 @@ pub fn Debrief() -> impl IntoView {
                 ..facts.clone()
             };
             let text = markdown(&facts, drill_for_file.as_ref());
-            if let Err(e) = download(&name, &text) {
+            if let Err(e) = super::download::offer(&name, "text/markdown;charset=utf-8", &text) {
                 live.notice.set(Some(super::Notice {
                     error: true,
                     text: format!("The debrief could not be downloaded: {e}"),

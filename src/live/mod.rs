@@ -19,11 +19,13 @@
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL (fragment or query) and local storage.
+//! - [`download`]: files handed to the browser (the debrief, the samples).
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
 pub mod debrief;
 pub mod diagram_feed;
+pub mod download;
 pub mod drill;
 pub mod driver;
 pub mod event_log;
@@ -137,9 +139,47 @@ pub fn LiveCharts() -> impl IntoView {
     };
     let blind = Signal::derive(move || live.snapshot.with(|s| s.monitoring_blind));
     let clock = Signal::derive(move || live.chart_clock());
+    let save = move |_| {
+        let name = download::samples_file_name(
+            &live.scenario_key.get_untracked(),
+            live.seed.get_untracked(),
+            live.drill_hides(),
+        );
+        let text = live.with_sim(faultline_core::sim::csv::samples_csv);
+        if let Err(e) = download::offer(&name, "text/csv;charset=utf-8", &text) {
+            live.notice.set(Some(Notice {
+                error: true,
+                text: format!("The samples could not be downloaded: {e}"),
+            }));
+        }
+    };
     view! {
         <section class="live-panel live-charts" aria-label="Live charts">
             <ChartPanel history=live.history markers=live.markers blind=blind clock=clock />
+            <p class="chart-tools">
+                // Blind monitoring hides the figures: the file would show them.
+                <button
+                    data-action="download_samples"
+                    on:click=save
+                    disabled=move || blind.get()
+                    title=move || {
+                        if blind.get() {
+                            "Monitoring is down: there are no figures to download until it is back."
+                        } else {
+                            "Every 10-s sample so far, one row each: the indicators, the users and every component's load, errors, queue and memory (the same columns as faultline run --format csv)."
+                        }
+                    }
+                >
+                    "Download the samples (CSV)"
+                </button>
+                <span class="now">
+                    {move || {
+                        live.snapshot.track();
+                        let n = live.with_sim(|sim| sim.samples().len());
+                        format!("{n} sample{} so far", if n == 1 { "" } else { "s" })
+                    }}
+                </span>
+            </p>
         </section>
     }
     .into_any()

@@ -139,6 +139,33 @@ test('a link with the run in its query opens that scenario and moves it to the f
   await page.close();
 });
 
+test('the run so far downloads as CSV, a row per sample', async () => {
+  const { page, problems } = await open(1280, 900, '#s=steady_state&seed=4');
+  for (let i = 0; i < 5; i++) await page.locator('button[data-action=step]').click();
+  const now = page.locator('.chart-tools .now');
+  await page.waitForFunction(() => /^\d+ samples so far$/.test(document.querySelector('.chart-tools .now')?.textContent ?? ''));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-action=download_samples]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'faultline-steady_state-seed4-samples.csv');
+  const fs = await import('node:fs/promises');
+  const rows = (await fs.readFile(await download.path(), 'utf8')).trim().split('\n');
+  const n = Number((await now.innerText()).match(/^(\d+)/)[1]);
+  assert.ok(n >= 5, `${n} samples`);
+  assert.equal(rows.length, n + 1, 'a header and a row per sample');
+  const header = rows[0].split(',');
+  assert.deepEqual(header.slice(0, 3), ['t_ms', 'clock', 'api_success']);
+  assert.ok(header.includes('Redis_Sessions.utilisation'), 'every component has its columns');
+  assert.ok(rows.every((r) => r.split(',').length === header.length), 'every row has every column');
+  // Samples come every 10 s: the last row is the latest one up to the clock shown.
+  const secs = (hms) => hms.split(':').reduce((a, x) => a * 60 + Number(x), 0);
+  const lag = secs(await clock(page)) - secs(rows.at(-1).split(',')[1]);
+  assert.ok(lag >= 0 && lag < 10, `the last row is the latest sample (${lag} s before the clock)`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the last session is offered on return', async () => {
   const { page, problems } = await open(1280, 800);
   await page.locator('button[data-action=step]').click();

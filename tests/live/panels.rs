@@ -122,6 +122,54 @@ async fn chart_markers_tell_the_scenario_timeline_from_the_trainees_actions() {
 }
 
 #[wasm_bindgen_test]
+async fn the_samples_download_counts_the_run_and_goes_dark_with_monitoring() {
+    let (root, live) = mount_live(|| view! { <live::LiveCharts /> });
+    let live = live.get().unwrap();
+    for _ in 0..6 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let button = query(&root, "button[data-action=download_samples]");
+    assert!(
+        !button.has_attribute("disabled"),
+        "the figures can be taken"
+    );
+    let n = live.with_sim(|s| s.samples().len());
+    assert!(n >= 6, "{n} samples");
+    let count = query(&root, ".chart-tools .now").text_content().unwrap();
+    assert_eq!(count, format!("{n} samples so far"));
+    // The file is the core's CSV of this very run: a header and a row per sample.
+    let text = live.with_sim(faultline_core::sim::csv::samples_csv);
+    assert!(text.starts_with("t_ms,clock,api_success,"), "{text}");
+    assert_eq!(text.lines().count(), n + 1);
+    // With every monitoring component down the dashboards are blind, and
+    // the file would show what they cannot.
+    for id in ["Monitoring_Primary", "Monitoring_Backup"] {
+        live.act(Action::Kill {
+            component: id.into(),
+        })
+        .unwrap();
+    }
+    live.step();
+    leptos::task::tick().await;
+    assert!(live.snapshot.get_untracked().monitoring_blind);
+    assert!(button.has_attribute("disabled"), "no download while blind");
+    assert!(button
+        .get_attribute("title")
+        .unwrap()
+        .contains("Monitoring is down"));
+    // A drill's file does not name the incident it hides.
+    assert_eq!(
+        live::download::samples_file_name("api_cascade_2022", 3, true),
+        "faultline-drill-seed3-samples.csv"
+    );
+    assert_eq!(
+        live::download::samples_file_name("api_cascade_2022", 3, false),
+        "faultline-api_cascade_2022-seed3-samples.csv"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn breaker_toggle_changes_the_edge_state() {
     let topo = steady().topology;
     // The first call edge of the API gateway (or any component with one).

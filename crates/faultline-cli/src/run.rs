@@ -11,7 +11,6 @@
 //! `<id>.error_rate`, `<id>.queue`, `<id>.memory` for each component (the
 //! figures a component band measures).
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use faultline_core::scenario::{time::format_clock, Scenario};
@@ -86,7 +85,7 @@ pub fn run(args: &[String]) -> ExitCode {
     };
     sim.run_to_end();
     let out = if format == "csv" {
-        csv(&sim)
+        faultline_core::sim::csv::samples_csv(&sim)
     } else {
         json_run(&sim).to_string()
     };
@@ -194,59 +193,6 @@ pub fn summary(sim: &Sim) -> Value {
     })
 }
 
-/// The run as CSV, one row per sample.
-pub fn csv(sim: &Sim) -> String {
-    let ids: Vec<&str> = sim
-        .topology()
-        .components
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
-    let start = sim.scenario().start_clock_ms;
-    let mut out = String::from(
-        "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,message_load_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
-    );
-    for id in &ids {
-        let _ = write!(
-            out,
-            ",{id}.utilisation,{id}.error_rate,{id}.queue,{id}.memory"
-        );
-    }
-    out.push('\n');
-    for x in sim.samples() {
-        let v = &x.sli;
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            x.t_ms,
-            format_clock(start, x.t_ms),
-            v.api_success,
-            v.api_latency_p95_ms,
-            v.ws_connect_rate,
-            v.voice_success,
-            v.delivery_rate,
-            v.delivery_latency_p99_ms,
-            v.message_load_p99_ms,
-            v.db_query_ms,
-            v.users_affected,
-            v.request_rate,
-            v.retry_share,
-            x.users.connected,
-            x.users.reconnecting,
-            x.users.offline
-        );
-        for c in &x.components {
-            let _ = write!(
-                out,
-                ",{},{},{},{}",
-                c.utilisation, c.error_rate, c.queue, c.memory_fraction
-            );
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,16 +235,5 @@ mod tests {
         assert_eq!(v["seed"], 3);
         assert!(v["events"][0]["message"].as_str().unwrap().contains("kill"));
         assert!(v["summary"]["run_hash"].as_str().unwrap().starts_with("0x"));
-    }
-
-    #[test]
-    fn csv_has_one_row_per_sample_and_matching_columns() {
-        let sim = tiny();
-        let out = csv(&sim);
-        let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), sim.samples().len() + 1);
-        let cols = lines[0].split(',').count();
-        assert!(lines[0].contains("Api.utilisation") && lines[0].contains("Api.memory"));
-        assert!(lines.iter().all(|l| l.split(',').count() == cols));
     }
 }

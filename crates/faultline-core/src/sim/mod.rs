@@ -47,6 +47,7 @@ pub mod action;
 pub mod breaker;
 pub mod cache;
 pub mod class;
+pub mod csv;
 pub mod event;
 pub mod failover;
 pub mod fleet;
