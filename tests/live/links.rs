@@ -44,6 +44,61 @@ fn a_query_link_is_read_when_there_is_no_fragment() {
 }
 
 #[wasm_bindgen_test]
+fn garbage_links_never_panic() {
+    // Pieces of real links and of broken ones, glued at random (a fixed
+    // LCG, so a failure replays): every result is a run or a named error.
+    let pieces = [
+        "#",
+        "?",
+        "s=",
+        "seed=",
+        "x=",
+        "t=",
+        "a=",
+        "cf=",
+        "h=",
+        "drill=",
+        "scenario=",
+        "&",
+        "=",
+        "steady_state",
+        "api_cascade_2022",
+        "user",
+        "1",
+        "-3",
+        "1e309",
+        "NaN",
+        "0.05",
+        ",",
+        "%",
+        "%E2%9C%95",
+        "W1swLHsi",
+        "dHlwZSI6ImtpbGwi",
+        "client_backoff_fix",
+        "🙂",
+        " ",
+    ];
+    let mut state: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n
+    };
+    for _ in 0..3000 {
+        let len = 1 + next(12);
+        let link: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+        match url_state::decode(&link) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                !e.problem.is_empty() && !e.field.is_empty(),
+                "{link}: {e:?}"
+            ),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn fragment_round_trips_an_action_log() {
     let run = RunState {
         scenario: "steady_state".into(),
