@@ -6,7 +6,10 @@
 //! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
 //! simulated times at which a drill's team asked for a hint, and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
-//! in unpadded base64url. Every field but `s` is optional. Parsing never
+//! in unpadded base64url. Every field but `s` is optional. A drill's link
+//! names its scenario as `hs=<base64url key>` instead of `s=`, so the
+//! address bar does not spoil the incident the page holds back (it hides
+//! the name from a glance, not from a determined reader). Parsing never
 //! panics: a bad fragment gives a [`FragmentError`] whose message names the
 //! field and what is wrong with it, and the page falls back to the default.
 //!
@@ -17,6 +20,8 @@
 //! (`?s=api_cascade_2022&seed=3`, or `?scenario=…`): some course platforms
 //! and chat tools drop fragments from links. The fragment wins when both
 //! are there (see [`link_text`]).
+
+use std::fmt::Write as _;
 
 use faultline_core::scenario::library;
 use faultline_core::{Action, Scenario, SourceError};
@@ -197,10 +202,12 @@ pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
 
 /// The fragment (without `#`) for a run.
 pub fn encode(state: &RunState) -> String {
-    let mut s = format!(
-        "s={}&seed={}&x={}&t={}",
-        state.scenario, state.seed, state.speed, state.t_ms
-    );
+    let mut s = if state.drill {
+        format!("hs={}", b64_encode(state.scenario.as_bytes()))
+    } else {
+        format!("s={}", state.scenario)
+    };
+    let _ = write!(s, "&seed={}&x={}&t={}", state.seed, state.speed, state.t_ms);
     if !state.counterfactuals.is_empty() {
         s.push_str("&cf=");
         s.push_str(&state.counterfactuals.join(","));
@@ -262,11 +269,23 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
             return Err(bad("fragment", format!("`{part}` is not a key=value pair")));
         };
         match k {
-            // `scenario` is the spelled-out name people type in a query.
-            "s" | "scenario" => {
+            // `scenario` is the spelled-out name people type in a query;
+            // `hs` a drill's, hidden from a glance at the address bar.
+            "s" | "scenario" | "hs" => {
+                let shown;
+                let v = if k == "hs" {
+                    shown = b64_decode(v)
+                        .and_then(|b| String::from_utf8(b).ok())
+                        .ok_or_else(|| {
+                            bad("hs", "the hidden scenario name is not valid base64url text")
+                        })?;
+                    shown.as_str()
+                } else {
+                    v
+                };
                 if !scenario_keys().contains(&v) && v != USER_SCENARIO {
                     return Err(bad(
-                        "s",
+                        if k == "hs" { "hs" } else { "s" },
                         format!(
                             "unknown scenario `{v}` (known: {})",
                             scenario_keys().join(", ")

@@ -20,6 +20,20 @@ fn a_drill_link_round_trips_and_a_bad_value_is_named() {
         frag.contains("drill=1") && frag.contains("h=90000,600000"),
         "{frag}"
     );
+    // The address bar does not spoil the incident: its name is hidden.
+    assert!(
+        frag.starts_with("hs=") && !frag.contains("permission_cache_failure"),
+        "{frag}"
+    );
+    let e = url_state::decode("#hs=%%%&drill=1").unwrap_err();
+    assert_eq!(e.field, "hs");
+    let e = url_state::decode(&format!("#hs={}", url_state::b64_encode(b"nowhere"))).unwrap_err();
+    assert_eq!(e.field, "hs");
+    assert!(
+        e.problem.contains("unknown scenario `nowhere`"),
+        "{}",
+        e.problem
+    );
     // The run reaches its last hint at least.
     let back = url_state::decode(&frag).unwrap().unwrap();
     assert_eq!(back.t_ms, 600_000);
@@ -190,7 +204,10 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
     assert!(md.contains("- 19:08:01 revive Memcached Guilds\n"), "{md}");
     assert!(md.contains("| Your team | "), "{md}");
     assert!(
-        md.contains("#s=permission_cache_failure&seed=1") && md.contains("&drill=1&h="),
+        md.contains(&format!(
+            "#hs={}&seed=1",
+            url_state::b64_encode(b"permission_cache_failure")
+        )) && md.contains("&drill=1&h="),
         "the file links back to the run: {md}"
     );
     assert_eq!(
