@@ -254,6 +254,10 @@ test('an instructor runs a drill: the cause is held back, the team acts, the deb
   await page.locator('input[data-control=drill]').check();
   await page.waitForFunction(() => location.hash.includes('drill=1'));
   assert.equal((await page.locator('[data-current-scenario]').innerText()).trim(), 'Incident drill');
+  const drillLink = await page.evaluate(() => location.hash);
+  assert.ok(!drillLink.includes('permission_cache'), `the address bar does not name the incident: ${drillLink}`);
+  assert.match(drillLink, /hs=/);
+  assert.ok(!(await page.title()).toLowerCase().includes('permission'), 'nor does the tab');
   await page.locator('[data-drill-note]').waitFor();
   assert.equal(await page.locator('.counterfactuals').count(), 0, 'the switches name the fixes: hidden');
   assert.equal(await page.locator('.story').count(), 0, 'the incident updates are held back');
