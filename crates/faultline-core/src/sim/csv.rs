@@ -9,55 +9,53 @@
 use std::fmt::Write as _;
 
 use super::Sim;
+use crate::scenario::expect::Indicator;
 use crate::scenario::time::format_clock;
 
-/// The run so far as CSV, one row per sample (see the module docs).
+/// The platform's columns: every indicator a band can name but the share
+/// of users affected (the users' columns give it), in the bands' order.
+fn platform_columns() -> impl Iterator<Item = Indicator> {
+    Indicator::ALL
+        .into_iter()
+        .filter(|&i| i != Indicator::UsersAffectedShare)
+}
+
+/// Each component's columns, `<id>.<key>`: the figures a component band
+/// measures.
+const COMPONENT_COLUMNS: [Indicator; 4] = [
+    Indicator::Utilisation,
+    Indicator::ErrorRate,
+    Indicator::Queue,
+    Indicator::Memory,
+];
+
+/// The run so far as CSV, one row per sample (see the module docs). Its
+/// columns are named and read by [`Indicator`], as bands are, so the
+/// header and the rows cannot drift apart.
 pub fn samples_csv(sim: &Sim) -> String {
-    let ids: Vec<&str> = sim
-        .topology()
-        .components
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
     let start = sim.scenario().start_clock_ms;
-    let mut out = String::from(
-        "t_ms,clock,api_success,api_latency_p95_ms,ws_connect_rate,voice_success,delivery_rate,delivery_latency_p99_ms,message_load_p99_ms,db_query_ms,users_affected,request_rate,retry_share,connected,reconnecting,offline",
-    );
-    for id in &ids {
-        let _ = write!(
-            out,
-            ",{id}.utilisation,{id}.error_rate,{id}.queue,{id}.memory"
-        );
+    let mut out = String::from("t_ms,clock");
+    for i in platform_columns() {
+        let _ = write!(out, ",{}", i.as_str());
+    }
+    out.push_str(",connected,reconnecting,offline");
+    for c in &sim.topology().components {
+        for i in COMPONENT_COLUMNS {
+            let _ = write!(out, ",{}.{}", c.id, i.as_str());
+        }
     }
     out.push('\n');
     for x in sim.samples() {
-        let v = &x.sli;
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            x.t_ms,
-            format_clock(start, x.t_ms),
-            v.api_success,
-            v.api_latency_p95_ms,
-            v.ws_connect_rate,
-            v.voice_success,
-            v.delivery_rate,
-            v.delivery_latency_p99_ms,
-            v.message_load_p99_ms,
-            v.db_query_ms,
-            v.users_affected,
-            v.request_rate,
-            v.retry_share,
-            x.users.connected,
-            x.users.reconnecting,
-            x.users.offline
-        );
+        let _ = write!(out, "{},{}", x.t_ms, format_clock(start, x.t_ms));
+        for i in platform_columns() {
+            let _ = write!(out, ",{}", i.of(x));
+        }
+        let u = &x.users;
+        let _ = write!(out, ",{},{},{}", u.connected, u.reconnecting, u.offline);
         for c in &x.components {
-            let _ = write!(
-                out,
-                ",{},{},{},{}",
-                c.utilisation, c.error_rate, c.queue, c.memory_fraction
-            );
+            for i in COMPONENT_COLUMNS {
+                let _ = write!(out, ",{}", i.of_component(c));
+            }
         }
         out.push('\n');
     }
