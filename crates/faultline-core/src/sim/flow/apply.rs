@@ -299,17 +299,9 @@ impl State {
             }
             (Action::Surge { factor, ramp_s, .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
-                c.surge = *factor;
-                if *ramp_s > 0.0 {
-                    // From where the multiplier is now, so a ramp that
-                    // overtakes another carries on from it.
-                    c.surge_step_per_s = (*factor - c.surge_factor).abs() / *ramp_s;
-                } else {
-                    c.surge_factor = *factor;
-                    c.surge_step_per_s = 0.0;
-                }
+                c.surge.set(*factor, *ramp_s);
                 c.surge_extra = [0.0; NCLASS];
-                c.surge_pending = c.surge.max(c.surge_factor) > 1.0;
+                c.surge_pending = c.surge.peak() > 1.0;
                 c.cause = Some(ev);
             }
             (Action::AddLatency { ms, .. }, Target::Comp(i)) => {
@@ -441,13 +433,7 @@ impl State {
                 self.armed[*trigger as usize] = *enabled;
             }
             (Action::SetTrafficMultiplier { multiplier, ramp_s }, _) => {
-                self.multiplier_target = *multiplier;
-                if *ramp_s > 0.0 {
-                    self.multiplier_step_per_s = (*multiplier - self.multiplier).abs() / *ramp_s;
-                } else {
-                    self.multiplier = *multiplier;
-                    self.multiplier_step_per_s = 0.0;
-                }
+                self.multiplier.set(*multiplier, *ramp_s);
                 self.load_cause = Some(ev);
             }
             (Action::SetRetryPolicy { policy, rollout_ms }, _) => {

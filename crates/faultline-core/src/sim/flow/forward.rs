@@ -26,14 +26,8 @@ impl State {
             }
         }
         let per_user = self.scenario.traffic.per_user.lanes();
-        if self.multiplier != self.multiplier_target {
-            self.multiplier = ramp_step(
-                self.multiplier,
-                self.multiplier_target,
-                self.multiplier_step_per_s * dt,
-            );
-        }
-        let scale = self.curve() * self.multiplier;
+        self.multiplier.advance(dt);
+        let scale = self.curve() * self.multiplier.now;
         let ur = self.user_rates();
         let hb = 1.0 / ur.heartbeat_s;
         let noise = self.scenario.traffic.noise;
@@ -203,13 +197,12 @@ impl State {
             c.surge_pending = false;
             c.surge_base = c.arr;
             for k in 0..NCLASS {
-                c.surge_extra[k] = c.surge_base[k] * (c.surge_factor - 1.0);
+                c.surge_extra[k] = c.surge_base[k] * (c.surge.now - 1.0);
             }
         }
-        if c.surge_factor != c.surge {
-            c.surge_factor = ramp_step(c.surge_factor, c.surge, c.surge_step_per_s * dt);
+        if c.surge.advance(dt) {
             for k in 0..NCLASS {
-                c.surge_extra[k] = c.surge_base[k] * (c.surge_factor - 1.0);
+                c.surge_extra[k] = c.surge_base[k] * (c.surge.now - 1.0);
             }
         }
         // A surge's crowd comes through the same doors as the users' calls
@@ -218,7 +211,7 @@ impl State {
         // shares every fate of the users' requests here (rate limit,
         // queue, capacity); only the users' share is served onward
         // (`served_k`).
-        let surged = c.surge_factor > 1.0;
+        let surged = c.surge.now > 1.0;
         let through = if c.calls_offered > 0.0 {
             c.calls_admitted / c.calls_offered
         } else {
@@ -494,7 +487,7 @@ impl State {
             }
             let callee = &mut self.comps[to];
             // Only a surge needs to know what its callers let through.
-            if forward && callee.surge.max(callee.surge_factor) > 1.0 {
+            if forward && callee.surge.peak() > 1.0 {
                 let calls: f64 = lanes[..nl].iter().map(|&k| edge.calls[k as usize]).sum();
                 callee.calls_offered += calls;
                 callee.calls_admitted += calls * adm;
@@ -508,15 +501,5 @@ impl State {
                 into[k] += sends[k];
             }
         }
-    }
-}
-
-/// One tick of a straight-line ramp (a surge's or the traffic multiplier's):
-/// `now` moved `step` towards `target`, landing exactly on it.
-fn ramp_step(now: f64, target: f64, step: f64) -> f64 {
-    if target > now {
-        (now + step).min(target)
-    } else {
-        (now - step).max(target)
     }
 }

@@ -113,6 +113,7 @@ use crate::scenario::{
     CacheKind, ComponentParams, Discipline, EdgeRoute, OnFailure, Role, Scenario, ServiceDist,
 };
 use crate::topology::{DependencyKind, Topology};
+use ramp::Ramp;
 
 mod apply;
 pub(crate) use apply::{check_action, describe};
@@ -123,6 +124,7 @@ mod forward;
 mod health;
 mod maintenance;
 mod outcomes;
+mod ramp;
 mod retries;
 mod sample;
 
@@ -166,20 +168,15 @@ pub(crate) struct Comp {
     pub killed: bool,
     pub restart_timer: i64,
     pub cap_frac: f64,
-    /// Load multiplier a surge was set to (`Action::Surge`), 1 without one.
-    pub surge: f64,
-    /// The multiplier in effect now: `surge`, or on its way there while a
-    /// ramp lasts.
-    pub surge_factor: f64,
-    /// How fast a ramp moves `surge_factor` towards `surge`, per second
-    /// (0: no ramp).
-    pub surge_step_per_s: f64,
+    /// Load multiplier of a surge (`Action::Surge`): the one in effect
+    /// now and the one set, 1 without a surge.
+    pub surge: Ramp,
     /// The users' arrivals per class in the first tick after a surge was
     /// set, the unit it multiplies, then fixed, because the surge's crowd
     /// keeps coming whatever happens to ours.
     pub surge_base: [f64; NCLASS],
     /// The surge's extra arrivals per second per class:
-    /// `surge_factor − 1` times `surge_base`.
+    /// `surge.now − 1` times `surge_base`.
     pub surge_extra: [f64; NCLASS],
     /// A surge was set and its extra arrivals are measured in the next tick.
     pub surge_pending: bool,
@@ -473,13 +470,9 @@ pub(crate) struct State {
     pub retry_since_ms: u64,
     /// Its rollout time constant, ms (0 = every client at once).
     pub retry_rollout_ms: f64,
-    /// The users' traffic multiplier in effect now: `multiplier_target`,
-    /// or on its way there while a ramp lasts.
-    pub multiplier: f64,
-    /// The multiplier last set (`set_traffic_multiplier`).
-    pub multiplier_target: f64,
-    /// How fast a ramp moves `multiplier` towards its target, per second.
-    pub multiplier_step_per_s: f64,
+    /// The users' traffic multiplier (`set_traffic_multiplier`): the one
+    /// in effect now and the one last set.
+    pub multiplier: Ramp,
     /// Per-class traffic multipliers on top of `multiplier`.
     pub class_multiplier: [f64; NCLASS],
     pub switches: [bool; 6],

@@ -52,8 +52,8 @@ impl State {
                 capacity: c.capacity,
                 arrivals: c.arrivals,
                 capacity_fraction: c.cap_frac,
-                surge: c.surge_factor,
-                surge_target: c.surge,
+                surge: c.surge.now,
+                surge_target: c.surge.target,
                 surge_rate: c.surge_now,
                 latency_ms: c.latency,
                 servers: (c.live - c.rolling_down).max(0.0),
@@ -106,8 +106,8 @@ impl State {
             sli_as_of_ms: self.sli_as_of,
             config_blocked: self.config_blocked,
             orchestrator_down: self.orch_down,
-            traffic_multiplier: self.multiplier,
-            traffic_multiplier_target: self.multiplier_target,
+            traffic_multiplier: self.multiplier.now,
+            traffic_multiplier_target: self.multiplier.target,
             retry_policy_adoption: self.retry_cohorts()[0].1,
         }
     }
