@@ -137,7 +137,13 @@ pub fn LiveCharts() -> impl IntoView {
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let blind = Signal::derive(move || live.snapshot.with(|s| s.monitoring_blind));
+    // Memos: the snapshot changes every frame, these seldom, and only
+    // their changes should touch the page.
+    let blind = Memo::new(move |_| live.snapshot.with(|s| s.monitoring_blind));
+    let samples = Memo::new(move |_| {
+        live.snapshot.track();
+        live.with_sim(|sim| sim.samples().len())
+    });
     let clock = Signal::derive(move || live.chart_clock());
     let save = move |_| {
         let name = download::samples_file_name(
@@ -174,8 +180,7 @@ pub fn LiveCharts() -> impl IntoView {
                 </button>
                 <span class="now">
                     {move || {
-                        live.snapshot.track();
-                        let n = live.with_sim(|sim| sim.samples().len());
+                        let n = samples.get();
                         format!("{n} sample{} so far", if n == 1 { "" } else { "s" })
                     }}
                 </span>
