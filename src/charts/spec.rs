@@ -2,6 +2,8 @@
 //! axis is scaled, and its objective (from seed `002`) or normal level (from
 //! seed `001`).
 
+use faultline_core::units;
+
 /// Which side of the objective is good.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -72,8 +74,8 @@ impl ValueFormat {
         }
         match self {
             ValueFormat::Percent => format!("{}%", trim_decimals(value, 3)),
-            ValueFormat::Millis => format_millis(value),
-            ValueFormat::Count => format_count(value),
+            ValueFormat::Millis => units::millis(value),
+            ValueFormat::Count => units::count(value),
         }
     }
 }
@@ -111,40 +113,6 @@ fn trim_decimals(value: f64, max: usize) -> String {
         }
     }
     s
-}
-
-fn format_millis(ms: f64) -> String {
-    if ms < 1.0 {
-        format!("{} ms", trim_decimals(ms, 2))
-    } else if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else if ms < 10_000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else {
-        format!("{:.0} s", ms / 1000.0)
-    }
-}
-
-fn format_count(n: f64) -> String {
-    let a = n.abs();
-    let (v, suffix) = if a < 1000.0 {
-        return format!("{n:.0}");
-    } else if a < 1_000_000.0 {
-        (n / 1000.0, "k")
-    } else if a < 1_000_000_000.0 {
-        (n / 1_000_000.0, "M")
-    } else {
-        (n / 1_000_000_000.0, "B")
-    };
-    // Three significant digits: 1.20M, 12.5M, 200M.
-    let decimals = if v.abs() >= 100.0 {
-        0
-    } else if v.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{v:.decimals$}{suffix}")
 }
 
 /// How the y axis maps values to height.

@@ -43,27 +43,52 @@ pub struct LogRow {
 }
 
 /// A message with its figures blanked ("degraded: 66.1% errors, 18 ms" and
-/// "degraded: 50.0% errors, 30 ms" are the same news with other numbers).
+/// "degraded: 50.0% errors, 2.4 s" are the same news with other numbers). A
+/// figure's magnitude suffix (`3.11M`, `850k`) and its time unit (`ms` or
+/// `s`) are part of the figure: the core writes each figure in the unit
+/// that reads best, so the unit changes with the number.
 fn message_shape(message: &str) -> Cow<'_, str> {
     if !message.bytes().any(|b| b.is_ascii_digit()) {
         return Cow::Borrowed(message);
     }
     let mut out = String::with_capacity(message.len());
-    let mut in_number = false;
-    let mut chars = message.chars().peekable();
-    while let Some(ch) = chars.next() {
-        // A decimal point belongs to the number; a full stop after one does not.
-        let decimal_point =
-            in_number && ch == '.' && chars.peek().is_some_and(|c| c.is_ascii_digit());
-        let part_of_number = ch.is_ascii_digit() || decimal_point;
-        if part_of_number {
-            if !in_number {
-                out.push('#');
-            }
-        } else {
+    let mut rest = message;
+    while let Some(ch) = rest.chars().next() {
+        if !ch.is_ascii_digit() {
             out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+            continue;
         }
-        in_number = part_of_number;
+        // Digits, with a decimal point only when a digit follows it (a
+        // full stop after a number is not part of it).
+        let bytes = rest.as_bytes();
+        let mut end = 0;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_digit()
+                || (bytes[end] == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            end += 1;
+        }
+        rest = &rest[end..];
+        let word_ends = |s: &str| !s.chars().next().is_some_and(char::is_alphanumeric);
+        for suffix in ["k", "M", "B"] {
+            if let Some(after) = rest.strip_prefix(suffix) {
+                if word_ends(after) {
+                    rest = after;
+                    break;
+                }
+            }
+        }
+        out.push('#');
+        for unit in [" ms", " s"] {
+            if let Some(after) = rest.strip_prefix(unit) {
+                if word_ends(after) {
+                    rest = after;
+                    out.push_str(" t");
+                    break;
+                }
+            }
+        }
     }
     Cow::Owned(out)
 }
@@ -288,7 +313,7 @@ mod tests {
                 1_000,
                 EventKind::Health,
                 "B",
-                "B degraded: 50.0% errors, 1234 ms (was healthy)",
+                "B degraded: 50.0% errors, 2.4 s (was healthy)",
             ),
             ev(
                 2_000,
@@ -313,7 +338,13 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(message_shape("x 1.5 ms, 3. y"), "x # ms, #. y");
+        assert_eq!(message_shape("x 1.5 ms, 3. y"), "x # t, #. y");
+        assert_eq!(
+            message_shape("A overloaded: 3.11M req/s arriving for 850k req/s, 17 s"),
+            message_shape("A overloaded: 2.05k req/s arriving for 950 req/s, 45 ms")
+        );
+        // A word that merely starts like a suffix or a unit stays.
+        assert_eq!(message_shape("2 Mbps in 3 sets"), "# Mbps in # sets");
         // The same message from another component is another row.
         let mut more = events.clone();
         more.push(ev(16_000, EventKind::Breaker, "C", probe));

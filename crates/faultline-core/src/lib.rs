@@ -9,6 +9,7 @@ pub mod scenario;
 pub mod sim;
 pub mod source;
 pub mod topology;
+pub mod units;
 
 pub use scenario::Scenario;
 pub use sim::{Action, ActionError, Event, Sample, Sim, SimError, Snapshot};

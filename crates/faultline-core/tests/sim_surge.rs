@@ -524,3 +524,64 @@ fn a_surge_of_one_changes_nothing() {
         assert_eq!(plain.samples(), touched.samples(), "seed {seed}");
     }
 }
+
+/// The log's answer to "why is Api overloaded": the action that brought
+/// the load, not the operator's later fix. Old behaviour blamed whichever
+/// load action came last, so a partial fix during a ramp read as the
+/// overload's cause.
+#[test]
+fn a_fix_during_a_ramp_is_not_blamed_for_the_overload_the_ramp_brings() {
+    let mut sim = half_busy();
+    // From 5 s: ×3 over a minute, so demand passes the 1,000 requests/s
+    // capacity about 35 s in even with the shedding below.
+    sim.apply(Action::SetTrafficMultiplier {
+        multiplier: 3.0,
+        ramp_s: 60.0,
+    })
+    .unwrap();
+    sim.step_until(10_000);
+    // A fix: shed 5% at the edge, and a gentler retry policy.
+    sim.apply(Action::ShedLoad { fraction: 0.05 }).unwrap();
+    sim.apply(Action::SetRetryPolicy {
+        policy: faultline_core::sim::RetryPolicy::none(),
+        rollout_ms: 0.0,
+    })
+    .unwrap();
+    sim.step_until(70_000);
+    let events = sim.events();
+    let overloaded = events
+        .iter()
+        .find(|e| e.kind == EventKind::Health && e.message.contains("Api overloaded"))
+        .expect("the ramp overloads Api");
+    let cause = &events[overloaded.cause.expect("the overload names a cause")];
+    assert!(
+        cause.message.contains("traffic × 3 over 1 min"),
+        "blamed on {:?}, not the ramp",
+        cause.message
+    );
+    // Its figures are written for people: "1.05k req/s arriving for
+    // 1.00k req/s of capacity".
+    assert!(
+        overloaded
+            .message
+            .contains("k req/s arriving for 1.00k req/s"),
+        "{}",
+        overloaded.message
+    );
+    // Lifting the shedding brings load back: that is blamed from then on.
+    sim.apply(Action::ShedLoad { fraction: 0.0 }).unwrap();
+    let lifted = sim.events().len() - 1;
+    sim.apply(Action::ShedLoad { fraction: 0.6 }).unwrap();
+    sim.step_until(100_000);
+    sim.apply(Action::ShedLoad { fraction: 0.0 }).unwrap();
+    let lifted_again = sim.events().len() - 1;
+    sim.step_until(110_000);
+    let back = sim
+        .events()
+        .iter()
+        .rev()
+        .find(|e| e.kind == EventKind::Health && e.message.contains("Api overloaded"))
+        .unwrap();
+    assert_eq!(back.cause, Some(lifted_again), "{back:?}");
+    assert_ne!(back.cause, Some(lifted));
+}

@@ -205,6 +205,76 @@ impl RetryPolicy {
             && (self.max_attempts == 0 || attempts < self.max_attempts)
     }
 
+    /// The policy in words, as the event log writes it: "exponential
+    /// backoff 1 s to 60 s, full jitter, at most 4 attempts", "no retries",
+    /// "the broken backoff: 85% retry every 1 s, at most 10 attempts".
+    pub fn describe(&self) -> String {
+        let secs = |ms: u32| crate::units::millis(ms as f64);
+        let mut text = match self.backoff {
+            Backoff::None => return "no retries".to_string(),
+            Backoff::Immediate => "immediate retries".to_string(),
+            Backoff::Fixed => format!("retries every {}", secs(self.base_ms)),
+            Backoff::Exponential => format!(
+                "exponential backoff {} to {}",
+                secs(self.base_ms),
+                secs(self.cap_ms)
+            ),
+            Backoff::Broken => format!(
+                "the broken backoff: {:.0}% retry every {}",
+                self.broken_share * 100.0,
+                secs(self.base_ms)
+            ),
+        };
+        if self.backoff != Backoff::Broken {
+            text.push_str(match self.jitter {
+                Jitter::None => ", no jitter",
+                Jitter::Full => ", full jitter",
+                Jitter::Equal => ", equal jitter",
+                Jitter::Decorrelated => ", decorrelated jitter",
+            });
+        }
+        match self.max_attempts {
+            0 => text.push_str(", unlimited attempts"),
+            n => text.push_str(&format!(", at most {n} attempts")),
+        }
+        if let Some(b) = self.budget {
+            text.push_str(&format!(
+                ", a retry budget of {:.0}% of successes",
+                b.ratio * 100.0
+            ));
+        }
+        text
+    }
+
+    /// How hard the policy hammers a dependency that keeps failing: the
+    /// retries one request makes within a minute of its first failure,
+    /// with each retry at its mean delay (a tick at least), scaled down by
+    /// a retry budget's ratio (retries allowed per success, which is what
+    /// bounds a budget once most calls fail). Used to tell a harsher
+    /// policy from a gentler one, not to predict load.
+    pub fn retries_per_minute(&self) -> f64 {
+        const MINUTE_MS: f64 = 60_000.0;
+        const TICK_MS: f64 = 100.0;
+        let mut elapsed = 0.0;
+        let mut retries = 0u32;
+        // A minute holds at most 600 retries one tick apart.
+        while retries < 600 && self.allows_retry(retries + 1) {
+            let mean: f64 = self
+                .windows(retries + 1)
+                .iter()
+                .flatten()
+                .map(|w| w.share * (w.lo_ms + w.hi_ms) as f64 / 2.0)
+                .sum();
+            elapsed += mean.max(TICK_MS);
+            if elapsed > MINUTE_MS {
+                break;
+            }
+            retries += 1;
+        }
+        let budget = self.budget.map_or(1.0, |b| b.ratio.min(1.0));
+        retries as f64 * budget
+    }
+
     /// The delay windows of retry number `n` (1-based). At most two windows.
     pub fn windows(&self, n: u32) -> [Option<DelayWindow>; 2] {
         let base = self.base_ms as u64;
@@ -354,6 +424,72 @@ impl RetryRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policies_read_as_words() {
+        assert_eq!(
+            RetryPolicy::seed_fixed().describe(),
+            "exponential backoff 1 s to 60 s, full jitter, at most 4 attempts"
+        );
+        assert_eq!(
+            RetryPolicy::seed_broken().describe(),
+            "the broken backoff: 85% retry every 1 s, at most 10 attempts"
+        );
+        assert_eq!(RetryPolicy::none().describe(), "no retries");
+        let budgeted = RetryPolicy {
+            backoff: Backoff::Fixed,
+            base_ms: 250,
+            max_attempts: 0,
+            budget: Some(RetryBudget {
+                ratio: 0.1,
+                max_tokens: 10.0,
+            }),
+            ..RetryPolicy::none()
+        };
+        assert_eq!(
+            budgeted.describe(),
+            "retries every 250 ms, no jitter, unlimited attempts, a retry budget of 10% of successes"
+        );
+    }
+
+    #[test]
+    fn retry_pressure_orders_policies_from_harsh_to_gentle() {
+        let immediate = RetryPolicy {
+            backoff: Backoff::Immediate,
+            max_attempts: 0,
+            ..RetryPolicy::none()
+        };
+        let fixed = RetryPolicy {
+            backoff: Backoff::Fixed,
+            max_attempts: 0,
+            ..RetryPolicy::none()
+        };
+        let budgeted = RetryPolicy {
+            budget: Some(RetryBudget {
+                ratio: 0.1,
+                max_tokens: 100.0,
+            }),
+            ..fixed
+        };
+        let pressure: Vec<f64> = [
+            immediate,
+            fixed,
+            RetryPolicy::seed_broken(),
+            budgeted,
+            RetryPolicy::exponential(1000, 60_000, 0, Jitter::None),
+            RetryPolicy::seed_fixed(),
+            RetryPolicy::none(),
+        ]
+        .iter()
+        .map(RetryPolicy::retries_per_minute)
+        .collect();
+        // Unlimited retries at once: one a tick; every second: 60; the
+        // seed's broken clients: their 9 retries about a second apart; a
+        // budget of 0.1 cuts 60 to 6; unlimited doubling from 1 s:
+        // 1 + 2 + 4 + 8 + 16 = 31 s for 5 (the sixth lands at 63 s); the
+        // seed's fix: its 3; none: 0.
+        assert_eq!(pressure, vec![600.0, 60.0, 9.0, 6.0, 5.0, 3.0, 0.0]);
+    }
 
     #[test]
     fn exponential_doubles_up_to_cap() {

@@ -375,8 +375,9 @@ impl State {
                 self.comps[i].cause = Some(ev);
             }
             (Action::SetClassMultiplier { class, multiplier }, _) => {
+                let old = self.class_multiplier[class.lane()];
                 self.class_multiplier[class.lane()] = *multiplier;
-                self.load_cause = Some(ev);
+                self.blame_for_load(ev, traffic_adds_load(old, *multiplier));
             }
             (Action::Partition { .. }, Target::Edge(e)) => {
                 self.edges[e].partitioned = true;
@@ -426,15 +427,19 @@ impl State {
                 }
             }
             (Action::SetKillSwitch { switch, on }, _) => {
+                // Every switch refuses or sheds work while on; turning
+                // one off lets that work back in.
+                let was = self.switches[*switch as usize];
                 self.switches[*switch as usize] = *on;
-                self.load_cause = Some(ev);
+                self.blame_for_load(ev, was && !*on);
             }
             (Action::SetAutoTrigger { trigger, enabled }, _) => {
                 self.armed[*trigger as usize] = *enabled;
             }
             (Action::SetTrafficMultiplier { multiplier, ramp_s }, _) => {
+                let old = self.multiplier.target;
                 self.multiplier.set(*multiplier, *ramp_s);
-                self.load_cause = Some(ev);
+                self.blame_for_load(ev, traffic_adds_load(old, *multiplier));
             }
             (Action::SetRetryPolicy { policy, rollout_ms }, _) => {
                 // Clients the new policy has not reached keep what most
@@ -445,25 +450,44 @@ impl State {
                 self.retry_rollout_ms = *rollout_ms;
                 self.retry = *policy;
                 self.tokens = policy.budget.map_or(0.0, |b| b.max_tokens);
-                self.load_cause = Some(ev);
+                let harsher = policy.retries_per_minute() > self.retry_prev.retries_per_minute();
+                self.blame_for_load(ev, harsher);
             }
             (Action::DisableMessageSending { disabled }, _) => {
+                let was = self.sending_disabled;
                 self.sending_disabled = *disabled;
-                self.load_cause = Some(ev);
+                self.blame_for_load(ev, was && !*disabled);
             }
             (Action::SetReconnectAdmission { per_second }, _) => {
                 self.admission = *per_second;
             }
             (Action::ShedLoad { fraction }, _) => {
+                let old = self.shed;
                 self.shed = *fraction;
-                self.load_cause = Some(ev);
+                self.blame_for_load(ev, *fraction < old);
             }
             _ => {}
         }
         Ok(())
     }
 
-    // ------------------------------------------------------------------- tick
+    /// Makes action event `ev` the cause the log gives for load trouble
+    /// with no failing dependency to blame, if the action `adds` load the
+    /// platform must carry. A fix (traffic back down, shedding on, a
+    /// gentler retry policy) is never blamed for the overload it eases:
+    /// the blame stays with what brought the load.
+    fn blame_for_load(&mut self, ev: usize, adds: bool) {
+        if adds {
+            self.load_cause = Some(ev);
+        }
+    }
+}
+
+/// Whether a traffic multiplier moved from `old` to `new` adds load: it
+/// rises, or it keeps traffic above normal (a spike easing from ×10 to ×2
+/// is still why the services carry twice their load).
+fn traffic_adds_load(old: f64, new: f64) -> bool {
+    new > old || new > 1.0
 }
 
 pub(super) fn comp_of(t: &Target) -> Option<usize> {
@@ -550,10 +574,8 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             format!("traffic × {multiplier}{}", over(*ramp_s))
         }
         Action::SetRetryPolicy { policy, rollout_ms } => format!(
-            "client retry policy: {:?} backoff, {:?} jitter, max {} attempts{}",
-            policy.backoff,
-            policy.jitter,
-            policy.max_attempts,
+            "client retry policy: {}{}",
+            policy.describe(),
             if *rollout_ms > 0.0 {
                 format!(
                     ", rolling out to clients (63% within {:.0} min)",

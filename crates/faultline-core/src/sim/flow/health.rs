@@ -2,6 +2,7 @@
 //! and their causes.
 
 use super::*;
+use crate::units;
 
 impl State {
     pub(super) fn blame(&self, i: usize) -> Option<usize> {
@@ -98,13 +99,14 @@ impl State {
             let why = match h {
                 Health::Healthy => "healthy again".to_string(),
                 Health::Degraded => format!(
-                    "degraded: {:.1}% errors, {:.0} ms",
+                    "degraded: {:.1}% errors, {}",
                     self.comps[i].err * 100.0,
-                    self.comps[i].latency
+                    units::millis(self.comps[i].latency)
                 ),
                 Health::Overloaded => format!(
-                    "overloaded: {:.0} req/s arriving for {:.0} req/s of capacity",
-                    self.comps[i].arrivals, self.comps[i].capacity
+                    "overloaded: {} req/s arriving for {} req/s of capacity",
+                    units::count(self.comps[i].arrivals),
+                    units::count(self.comps[i].capacity)
                 ),
                 Health::Down => "down: no live servers".to_string(),
                 Health::FailingOver => "failing over to its backup".to_string(),
