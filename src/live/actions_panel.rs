@@ -92,7 +92,7 @@ pub fn ComponentActions(
                 throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
                 throughput_value: format!("{:.1}", c.throughput),
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
-                latency: format!("{:.0} ms", c.latency_ms),
+                latency: faultline_core::units::millis(c.latency_ms),
                 errors: format!("{:.2}%", c.error_rate * 100.0),
                 servers: servers_text(c.servers, c.target_servers, c.capacity_fraction),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),

@@ -198,7 +198,7 @@ pub fn HealthLegend() -> impl IntoView {
     .into_iter()
     .map(|h| {
         view! {
-            <span class="live-key" data-health=view_model::health_word(h)>
+            <span class="live-key" data-health=view_model::health_word(h) title=h.meaning()>
                 <span class="glyph" style=format!("background:{}", view_model::health_color(h)) aria-hidden="true">
                     {view_model::health_glyph(h)}
                 </span>

@@ -345,6 +345,22 @@ fn view_model_words_glyphs_and_edges() {
 }
 
 #[wasm_bindgen_test]
+async fn the_health_key_explains_each_state_on_hover() {
+    let (root, _live) = mount_live(|| view! { <live::HealthLegend /> });
+    leptos::task::tick().await;
+    for h in Health::ALL {
+        let word = view_model::health_word(h);
+        let key = query(&root, &format!("[data-health={word}]"));
+        assert_eq!(key.get_attribute("title").as_deref(), Some(h.meaning()));
+    }
+    let degraded = query(&root, "[data-health=degraded]").get_attribute("title");
+    assert!(
+        degraded.unwrap().contains("double its response time"),
+        "a slow bottleneck is named as degraded"
+    );
+}
+
+#[wasm_bindgen_test]
 fn panic_overlay_shows_the_message() {
     live::panic_overlay::show("index out of bounds <oops>");
     let el = document().get_element_by_id("fl-panic").expect("overlay");

@@ -105,3 +105,43 @@ fn noisy_arrivals_average_to_the_formula() {
     let var = lat.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / lat.len() as f64;
     assert!(var > 0.0);
 }
+
+/// A bottleneck that still answers everything, but whose queue more than
+/// doubles its response time, reads degraded (seed 002's canary rolls
+/// back on "response time > 2x baseline"): it must not look healthy on
+/// the diagram while its callers time out behind it.
+#[test]
+fn a_queue_that_doubles_the_response_time_reads_degraded() {
+    use faultline_core::sim::{EventKind, Health};
+    let mut health = vec![];
+    for rho in [0.5, 0.8, 0.95] {
+        let mut s = edge_api(4.0, 10.0);
+        reads_only(&mut s, rho * 400.0);
+        s.params_mut("Api").unwrap().deadline_ms = 1e7;
+        s.params_mut("Edge").unwrap().deadline_ms = 1e7;
+        let mut sim = Sim::new(&s, 1).unwrap();
+        sim.step_until(60_000);
+        let snap = sim.snapshot();
+        let api = comp(&sim, &snap, "Api");
+        assert!(api.error_rate < 0.001, "ρ={rho}: {api:?}");
+        health.push(api.health);
+        if rho > 0.9 {
+            // M/M/4 at ρ = 0.95: ~47 ms of queueing on a 10 ms service.
+            let ev = sim
+                .events()
+                .iter()
+                .find(|e| e.kind == EventKind::Health)
+                .expect("a health event");
+            assert!(
+                ev.message.starts_with("Api degraded: 0.0% errors"),
+                "{ev:?}"
+            );
+        }
+    }
+    // M/M/4 waits 1.5 ms at ρ = 0.5 and 7.5 ms at 0.8: under the 10 ms
+    // service, so healthy.
+    assert_eq!(
+        health,
+        vec![Health::Healthy, Health::Healthy, Health::Degraded]
+    );
+}

@@ -15,7 +15,9 @@ use super::breaker::BreakerState;
 pub enum Health {
     /// Within its limits.
     Healthy,
-    /// Working but slow or erroring (error rate > 1%, or capacity reduced).
+    /// Working but slow or erroring: error rate > 1%, its queues more than
+    /// double its unloaded response time, capacity reduced, added latency
+    /// or a slow tail, or memory above 90%.
     Degraded,
     /// Demand above capacity: the queue grows, requests time out.
     Overloaded,
@@ -37,6 +39,25 @@ impl Health {
         Health::FailingOver,
         Health::Recovering,
     ];
+
+    /// What the state means, in a sentence for the page's legend.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Health::Healthy => "Within its limits.",
+            Health::Degraded => {
+                "Working but slow or erroring: over 1% errors, queues that more than double \
+                 its response time, reduced capacity, added latency or a slow tail, or memory \
+                 above 90%."
+            }
+            Health::Overloaded => {
+                "More arrives than it can serve, or its queue is over half full: requests \
+                 wait, overflow and time out."
+            }
+            Health::Down => "No live server: every call to it fails.",
+            Health::FailingOver => "Its load is moving to its backup along a failover edge.",
+            Health::Recovering => "Servers restarting after a crash or a kill.",
+        }
+    }
 }
 
 /// Service-level indicators, as in seed 001's key-metrics table.

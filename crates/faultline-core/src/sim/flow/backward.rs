@@ -277,6 +277,7 @@ impl State {
         let mut probe_ok = [1.0; MAX_POOLS];
         // Only a failover judges a component by its probes.
         let probed = c.fo_from.is_some();
+        let mut own_wait: f64 = 0.0;
         for g in 0..c.npools {
             let (mut dm, mut wsum) = (0.0, 0.0);
             if c.npools == 1 {
@@ -330,7 +331,9 @@ impl State {
                 * (1.0 - c.p.base_error_rate);
             own_fast[g] =
                 c.rl + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
-            own_lat[g] = base + own_slow[g].mean_ms() + (wb + c.pool_wq[g]) * 1000.0;
+            let wait_ms = (wb + c.pool_wq[g]) * 1000.0;
+            own_wait = own_wait.max(wait_ms);
+            own_lat[g] = base + own_slow[g].mean_ms() + wait_ms;
             // Deterministic parts: network and added latency, a FIFO
             // backlog's wait (the same for everyone this tick) and, for
             // constant service times, the service itself.
@@ -384,6 +387,7 @@ impl State {
             n += c.arr[k];
         }
         c.own_lat = own_lat[0];
+        c.own_wait_ms = own_wait;
         if probed {
             c.probe_err = probe_err(c, &probe_ok, n);
         }

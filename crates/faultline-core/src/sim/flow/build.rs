@@ -111,6 +111,7 @@ impl State {
                     uok: [1.0; NCLASS],
                     ulat: [0.0; NCLASS],
                     own_lat: p.service_ms,
+                    own_wait_ms: 0.0,
                     util: 0.0,
                     err: 0.0,
                     probe_err: 0.0,

@@ -45,7 +45,13 @@ impl State {
         if c.crashed > 0.0 || c.rolling_down > 0.0 {
             return Health::Recovering;
         }
+        // Seed 002's canary rolls back on "response time > 2x baseline":
+        // a component whose queues more than double its unloaded response
+        // time is degraded, though every request still succeeds (a
+        // bottleneck whose callers time out shows their errors, not its own).
+        let unloaded_ms = c.p.service_ms + c.p.base_latency_ms;
         if c.err > 0.01 + c.p.base_error_rate
+            || c.own_wait_ms > unloaded_ms
             || c.cap_frac < 1.0
             || c.extra_ms > 0.0
             || c.own_tail.share > 0.0

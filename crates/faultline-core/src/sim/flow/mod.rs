@@ -244,6 +244,10 @@ pub(crate) struct Comp {
     /// See `uok`.
     pub ulat: [f64; NCLASS],
     pub own_lat: f64,
+    /// How long a request waits in this component's own queues (the
+    /// backlog and the servers' or connection pool's queueing), ms: the
+    /// longest of its pools.
+    pub own_wait_ms: f64,
     pub util: f64,
     pub err: f64,
     /// The error rate a health check's probe sees: the component's own
