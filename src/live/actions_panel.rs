@@ -1,4 +1,4 @@
-//! The inspector's live part for one component: health, live figures with
+//! The inspector's live part for one component: health and why, live figures with
 //! sparklines, the operator's actions (kill, revive, degrade, add latency,
 //! rolling restart, scale, rate and queue limits) and, per outgoing
 //! dependency, its breaker, a partition toggle and what a failed call does
@@ -17,6 +17,7 @@ use super::load_controls::{ScaleControl, SurgeControl};
 use super::view_model::{
     self, breaker_mode_word, breaker_word, grouped, load_text, rate, servers_text,
 };
+use super::why::WhyPanel;
 
 /// How many samples the sparklines show.
 const SPARK_SAMPLES: usize = 60;
@@ -326,6 +327,7 @@ pub fn ComponentActions(
                         }
                     })
             }}
+            <WhyPanel index=index />
             {figures}
             {sparks}
             <h3>"Act on it"</h3>

@@ -39,6 +39,7 @@ pub mod switch_effect;
 pub mod switches;
 pub mod url_state;
 pub mod view_model;
+pub mod why;
 
 pub use actions_panel::ComponentActions;
 pub use driver::{Live, Notice};

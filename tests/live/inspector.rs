@@ -30,6 +30,91 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
 }
 
 #[wasm_bindgen_test]
+async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
+    let (cache, api) = (index_of("Redis_Sessions"), index_of("API_Gateway"));
+    let (root, live) = mount_live(move || {
+        view! {
+            <ComponentActions index=cache />
+            <ComponentActions index=api />
+        }
+    });
+    let live = live.get().unwrap();
+    live.step();
+    leptos::task::tick().await;
+    assert!(
+        root.query_selector("[data-why]").unwrap().is_none(),
+        "healthy components have nothing to explain"
+    );
+    let why = |i: usize| {
+        root.query_selector(&format!("[data-why='{i}'] ol"))
+            .unwrap()
+            .map(|ol| {
+                let items = ol.children();
+                (0..items.length())
+                    .map(|k| items.item(k).unwrap().text_content().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    click(&query(
+        &root,
+        "[data-live-component=Redis_Sessions] button[data-action=kill]",
+    ));
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let cache_why = why(cache);
+    assert_eq!(cache_why.len(), 2, "{cache_why:?}");
+    assert!(
+        cache_why[0].contains("operator: kill Redis Sessions"),
+        "{cache_why:?}"
+    );
+    assert!(
+        cache_why[1].contains("Redis Sessions down"),
+        "{cache_why:?}"
+    );
+    // The API authenticates against the sessions cache: its trouble
+    // names the cache's, and through it the kill.
+    let api_why = why(api);
+    assert!(api_why.len() >= 3, "{api_why:?}");
+    assert!(
+        api_why[0].contains("operator: kill Redis Sessions"),
+        "{api_why:?}"
+    );
+    assert!(
+        api_why.iter().any(|s| s.contains("Redis Sessions down")),
+        "{api_why:?}"
+    );
+    assert!(
+        api_why.last().unwrap().contains("API Gateway"),
+        "{api_why:?}"
+    );
+    // Each step carries the incident's clock.
+    let killed_at = live
+        .events
+        .get_untracked()
+        .iter()
+        .find(|e| e.message.contains("kill Redis Sessions"))
+        .unwrap()
+        .t_ms;
+    assert!(
+        api_why[0].starts_with(&live.clock_at(killed_at)),
+        "{api_why:?}"
+    );
+    // Revived and calm again, the answer goes away.
+    click(&query(
+        &root,
+        "[data-live-component=Redis_Sessions] button[data-action=revive]",
+    ));
+    for _ in 0..60 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert!(why(cache).is_empty(), "{:?}", why(cache));
+}
+
+#[wasm_bindgen_test]
 async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
     let i = index_of("ScyllaDB_Primary");
     let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });

@@ -155,6 +155,11 @@ pub struct ComponentState {
     pub hit_rate: f64,
     /// Connection-pool components: connections in use as a share of the pool.
     pub pool_in_use: f64,
+    /// The event (an index into the event log) that put it in its present
+    /// trouble, whose cause chain says why it is not healthy; `None` while
+    /// it is healthy.
+    #[serde(default)]
+    pub health_event: Option<usize>,
 }
 
 /// One dependency edge's live figures.

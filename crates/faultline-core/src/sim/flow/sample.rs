@@ -60,6 +60,7 @@ impl State {
                 target_servers: c.target,
                 hit_rate: c.warm,
                 pool_in_use: c.pool_in_use,
+                health_event: c.health_event,
             })
             .collect();
         let edges = self

@@ -1,0 +1,142 @@
+//! "Why is this red?": the inspector's answer for the selected component.
+//!
+//! The simulation remembers, per component, the event that put it in its
+//! present trouble ([`ComponentState::health_event`]), and every event
+//! names its cause. This panel walks that chain back to where the trouble
+//! began, oldest first, with the incident's clock: "16:47:00 traffic × 10 →
+//! 16:47:12 API Gateway overloaded → 16:47:20 Voice Service US degraded".
+//! The event log shows the same chains for every row; here it is the one
+//! a trainee asks about when a node turns red.
+//!
+//! [`ComponentState::health_event`]: faultline_core::sim::ComponentState::health_event
+
+use faultline_core::scenario::time::format_clock;
+use faultline_core::Event;
+use leptos::prelude::*;
+
+use super::driver::{is_scripted, Live};
+use super::event_log::cause_chain;
+
+/// One step of the answer: when, and what happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhyStep {
+    /// The incident's clock at the event.
+    pub clock: String,
+    /// The event's message.
+    pub message: String,
+}
+
+/// The steps that led to event `trouble`, oldest first, ending with it;
+/// `hidden` events (a drill's scripted causes) are left out, and the
+/// chain goes on through them. Empty if `trouble` is not in the log.
+pub fn why_steps(
+    events: &[Event],
+    trouble: usize,
+    start_clock_ms: u64,
+    hidden: impl Fn(&Event) -> bool + Copy,
+) -> Vec<WhyStep> {
+    let Some(last) = events.get(trouble) else {
+        return Vec::new();
+    };
+    cause_chain(events, trouble, hidden)
+        .into_iter()
+        .map(|i| &events[i])
+        .chain(std::iter::once(last))
+        .map(|e| WhyStep {
+            clock: format_clock(start_clock_ms, e.t_ms),
+            message: e.message.clone(),
+        })
+        .collect()
+}
+
+/// The "Why" block for component `index`: nothing while it is healthy.
+#[component]
+pub fn WhyPanel(
+    /// Index into the topology's components.
+    index: usize,
+) -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    // Only the event index is tracked per frame; the steps are rebuilt
+    // when it changes (or a drill starts), not on every snapshot.
+    let trouble = Memo::new(move |_| {
+        live.snapshot
+            .with(|s| s.components.get(index).and_then(|c| c.health_event))
+    });
+    let steps = Memo::new(move |_| {
+        let trouble = trouble.get()?;
+        let drill = live.drill.get();
+        let start = live.scenario.with_untracked(|s| s.start_clock_ms);
+        let hidden = move |e: &Event| drill && is_scripted(e);
+        let steps = live
+            .events
+            .with_untracked(|events| why_steps(events, trouble, start, hidden));
+        (!steps.is_empty()).then_some(steps)
+    });
+    view! {
+        {move || {
+            steps.get().map(|steps| {
+                let n = steps.len();
+                let items = steps
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, s)| {
+                        view! {
+                            <li class:now=k + 1 == n>
+                                <time>{s.clock}</time>
+                                " "
+                                <span class="msg">{s.message}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="live-why" data-why=index>
+                        <h3>"Why"</h3>
+                        <ol>{items}</ol>
+                    </div>
+                }
+            })
+        }}
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_core::sim::EventKind;
+
+    fn ev(t_ms: u64, kind: EventKind, message: &str, cause: Option<usize>) -> Event {
+        Event {
+            t_ms,
+            kind,
+            component: None,
+            message: message.into(),
+            cause,
+        }
+    }
+
+    #[test]
+    fn the_answer_runs_from_the_first_cause_to_the_trouble() {
+        let events = vec![
+            ev(0, EventKind::Action, "scenario: kill Presence", None),
+            ev(1_000, EventKind::Health, "Presence down", Some(0)),
+            ev(2_000, EventKind::Health, "Guilds healthy again", None),
+            ev(61_000, EventKind::Health, "Sessions degraded", Some(1)),
+        ];
+        let start = 19 * 3_600_000;
+        let steps = why_steps(&events, 3, start, |_| false);
+        let clocks: Vec<_> = steps.iter().map(|s| s.clock.as_str()).collect();
+        assert_eq!(clocks, ["19:00:00", "19:00:01", "19:01:01"]);
+        assert_eq!(steps[0].message, "scenario: kill Presence");
+        assert_eq!(steps[2].message, "Sessions degraded");
+        // A drill keeps the scripted cause out of the answer.
+        let drill = why_steps(&events, 3, start, is_scripted);
+        assert_eq!(drill.len(), 2);
+        assert_eq!(drill[0].message, "Presence down");
+        // An index past the log (a log cleared by a reset) answers nothing.
+        assert!(why_steps(&events, 9, start, |_| false).is_empty());
+    }
+}
