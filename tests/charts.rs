@@ -471,7 +471,7 @@ async fn blind_overlay_follows_the_flag_and_freezes_the_charts() {
     m.blind.set(false);
     settle(&m).await;
     assert!(find(root, "[data-testid='charts-blind']").is_none());
-    assert_eq!(value(), "9.0 s");
+    assert_eq!(value(), "9 s");
     m.root.remove();
 }
 

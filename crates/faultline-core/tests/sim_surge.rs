@@ -585,3 +585,35 @@ fn a_fix_during_a_ramp_is_not_blamed_for_the_overload_the_ramp_brings() {
     assert_eq!(back.cause, Some(lifted_again), "{back:?}");
     assert_ne!(back.cause, Some(lifted));
 }
+
+/// With several request classes' traffic raised, an overload is blamed on
+/// the class the component carries, not on whichever was raised last.
+#[test]
+fn an_overload_is_blamed_on_the_traffic_of_the_class_the_component_carries() {
+    use faultline_core::sim::RequestClass;
+    let mut sim = half_busy();
+    // Reads (all Api serves) ×3 over a minute; then voice joins, which
+    // never reach Api, ×2.
+    sim.apply(Action::SetClassMultiplier {
+        class: RequestClass::MessageRead,
+        multiplier: 3.0,
+    })
+    .unwrap();
+    sim.apply(Action::SetClassMultiplier {
+        class: RequestClass::VoiceJoin,
+        multiplier: 2.0,
+    })
+    .unwrap();
+    sim.step_until(30_000);
+    let events = sim.events();
+    let overloaded = events
+        .iter()
+        .find(|e| e.kind == EventKind::Health && e.message.contains("Api overloaded"))
+        .expect("tripled reads overload Api");
+    let cause = &events[overloaded.cause.expect("a cause")];
+    assert!(
+        cause.message.contains("message_read traffic × 3"),
+        "blamed on {:?}",
+        cause.message
+    );
+}

@@ -375,9 +375,12 @@ impl State {
                 self.comps[i].cause = Some(ev);
             }
             (Action::SetClassMultiplier { class, multiplier }, _) => {
-                let old = self.class_multiplier[class.lane()];
-                self.class_multiplier[class.lane()] = *multiplier;
-                self.blame_for_load(ev, traffic_adds_load(old, *multiplier));
+                let k = class.lane();
+                let old = self.class_multiplier[k];
+                self.class_multiplier[k] = *multiplier;
+                if traffic_adds_load(old, *multiplier) {
+                    self.load_cause[k] = Some(ev);
+                }
             }
             (Action::Partition { .. }, Target::Edge(e)) => {
                 self.edges[e].partitioned = true;
@@ -472,13 +475,14 @@ impl State {
     }
 
     /// Makes action event `ev` the cause the log gives for load trouble
-    /// with no failing dependency to blame, if the action `adds` load the
-    /// platform must carry. A fix (traffic back down, shedding on, a
-    /// gentler retry policy) is never blamed for the overload it eases:
-    /// the blame stays with what brought the load.
+    /// with no failing dependency to blame, for every request class, if
+    /// the action `adds` load the platform must carry. A fix (traffic back
+    /// down, shedding on, a gentler retry policy) is never blamed for the
+    /// overload it eases: the blame stays with what brought the load. (A
+    /// class multiplier blames its own class only.)
     fn blame_for_load(&mut self, ev: usize, adds: bool) {
         if adds {
-            self.load_cause = Some(ev);
+            self.load_cause = [Some(ev); NCLASS];
         }
     }
 }
@@ -614,6 +618,9 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             } else {
                 "reconnect admission unlimited".into()
             }
+        }
+        Action::ShedLoad { fraction } if *fraction <= 0.0 => {
+            "stop shedding requests at the edge".to_string()
         }
         Action::ShedLoad { fraction } => {
             format!(

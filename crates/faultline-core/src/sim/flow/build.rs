@@ -265,7 +265,7 @@ impl State {
             samples: Vec::new(),
             action_log: Vec::new(),
             next_sample: 0,
-            load_cause: None,
+            load_cause: [None; NCLASS],
             att: vec![[0.0; NCLASS]; nr],
             refused: vec![[0.0; NCLASS]; nr],
             first: [0.0; NCLASS],

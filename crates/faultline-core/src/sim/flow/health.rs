@@ -18,7 +18,31 @@ impl State {
                 }
             }
         }
-        best.or(self.load_cause)
+        best.or_else(|| self.load_cause_of(i))
+    }
+
+    /// The load cause of the request class that makes up most of
+    /// component `i`'s arrivals, among the classes that have one (a
+    /// spike of voice joins is not why the session cache is overloaded);
+    /// on a tie (no arrivals at all), the latest.
+    fn load_cause_of(&self, i: usize) -> Option<usize> {
+        let mix = &self.comps[i].mix;
+        let mut best: Option<(f64, usize)> = None;
+        for k in 0..NCLASS {
+            if let Some(ev) = self.load_cause[k] {
+                let better =
+                    best.is_none_or(|(share, at)| mix[k] > share || (mix[k] == share && ev > at));
+                if better {
+                    best = Some((mix[k], ev));
+                }
+            }
+        }
+        best.map(|(_, ev)| ev)
+    }
+
+    /// The latest load cause of any class.
+    fn latest_load_cause(&self) -> Option<usize> {
+        self.load_cause.iter().flatten().copied().max()
     }
 
     pub(super) fn classify(&self, i: usize) -> Health {
@@ -71,7 +95,7 @@ impl State {
             .filter(|c| c.health != Health::Healthy)
             .filter_map(|c| c.health_event)
             .min()
-            .or(self.load_cause)
+            .or_else(|| self.latest_load_cause())
     }
 
     #[inline(never)]

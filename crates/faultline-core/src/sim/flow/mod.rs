@@ -490,9 +490,10 @@ pub(crate) struct State {
     pub samples: Vec<Sample>,
     pub action_log: Vec<(u64, Action)>,
     pub next_sample: u64,
-    /// The action event blamed for load trouble that no failing dependency
-    /// explains: the latest action that added load (see `blame_for_load`).
-    pub load_cause: Option<usize>,
+    /// Per request class, the action event blamed for load trouble that no
+    /// failing dependency explains: the latest action that added load of
+    /// that class (see `blame_for_load`).
+    pub load_cause: [Option<usize>; NCLASS],
     // Per-tick entry bookkeeping, per region and class.
     pub att: Vec<[f64; NCLASS]>,
     pub refused: Vec<[f64; NCLASS]>,
