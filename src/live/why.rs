@@ -58,8 +58,11 @@ pub fn WhyPanel(
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    // Only the event index is tracked per frame; the steps are rebuilt
-    // when it changes (or a drill starts), not on every snapshot.
+    // The steps are rebuilt when the event index changes or the log grows
+    // (while playing, the snapshot goes out every frame but the events at
+    // most every 250 ms, so the index can name an event the page does not
+    // have yet), not on every snapshot; the memo touches the page only
+    // when they differ.
     let trouble = Memo::new(move |_| {
         live.snapshot
             .with(|s| s.components.get(index).and_then(|c| c.health_event))
@@ -71,7 +74,7 @@ pub fn WhyPanel(
         let hidden = move |e: &Event| drill && is_scripted(e);
         let steps = live
             .events
-            .with_untracked(|events| why_steps(events, trouble, start, hidden));
+            .with(|events| why_steps(events, trouble, start, hidden));
         (!steps.is_empty()).then_some(steps)
     });
     view! {

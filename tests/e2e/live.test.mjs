@@ -57,6 +57,11 @@ test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', 
   );
   const badge = await page.locator('.node[data-component="Redis_Sessions"] .live-badge text').textContent();
   assert.equal(badge, '✕', 'a down node shows the ✕ badge, not only a colour');
+  // The inspector says why, oldest cause first: the kill, then the node going down.
+  await page.waitForFunction(() => {
+    const steps = [...document.querySelectorAll('.inspector [data-why] li')].map((li) => li.textContent);
+    return steps.length === 2 && steps[0].includes('operator: kill Redis Sessions') && steps[1].includes('Redis Sessions down');
+  });
   await shot(page, '03-redis-killed');
 
   // Session lookups fall back to the database: its load rises.

@@ -114,6 +114,36 @@ async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
     assert!(why(cache).is_empty(), "{:?}", why(cache));
 }
 
+/// While playing, the log's events go out at most every 250 ms of wall
+/// time but the snapshot every frame, so the snapshot can name a trouble
+/// event the page does not have yet: the answer must come when it does.
+#[wasm_bindgen_test]
+async fn why_appears_once_the_events_catch_up_with_the_snapshot() {
+    let cache = index_of("Redis_Sessions");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=cache /> });
+    let live = live.get().unwrap();
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.playing.set(true);
+    // Within 250 ms of the kill's publication: the snapshot only.
+    live.advance(3_000.0);
+    leptos::task::tick().await;
+    let trouble = live.snapshot.get_untracked().components[cache].health_event;
+    let known = live.events.get_untracked().len();
+    assert!(
+        trouble.is_some_and(|ev| ev >= known),
+        "the snapshot runs ahead of the published log: {trouble:?} of {known}"
+    );
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    live.advance(3_000.0);
+    leptos::task::tick().await;
+    live.playing.set(false);
+    let steps = root.query_selector_all("[data-why] li").unwrap().length();
+    assert_eq!(steps, 2, "the kill and the node going down");
+}
+
 #[wasm_bindgen_test]
 async fn slow_tail_button_slows_a_share_of_the_database_and_the_p99_jumps() {
     let i = index_of("ScyllaDB_Primary");
