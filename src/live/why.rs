@@ -6,7 +6,8 @@
 //! began, oldest first, with the incident's clock: "16:47:00 traffic × 10 →
 //! 16:47:12 API Gateway overloaded → 16:47:20 Voice Service US degraded".
 //! The event log shows the same chains for every row; here it is the one
-//! a trainee asks about when a node turns red.
+//! a trainee asks about when a node turns red, and a step on another
+//! component opens that one, to follow the trouble upstream.
 //!
 //! [`ComponentState::health_event`]: faultline_core::sim::ComponentState::health_event
 
@@ -16,14 +17,18 @@ use leptos::prelude::*;
 
 use super::driver::{is_scripted, Live};
 use super::event_log::cause_chain;
+use crate::Selection;
 
-/// One step of the answer: when, and what happened.
+/// One step of the answer: when, what happened, and to which component.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WhyStep {
     /// The incident's clock at the event.
     pub clock: String,
     /// The event's message.
     pub message: String,
+    /// The component the event concerns, by id, if any (a platform-wide
+    /// action concerns none).
+    pub component: Option<String>,
 }
 
 /// The steps that led to event `trouble`, oldest first, ending with it;
@@ -45,6 +50,7 @@ pub fn why_steps(
         .map(|e| WhyStep {
             clock: format_clock(start_clock_ms, e.t_ms),
             message: e.message.clone(),
+            component: e.component.clone(),
         })
         .collect()
 }
@@ -58,6 +64,7 @@ pub fn WhyPanel(
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
+    let selection = use_context::<Selection>();
     // The steps are rebuilt when the event index changes or the log grows
     // (while playing, the snapshot goes out every frame but the events at
     // most every 250 ms, so the index can name an event the page does not
@@ -85,13 +92,31 @@ pub fn WhyPanel(
                     .into_iter()
                     .enumerate()
                     .map(|(k, s)| {
-                        view! {
-                            <li class:now=k + 1 == n>
-                                <time>{s.clock}</time>
-                                " "
-                                <span class="msg">{s.message}</span>
-                            </li>
-                        }
+                        // A step on another component selects it, so the
+                        // chain can be walked upstream in the inspector.
+                        let target = s.component.as_deref().and_then(|id| {
+                            live.scenario.with_untracked(|sc| sc.topology.component_index(id))
+                        });
+                        let step = view! {
+                            <time>{s.clock}</time>
+                            " "
+                            <span class="msg">{s.message}</span>
+                        };
+                        let body = match (target, selection) {
+                            (Some(j), Some(sel)) if j != index => view! {
+                                <button
+                                    class="why-step"
+                                    data-why-component=j
+                                    title="Inspect this component"
+                                    on:click=move |_| sel.0.set(Some(j))
+                                >
+                                    {step}
+                                </button>
+                            }
+                            .into_any(),
+                            _ => step.into_any(),
+                        };
+                        view! { <li class:now=k + 1 == n>{body}</li> }
                     })
                     .collect_view();
                 view! {

@@ -32,7 +32,10 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
 #[wasm_bindgen_test]
 async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
     let (cache, api) = (index_of("Redis_Sessions"), index_of("API_Gateway"));
+    let selected = std::rc::Rc::new(std::cell::Cell::new(None));
+    let keep = selected.clone();
     let (root, live) = mount_live(move || {
+        keep.set(use_context::<Selection>());
         view! {
             <ComponentActions index=cache />
             <ComponentActions index=api />
@@ -90,6 +93,24 @@ async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
         api_why.last().unwrap().contains("API Gateway"),
         "{api_why:?}"
     );
+    // A step on another component opens it: the chain can be walked
+    // upstream. The kill and the cache going down are the cache's; the
+    // API's own step is text.
+    let upstream = root
+        .query_selector_all(&format!("[data-why='{api}'] button.why-step"))
+        .unwrap();
+    assert_eq!(upstream.length(), 2, "{api_why:?}");
+    for k in 0..2 {
+        let step = upstream.item(k).unwrap();
+        let step = step.dyn_ref::<web_sys::Element>().unwrap();
+        assert_eq!(
+            step.get_attribute("data-why-component"),
+            Some(cache.to_string())
+        );
+    }
+    let to_cache = upstream.item(1).unwrap();
+    to_cache.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    assert_eq!(selected.take().unwrap().0.get_untracked(), Some(cache));
     // Each step carries the incident's clock.
     let killed_at = live
         .events
