@@ -7,6 +7,10 @@
 //! seconds, or a failover that flaps, would otherwise push everything else
 //! out of the list. The row stands where the latest repeat happened and says
 //! how many there were since when ("×12 since 17:20:05").
+//!
+//! A menu narrows the log to one group of kinds (actions, health,
+//! breakers, failovers) and a checkbox to the component selected on the
+//! map; the cause chains still name whatever the filter leaves out.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -151,6 +155,79 @@ pub fn cause_chain(events: &[Event], i: usize, hidden: impl Fn(&Event) -> bool) 
     chain
 }
 
+/// Which kinds of event the log shows: everything, or one group. Every
+/// kind belongs to exactly one group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFilter {
+    /// Every event.
+    All,
+    /// Operators' and the scenario's actions, kill switches, automatic
+    /// triggers and the autoscaler: what someone or something did.
+    Actions,
+    /// Health changes, crashes, restarts, caches, users and the control
+    /// plane: what happened to the platform.
+    Health,
+    /// Circuit breakers opening, probing and closing.
+    Breakers,
+    /// Failovers beginning, progressing and ending.
+    Failovers,
+}
+
+impl LogFilter {
+    /// Every choice, as the menu lists them.
+    pub const ALL: [LogFilter; 5] = [
+        LogFilter::All,
+        LogFilter::Actions,
+        LogFilter::Health,
+        LogFilter::Breakers,
+        LogFilter::Failovers,
+    ];
+
+    /// The menu's value.
+    pub fn key(self) -> &'static str {
+        match self {
+            LogFilter::All => "all",
+            LogFilter::Actions => "actions",
+            LogFilter::Health => "health",
+            LogFilter::Breakers => "breakers",
+            LogFilter::Failovers => "failovers",
+        }
+    }
+
+    /// The menu's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogFilter::All => "everything",
+            LogFilter::Actions => "actions, switches, triggers, scaling",
+            LogFilter::Health => "health, crashes, restarts",
+            LogFilter::Breakers => "breakers",
+            LogFilter::Failovers => "failovers",
+        }
+    }
+
+    /// From a menu value.
+    pub fn from_key(key: &str) -> Option<LogFilter> {
+        LogFilter::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Whether an event of kind `k` is shown.
+    pub fn keeps(self, k: EventKind) -> bool {
+        use EventKind as K;
+        match self {
+            LogFilter::All => true,
+            LogFilter::Actions => {
+                matches!(k, K::Action | K::KillSwitch | K::Trigger | K::Autoscale)
+            }
+            LogFilter::Health => matches!(
+                k,
+                K::Health | K::Crash | K::Restart | K::Cache | K::Users | K::Control
+            ),
+            LogFilter::Breakers => k == K::Breaker,
+            LogFilter::Failovers => k == K::Failover,
+        }
+    }
+}
+
 /// Short word for an event kind (CSS class and badge).
 pub fn kind_word(k: EventKind) -> &'static str {
     match k {
@@ -176,14 +253,38 @@ pub fn EventLog() -> impl IntoView {
         return ().into_any();
     };
     let selection = use_context::<Selection>();
+    let filter = RwSignal::new(LogFilter::All);
+    let only_selected = RwSignal::new(false);
+    // The selected component's id, while "only the selected component" is on.
+    let one = Memo::new(move |_| {
+        if !only_selected.get() {
+            return None;
+        }
+        let i = selection.and_then(|s| s.0.get())?;
+        live.scenario
+            .with(|s| s.topology.components.get(i).map(|c| c.id.clone()))
+    });
     // Rows as (fold, event, cause messages); keyed so only new rows render.
     let rows = move || {
         // A drill keeps the scenario's scripted actions (the cause to find)
         // out of the log and out of the cause chains.
         let drill = live.drill.get();
         let hidden = move |e: &Event| drill && is_scripted(e);
+        let (filter, one) = (filter.get(), one.get());
+        let narrowed = filter != LogFilter::All || one.is_some();
+        // Rows the filter leaves out; their events still explain others.
+        let left_out = |e: &Event| {
+            hidden(e)
+                || !filter.keeps(e.kind)
+                || one
+                    .as_deref()
+                    .is_some_and(|id| e.component.as_deref() != Some(id))
+        };
+        // A narrowed log looks through the whole run, so a rare kind (a
+        // failover at the start of a long incident) is still found.
+        let look_back = if narrowed { usize::MAX } else { LOOK_BACK };
         live.events.with(|events| {
-            fold_repeats(events, SHOWN, LOOK_BACK, hidden)
+            fold_repeats(events, SHOWN, look_back, left_out)
                 .into_iter()
                 .map(|row| {
                     let chain = cause_chain(events, row.latest, hidden)
@@ -235,10 +336,38 @@ pub fn EventLog() -> impl IntoView {
     };
     view! {
         <section class="live-panel live-events" aria-label="Event log">
-            <h2>
-                "Event log "
-                <span class="count">{move || format!("({})", live.events.with(|e| e.len()))}</span>
-            </h2>
+            <div class="live-events-head">
+                <h2>
+                    "Event log "
+                    <span class="count">{move || format!("({})", live.events.with(|e| e.len()))}</span>
+                </h2>
+                <label>
+                    "Show "
+                    <select
+                        data-control="log_filter"
+                        aria-label="Which events the log shows"
+                        on:change=move |e| {
+                            if let Some(f) = LogFilter::from_key(&event_target_value(&e)) {
+                                filter.set(f);
+                            }
+                        }
+                    >
+                        {LogFilter::ALL
+                            .into_iter()
+                            .map(|f| view! { <option value=f.key() prop:selected=move || filter.get() == f>{f.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label title="Only the events of the component selected on the map">
+                    <input
+                        type="checkbox"
+                        data-control="log_selected"
+                        prop:checked=move || only_selected.get()
+                        on:change=move |e| only_selected.set(event_target_checked(&e))
+                    />
+                    " only the selected component"
+                </label>
+            </div>
             <ol class="events">
                 <For each=rows key=|(fold, _, _, _)| (fold.latest, fold.first, fold.count) children=row />
             </ol>
@@ -259,6 +388,34 @@ mod tests {
             message: message.to_string(),
             cause: None,
         }
+    }
+
+    #[test]
+    fn every_kind_of_event_is_in_exactly_one_group() {
+        use EventKind as K;
+        let kinds = [
+            K::Action,
+            K::Health,
+            K::Crash,
+            K::Restart,
+            K::Breaker,
+            K::Failover,
+            K::KillSwitch,
+            K::Trigger,
+            K::Users,
+            K::Autoscale,
+            K::Control,
+            K::Cache,
+        ];
+        for k in kinds {
+            assert!(LogFilter::All.keeps(k));
+            let groups: Vec<_> = LogFilter::ALL[1..].iter().filter(|f| f.keeps(k)).collect();
+            assert_eq!(groups.len(), 1, "{k:?} is in {groups:?}");
+        }
+        for f in LogFilter::ALL {
+            assert_eq!(LogFilter::from_key(f.key()), Some(f));
+        }
+        assert_eq!(LogFilter::from_key("nonsense"), None);
     }
 
     #[test]

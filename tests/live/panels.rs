@@ -309,6 +309,83 @@ async fn event_log_folds_a_probing_breakers_repeats_into_one_row() {
 }
 
 #[wasm_bindgen_test]
+async fn event_log_narrows_to_one_kind_or_the_selected_component() {
+    let guilds = index_of("Guilds_Service");
+    let selected = std::rc::Rc::new(std::cell::Cell::new(None));
+    let keep = selected.clone();
+    let (root, live) = mount_live(move || {
+        keep.set(use_context::<Selection>());
+        view! {
+            <ComponentActions index=guilds />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=kill]"));
+    for _ in 0..12 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    // Each row's kind and component, as shown.
+    let rows = || {
+        let items = root.query_selector_all("ol.events li").unwrap();
+        (0..items.length())
+            .map(|k| {
+                let li: web_sys::Element = items.item(k).unwrap().dyn_into().unwrap();
+                (
+                    li.class_name(),
+                    li.get_attribute("data-event-component").unwrap_or_default(),
+                    li.text_content().unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let everything = rows();
+    assert!(everything.iter().any(|r| r.0.contains("ev-breaker")));
+    assert!(everything.iter().any(|r| r.0.contains("ev-health")));
+    let show = |key: &str| {
+        set_value(
+            &query(&root, "select[data-control=log_filter]"),
+            key,
+            "change",
+        )
+    };
+    show("breakers");
+    leptos::task::tick().await;
+    let breakers = rows();
+    assert!(!breakers.is_empty());
+    assert!(
+        breakers.iter().all(|r| r.0.contains("ev-breaker")),
+        "{breakers:?}"
+    );
+    show("actions");
+    leptos::task::tick().await;
+    // The kill, and the error-rate trigger it set off with its switch.
+    let actions = rows();
+    let kinds: Vec<_> = actions.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["ev ev-switch", "ev ev-trigger", "ev ev-action"],
+        "{actions:?}"
+    );
+    assert!(
+        actions[2].2.contains("operator: kill Guilds"),
+        "{actions:?}"
+    );
+    // Only the selected component: Guilds' own events, of every kind.
+    show("all");
+    selected.take().unwrap().0.set(Some(guilds));
+    let only = query(&root, "input[data-control=log_selected]");
+    only.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    leptos::task::tick().await;
+    let own = rows();
+    assert!(own.len() >= 2, "{own:?}");
+    assert!(own.iter().all(|r| r.1 == "Guilds_Service"), "{own:?}");
+    assert!(own.len() < everything.len());
+}
+
+#[wasm_bindgen_test]
 fn refused_action_is_a_message_not_a_panic() {
     let (_root, live) = mount_live(|| ());
     let live = live.get().unwrap();
