@@ -133,11 +133,9 @@ impl State {
                     self.comps[i].err * 100.0,
                     units::millis(self.comps[i].latency)
                 ),
-                Health::Overloaded => format!(
-                    "overloaded: {} req/s arriving for {} req/s of capacity",
-                    units::count(self.comps[i].arrivals),
-                    units::count(self.comps[i].capacity)
-                ),
+                Health::Overloaded => {
+                    overload_words(self.comps[i].arrivals, self.comps[i].capacity)
+                }
                 Health::Down => "down: no live servers".to_string(),
                 Health::FailingOver => "failing over to its backup".to_string(),
                 Health::Recovering => "recovering: servers restarting".to_string(),
@@ -154,6 +152,21 @@ impl State {
     }
 }
 
+/// "overloaded: 3.11M req/s arriving for 2.50M req/s of capacity"; where
+/// the two round to the same figure, the demand as a share of capacity
+/// ("1.25M req/s arriving, 100.3% of capacity"), so the words still say it is over.
+fn overload_words(arrivals: f64, capacity: f64) -> String {
+    let (a, c) = (units::count(arrivals), units::count(capacity));
+    if a == c && capacity > 0.0 {
+        format!(
+            "overloaded: {a} req/s arriving, {:.1}% of capacity",
+            arrivals / capacity * 100.0
+        )
+    } else {
+        format!("overloaded: {a} req/s arriving for {c} req/s of capacity")
+    }
+}
+
 pub(super) fn health_word(h: Health) -> &'static str {
     match h {
         Health::Healthy => "healthy",
@@ -162,5 +175,22 @@ pub(super) fn health_word(h: Health) -> &'static str {
         Health::Down => "down",
         Health::FailingOver => "failing over",
         Health::Recovering => "recovering",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overload_words;
+
+    #[test]
+    fn an_overload_reads_as_over_even_when_the_figures_round_alike() {
+        assert_eq!(
+            overload_words(3_114_817.0, 2_500_000.0),
+            "overloaded: 3.11M req/s arriving for 2.50M req/s of capacity"
+        );
+        assert_eq!(
+            overload_words(1_253_000.0, 1_249_000.0),
+            "overloaded: 1.25M req/s arriving, 100.3% of capacity"
+        );
     }
 }
