@@ -892,3 +892,35 @@ fn failing_on_a_stalled_dependency_fails_the_requests_instead_of_buffering() {
         snap.sli
     );
 }
+
+/// Load that moved to a component names where it came from: the
+/// permission cache's misses flood PostgreSQL in the tick the cache dies,
+/// and the database's overload is blamed on the cache going down (and
+/// through it on the kill), not left without a cause.
+#[test]
+fn a_database_flooded_by_a_dead_caches_misses_blames_the_cache() {
+    let scenario = faultline_core::scenario::library::load("permission_cache_failure").unwrap();
+    let mut sim = Sim::new(&scenario, 1).unwrap();
+    sim.step_until(7 * 60_000);
+    let events = sim.events();
+    let flooded = events
+        .iter()
+        .find(|e| e.message.starts_with("PostgreSQL Cluster overloaded"))
+        .expect("the misses overload the database");
+    let cause = &events[flooded.cause.expect("a cause")];
+    assert!(
+        cause.message.starts_with("Memcached Guilds down"),
+        "blamed on {:?}",
+        cause.message
+    );
+    let root = &events[cause.cause.expect("the cache's own cause")];
+    assert!(root.message.contains("kill Memcached Guilds"), "{root:?}");
+    // The cache's news comes first in the log, though the two are the
+    // same tick's.
+    assert!(
+        events
+            .iter()
+            .position(|e| e.message.starts_with("Memcached Guilds down"))
+            < events.iter().position(|e| std::ptr::eq(e, flooded))
+    );
+}

@@ -4,18 +4,40 @@
 use super::*;
 use crate::units;
 
+/// The shortest queueing wait that can make a component degraded, ms.
+const MIN_NOTICED_WAIT_MS: f64 = 1.0;
+
 impl State {
     pub(super) fn blame(&self, i: usize) -> Option<usize> {
         if let Some(c) = self.comps[i].cause {
             return Some(c);
         }
+        // The earliest trouble among the components that explain this
+        // one's: its failing dependencies, and the ones whose load moved
+        // here (a failing cache's misses fall back to this database; a
+        // failing primary's load fails over to this backup).
         let mut best: Option<usize> = None;
-        for &e in &self.comps[i].out_edges {
-            let to = self.edges[e].to;
-            if self.comps[to].health != Health::Healthy {
-                if let Some(h) = self.comps[to].health_event.or(self.comps[to].cause) {
+        let mut consider = |j: usize| {
+            let c = &self.comps[j];
+            if c.health != Health::Healthy {
+                if let Some(h) = c.health_event.or(c.cause) {
                     best = Some(best.map_or(h, |b: usize| b.min(h)));
                 }
+            }
+        };
+        for &e in &self.comps[i].out_edges {
+            consider(self.edges[e].to);
+        }
+        for e in &self.edges {
+            if e.to == i {
+                if let Some(cache) = e.route.miss_of {
+                    consider(cache);
+                }
+            }
+        }
+        for f in &self.fos {
+            if f.to == i && f.f.moved > 0.0 {
+                consider(f.from);
             }
         }
         best.or_else(|| self.load_cause_of(i))
@@ -73,9 +95,11 @@ impl State {
         // a component whose queues more than double its unloaded response
         // time is degraded, though every request still succeeds (a
         // bottleneck whose callers time out shows their errors, not its own).
+        // A wait under a millisecond is below what any caller notices, so
+        // a sub-millisecond service doubling its time is not news.
         let unloaded_ms = c.p.service_ms + c.p.base_latency_ms;
         if c.err > 0.01 + c.p.base_error_rate
-            || c.own_wait_ms > unloaded_ms
+            || c.own_wait_ms > unloaded_ms.max(MIN_NOTICED_WAIT_MS)
             || c.cap_frac < 1.0
             || c.extra_ms > 0.0
             || c.own_tail.share > 0.0
@@ -101,53 +125,65 @@ impl State {
     #[inline(never)]
     pub(super) fn health(&mut self) {
         let tick = self.scenario.tick_ms;
-        for oi in (0..self.order.len()).rev() {
-            let i = self.order[oi];
-            let h = self.classify(i);
-            if h != Health::Healthy || self.comps[i].health == Health::Healthy {
-                self.comps[i].calm_ms = 0;
-            }
-            if h == self.comps[i].health {
-                continue;
-            }
-            if h == Health::Healthy {
-                // Worse news shows at once; "healthy again" only after
-                // HEALTHY_HOLD_MS of calm, so a component whose callers'
-                // breakers flap does not blink green every other second.
-                self.comps[i].calm_ms += tick;
-                if self.comps[i].calm_ms < HEALTHY_HOLD_MS {
-                    continue;
+        // Components an action struck directly (killed, degraded...) go
+        // first, so that a component hit in the same tick through them
+        // (a database flooded by a killed cache's misses) can name their
+        // news as its cause; within each pass, callees before callers.
+        let struck = |st: &State, i: usize| st.comps[i].cause.is_some();
+        for pass in [true, false] {
+            for oi in (0..self.order.len()).rev() {
+                let i = self.order[oi];
+                if struck(self, i) == pass {
+                    self.health_of(i, tick);
                 }
             }
-            let old = self.comps[i].health;
-            self.comps[i].health = h;
-            let cause = if h == Health::Healthy {
-                self.comps[i].health_event
-            } else {
-                self.blame(i)
-            };
-            let why = match h {
-                Health::Healthy => "healthy again".to_string(),
-                Health::Degraded => format!(
-                    "degraded: {:.1}% errors, {}",
-                    self.comps[i].err * 100.0,
-                    units::millis(self.comps[i].latency)
-                ),
-                Health::Overloaded => {
-                    overload_words(self.comps[i].arrivals, self.comps[i].capacity)
-                }
-                Health::Down => "down: no live servers".to_string(),
-                Health::FailingOver => "failing over to its backup".to_string(),
-                Health::Recovering => "recovering: servers restarting".to_string(),
-            };
-            let m = format!("{} {why} (was {})", self.name(i), health_word(old));
-            let ev = self.push_event(EventKind::Health, Some(i), m, cause);
-            if h == Health::Healthy {
-                self.comps[i].cause = None;
-                self.comps[i].health_event = None;
-            } else {
-                self.comps[i].health_event = Some(ev);
+        }
+    }
+
+    /// Classifies component `i` and logs a change of health with its cause.
+    fn health_of(&mut self, i: usize, tick: u64) {
+        let h = self.classify(i);
+        if h != Health::Healthy || self.comps[i].health == Health::Healthy {
+            self.comps[i].calm_ms = 0;
+        }
+        if h == self.comps[i].health {
+            return;
+        }
+        if h == Health::Healthy {
+            // Worse news shows at once; "healthy again" only after
+            // HEALTHY_HOLD_MS of calm, so a component whose callers'
+            // breakers flap does not blink green every other second.
+            self.comps[i].calm_ms += tick;
+            if self.comps[i].calm_ms < HEALTHY_HOLD_MS {
+                return;
             }
+        }
+        let old = self.comps[i].health;
+        self.comps[i].health = h;
+        let cause = if h == Health::Healthy {
+            self.comps[i].health_event
+        } else {
+            self.blame(i)
+        };
+        let why = match h {
+            Health::Healthy => "healthy again".to_string(),
+            Health::Degraded => format!(
+                "degraded: {:.1}% errors, {}",
+                self.comps[i].err * 100.0,
+                units::millis(self.comps[i].latency)
+            ),
+            Health::Overloaded => overload_words(self.comps[i].arrivals, self.comps[i].capacity),
+            Health::Down => "down: no live servers".to_string(),
+            Health::FailingOver => "failing over to its backup".to_string(),
+            Health::Recovering => "recovering: servers restarting".to_string(),
+        };
+        let m = format!("{} {why} (was {})", self.name(i), health_word(old));
+        let ev = self.push_event(EventKind::Health, Some(i), m, cause);
+        if h == Health::Healthy {
+            self.comps[i].cause = None;
+            self.comps[i].health_event = None;
+        } else {
+            self.comps[i].health_event = Some(ev);
         }
     }
 }
