@@ -6,10 +6,12 @@
 //! [`markdown`] only format it, so the page and the file cannot disagree.
 
 use faultline_core::scenario::{expect, impact, Indicator, Scenario};
+use faultline_core::Event;
 use leptos::prelude::*;
 
 use super::drill::{self, DrillDebrief, DrillFacts};
-use super::driver::Live;
+use super::driver::{is_scripted, Live};
+use super::spread::{self, SpreadLine, SPREAD_SHOWN};
 use super::{switch_effect, url_state};
 
 /// Whether the debrief shows indicator `i` with this run's worst value:
@@ -96,6 +98,10 @@ pub struct DebriefFacts {
     /// A link that replays this run (the page's address with the run's
     /// fragment).
     pub link: String,
+    /// How the trouble spread: the first components' first troubles, in order.
+    pub spread: Vec<SpreadLine>,
+    /// How many components were in trouble at some point.
+    pub spread_total: usize,
 }
 
 /// The title a scenario goes by (its name when it has no title).
@@ -197,6 +203,11 @@ pub fn gather(live: &Live) -> DebriefFacts {
             elsewhere.push(l);
         }
     }
+    // A drill's scripted causes stay out of the spread, as out of the log.
+    let hidden = move |e: &Event| drill && is_scripted(e);
+    let (spread, spread_total) = live
+        .events
+        .with_untracked(|events| spread::spread(events, start, SPREAD_SHOWN, hidden));
     DebriefFacts {
         title: title_of(&scenario),
         date: date_of(&scenario),
@@ -215,6 +226,8 @@ pub fn gather(live: &Live) -> DebriefFacts {
         over_seeds: None,
         worst,
         link: replay_link(live),
+        spread,
+        spread_total,
     }
 }
 
@@ -311,8 +324,33 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
             i.as_str().replace('_', " ")
         ));
     }
+    if !f.spread.is_empty() {
+        md.push_str("\n## How it spread\n\n");
+        md.push_str("Each component's first trouble, in order, and what the log blames it on.\n\n");
+        for l in &f.spread {
+            md.push_str(&format!("- {} {}", l.clock, l.message));
+            if let Some(b) = &l.because {
+                md.push_str(&format!(" (because: {b})"));
+            }
+            md.push('\n');
+        }
+        if let Some(more) = more_components(f) {
+            md.push_str(&format!("- {more}\n"));
+        }
+    }
     md.push_str("\nMade with Faultline, an independent teaching tool (not affiliated with the platform it models).\n");
     md
+}
+
+/// "… and 12 more components", when the spread was cut short.
+fn more_components(f: &DebriefFacts) -> Option<String> {
+    let more = f.spread_total.saturating_sub(f.spread.len());
+    (more > 0).then(|| {
+        format!(
+            "… and {more} more component{}",
+            if more == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// The file name of a run's debrief.
@@ -377,6 +415,20 @@ pub fn Debrief() -> impl IntoView {
                         <td>{v.clone()}</td>
                         <td>{at.clone()}</td>
                     </tr>
+                }
+            })
+            .collect_view();
+        let spread_items = f
+            .spread
+            .iter()
+            .map(|l| {
+                view! {
+                    <li>
+                        <time>{l.clock.clone()}</time>
+                        " "
+                        {l.message.clone()}
+                        {l.because.clone().map(|b| view! { <span class="because">{format!("because: {b}")}</span> })}
+                    </li>
                 }
             })
             .collect_view();
@@ -448,6 +500,12 @@ pub fn Debrief() -> impl IntoView {
                         <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
+                    {(!f.spread.is_empty()).then(|| view! {
+                        <h4>"How it spread"</h4>
+                        <p class="bands-note">"Each component's first trouble, in order, and what the log blames it on."</p>
+                        <ol class="spread" data-spread-total=f.spread_total>{spread_items}</ol>
+                        {more_components(&f).map(|m| view! { <p class="bands-note">{m}</p> })}
+                    })}
                     <button class="download" data-action="download_debrief" on:click=save>
                         "Download the debrief (Markdown)"
                     </button>
@@ -490,6 +548,12 @@ mod tests {
             over_seeds: Some("Over the scenario's calibration seeds 1-5, measured.".into()),
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
             link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
+            spread: vec![SpreadLine {
+                clock: "16:47:12".into(),
+                message: "API Gateway overloaded".into(),
+                because: Some("scenario: message_send traffic × 10".into()),
+            }],
+            spread_total: 3,
         }
     }
 
@@ -509,6 +573,10 @@ mod tests {
         assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\n| Indicator"), "{md}");
         assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
         assert!(md.contains("not affiliated"));
+        assert!(
+            md.contains("## How it spread\n\nEach component's first trouble, in order, and what the log blames it on.\n\n- 16:47:12 API Gateway overloaded (because: scenario: message_send traffic × 10)\n- … and 2 more components\n"),
+            "{md}"
+        );
         assert!(md.contains(
             "Replay this run: <https://example.org/faultline/#s=api_cascade_2022&seed=3>\n"
         ));

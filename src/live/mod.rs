@@ -34,6 +34,7 @@ pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
 pub mod scenario_panel;
+pub mod spread;
 pub mod start;
 pub mod switch_effect;
 pub mod switches;

@@ -220,6 +220,24 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         .unwrap()
         .contains("drill"));
     assert!(root.query_selector(".debrief li.miss").unwrap().is_none());
+    // How it spread: the killed cache first (it was struck; the rest
+    // followed through it), then what it took down, and never the
+    // scripted kill as a cause.
+    let spread = root.query_selector_all(".debrief ol.spread li").unwrap();
+    let lines: Vec<String> = (0..spread.length())
+        .map(|k| spread.item(k).unwrap().text_content().unwrap())
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert!(lines[0].starts_with("19:05:"), "{lines:?}");
+    assert!(lines[0].contains("Memcached Guilds"), "{lines:?}");
+    assert!(lines.iter().all(|l| !l.contains("scenario:")), "{lines:?}");
+    assert!(
+        lines[1..]
+            .iter()
+            .any(|l| l.contains("because: Memcached Guilds")),
+        "{lines:?}"
+    );
+    assert!(md.contains("## How it spread"), "{md}");
 }
 
 #[wasm_bindgen_test]
