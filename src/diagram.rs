@@ -80,6 +80,7 @@ pub fn Diagram(
     let layout = Memo::new(move |_| Arc::new(layout::layout(&topo, width.get())));
     let selection = expect_context::<Selection>();
     let show_all = show_all_edges.unwrap_or_else(|| Signal::from(false));
+    let why = crate::live::diagram_feed::why_chain(selection);
     move || {
         let l = layout.get();
         let t = topology.clone();
@@ -143,7 +144,8 @@ pub fn Diagram(
                             let st = status
                                 .map(|s| Signal::derive(move || s.with(|v| v.get(i).copied().unwrap_or_default())))
                                 .unwrap_or_else(|| Signal::from(NodeStatus::default()));
-                            view! { <Node topology=t.clone() node=n.clone() status=st /> }
+                            let in_why = Signal::derive(move || why.is_some_and(|w| w.with(|c| c.contains(&i))));
+                            view! { <Node topology=t.clone() node=n.clone() status=st in_why /> }
                         })
                         .collect_view()}
                 </g>
@@ -328,6 +330,9 @@ fn Node(
     topology: Arc<Topology>,
     node: NodeBox,
     #[prop(into)] status: Signal<NodeStatus>,
+    /// Whether the selected component's trouble came through this one.
+    #[prop(into)]
+    in_why: Signal<bool>,
 ) -> impl IntoView {
     let selection = expect_context::<Selection>();
     let index = node.component;
@@ -378,6 +383,7 @@ fn Node(
         <g
             class="node"
             class:selected=selected
+            class:why=move || in_why.get()
             class:added=c.added
             data-health=move || live_health.map_or_else(|| status.get().health.as_str(), |h| h.get())
             data-component=c.id.clone()

@@ -10,6 +10,8 @@
 //!   speed and width follow traffic, red with errors, and the breaker's
 //!   state as a badge at the caller's end when it is not closed.
 //! - [`FailoverFlow`]: an overlay on a failover edge, lit while in use.
+//! - [`why_chain`]: the components the selected one's trouble came
+//!   through, which the map rings.
 
 use leptos::prelude::*;
 
@@ -27,6 +29,43 @@ pub fn node_health(index: usize) -> Option<Signal<&'static str>> {
             .with(|v| v.nodes.get(index).map(|n| n.word).unwrap_or("unknown"))
     });
     Some(word.into())
+}
+
+/// The components upstream of the selected one's trouble, by index: the
+/// ones its *Why* names (see [`super::why`]), which the map rings. Empty
+/// while the selection is healthy or nothing is selected; `None` without a
+/// running sandbox. One memo for the whole map: a node reads whether it is
+/// in the list, and repaints only when the list changes.
+pub fn why_chain(selection: crate::Selection) -> Option<Memo<Vec<usize>>> {
+    let live = use_context::<Live>()?;
+    let trouble = Memo::new(move |_| {
+        let i = selection.0.get()?;
+        live.snapshot
+            .with(|s| s.components.get(i).and_then(|c| c.health_event))
+    });
+    Some(Memo::new(move |_| {
+        let Some(ev) = trouble.get() else {
+            return Vec::new();
+        };
+        let drill = live.drill.get();
+        let hidden = move |e: &faultline_core::Event| drill && super::driver::is_scripted(e);
+        let ids: Vec<String> = live.events.with(|events| {
+            super::event_log::cause_chain(events, ev, hidden)
+                .into_iter()
+                .filter_map(|c| events[c].component.clone())
+                .collect()
+        });
+        let selected = selection.0.get_untracked();
+        let mut chain: Vec<usize> = live.scenario.with_untracked(|s| {
+            ids.iter()
+                .filter_map(|id| s.topology.component_index(id))
+                .filter(|&j| Some(j) != selected)
+                .collect()
+        });
+        chain.sort_unstable();
+        chain.dedup();
+        chain
+    }))
 }
 
 /// The first point of an SVG path (`M x y` or `M x,y`).

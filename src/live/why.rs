@@ -121,7 +121,7 @@ pub fn WhyPanel(
                     .collect_view();
                 view! {
                     <div class="live-why" data-why=index>
-                        <h3>"Why"</h3>
+                        <h3>"Why " <span class="why-note">"· ringed on the map"</span></h3>
                         <ol>{items}</ol>
                     </div>
                 }

@@ -135,6 +135,50 @@ async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
     assert!(why(cache).is_empty(), "{:?}", why(cache));
 }
 
+/// The map rings the components the selected one's trouble came through.
+#[wasm_bindgen_test]
+async fn the_map_rings_what_the_selected_components_trouble_came_through() {
+    let (cache, api) = (index_of("Redis_Sessions"), index_of("API_Gateway"));
+    let selected = std::rc::Rc::new(std::cell::Cell::new(None));
+    let keep = selected.clone();
+    let (root, live) = mount_live(move || {
+        keep.set(use_context::<Selection>());
+        let topology = std::sync::Arc::new(steady().topology.clone());
+        view! { <faultline_app::diagram::Diagram topology width=1200.0 /> }
+    });
+    let live = live.get().unwrap();
+    let selection = selected.take().unwrap();
+    let ringed = || {
+        let list = root.query_selector_all(".node.why").unwrap();
+        (0..list.length())
+            .map(|k| {
+                list.item(k)
+                    .unwrap()
+                    .dyn_ref::<web_sys::Element>()
+                    .unwrap()
+                    .get_attribute("data-component")
+                    .unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    selection.0.set(Some(api));
+    live.step();
+    leptos::task::tick().await;
+    assert!(ringed().is_empty(), "a healthy selection rings nothing");
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    assert_eq!(ringed(), ["Redis_Sessions"]);
+    // The cache's own trouble began with the kill on itself: nothing else
+    // to ring, and it is the selection, not ringed.
+    selection.0.set(Some(cache));
+    leptos::task::tick().await;
+    assert!(ringed().is_empty(), "{:?}", ringed());
+}
+
 /// While playing, the log's events go out at most every 250 ms of wall
 /// time but the snapshot every frame, so the snapshot can name a trouble
 /// event the page does not have yet: the answer must come when it does.
