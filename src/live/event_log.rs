@@ -135,24 +135,11 @@ pub fn fold_repeats(
     rows
 }
 
-/// The causes of event `i`, oldest first, not including `i` itself nor
-/// the `hidden` ones (the chain goes on through them to their causes).
+/// The causes of event `i` the log writes out, oldest first: at most
+/// [`CHAIN`], leaving out the `hidden` ones (see
+/// [`faultline_core::sim::event::cause_chain`]).
 pub fn cause_chain(events: &[Event], i: usize, hidden: impl Fn(&Event) -> bool) -> Vec<usize> {
-    let mut chain = Vec::new();
-    let mut walked = Vec::new();
-    let mut cur = events.get(i).and_then(|e| e.cause);
-    while let Some(c) = cur {
-        if c >= i || walked.contains(&c) || chain.len() >= CHAIN {
-            break;
-        }
-        walked.push(c);
-        if !events.get(c).is_some_and(&hidden) {
-            chain.push(c);
-        }
-        cur = events.get(c).and_then(|e| e.cause);
-    }
-    chain.reverse();
-    chain
+    faultline_core::sim::event::cause_chain(events, i, CHAIN, hidden)
 }
 
 /// Which kinds of event the log shows: everything, or one group. Every

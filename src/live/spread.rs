@@ -7,13 +7,9 @@
 //! 16:47:40 Voice Service US overloaded ..."), which is what a post-mortem
 //! timeline starts from.
 
-use std::collections::HashSet;
-
 use faultline_core::scenario::time::format_clock;
-use faultline_core::sim::EventKind;
+use faultline_core::sim::event::first_troubles;
 use faultline_core::Event;
-
-use super::event_log::cause_chain;
 
 /// Components listed at most; the rest are counted.
 pub const SPREAD_SHOWN: usize = 15;
@@ -30,43 +26,32 @@ pub struct SpreadLine {
 }
 
 /// The first troubles of at most `shown` components, oldest first, and how
-/// many components were in trouble in all. `hidden` events (a drill's
-/// scripted causes) are never named as a cause; the nearest visible one
-/// further back is.
+/// many components were in trouble in all (see
+/// [`faultline_core::sim::event::first_troubles`]), with the incident's
+/// clock and the messages.
 pub fn spread(
     events: &[Event],
     start_clock_ms: u64,
     shown: usize,
     hidden: impl Fn(&Event) -> bool + Copy,
 ) -> (Vec<SpreadLine>, usize) {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut lines = Vec::new();
-    for (i, e) in events.iter().enumerate() {
-        if !matches!(e.kind, EventKind::Health | EventKind::Crash) {
-            continue;
-        }
-        let Some(id) = e.component.as_deref() else {
-            continue;
-        };
-        if !seen.insert(id) || lines.len() >= shown {
-            continue;
-        }
-        let because = cause_chain(events, i, hidden)
-            .last()
-            .map(|&c| events[c].message.clone());
-        lines.push(SpreadLine {
-            clock: format_clock(start_clock_ms, e.t_ms),
-            message: e.message.clone(),
-            because,
-        });
-    }
-    (lines, seen.len())
+    let (firsts, total) = first_troubles(events, shown, hidden);
+    let lines = firsts
+        .into_iter()
+        .map(|f| SpreadLine {
+            clock: format_clock(start_clock_ms, events[f.event].t_ms),
+            message: events[f.event].message.clone(),
+            because: f.because.map(|c| events[c].message.clone()),
+        })
+        .collect();
+    (lines, total)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::live::driver::is_scripted;
+    use faultline_core::sim::EventKind;
 
     fn ev(
         t_ms: u64,

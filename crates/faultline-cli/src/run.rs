@@ -1,5 +1,8 @@
-//! `faultline run FILE [--seed N] [--drill] [--format json|csv]`: runs a
-//! scenario to its end and prints the whole run to stdout. With `--drill`
+//! `faultline run FILE [--seed N] [--drill] [--format json|csv|spread]`:
+//! runs a scenario to its end and prints the whole run to stdout (or, with
+//! `spread`, how the trouble spread: each component's first trouble in
+//! order with what the log blames it on, the timeline a post-mortem starts
+//! from, as the page's debrief shows it). With `--drill`
 //! the scenario's responses (`role = "response"` timeline entries) are left
 //! out, as in the page's drill mode with a team that does nothing.
 //!
@@ -14,12 +17,13 @@
 use std::process::ExitCode;
 
 use faultline_core::scenario::{time::format_clock, Scenario};
+use faultline_core::sim::event::first_troubles;
 use faultline_core::sim::{run_hash, Health, Sim};
 use faultline_core::SourceError;
 use serde_json::{json, Map, Value};
 
 /// Usage line for `faultline help`.
-pub const USAGE: &str = "faultline run FILE [--seed N] [--drill] [--format json|csv]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event; --drill leaves out the responders' actions.\nfaultline run --all [--seed N] [--json]\n          The same as faultline report.";
+pub const USAGE: &str = "faultline run FILE [--seed N] [--drill] [--format json|csv|spread]\n          Run a scenario (a path, or bundled:<file> such as bundled:steady_state.toml) and print every sample and event (spread: each component's first trouble in order, with its cause); --drill leaves out the responders' actions.\nfaultline run --all [--seed N] [--json]\n          The same as faultline report.";
 
 /// Reads a scenario by path or bundled name (`bundled:<file>`, see
 /// `faultline report --list`), reporting errors as `file:line:col: message`.
@@ -56,8 +60,8 @@ pub fn run(args: &[String]) -> ExitCode {
                 Err(m) => return usage_error(m),
             },
             "--format" => match it.next().map(String::as_str) {
-                Some(f @ ("json" | "csv")) => format = f.to_string(),
-                _ => return usage_error("--format must be json or csv"),
+                Some(f @ ("json" | "csv" | "spread")) => format = f.to_string(),
+                _ => return usage_error("--format must be json, csv or spread"),
             },
             "--drill" => drill = true,
             f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
@@ -84,13 +88,41 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     };
     sim.run_to_end();
-    let out = if format == "csv" {
-        faultline_core::sim::csv::samples_csv(&sim)
-    } else {
-        json_run(&sim).to_string()
+    let out = match format.as_str() {
+        "csv" => faultline_core::sim::csv::samples_csv(&sim),
+        "spread" => spread_text(&sim, seed),
+        _ => json_run(&sim).to_string(),
     };
     println!("{out}");
     ExitCode::SUCCESS
+}
+
+/// How the trouble spread, as text: a heading, then each component's first
+/// trouble with its clock and, indented below, what the log blames it on.
+fn spread_text(sim: &Sim, seed: u64) -> String {
+    let scenario = sim.scenario();
+    let events = sim.events();
+    let (firsts, total) = first_troubles(events, usize::MAX, |_| false);
+    let mut out = format!(
+        "How it spread: {}, seed {seed}. Each component's first trouble, in order, and what the log blames it on.\n",
+        scenario.name
+    );
+    for f in &firsts {
+        let e = &events[f.event];
+        out.push_str(&format!(
+            "{}  {}\n",
+            format_clock(scenario.start_clock_ms, e.t_ms),
+            e.message
+        ));
+        if let Some(c) = f.because {
+            out.push_str(&format!("          because: {}\n", events[c].message));
+        }
+    }
+    out.push_str(&format!(
+        "{total} of {} components were in trouble at some point.",
+        scenario.topology.components.len()
+    ));
+    out
 }
 
 fn usage_error(msg: &str) -> ExitCode {

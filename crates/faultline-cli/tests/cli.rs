@@ -405,6 +405,63 @@ fn check_runs_more_seeds_on_request_and_counts_where_each_switch_helped() {
 }
 
 #[test]
+fn run_spread_tells_each_components_first_trouble_in_order_with_its_cause() {
+    let o = faultline(&[
+        "run",
+        "bundled:permission_cache_failure.toml",
+        "--format",
+        "spread",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("How it spread: What if: permission cache failure, seed 1."));
+    // The killed cache first, blamed on the kill; the database its misses
+    // flood next, blamed on the cache.
+    assert!(
+        lines[1].starts_with("19:05:00  Memcached Guilds down"),
+        "{out}"
+    );
+    assert_eq!(
+        lines[2],
+        "          because: scenario: kill Memcached Guilds"
+    );
+    assert!(
+        lines[3].starts_with("19:05:00  PostgreSQL Cluster overloaded"),
+        "{out}"
+    );
+    assert!(
+        lines[4].starts_with("          because: Memcached Guilds down"),
+        "{out}"
+    );
+    // Each component once.
+    let firsts: Vec<&str> = lines[1..lines.len() - 1]
+        .iter()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l[10..].split([' ', ':']).next().unwrap())
+        .collect();
+    let n = firsts.len();
+    assert!(lines
+        .last()
+        .unwrap()
+        .starts_with(&format!("{n} of 41 components")));
+    // A quiet evening has nothing to tell.
+    let quiet = stdout(&faultline(&[
+        "run",
+        "bundled:steady_state.toml",
+        "--format",
+        "spread",
+    ]));
+    assert!(
+        quiet.ends_with("0 of 41 components were in trouble at some point.\n"),
+        "{quiet}"
+    );
+    let bad = faultline(&["run", "bundled:steady_state.toml", "--format", "yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--format must be json, csv or spread"));
+}
+
+#[test]
 fn run_drill_leaves_out_the_responders_actions() {
     let summary = |extra: &[&str]| {
         let mut args = vec!["run", "bundled:permission_cache_failure.toml"];

@@ -3,6 +3,10 @@
 //! Every event may point at its cause: an earlier event's index in the log
 //! (a breaker opened because the database's error rate rose, which began
 //! when an operator killed a node). The chain answers "why is this red".
+//!
+//! Two readings of a log live here, for the page and the CLI alike:
+//! [`cause_chain`] (what led to one event) and [`first_troubles`] (each
+//! component's first trouble in order: how the trouble spread).
 
 use serde::{Deserialize, Serialize};
 
@@ -49,4 +53,160 @@ pub struct Event {
     pub message: String,
     /// Index in the event log of the event (often an action) that led to this one.
     pub cause: Option<usize>,
+}
+
+/// The causes of event `i`, oldest first, at most `max` of them, not
+/// including `i` itself nor the `hidden` ones (the chain goes on through
+/// them to their causes). A cause must come before what it causes, so a
+/// malformed log cannot loop.
+pub fn cause_chain(
+    events: &[Event],
+    i: usize,
+    max: usize,
+    hidden: impl Fn(&Event) -> bool,
+) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut walked = Vec::new();
+    let mut cur = events.get(i).and_then(|e| e.cause);
+    while let Some(c) = cur {
+        if c >= i || walked.contains(&c) || chain.len() >= max {
+            break;
+        }
+        walked.push(c);
+        if !events.get(c).is_some_and(&hidden) {
+            chain.push(c);
+        }
+        cur = events.get(c).and_then(|e| e.cause);
+    }
+    chain.reverse();
+    chain
+}
+
+/// One component's first trouble: its event, and the nearest cause the
+/// log gives for it that is not hidden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstTrouble {
+    /// Index of the component's first health or crash event.
+    pub event: usize,
+    /// Index of the nearest visible cause, if any.
+    pub because: Option<usize>,
+}
+
+/// Each component's first trouble in the order it came, at most `shown`
+/// of them, and how many components were in trouble in all. Every
+/// component starts healthy, so its first health or crash event is its
+/// first trouble. `hidden` events (a drill's scripted causes) are never
+/// named as a cause; the nearest visible one further back is.
+pub fn first_troubles(
+    events: &[Event],
+    shown: usize,
+    hidden: impl Fn(&Event) -> bool + Copy,
+) -> (Vec<FirstTrouble>, usize) {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut firsts = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if !matches!(e.kind, EventKind::Health | EventKind::Crash) {
+            continue;
+        }
+        let Some(id) = e.component.as_deref() else {
+            continue;
+        };
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        if firsts.len() < shown {
+            firsts.push(FirstTrouble {
+                event: i,
+                because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
+            });
+        }
+    }
+    (firsts, seen.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind, comp: Option<&str>, message: &str, cause: Option<usize>) -> Event {
+        Event {
+            t_ms: 0,
+            kind,
+            component: comp.map(str::to_string),
+            message: message.into(),
+            cause,
+        }
+    }
+
+    #[test]
+    fn chains_run_oldest_first_and_skip_what_is_hidden() {
+        let events = vec![
+            ev(
+                EventKind::Action,
+                Some("Redis"),
+                "scenario: kill Redis",
+                None,
+            ),
+            ev(EventKind::Health, Some("Redis"), "Redis down", Some(0)),
+            ev(EventKind::Health, Some("Api"), "Api degraded", Some(1)),
+            // A cause pointing forward (a corrupt log) ends the walk.
+            ev(EventKind::Health, Some("Web"), "Web degraded", Some(5)),
+        ];
+        assert_eq!(cause_chain(&events, 2, 4, |_| false), [0, 1]);
+        assert_eq!(cause_chain(&events, 2, 1, |_| false), [1]);
+        let scripted = |e: &Event| e.message.starts_with("scenario:");
+        assert_eq!(cause_chain(&events, 2, 4, scripted), [1]);
+        assert!(cause_chain(&events, 3, 4, |_| false).is_empty());
+        assert!(cause_chain(&events, 9, 4, |_| false).is_empty());
+    }
+
+    #[test]
+    fn first_troubles_name_each_component_once_in_order() {
+        let events = vec![
+            ev(
+                EventKind::Action,
+                Some("Redis"),
+                "scenario: kill Redis",
+                None,
+            ),
+            ev(EventKind::Health, Some("Redis"), "Redis down", Some(0)),
+            ev(EventKind::Health, Some("Api"), "Api degraded", Some(1)),
+            ev(
+                EventKind::Breaker,
+                Some("Api"),
+                "breaker Api → Redis opened",
+                Some(2),
+            ),
+            ev(EventKind::Health, Some("Api"), "Api healthy again", Some(2)),
+            ev(
+                EventKind::Crash,
+                Some("Sessions"),
+                "Sessions: out of memory",
+                None,
+            ),
+        ];
+        let (firsts, total) = first_troubles(&events, 10, |_| false);
+        assert_eq!(total, 3);
+        assert_eq!(
+            firsts,
+            [
+                FirstTrouble {
+                    event: 1,
+                    because: Some(0)
+                },
+                FirstTrouble {
+                    event: 2,
+                    because: Some(1)
+                },
+                FirstTrouble {
+                    event: 5,
+                    because: None
+                },
+            ]
+        );
+        let scripted = |e: &Event| e.message.starts_with("scenario:");
+        assert_eq!(first_troubles(&events, 10, scripted).0[0].because, None);
+        assert_eq!(first_troubles(&events, 2, |_| false).0.len(), 2);
+    }
 }
