@@ -137,8 +137,14 @@ pub fn ComponentActions(
     };
     let sparks = move || {
         live.history.track();
+        // Blind monitoring: the sparklines end where the dashboards did.
+        let seen_until = live
+            .snapshot
+            .with_untracked(|s| s.monitoring_blind.then_some(s.sli_as_of_ms));
         let (load, err, lat) = live.with_sim(|s| {
-            let samples = s.samples();
+            let all = s.samples();
+            let seen = seen_until.map_or(all.len(), |t| all.partition_point(|x| x.t_ms <= t));
+            let samples = &all[..seen];
             let from = samples.len().saturating_sub(SPARK_SAMPLES);
             let mut load = Vec::new();
             let mut err = Vec::new();

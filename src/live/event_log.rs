@@ -142,6 +142,20 @@ pub fn cause_chain(events: &[Event], i: usize, hidden: impl Fn(&Event) -> bool) 
     faultline_core::sim::event::cause_chain(events, i, CHAIN, hidden)
 }
 
+/// Whether monitoring, down since `blind_since`, holds event `e` back:
+/// what happened to the platform after it went down (health, breakers,
+/// failovers, crashes...) is not seen until it returns; actions, switches,
+/// triggers and the control plane's own news still are.
+pub fn held_back(e: &Event, blind_since: Option<u64>) -> bool {
+    blind_since.is_some_and(|t| {
+        e.t_ms > t
+            && !matches!(
+                e.kind,
+                EventKind::Action | EventKind::KillSwitch | EventKind::Trigger | EventKind::Control
+            )
+    })
+}
+
 /// Which kinds of event the log shows: everything, or one group. Every
 /// kind belongs to exactly one group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -251,12 +265,19 @@ pub fn EventLog() -> impl IntoView {
         live.scenario
             .with(|s| s.topology.components.get(i).map(|c| c.id.clone()))
     });
+    // While monitoring is down, the time since which news is held back.
+    let blind_since = Memo::new(move |_| {
+        live.snapshot
+            .with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms))
+    });
     // Rows as (fold, event, cause messages); keyed so only new rows render.
     let rows = move || {
         // A drill keeps the scenario's scripted actions (the cause to find)
-        // out of the log and out of the cause chains.
+        // out of the log and out of the cause chains; blind monitoring
+        // holds back what happened to the platform since it went down.
         let drill = live.drill.get();
-        let hidden = move |e: &Event| drill && is_scripted(e);
+        let since = blind_since.get();
+        let hidden = move |e: &Event| (drill && is_scripted(e)) || held_back(e, since);
         let (filter, one) = (filter.get(), one.get());
         let narrowed = filter != LogFilter::All || one.is_some();
         // Rows the filter leaves out; their events still explain others.
@@ -355,6 +376,22 @@ pub fn EventLog() -> impl IntoView {
                     " only the selected component"
                 </label>
             </div>
+            {move || {
+                blind_since.get().map(|t| {
+                    let held = live.events.with(|events| {
+                        events.iter().filter(|e| held_back(e, Some(t))).count()
+                    });
+                    view! {
+                        <p class="live-blind" data-held-back=held>
+                            {format!(
+                                "Monitoring is down: {held} event{} since {} held back until it returns.",
+                                if held == 1 { "" } else { "s" },
+                                live.clock_at(t)
+                            )}
+                        </p>
+                    }
+                })
+            }}
             <ol class="events">
                 <For each=rows key=|(fold, _, _, _)| (fold.latest, fold.first, fold.count) children=row />
             </ol>

@@ -231,8 +231,39 @@ pub fn LiveTop() -> impl IntoView {
             <NoticeBar />
             <PlaybackBar />
             <HealthLegend />
+            <BlindNotice />
         </div>
     }
+}
+
+/// While monitoring is down, a line above the map says that what it, the
+/// inspector and the charts show is the last seen, and since when; the
+/// operators' own settings and actions are still current.
+#[component]
+pub fn BlindNotice() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let since = Memo::new(move |_| {
+        live.snapshot
+            .with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms))
+    });
+    view! {
+        {move || {
+            since.get().map(|t| {
+                view! {
+                    <p class="live-blind" role="status" data-blind-since=t>
+                        <strong>"Monitoring is down."</strong>
+                        {format!(
+                            " The map, the inspector and the charts show the last figures seen, as of {}; your own settings and actions still show.",
+                            live.clock_at(t)
+                        )}
+                    </p>
+                }
+            })
+        }}
+    }
+    .into_any()
 }
 
 /// Everything the live sandbox adds below the diagram: kill switches,

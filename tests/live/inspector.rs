@@ -135,6 +135,87 @@ async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
     assert!(why(cache).is_empty(), "{:?}", why(cache));
 }
 
+/// Monitoring down: the inspector (like the map and the charts) shows the
+/// last figures seen, and a line above the map says so and since when.
+#[wasm_bindgen_test]
+async fn with_monitoring_down_the_inspector_shows_the_last_figures_seen() {
+    let api = index_of("API_Gateway");
+    let (root, live) = mount_live(move || {
+        view! {
+            <live::BlindNotice />
+            <ComponentActions index=api />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert!(root.query_selector(".live-blind").unwrap().is_none());
+    for m in ["Monitoring_Primary", "Monitoring_Backup"] {
+        live.act(Action::Kill {
+            component: m.into(),
+        })
+        .unwrap();
+    }
+    live.step();
+    let blind_at = live.clock_at(live.snapshot.get_untracked().sli_as_of_ms);
+    live.act(Action::Kill {
+        component: "API_Gateway".into(),
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let notice = query(&root, ".live-blind").text_content().unwrap();
+    assert!(notice.contains("Monitoring is down."), "{notice}");
+    assert!(notice.contains(&format!("as of {blind_at}")), "{notice}");
+    let health = || {
+        query(&root, ".live-health")
+            .get_attribute("data-health")
+            .unwrap()
+    };
+    assert_eq!(health(), "healthy", "the kill is not seen while blind");
+    // The sparklines end where the dashboards did.
+    let spark = || {
+        query(&root, ".spark-load polyline")
+            .get_attribute("points")
+            .unwrap()
+    };
+    let before = spark();
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert_eq!(spark(), before, "no new samples drawn while blind");
+    assert!(live.with_sim(|s| s.snapshot().sli_true.api_success) < 0.01);
+    // The log shows the operator's kill but holds back what it did.
+    let log = || query(&root, "ol.events").text_content().unwrap();
+    assert!(log().contains("operator: kill API Gateway"), "{}", log());
+    assert!(!log().contains("API Gateway down"), "{}", log());
+    let held = query(&root, ".live-events .live-blind");
+    let n: usize = held
+        .get_attribute("data-held-back")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 1, "{}", held.text_content().unwrap());
+    // Back: the notice goes and the inspector catches up.
+    for m in ["Monitoring_Primary", "Monitoring_Backup"] {
+        live.act(Action::Revive {
+            component: m.into(),
+        })
+        .unwrap();
+    }
+    for _ in 0..18 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert!(root.query_selector(".live-blind").unwrap().is_none());
+    assert_eq!(health(), "down");
+    assert!(log().contains("API Gateway down"), "{}", log());
+}
+
 /// The map rings the components the selected one's trouble came through.
 #[wasm_bindgen_test]
 async fn the_map_rings_what_the_selected_components_trouble_came_through() {

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use faultline_core::scenario::{simple_topology, Autoscale, Compartment, Role, Scenario};
 use faultline_core::sim::{
-    Action, ActionError, BreakerMode, EventKind, KillSwitch, RequestClass, Sim,
+    Action, ActionError, BreakerMode, EventKind, Health, KillSwitch, RequestClass, Sim,
 };
 
 fn closed(s: &Scenario) -> Sim {
@@ -171,6 +171,26 @@ fn monitoring_loss_blinds_the_dashboards() {
         snap.sli_true.api_success < 0.01,
         "while users see the outage"
     );
+    // The map goes stale with the dashboards: Api still shows as last
+    // seen, though the operators' own settings are current.
+    let api = comp(&sim, &snap, "Api");
+    assert_eq!(api.health, Health::Healthy, "{api:?}");
+    assert!(api.servers > 0.0, "{api:?}");
+    sim.apply(Action::SetQueueLimit {
+        component: "Api".into(),
+        limit: 123.0,
+    })
+    .unwrap();
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").queue_limit, 123.0);
+    // Monitoring back: the map catches up.
+    sim.apply(Action::Revive {
+        component: "Monitoring".into(),
+    })
+    .unwrap();
+    sim.step_until(180_000);
+    let snap = sim.snapshot();
+    assert!(!snap.monitoring_blind);
+    assert_eq!(comp(&sim, &snap, "Api").health, Health::Down);
 }
 
 #[test]

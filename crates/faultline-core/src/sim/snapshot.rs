@@ -162,6 +162,25 @@ pub struct ComponentState {
     pub health_event: Option<usize>,
 }
 
+impl ComponentState {
+    /// These settings with the figures monitoring measures taken from
+    /// `seen` (what the dashboards last showed): health, load, queue,
+    /// memory, errors, throughput, capacity, arrivals, the surge's present
+    /// level, latency, live servers, hit rate, pool use and the trouble's
+    /// event. The operators' own settings (limits, capacity kept, the
+    /// surge's target, servers ordered) stay as they are now.
+    pub fn measured_as(&self, seen: &ComponentState) -> ComponentState {
+        ComponentState {
+            queue_limit: self.queue_limit,
+            rate_limit_per_server: self.rate_limit_per_server,
+            capacity_fraction: self.capacity_fraction,
+            surge_target: self.surge_target,
+            target_servers: self.target_servers,
+            ..*seen
+        }
+    }
+}
+
 /// One dependency edge's live figures.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EdgeState {
@@ -217,19 +236,25 @@ pub struct Snapshot {
     pub sli: Sli,
     /// The true indicators (for debriefs; the UI hides them while blind).
     pub sli_true: Sli,
-    /// Per component, in topology order.
+    /// Per component, in topology order. While monitoring is blind the
+    /// measured figures are the last seen (see
+    /// [`ComponentState::measured_as`]); the operators' settings are current.
     pub components: Vec<ComponentState>,
-    /// Per dependency edge, in topology order.
+    /// Per dependency edge, in topology order (the last seen while blind,
+    /// partitions aside).
     pub edges: Vec<EdgeState>,
-    /// Per failover edge, in topology order.
+    /// Per failover edge, in topology order (the last seen while blind).
     pub failovers: Vec<FailoverState>,
     /// The six kill switches.
     pub kill_switches: [SwitchState; 6],
-    /// Users by connection state.
+    /// Users by connection state (the last seen while blind).
     pub users: Users,
-    /// Users by connection state per region (topology region order).
+    /// Users by connection state per region (topology region order; the
+    /// last seen while blind).
     pub users_by_region: Vec<Users>,
-    /// True when both monitoring systems are down: `sli` is stale.
+    /// True when both monitoring systems are down: `sli`, the measured
+    /// figures of `components`, `edges`, `failovers` and the users are
+    /// stale, as of `sli_as_of_ms`.
     pub monitoring_blind: bool,
     /// Time the dashboards' figures date from.
     pub sli_as_of_ms: u64,

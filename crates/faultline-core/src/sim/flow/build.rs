@@ -275,6 +275,7 @@ impl State {
             sli_shown: Sli::default(),
             sli_as_of: 0,
             blind: false,
+            last_seen: None,
             config_blocked: false,
             orch_down: false,
             role_comps,

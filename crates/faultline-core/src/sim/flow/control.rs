@@ -16,8 +16,10 @@ impl State {
         let orch = all_down(2);
         if blind != self.blind {
             self.blind = blind;
+            // The map and the inspector go stale with the dashboards.
+            self.last_seen = blind.then(|| Box::new(self.live_snapshot()));
             let m = if blind {
-                "monitoring is down: dashboards are blind and show stale figures"
+                "monitoring is down: dashboards, the map and the inspector show the last figures seen"
             } else {
                 "monitoring is back: dashboards are live again"
             };

@@ -506,6 +506,9 @@ pub(crate) struct State {
     pub sli_shown: Sli,
     pub sli_as_of: u64,
     pub blind: bool,
+    /// While monitoring is down, the platform as it was last seen (the
+    /// snapshot's measured figures come from here).
+    pub last_seen: Option<Box<Snapshot>>,
     pub config_blocked: bool,
     pub orch_down: bool,
     /// Components by role or trait, ascending (parameters never change):

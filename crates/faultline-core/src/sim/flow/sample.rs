@@ -37,6 +37,28 @@ impl State {
     }
 
     pub(crate) fn snapshot(&self) -> Snapshot {
+        let mut snap = self.live_snapshot();
+        if let Some(seen) = &self.last_seen {
+            // Monitoring is down: what monitoring measures stays as it was
+            // last seen; what the operators set themselves stays current.
+            for (c, old) in snap.components.iter_mut().zip(&seen.components) {
+                *c = c.measured_as(old);
+            }
+            for (e, old) in snap.edges.iter_mut().zip(&seen.edges) {
+                *e = EdgeState {
+                    partitioned: e.partitioned,
+                    ..*old
+                };
+            }
+            snap.failovers.clone_from(&seen.failovers);
+            snap.users = seen.users;
+            snap.users_by_region.clone_from(&seen.users_by_region);
+        }
+        snap
+    }
+
+    /// The snapshot as the simulation stands, whatever monitoring sees.
+    pub(super) fn live_snapshot(&self) -> Snapshot {
         let components = self
             .comps
             .iter()
