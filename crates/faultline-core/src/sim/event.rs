@@ -55,6 +55,17 @@ pub struct Event {
     pub cause: Option<usize>,
 }
 
+impl Event {
+    /// True for the scenario's own timeline actions, which the simulation
+    /// logs as "scenario: ..." (an operator's read "operator: ...").
+    pub fn is_scripted(&self) -> bool {
+        self.kind == EventKind::Action && self.message.starts_with(SCRIPTED_PREFIX)
+    }
+}
+
+/// How the simulation begins the log line of a scenario's own action.
+const SCRIPTED_PREFIX: &str = "scenario:";
+
 /// The causes of event `i`, oldest first, at most `max` of them, not
 /// including `i` itself nor the `hidden` ones (the chain goes on through
 /// them to their causes). A cause must come before what it causes, so a
@@ -139,9 +150,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn chains_run_oldest_first_and_skip_what_is_hidden() {
-        let events = vec![
+    /// A scripted kill of Redis, Redis going down, and Api degraded by it.
+    fn redis_killed() -> Vec<Event> {
+        vec![
             ev(
                 EventKind::Action,
                 Some("Redis"),
@@ -150,28 +161,26 @@ mod tests {
             ),
             ev(EventKind::Health, Some("Redis"), "Redis down", Some(0)),
             ev(EventKind::Health, Some("Api"), "Api degraded", Some(1)),
-            // A cause pointing forward (a corrupt log) ends the walk.
-            ev(EventKind::Health, Some("Web"), "Web degraded", Some(5)),
-        ];
+        ]
+    }
+
+    #[test]
+    fn chains_run_oldest_first_and_skip_what_is_hidden() {
+        let mut events = redis_killed();
+        // A cause pointing forward (a corrupt log) ends the walk.
+        events.push(ev(EventKind::Health, Some("Web"), "Web degraded", Some(5)));
         assert_eq!(cause_chain(&events, 2, 4, |_| false), [0, 1]);
         assert_eq!(cause_chain(&events, 2, 1, |_| false), [1]);
-        let scripted = |e: &Event| e.message.starts_with("scenario:");
-        assert_eq!(cause_chain(&events, 2, 4, scripted), [1]);
+        assert!(events[0].is_scripted() && !events[1].is_scripted());
+        assert_eq!(cause_chain(&events, 2, 4, Event::is_scripted), [1]);
         assert!(cause_chain(&events, 3, 4, |_| false).is_empty());
         assert!(cause_chain(&events, 9, 4, |_| false).is_empty());
     }
 
     #[test]
     fn first_troubles_name_each_component_once_in_order() {
-        let events = vec![
-            ev(
-                EventKind::Action,
-                Some("Redis"),
-                "scenario: kill Redis",
-                None,
-            ),
-            ev(EventKind::Health, Some("Redis"), "Redis down", Some(0)),
-            ev(EventKind::Health, Some("Api"), "Api degraded", Some(1)),
+        let mut events = redis_killed();
+        events.extend([
             ev(
                 EventKind::Breaker,
                 Some("Api"),
@@ -185,7 +194,7 @@ mod tests {
                 "Sessions: out of memory",
                 None,
             ),
-        ];
+        ]);
         let (firsts, total) = first_troubles(&events, 10, |_| false);
         assert_eq!(total, 3);
         assert_eq!(
@@ -205,8 +214,10 @@ mod tests {
                 },
             ]
         );
-        let scripted = |e: &Event| e.message.starts_with("scenario:");
-        assert_eq!(first_troubles(&events, 10, scripted).0[0].because, None);
+        assert_eq!(
+            first_troubles(&events, 10, Event::is_scripted).0[0].because,
+            None
+        );
         assert_eq!(first_troubles(&events, 2, |_| false).0.len(), 2);
     }
 }

@@ -128,7 +128,9 @@ impl State {
         // Components an action struck directly (killed, degraded...) go
         // first, so that a component hit in the same tick through them
         // (a database flooded by a killed cache's misses) can name their
-        // news as its cause; within each pass, callees before callers.
+        // news as its cause; within each pass, callees before callers. (One
+        // that turns healthy in the first pass clears its cause and is
+        // looked at again in the second, which finds nothing to change.)
         let struck = |st: &State, i: usize| st.comps[i].cause.is_some();
         for pass in [true, false] {
             for oi in (0..self.order.len()).rev() {

@@ -601,6 +601,8 @@ impl State {
         {
             let a = self.scenario.timeline[self.timeline_idx].action.clone();
             self.timeline_idx += 1;
+            // The log line then reads "scenario: ...", which
+            // `Event::is_scripted` recognises.
             if let Err(e) = self.apply(a, "scenario") {
                 self.push_event(
                     EventKind::Action,
