@@ -138,9 +138,7 @@ pub fn ComponentActions(
     let sparks = move || {
         live.history.track();
         // Blind monitoring: the sparklines end where the dashboards did.
-        let seen_until = live
-            .snapshot
-            .with_untracked(|s| s.monitoring_blind.then_some(s.sli_as_of_ms));
+        let seen_until = live.blind_since.get_untracked();
         let (load, err, lat) = live.with_sim(|s| {
             let all = s.samples();
             let seen = seen_until.map_or(all.len(), |t| all.partition_point(|x| x.t_ms <= t));

@@ -6,11 +6,10 @@
 //! [`markdown`] only format it, so the page and the file cannot disagree.
 
 use faultline_core::scenario::{expect, impact, Indicator, Scenario};
-use faultline_core::Event;
 use leptos::prelude::*;
 
 use super::drill::{self, DrillDebrief, DrillFacts};
-use super::driver::{is_scripted, Live};
+use super::driver::{drill_hidden, Live};
 use super::spread::{self, SpreadLine, SPREAD_SHOWN};
 use super::{switch_effect, url_state};
 
@@ -204,7 +203,7 @@ pub fn gather(live: &Live) -> DebriefFacts {
         }
     }
     // A drill's scripted causes stay out of the spread, as out of the log.
-    let hidden = move |e: &Event| drill && is_scripted(e);
+    let hidden = drill_hidden(drill);
     let (spread, spread_total) = live
         .events
         .with_untracked(|events| spread::spread(events, start, SPREAD_SHOWN, hidden));

@@ -47,8 +47,7 @@ pub fn why_chain(selection: crate::Selection) -> Option<Memo<Vec<usize>>> {
         let Some(ev) = trouble.get() else {
             return Vec::new();
         };
-        let drill = live.drill.get();
-        let hidden = move |e: &faultline_core::Event| drill && super::driver::is_scripted(e);
+        let hidden = super::driver::drill_hidden(live.drill.get());
         let ids: Vec<String> = live.events.with(|events| {
             super::event_log::cause_chain(events, ev, hidden)
                 .into_iter()

@@ -80,6 +80,11 @@ pub struct Live {
     pub hints: RwSignal<Vec<u64>>,
     /// The platform now.
     pub snapshot: RwSignal<Snapshot>,
+    /// While monitoring is down, since when (simulated ms) the figures
+    /// shown are the last seen; `None` while it is up. A memo of the
+    /// snapshot, so the charts, the notice, the log and the inspector
+    /// change only when it does.
+    pub blind_since: Memo<Option<u64>>,
     /// The diagram's view model, derived from the snapshot (refreshed at
     /// most every [`DIAGRAM_PUBLISH_MS`] while playing, at once otherwise).
     pub view: Memo<DiagramView>,
@@ -137,18 +142,24 @@ pub fn indicator_value(key: &str, s: &Sli) -> f64 {
 /// the cause they are to find. What the actions do (a component down, a
 /// breaker opening) stays in view.
 pub fn is_scripted(e: &Event) -> bool {
-    e.kind == EventKind::Action && e.message.starts_with("scenario:")
+    e.is_scripted()
+}
+
+/// What the page keeps out of the log, the cause chains, the Why, the map's
+/// rings and the debrief's spread: in a drill, the scripted actions.
+pub fn drill_hidden(drill: bool) -> impl Fn(&Event) -> bool + Copy {
+    move |e| drill && is_scripted(e)
 }
 
 /// Whether an event deserves a marker on the charts (none for a scripted
 /// action in a drill). The scenario's own timeline (its triggers and the
 /// real operators' actions) is an event, not the trainee's action.
 fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
-    if drill && is_scripted(e) {
+    if drill_hidden(drill)(e) {
         return None;
     }
     match e.kind {
-        EventKind::Action if e.message.starts_with("scenario:") => Some(MarkerKind::Event),
+        EventKind::Action if e.is_scripted() => Some(MarkerKind::Event),
         EventKind::Action => Some(MarkerKind::UserAction),
         EventKind::Crash
         | EventKind::Failover
@@ -216,6 +227,8 @@ impl Live {
             let s = scenario.read();
             snapshot.with_untracked(|snap| view_model::diagram_view(&s.topology, snap))
         });
+        let blind_since =
+            Memo::new(move |_| snapshot.with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms)));
         let live = Live {
             sim: StoredValue::new_local(sim),
             scenario,
@@ -224,6 +237,7 @@ impl Live {
             drill: RwSignal::new(false),
             hints: RwSignal::new(Vec::new()),
             snapshot,
+            blind_since,
             view,
             diagram_rev,
             diagram_published_at: StoredValue::new(f64::NEG_INFINITY),

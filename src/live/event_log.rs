@@ -19,7 +19,7 @@ use faultline_core::sim::EventKind;
 use faultline_core::Event;
 use leptos::prelude::*;
 
-use super::driver::{is_scripted, Live};
+use super::driver::{drill_hidden, Live};
 use crate::Selection;
 
 /// Rows shown (the full log stays in memory).
@@ -265,19 +265,14 @@ pub fn EventLog() -> impl IntoView {
         live.scenario
             .with(|s| s.topology.components.get(i).map(|c| c.id.clone()))
     });
-    // While monitoring is down, the time since which news is held back.
-    let blind_since = Memo::new(move |_| {
-        live.snapshot
-            .with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms))
-    });
     // Rows as (fold, event, cause messages); keyed so only new rows render.
     let rows = move || {
         // A drill keeps the scenario's scripted actions (the cause to find)
         // out of the log and out of the cause chains; blind monitoring
         // holds back what happened to the platform since it went down.
-        let drill = live.drill.get();
-        let since = blind_since.get();
-        let hidden = move |e: &Event| (drill && is_scripted(e)) || held_back(e, since);
+        let drilled = drill_hidden(live.drill.get());
+        let since = live.blind_since.get();
+        let hidden = move |e: &Event| drilled(e) || held_back(e, since);
         let (filter, one) = (filter.get(), one.get());
         let narrowed = filter != LogFilter::All || one.is_some();
         // Rows the filter leaves out; their events still explain others.
@@ -377,7 +372,7 @@ pub fn EventLog() -> impl IntoView {
                 </label>
             </div>
             {move || {
-                blind_since.get().map(|t| {
+                live.blind_since.get().map(|t| {
                     let held = live.events.with(|events| {
                         events.iter().filter(|e| held_back(e, Some(t))).count()
                     });

@@ -141,7 +141,7 @@ pub fn LiveCharts() -> impl IntoView {
     };
     // Memos: the snapshot changes every frame, these seldom, and only
     // their changes should touch the page.
-    let blind = Memo::new(move |_| live.snapshot.with(|s| s.monitoring_blind));
+    let blind = Signal::derive(move || live.blind_since.with(Option::is_some));
     let samples = Memo::new(move |_| {
         live.snapshot.track();
         live.with_sim(|sim| sim.samples().len())
@@ -244,13 +244,9 @@ pub fn BlindNotice() -> impl IntoView {
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let since = Memo::new(move |_| {
-        live.snapshot
-            .with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms))
-    });
     view! {
         {move || {
-            since.get().map(|t| {
+            live.blind_since.get().map(|t| {
                 view! {
                     <p class="live-blind" role="status" data-blind-since=t>
                         <strong>"Monitoring is down."</strong>

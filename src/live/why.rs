@@ -15,7 +15,7 @@ use faultline_core::scenario::time::format_clock;
 use faultline_core::Event;
 use leptos::prelude::*;
 
-use super::driver::{is_scripted, Live};
+use super::driver::{drill_hidden, Live};
 use super::event_log::cause_chain;
 use crate::Selection;
 
@@ -76,9 +76,8 @@ pub fn WhyPanel(
     });
     let steps = Memo::new(move |_| {
         let trouble = trouble.get()?;
-        let drill = live.drill.get();
         let start = live.scenario.with_untracked(|s| s.start_clock_ms);
-        let hidden = move |e: &Event| drill && is_scripted(e);
+        let hidden = drill_hidden(live.drill.get());
         let steps = live
             .events
             .with(|events| why_steps(events, trouble, start, hidden));
@@ -161,7 +160,7 @@ mod tests {
         assert_eq!(steps[0].message, "scenario: kill Presence");
         assert_eq!(steps[2].message, "Sessions degraded");
         // A drill keeps the scripted cause out of the answer.
-        let drill = why_steps(&events, 3, start, is_scripted);
+        let drill = why_steps(&events, 3, start, crate::live::driver::is_scripted);
         assert_eq!(drill.len(), 2);
         assert_eq!(drill[0].message, "Presence down");
         // An index past the log (a log cleared by a reset) answers nothing.
