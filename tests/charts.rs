@@ -5,7 +5,7 @@
 //!
 //! Run: `cargo test --target wasm32-unknown-unknown -p faultline-app --test charts`
 
-use faultline_app::charts::draw::{LINE_COLOUR, SLO_COLOUR};
+use faultline_app::charts::draw::{COMPARE_COLOUR, LINE_COLOUR, SLO_COLOUR};
 use faultline_app::charts::{
     breach_spans, count_near, default_indicators, group_markers, keys, nearest_marker,
     ChartHistory, ChartPanel, ChartPoint, Direction, Marker, MarkerKind, ScenarioClock, SeriesSpec,
@@ -475,6 +475,86 @@ async fn blind_overlay_follows_the_flag_and_freezes_the_charts() {
     m.root.remove();
 }
 
+/// Waits until every canvas of `root` has drawn the compared run's revision
+/// `want` (`""`: none).
+async fn settle_compare(root: &Element, want: &str) {
+    for _ in 0..1000 {
+        leptos::task::tick().await;
+        let canvases = root.get_elements_by_tag_name("canvas");
+        let done = (0..canvases.length()).all(|i| {
+            canvases
+                .item(i)
+                .and_then(|c| c.get_attribute("data-compare"))
+                .as_deref()
+                == Some(want)
+        });
+        if done {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("charts never drew compared revision {want:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_compared_run_is_a_grey_line_under_each_chart_with_its_value_and_legend() {
+    let root = container();
+    // Our run has the outage; the compared one (the first 15 minutes of a
+    // calm run) does not.
+    let history = RwSignal::new(synthetic_history(1200));
+    let mut calm = ChartHistory::default();
+    for s in 0..900u64 {
+        calm.push(s * 1000, &sample(0));
+    }
+    let compare = RwSignal::new(calm);
+    let label = RwSignal::new(String::new());
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ChartPanel
+                history=history
+                clock=ScenarioClock::starting_at(16, 47, 0)
+                window=RwSignal::new(Window::WholeRun)
+                compare=compare
+                compare_label=label
+            />
+        }
+    })
+    .forget();
+    // No label: nothing is compared, whatever the history holds.
+    settle_compare(&root, "").await;
+    let grey = |k| count_colour(&pixels(&canvas(&root, k)), COMPARE_COLOUR);
+    assert_eq!(grey(keys::API_SUCCESS), 0);
+    assert!(find(&root, "[data-testid='compare-legend']").is_none());
+    assert!(find(&root, ".fl-chart-compare").is_none());
+
+    label.set("the scenario with: a fix".into());
+    settle_compare(&root, "900").await;
+    for s in default_indicators() {
+        let g = grey(s.key);
+        assert!(g > 20, "{}: the compared line drawn ({g} px)", s.key);
+    }
+    let legend = find(&root, "[data-testid='compare-legend']").expect("legend item");
+    assert!(legend.text_content().unwrap().contains("a fix"));
+    // The header gives the compared run's value at the time shown: the
+    // calm run's last sample (14:59 into it), not our outage's.
+    let text = |k: &str| {
+        find(&root, &format!(".fl-chart-compare[data-key='{k}']"))
+            .expect("compared value")
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(text(keys::API_SUCCESS), "compared: 99.97%");
+    assert_eq!(text(keys::DB_QUERY), "compared: 50 ms");
+    // The axis fits both runs: the latency chart still reaches our 30 s.
+    assert!(count_colour(&pixels(&canvas(&root, keys::API_P95)), LINE_COLOUR) > 20);
+
+    // Switched off again: the grey line goes.
+    label.set(String::new());
+    settle_compare(&root, "").await;
+    assert_eq!(grey(keys::API_SUCCESS), 0);
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn plotters_drew_the_line_the_objective_and_the_breach() {
     let m = mount(1200);
@@ -612,6 +692,7 @@ async fn redraw_cost_is_printed() {
                 frame: frame.as_ref(),
                 markers: &marks,
                 clock: ScenarioClock::default(),
+                compare: &[],
             };
             draw_chart(&c, &input, css, 1.0).unwrap();
         }

@@ -26,8 +26,8 @@ use web_sys::HtmlCanvasElement;
 
 use super::axes::ScenarioClock;
 use super::draw::{
-    draw_chart, DrawInput, PlotGeometry, BREACH_TINT, EVENT_COLOUR, LINE_COLOUR, SLO_COLOUR,
-    USER_ACTION_COLOUR,
+    draw_chart, DrawInput, PlotGeometry, BREACH_TINT, COMPARE_COLOUR, EVENT_COLOUR, LINE_COLOUR,
+    SLO_COLOUR, USER_ACTION_COLOUR,
 };
 use super::markers::{count_near, nearest_marker, Marker, MarkerKind};
 use super::series::{ChartHistory, Window};
@@ -59,6 +59,7 @@ const STYLE: &str = "
 .fl-chart-value{margin-left:auto;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
 .fl-chart-value[data-breach=true]{color:#b91c1c}
 .fl-chart-value[data-breach=true]::before{content:'\\26A0\\FE0E  '}
+.fl-chart-compare{width:100%;font-size:11px;color:#475569;font-variant-numeric:tabular-nums}
 .fl-chart-ref{width:100%;font-size:11px;color:#6b7280;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .fl-chart-plot{position:relative}
 .fl-chart-canvas{display:block;width:100%;height:110px;touch-action:pan-y}
@@ -76,6 +77,8 @@ struct DrawKey {
     css: (u32, u32),
     dpr_bits: u64,
     markers: u64,
+    /// The compared run's revision and time span, if one is drawn.
+    compare: Option<(u64, Option<(u64, u64)>)>,
 }
 
 /// A cheap fingerprint of the markers: changes when one is added or edited.
@@ -121,7 +124,19 @@ pub fn ChartPanel(
     /// The window shown; pass a signal to set or observe it from outside.
     #[prop(optional)]
     window: Option<RwSignal<Window>>,
+    /// Another run of the same indicators to draw under each line, up to
+    /// where it has reached (empty: nothing compared).
+    #[prop(into, optional)]
+    compare: Option<Signal<ChartHistory>>,
+    /// What the compared run is, for the legend and the headers (empty:
+    /// nothing compared).
+    #[prop(into, optional)]
+    compare_label: Signal<String>,
+    /// Controls for the panel's bar, before the window buttons.
+    #[prop(into, optional)]
+    tools: ViewFn,
 ) -> impl IntoView {
+    let compare = compare.unwrap_or_else(|| Signal::derive(ChartHistory::default));
     let window = window.unwrap_or_else(|| RwSignal::new(Window::default()));
     // The flag may be derived from something that changes every frame; only
     // its changes matter here.
@@ -172,64 +187,80 @@ pub fn ChartPanel(
         let clk = clock.get();
         let elements: Vec<Option<HtmlCanvasElement>> = refs.iter().map(|r| r.get()).collect();
         let dpr = device_pixel_ratio();
+        let comparing = !compare_label.with(String::is_empty);
         markers.with(|marks| {
             let marks_key = fingerprint(marks);
             history.with(|h| {
-                let first = next_start.get_value() % count.max(1);
-                for i in (first..count).chain(0..first) {
-                    let Some(canvas) = &elements[i] else { continue };
-                    let Some(spec) = h.specs().get(i) else {
-                        continue;
-                    };
-                    let mut css = sizes.with_value(|s| s[i]);
-                    let remeasure = measured_at.with_value(|m| m[i] != Some(resize_count));
-                    if remeasure || css.0 <= 0.0 {
-                        measured_at.update_value(|m| m[i] = Some(resize_count));
-                        let w = f64::from(canvas.client_width());
-                        let h = f64::from(canvas.client_height());
-                        css = (
-                            if w > 0.0 { w } else { FALLBACK_WIDTH },
-                            if h > 0.0 { h } else { CANVAS_HEIGHT },
-                        );
-                        if w > 0.0 {
-                            sizes.update_value(|s| s[i] = css);
+                compare.with(|other| {
+                    let other = (comparing && !other.is_empty()).then_some(other);
+                    let first = next_start.get_value() % count.max(1);
+                    for i in (first..count).chain(0..first) {
+                        let Some(canvas) = &elements[i] else { continue };
+                        let Some(spec) = h.specs().get(i) else {
+                            continue;
+                        };
+                        let mut css = sizes.with_value(|s| s[i]);
+                        let remeasure = measured_at.with_value(|m| m[i] != Some(resize_count));
+                        if remeasure || css.0 <= 0.0 {
+                            measured_at.update_value(|m| m[i] = Some(resize_count));
+                            let w = f64::from(canvas.client_width());
+                            let h = f64::from(canvas.client_height());
+                            css = (
+                                if w > 0.0 { w } else { FALLBACK_WIDTH },
+                                if h > 0.0 { h } else { CANVAS_HEIGHT },
+                            );
+                            if w > 0.0 {
+                                sizes.update_value(|s| s[i] = css);
+                            }
+                        }
+                        let key = DrawKey {
+                            revision: h.revision(),
+                            window: win,
+                            clock: clk,
+                            css: (css.0 as u32, css.1 as u32),
+                            dpr_bits: dpr.to_bits(),
+                            markers: marks_key,
+                            compare: other.map(|o| (o.revision(), o.time_span())),
+                        };
+                        if drawn.with_value(|d| d[i] == Some(key)) {
+                            continue;
+                        }
+                        if drew > 0 && now() - started > FRAME_BUDGET_MS {
+                            next_start.set_value(i);
+                            unfinished = true;
+                            break;
+                        }
+                        drew += 1;
+                        let columns = PlotGeometry::columns_for(css.0, dpr);
+                        let mut frame = h.frame(i, win, columns);
+                        let compared = match (other, frame.as_mut()) {
+                            (Some(o), Some(f)) => o.compare_into(f, i, columns),
+                            _ => Vec::new(),
+                        };
+                        let input = DrawInput {
+                            spec,
+                            frame: frame.as_ref(),
+                            markers: marks,
+                            clock: clk,
+                            compare: &compared,
+                        };
+                        match draw_chart(canvas, &input, css, dpr) {
+                            Ok(g) => {
+                                geometry.update_value(|v| v[i] = Some(g));
+                                drawn.update_value(|d| d[i] = Some(key));
+                                let _ = canvas
+                                    .set_attribute("data-revision", &key.revision.to_string());
+                                // What tests wait on once a run is compared.
+                                let compared = key.compare.map(|(r, _)| r.to_string());
+                                let _ = canvas.set_attribute(
+                                    "data-compare",
+                                    compared.as_deref().unwrap_or(""),
+                                );
+                            }
+                            Err(e) => leptos::logging::warn!("chart {}: {e}", spec.key),
                         }
                     }
-                    let key = DrawKey {
-                        revision: h.revision(),
-                        window: win,
-                        clock: clk,
-                        css: (css.0 as u32, css.1 as u32),
-                        dpr_bits: dpr.to_bits(),
-                        markers: marks_key,
-                    };
-                    if drawn.with_value(|d| d[i] == Some(key)) {
-                        continue;
-                    }
-                    if drew > 0 && now() - started > FRAME_BUDGET_MS {
-                        next_start.set_value(i);
-                        unfinished = true;
-                        break;
-                    }
-                    drew += 1;
-                    let columns = PlotGeometry::columns_for(css.0, dpr);
-                    let frame = h.frame(i, win, columns);
-                    let input = DrawInput {
-                        spec,
-                        frame: frame.as_ref(),
-                        markers: marks,
-                        clock: clk,
-                    };
-                    match draw_chart(canvas, &input, css, dpr) {
-                        Ok(g) => {
-                            geometry.update_value(|v| v[i] = Some(g));
-                            drawn.update_value(|d| d[i] = Some(key));
-                            let _ =
-                                canvas.set_attribute("data-revision", &key.revision.to_string());
-                        }
-                        Err(e) => leptos::logging::warn!("chart {}: {e}", spec.key),
-                    }
-                }
+                })
             });
         });
         if unfinished {
@@ -256,6 +287,13 @@ pub fn ChartPanel(
         .collect_view();
 
     let shared = Shared {
+        compare: Signal::derive(move || {
+            if compare_label.with(String::is_empty) {
+                None
+            } else {
+                Some(compare)
+            }
+        }),
         history,
         markers,
         clock,
@@ -274,11 +312,12 @@ pub fn ChartPanel(
             <style>{STYLE}</style>
             <div class="fl-charts-bar">
                 <h2>"Service-level indicators"</h2>
+                {tools.run()}
                 <div class="fl-charts-windows" role="group" aria-label="Chart time window">
                     {window_buttons}
                 </div>
             </div>
-            {legend()}
+            {legend(compare_label)}
             <div class="fl-charts-grid" aria-hidden=move || blind.get().to_string()>
                 {charts}
             </div>
@@ -304,7 +343,7 @@ pub fn ChartPanel(
 
 /// What the marks on the charts mean, in the colours and shapes they are
 /// drawn with.
-fn legend() -> impl IntoView {
+fn legend(compare_label: Signal<String>) -> impl IntoView {
     let css = |(r, g, b): (u8, u8, u8)| format!("color:rgb({r},{g},{b})");
     let (r, g, b, _) = BREACH_TINT;
     view! {
@@ -329,6 +368,13 @@ fn legend() -> impl IntoView {
                 <i style=css(USER_ACTION_COLOUR)>"■"</i>
                 " your action"
             </span>
+            <Show when=move || !compare_label.with(String::is_empty)>
+                <span data-testid="compare-legend">
+                    <i style=css(COMPARE_COLOUR)>"━"</i>
+                    " compared: "
+                    {move || compare_label.get()}
+                </span>
+            </Show>
         </p>
     }
 }
@@ -337,6 +383,8 @@ fn legend() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Shared {
     history: Signal<ChartHistory>,
+    /// The compared run, while one is.
+    compare: Signal<Option<Signal<ChartHistory>>>,
     markers: Signal<Vec<Marker>>,
     clock: Signal<ScenarioClock>,
     window: RwSignal<Window>,
@@ -355,6 +403,7 @@ fn chart_view(
 ) -> impl IntoView {
     let Shared {
         history,
+        compare,
         markers,
         clock,
         window,
@@ -372,6 +421,13 @@ fn chart_view(
         latest()
             .map(|p| format.format(p.value))
             .unwrap_or_else(|| "—".to_string())
+    };
+    // The compared run's value at the time of the one shown.
+    let compared_text = move || {
+        let other = compare.get()?;
+        let t = latest()?.t_ms;
+        let p = other.with(|o| o.value_at(i, t))?;
+        Some(format!("compared: {}", format.format(p.value)))
     };
     let breached = move || {
         latest()
@@ -447,6 +503,19 @@ fn chart_view(
                 <span class="fl-chart-ref" title=source>
                     {reference}
                 </span>
+                {move || {
+                    compared_text().map(|text| {
+                        view! {
+                            <span
+                                class="fl-chart-compare"
+                                data-key=spec.key
+                                title="The compared run at the same time"
+                            >
+                                {text}
+                            </span>
+                        }
+                    })
+                }}
             </figcaption>
             <div class="fl-chart-plot">
                 <canvas

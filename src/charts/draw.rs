@@ -12,9 +12,9 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::axes::ScenarioClock;
+use super::axes::{ScenarioClock, YAxis};
 use super::markers::{group_markers, Marker, MarkerKind};
-use super::series::ChartFrame;
+use super::series::{ChartFrame, ChartPoint};
 use super::spec::SeriesSpec;
 
 /// The dashed objective line's colour (amber-700); tests look for it.
@@ -27,6 +27,9 @@ pub const EVENT_COLOUR: (u8, u8, u8) = (124, 58, 237);
 /// The colour of markers for user actions (teal-600), drawn with a square on
 /// top.
 pub const USER_ACTION_COLOUR: (u8, u8, u8) = (13, 148, 136);
+/// The line of the run the chart is compared with (slate-400), drawn under
+/// the indicator's own; tests look for it.
+pub const COMPARE_COLOUR: (u8, u8, u8) = (148, 163, 184);
 /// The tint behind spans that break the objective (red-600, mostly
 /// transparent).
 pub const BREACH_TINT: (u8, u8, u8, f64) = (220, 38, 38, 0.14);
@@ -101,6 +104,9 @@ pub struct DrawInput<'a> {
     pub markers: &'a [Marker],
     /// The scenario's clock, for the time axis.
     pub clock: ScenarioClock,
+    /// Another run's values of the same indicator over the frame's range
+    /// (empty when nothing is compared), drawn under the indicator's line.
+    pub compare: &'a [ChartPoint],
 }
 
 fn rgb(c: (u8, u8, u8)) -> RGBColor {
@@ -262,31 +268,15 @@ pub fn draw_chart(
         hline(slo.value, SLO_COLOUR, 2.0, [6.0, 4.0]);
     }
 
-    // The data, broken at gaps; a lone point shows as a dot.
-    let line = rgb(LINE_COLOUR);
-    for run in frame.points.split(|p| p.value.is_nan()) {
-        let pts: Vec<(f64, f64)> = run
-            .iter()
-            .map(|p| (p.t_ms as f64, axis.normalize(p.value)))
-            .collect();
-        let pts = drop_flat_interior(&pts, |y| chart.backend_coord(&(x0f, y)).1);
-        match pts.len() {
-            0 => {}
-            1 => {
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        pts[0],
-                        px(1.5).max(1),
-                        line.filled(),
-                    )))
-                    .map_err(err)?;
-            }
-            _ => {
-                chart
-                    .draw_series(LineSeries::new(pts, line.stroke_width(width_px(1.5))))
-                    .map_err(err)?;
-            }
-        }
+    // The compared run first, so the indicator's own line stays on top;
+    // then the data. Both break at gaps; a lone point shows as a dot.
+    // The compared line is wider, so where the runs agree it shows as a
+    // grey edge along the blue.
+    for (points, colour, width) in [
+        (input.compare, rgb(COMPARE_COLOUR), 3.0),
+        (&frame.points[..], rgb(LINE_COLOUR), 1.5),
+    ] {
+        draw_line(&mut chart, points, (colour, width), &axis, dpr, x0f)?;
     }
 
     // Markers: a thin line and a shape on top (triangle: event, square: user
@@ -333,6 +323,46 @@ pub fn draw_chart(
     draw_axes(&mut chart, width_px(1.0), (x0f, x1f))?;
     root.present().map_err(err)?;
     Ok(geometry)
+}
+
+/// One series as a line of `(colour, CSS width)`, broken at gaps (`NaN`);
+/// a lone point shows as a dot.
+fn draw_line(
+    chart: &mut Chart<'_>,
+    points: &[ChartPoint],
+    (line, width): (RGBColor, f64),
+    axis: &YAxis,
+    dpr: f64,
+    x0f: f64,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let px = |v: f64| (v * dpr).round() as i32;
+    let width_px = |v: f64| ((v * dpr).round() as u32).max(1);
+    for run in points.split(|p| p.value.is_nan()) {
+        let pts: Vec<(f64, f64)> = run
+            .iter()
+            .map(|p| (p.t_ms as f64, axis.normalize(p.value)))
+            .collect();
+        let pts = drop_flat_interior(&pts, |y| chart.backend_coord(&(x0f, y)).1);
+        match pts.len() {
+            0 => {}
+            1 => {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        pts[0],
+                        px(width).max(1),
+                        line.filled(),
+                    )))
+                    .map_err(err)?;
+            }
+            _ => {
+                chart
+                    .draw_series(LineSeries::new(pts, line.stroke_width(width_px(width))))
+                    .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Drops the points inside runs that land on the same pixel row: a flat

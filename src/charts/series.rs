@@ -426,6 +426,27 @@ impl ChartHistory {
             breaches,
         })
     }
+
+    /// Column `series` of this history drawn beside `frame` (another run's
+    /// chart of the same indicator): its points over the frame's range at
+    /// `columns` pixel columns, and the frame's axis refitted so both lines
+    /// fit. Empty (and the axis untouched) when nothing falls in the range.
+    pub fn compare_into(
+        &self,
+        frame: &mut ChartFrame,
+        series: usize,
+        columns: usize,
+    ) -> Vec<ChartPoint> {
+        let Some(spec) = self.specs.get(series) else {
+            return Vec::new();
+        };
+        let points = self.downsample(series, frame.range, columns);
+        if points.iter().any(|p| p.value.is_finite()) {
+            let both: Vec<ChartPoint> = frame.points.iter().chain(&points).copied().collect();
+            frame.axis = YAxis::fit(spec, &both);
+        }
+        points
+    }
 }
 
 /// Folds time-ordered extremes into pixel columns.
@@ -591,5 +612,39 @@ mod tests {
         assert_eq!((a.lo, a.hi), (10.0, 100_000.0));
         assert!((a.normalize(100.0) - 0.25).abs() < 1e-9);
         assert_eq!(a.ticks().len(), 5);
+    }
+
+    #[test]
+    fn a_compared_run_is_drawn_over_the_same_range_and_the_axis_fits_both() {
+        let specs = vec![spec(keys::API_P95)];
+        let (mut ours, mut theirs) = (
+            ChartHistory::new(specs.clone()),
+            ChartHistory::new(specs.clone()),
+        );
+        for s in 0..120u64 {
+            ours.push(s * 10_000, &[80.0]);
+            // The other run is slower, and only reaches the first 60 samples.
+            if s < 60 {
+                theirs.push(s * 10_000, &[30_000.0]);
+            }
+        }
+        let mut frame = ours.frame(0, Window::WholeRun, 100).unwrap();
+        let calm_top = frame.axis.hi;
+        assert!(
+            calm_top < 30_000.0,
+            "our run alone fits under 30 s: {calm_top}"
+        );
+        let points = theirs.compare_into(&mut frame, 0, 100);
+        assert!(!points.is_empty());
+        assert!(points
+            .iter()
+            .all(|p| p.t_ms >= frame.range.0 && p.t_ms <= 590_000));
+        assert!(frame.axis.hi >= 30_000.0, "refitted: {:?}", frame.axis);
+        assert!(frame.axis.lo <= 80.0, "still fits ours: {:?}", frame.axis);
+        // Nothing to compare: the axis is left alone.
+        let mut frame = ours.frame(0, Window::WholeRun, 100).unwrap();
+        let empty = ChartHistory::new(specs);
+        assert!(empty.compare_into(&mut frame, 0, 100).is_empty());
+        assert_eq!(frame.axis.hi, calm_top);
     }
 }

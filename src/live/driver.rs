@@ -100,6 +100,14 @@ pub struct Live {
     pub history: RwSignal<ChartHistory>,
     /// Chart markers from events and actions.
     pub markers: RwSignal<Vec<Marker>>,
+    /// What the run is compared with on the charts, if anything (see
+    /// [`compare`](super::compare)).
+    pub comparison: RwSignal<Option<super::compare::Comparison>>,
+    /// The compared run's SLI history, up to the run's clock.
+    pub compare_history: RwSignal<ChartHistory>,
+    pub(super) compare_sim: StoredValue<Option<Sim>, LocalStorage>,
+    pub(super) compare_seen: StoredValue<usize>,
+    pub(super) compare_published_at: StoredValue<f64>,
     /// Running or paused.
     pub playing: RwSignal<bool>,
     /// Simulated seconds per wall second.
@@ -193,7 +201,8 @@ pub fn is_fresh(run: &RunState) -> bool {
     run.actions.is_empty() && run.counterfactuals.is_empty() && run.t_ms <= tick
 }
 
-fn now_wall_ms() -> f64 {
+/// Wall-clock ms from the page's performance clock.
+pub(super) fn now_wall_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
@@ -246,6 +255,11 @@ impl Live {
             user_actions: RwSignal::new(Vec::new()),
             history: RwSignal::new(ChartHistory::new(default_indicators())),
             markers: RwSignal::new(Vec::new()),
+            comparison: RwSignal::new(None),
+            compare_history: RwSignal::new(ChartHistory::new(default_indicators())),
+            compare_sim: StoredValue::new_local(None),
+            compare_seen: StoredValue::new(0),
+            compare_published_at: StoredValue::new(f64::NEG_INFINITY),
             playing: RwSignal::new(false),
             speed: RwSignal::new(speed),
             seed: RwSignal::new(seed),
@@ -603,6 +617,7 @@ impl Live {
         self.history.update(|h| h.clear());
         self.user_actions.set(applied);
         self.publish();
+        self.rebuild_comparison();
         if !refused.is_empty() {
             self.notice.set(Some(Notice {
                 error: true,
@@ -693,6 +708,8 @@ pub fn run_loop(live: Live) {
             }
             let now = now_wall_ms();
             live.frame(now - last);
+            // Playing or paused: a compared run behind the clock catches up.
+            live.follow_comparison(super::compare::COMPARE_BUDGET_MS);
             next(live, alive, now);
         });
     }

@@ -16,6 +16,8 @@
 //! - [`debrief`]: what actually happened beside the run's figures, and its
 //!   Markdown download; [`switch_effect`]: what the switches on bought, at
 //!   the run's seed and over the scenario's calibration seeds.
+//! - [`compare`]: another run of the scenario (as scripted, nobody acting,
+//!   or with a switch on) drawn under the charts' lines.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL (fragment or query) and local storage.
@@ -23,6 +25,7 @@
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
+pub mod compare;
 pub mod debrief;
 pub mod diagram_feed;
 pub mod download;
@@ -163,7 +166,15 @@ pub fn LiveCharts() -> impl IntoView {
     };
     view! {
         <section class="live-panel live-charts" aria-label="Live charts">
-            <ChartPanel history=live.history markers=live.markers blind=blind clock=clock />
+            <ChartPanel
+                history=live.history
+                markers=live.markers
+                blind=blind
+                clock=clock
+                compare=live.compare_history
+                compare_label=compare::compare_label(live)
+                tools=compare::CompareSelect
+            />
             <p class="chart-tools">
                 // Blind monitoring hides the figures: the file would show them.
                 <button

@@ -518,3 +518,98 @@ fn a_fresh_run_opens_on_live_figures() {
     live.replay(&run);
     assert_eq!(live.snapshot.get_untracked(), snap);
 }
+
+#[wasm_bindgen_test]
+async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
+    use faultline_core::scenario::library;
+    let key = "api_cascade_2022";
+    let scenario = library::load(key).unwrap();
+    let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
+        view! { <live::LiveCharts /> }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let select = query(&root, "select[data-control=compare]");
+    let offered: Vec<String> = {
+        let list = select.query_selector_all("option").unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::HtmlOptionElement>()
+                    .value()
+            })
+            .collect()
+    };
+    for want in ["", "scripted", "nobody", "switch:client_backoff_fix"] {
+        assert!(offered.iter().any(|v| v == want), "{want:?} in {offered:?}");
+    }
+    assert!(root
+        .query_selector("[data-testid=compare-legend]")
+        .unwrap()
+        .is_none());
+
+    // Two hours in (past the 18:45 client fix's rollout start), compare with
+    // the fix in place from the start: the compared run catches up with the
+    // run's clock.
+    live.advance(2.0 * 3_600_000.0);
+    set_value(&select, "switch:client_backoff_fix", "change");
+    live.follow_comparison(f64::INFINITY);
+    leptos::task::tick().await;
+    let now = live.now_ms();
+    let last = |h: &faultline_app::charts::ChartHistory| h.time_span().map(|(_, t)| t);
+    let ours = live.history.with_untracked(last);
+    assert_eq!(live.compare_history.with_untracked(last), ours);
+    // Its figures are those of the scenario with the switch, run natively
+    // at the same seed: the same engine, the same numbers.
+    let fixed = scenario.with_counterfactual("client_backoff_fix").unwrap();
+    let mut alone = faultline_core::Sim::new(&fixed, 1).unwrap();
+    alone.step_until(now);
+    let api = |sli: &faultline_core::sim::Sli| live::driver::indicator_value("api_success", sli);
+    let expected = api(&alone.samples().last().unwrap().sli);
+    let i = live
+        .history
+        .with_untracked(|h| h.index_of("api_success").unwrap());
+    let shown = live
+        .compare_history
+        .with_untracked(|h| h.latest(i).unwrap().value);
+    assert_eq!(shown.to_bits(), expected.to_bits());
+    // With the fix the API is back by now; without it, it is not.
+    let text = |sel: &str| query(&root, sel).text_content().unwrap();
+    assert_eq!(
+        text(".fl-chart-compare[data-key=api_success]"),
+        "compared: 99.95%"
+    );
+    let ours = query(&root, ".fl-chart-value[data-key=api_success]");
+    assert_eq!(ours.get_attribute("data-breach").as_deref(), Some("true"));
+    assert_eq!(ours.text_content().unwrap(), "0.595%");
+    assert!(text("[data-testid=compare-legend]").contains("Fixed client backoff"));
+
+    // A reset keeps the comparison, from the start again.
+    live.reset(1);
+    leptos::task::tick().await;
+    assert_eq!(
+        live.comparison.get_untracked(),
+        Some(live::compare::Comparison::Switch(
+            "client_backoff_fix".into()
+        ))
+    );
+    assert!(live.compare_history.with_untracked(|h| h.recent_len()) <= 1);
+    // Turning the same switch on in the run itself ends the comparison.
+    live.set_counterfactual("client_backoff_fix", true);
+    leptos::task::tick().await;
+    assert_eq!(live.comparison.get_untracked(), None);
+    assert!(root
+        .query_selector("[data-testid=compare-legend]")
+        .unwrap()
+        .is_none());
+    // A drill closes the menu: the scripted run would show the responders.
+    set_value(&select, "scripted", "change");
+    leptos::task::tick().await;
+    assert!(live.comparison.get_untracked().is_some());
+    live.set_drill(true);
+    leptos::task::tick().await;
+    assert_eq!(live.comparison.get_untracked(), None);
+    assert!(query(&root, "select[data-control=compare]").has_attribute("disabled"));
+    root.remove();
+}

@@ -1,0 +1,389 @@
+//! The compared run: a second simulation of the running scenario at the
+//! same seed, under another choice, drawn on every chart as a grey line
+//! under the indicator's own, up to the run's own clock (never ahead of
+//! it, so it spoils nothing).
+//!
+//! A compared run never has the operator's actions: it answers "what did
+//! my actions change?" (the scenario as scripted), "what did the
+//! responders' actions buy?" (nobody acting) and "what would the
+//! post-mortem's fix have changed?" (one more counterfactual switch on).
+//! While a drill hides the incident the choice is closed, since the
+//! scripted run would show the real responders at work.
+//!
+//! The compared simulation follows the run's clock frame by frame within
+//! its own small budget ([`COMPARE_BUDGET_MS`]), so a run replayed from a
+//! link hours in catches up over a second or so instead of stalling the
+//! page.
+
+use faultline_core::{Scenario, Sim};
+use leptos::prelude::*;
+
+use super::driver::{indicator_value, now_wall_ms, warm_up, Live, Notice, SLOW_PUBLISH_MS};
+use super::url_state;
+
+/// Wall-clock ms per animation frame the compared run may spend catching
+/// up with the run.
+pub const COMPARE_BUDGET_MS: f64 = 3.0;
+
+/// What the run is compared with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    /// The scenario as scripted (its triggers and its responders' actions,
+    /// the same switches and seed), without the operator's actions.
+    Scripted,
+    /// The scenario's triggers only: nobody responds.
+    NobodyActing,
+    /// The scripted scenario with one more counterfactual switch on.
+    Switch(String),
+}
+
+impl Comparison {
+    /// The choice's value in the page's menu.
+    pub fn key(&self) -> String {
+        match self {
+            Comparison::Scripted => "scripted".into(),
+            Comparison::NobodyActing => "nobody".into(),
+            Comparison::Switch(k) => format!("switch:{k}"),
+        }
+    }
+
+    /// The choice a menu value names.
+    pub fn from_key(key: &str) -> Option<Comparison> {
+        match key {
+            "scripted" => Some(Comparison::Scripted),
+            "nobody" => Some(Comparison::NobodyActing),
+            _ => key
+                .strip_prefix("switch:")
+                .filter(|k| !k.is_empty())
+                .map(|k| Comparison::Switch(k.to_string())),
+        }
+    }
+
+    /// The scenario the compared run plays, for a run of `key` with the
+    /// switches `counterfactuals` on.
+    pub fn scenario(&self, key: &str, counterfactuals: &[String]) -> Result<Scenario, String> {
+        match self {
+            Comparison::Scripted => url_state::load_run_scenario(key, counterfactuals, false),
+            Comparison::NobodyActing => url_state::load_run_scenario(key, counterfactuals, true),
+            Comparison::Switch(k) => {
+                let mut on = counterfactuals.to_vec();
+                on.push(k.clone());
+                url_state::load_run_scenario(key, &on, false)
+            }
+        }
+    }
+}
+
+/// The choices a run of `scenario` (as loaded, before switches and drill)
+/// offers, with their labels: the scripted run; nobody acting, where the
+/// scenario scripts responders; and each switch not already on.
+pub fn offered(
+    scenario: &Scenario,
+    counterfactuals: &[String],
+    drill: bool,
+) -> Vec<(Comparison, String)> {
+    let mut out = vec![(
+        Comparison::Scripted,
+        if drill {
+            "the real responders (the replay)".to_string()
+        } else {
+            "the scenario as scripted, without your actions".to_string()
+        },
+    )];
+    if scenario.responses().next().is_some() {
+        out.push((
+            Comparison::NobodyActing,
+            "nobody responding (the triggers only)".to_string(),
+        ));
+    }
+    for cf in &scenario.counterfactuals {
+        if !counterfactuals.contains(&cf.key) {
+            out.push((
+                Comparison::Switch(cf.key.clone()),
+                format!("the scenario with: {}", cf.label),
+            ));
+        }
+    }
+    out
+}
+
+/// Steps `sim` towards `goal` one sample interval (`chunk`) at a time,
+/// stopping once `budget_ms` of wall time (read with `clock`) is spent.
+/// Returns true when it got there.
+pub fn follow(
+    sim: &mut Sim,
+    goal: u64,
+    chunk: u64,
+    budget_ms: f64,
+    clock: impl Fn() -> f64,
+) -> bool {
+    let started = clock();
+    let chunk = chunk.max(1);
+    while sim.now_ms() < goal {
+        let next = (sim.now_ms() / chunk + 1) * chunk;
+        sim.step_until(next.min(goal));
+        if clock() - started >= budget_ms {
+            break;
+        }
+    }
+    sim.now_ms() >= goal
+}
+
+impl Live {
+    /// The choices the running scenario offers (tracked: follows the
+    /// scenario, its switches and drill mode).
+    pub fn comparisons(&self) -> Vec<(Comparison, String)> {
+        let key = self.scenario_key.get();
+        let cfs = self.counterfactuals.get();
+        let drill = self.drill.get();
+        match url_state::load_scenario(&key) {
+            Ok(s) => offered(&s, &cfs, drill),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Compares the run with `choice` from now on (`None`: stops). A choice
+    /// whose scenario cannot be built is refused with a notice.
+    pub fn set_comparison(&self, choice: Option<Comparison>) {
+        let built = choice.as_ref().map(|c| {
+            let key = self.scenario_key.get_untracked();
+            let cfs = self.counterfactuals.get_untracked();
+            c.scenario(&key, &cfs).and_then(|s| {
+                let mut sim = Sim::new(&s, self.seed.get_untracked()).map_err(|e| e.to_string())?;
+                warm_up(&mut sim, &s);
+                Ok(sim)
+            })
+        });
+        let (choice, sim) = match built {
+            Some(Ok(sim)) => (choice, Some(sim)),
+            Some(Err(e)) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: format!("The comparison could not start: {e}"),
+                }));
+                (None, None)
+            }
+            None => (None, None),
+        };
+        self.compare_sim.set_value(sim);
+        self.compare_seen.set_value(0);
+        self.compare_published_at.set_value(f64::NEG_INFINITY);
+        self.compare_history.update(|h| h.clear());
+        self.comparison.set(choice);
+        // A first stretch at once; the rest over the next frames.
+        self.follow_comparison(50.0);
+    }
+
+    /// After the run was rebuilt (a reset, a replay, a switch or a drill
+    /// turned on or off): the same comparison for the new run where it
+    /// still means something, none where it does not (a drill hides it; a
+    /// switch now on in the run itself).
+    pub fn rebuild_comparison(&self) {
+        let Some(choice) = self.comparison.get_untracked() else {
+            return;
+        };
+        let keep = !self.drill.get_untracked()
+            && url_state::load_scenario(&self.scenario_key.get_untracked()).is_ok_and(|s| {
+                offered(&s, &self.counterfactuals.get_untracked(), false)
+                    .iter()
+                    .any(|(c, _)| *c == choice)
+            });
+        self.set_comparison(keep.then_some(choice));
+    }
+
+    /// Moves the compared run up to the run's clock within `budget_ms` of
+    /// wall time, and hands its new samples to the charts (at most every
+    /// [`SLOW_PUBLISH_MS`] while it is still catching up).
+    pub fn follow_comparison(&self, budget_ms: f64) {
+        let goal = self.now_ms();
+        let chunk = self
+            .scenario
+            .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1));
+        let Some(Some(caught_up)) = self.compare_sim.try_update_value(|sim| {
+            sim.as_mut()
+                .map(|sim| follow(sim, goal, chunk, budget_ms, now_wall_ms))
+        }) else {
+            return;
+        };
+        let now = now_wall_ms();
+        if !caught_up && now - self.compare_published_at.get_value() < SLOW_PUBLISH_MS {
+            return;
+        }
+        let seen = self.compare_seen.get_value();
+        let fresh: Vec<(u64, faultline_core::sim::Sli)> = self.compare_sim.with_value(|sim| {
+            sim.as_ref()
+                .map(|sim| {
+                    sim.samples()
+                        .get(seen..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|x| (x.t_ms, x.sli))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        if fresh.is_empty() {
+            return;
+        }
+        self.compare_published_at.set_value(now);
+        self.compare_seen.set_value(seen + fresh.len());
+        self.compare_history.update(|h| {
+            let keys: Vec<&'static str> = h.specs().iter().map(|s| s.key).collect();
+            for (t, sli) in &fresh {
+                let values: Vec<f64> = keys.iter().map(|k| indicator_value(k, sli)).collect();
+                h.push(*t, &values);
+            }
+        });
+    }
+}
+
+/// The "Compare with" menu in the charts' bar.
+#[component]
+pub fn CompareSelect() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let options = Memo::new(move |_| live.comparisons());
+    let hides = Memo::new(move |_| live.drill_hides());
+    let current = Memo::new(move |_| live.comparison.get().map(|c| c.key()));
+    let on_change = move |e: leptos::ev::Event| {
+        live.set_comparison(Comparison::from_key(&event_target_value(&e)));
+    };
+    view! {
+        <label
+            class="fl-compare"
+            title=move || {
+                if hides.get() {
+                    "Closed while the drill runs: the scripted run would show the real responders at work."
+                } else {
+                    "Draws another run of this scenario at the same seed, without your actions, as a grey line under each chart, up to the run's clock."
+                }
+            }
+        >
+            "Compare with "
+            <select data-control="compare" disabled=move || hides.get() on:change=on_change>
+                <option value="" prop:selected=move || current.with(Option::is_none)>
+                    "nothing"
+                </option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(c, label)| {
+                            let key = c.key();
+                            let k = key.clone();
+                            view! {
+                                <option
+                                    value=key
+                                    prop:selected=move || current.with(|s| s.as_deref() == Some(&k))
+                                >
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
+/// What the legend calls the compared run (empty while there is none).
+pub fn compare_label(live: Live) -> Signal<String> {
+    Signal::derive(move || {
+        let Some(choice) = live.comparison.get() else {
+            return String::new();
+        };
+        live.comparisons()
+            .into_iter()
+            .find(|(c, _)| *c == choice)
+            .map(|(_, label)| label)
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use faultline_core::scenario::library;
+
+    #[test]
+    fn menu_values_round_trip_and_garbage_names_nothing() {
+        for c in [
+            Comparison::Scripted,
+            Comparison::NobodyActing,
+            Comparison::Switch("client_backoff_fix".into()),
+        ] {
+            assert_eq!(Comparison::from_key(&c.key()), Some(c));
+        }
+        for junk in ["", "switch:", "everything", "Scripted"] {
+            assert_eq!(Comparison::from_key(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn the_offer_follows_the_scenario_its_switches_and_drill_mode() {
+        let cascade = library::load("api_cascade_2022").unwrap();
+        let all = offered(&cascade, &[], false);
+        assert_eq!(all[0].0, Comparison::Scripted);
+        assert_eq!(all[1].0, Comparison::NobodyActing);
+        assert_eq!(all.len(), 2 + cascade.counterfactuals.len());
+        // A switch already on is not offered again.
+        let on = vec!["client_backoff_fix".to_string()];
+        let fewer = offered(&cascade, &on, false);
+        assert_eq!(fewer.len(), all.len() - 1);
+        assert!(!fewer
+            .iter()
+            .any(|(c, _)| *c == Comparison::Switch("client_backoff_fix".into())));
+        // In a drill the scripted run is the real responders'.
+        assert!(offered(&cascade, &[], true)[0]
+            .1
+            .contains("real responders"));
+        // A steady state has no responders to leave out, and no switches.
+        let steady = library::load("steady_state").unwrap();
+        assert_eq!(
+            offered(&steady, &[], false),
+            vec![(
+                Comparison::Scripted,
+                "the scenario as scripted, without your actions".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn each_choice_builds_its_scenario() {
+        let key = "api_cascade_2022";
+        let scripted = Comparison::Scripted.scenario(key, &[]).unwrap();
+        let nobody = Comparison::NobodyActing.scenario(key, &[]).unwrap();
+        assert!(scripted.responses().next().is_some());
+        assert!(nobody.responses().next().is_none());
+        assert_eq!(nobody.timeline.len(), scripted.drill().timeline.len());
+        let fixed = Comparison::Switch("client_backoff_fix".into())
+            .scenario(key, &[])
+            .unwrap();
+        assert_ne!(fixed.client_retry, scripted.client_retry);
+        let err = Comparison::Switch("no_such_fix".into())
+            .scenario(key, &[])
+            .unwrap_err();
+        assert!(err.contains("no_such_fix"), "{err}");
+    }
+
+    #[test]
+    fn following_steps_to_the_goal_or_stops_at_the_budget() {
+        let s = library::load("steady_state").unwrap();
+        let mut sim = Sim::new(&s, 1).unwrap();
+        // A clock that moves 1 ms per reading: a 3 ms budget allows a few
+        // chunks, not the hour.
+        let t = std::cell::Cell::new(0.0);
+        let tick = || {
+            t.set(t.get() + 1.0);
+            t.get()
+        };
+        assert!(!follow(&mut sim, 3_600_000, 10_000, 3.0, tick));
+        assert!(sim.now_ms() > 0 && sim.now_ms() < 3_600_000);
+        assert_eq!(sim.now_ms() % 10_000, 0, "stops on a sample boundary");
+        // Unbounded, it gets there, and to the same samples as a plain run.
+        assert!(follow(&mut sim, 3_600_000, 10_000, f64::INFINITY, tick));
+        let mut plain = Sim::new(&s, 1).unwrap();
+        plain.step_until(3_600_000);
+        assert_eq!(sim.samples(), plain.samples());
+    }
+}
