@@ -137,6 +137,8 @@ pub fn ChartPanel(
     tools: ViewFn,
 ) -> impl IntoView {
     let compare = compare.unwrap_or_else(|| Signal::derive(ChartHistory::default));
+    // Whether a run is compared changes seldom; the label may be derived.
+    let comparing = Memo::new(move |_| !compare_label.with(String::is_empty));
     let window = window.unwrap_or_else(|| RwSignal::new(Window::default()));
     // The flag may be derived from something that changes every frame; only
     // its changes matter here.
@@ -187,7 +189,7 @@ pub fn ChartPanel(
         let clk = clock.get();
         let elements: Vec<Option<HtmlCanvasElement>> = refs.iter().map(|r| r.get()).collect();
         let dpr = device_pixel_ratio();
-        let comparing = !compare_label.with(String::is_empty);
+        let comparing = comparing.get();
         markers.with(|marks| {
             let marks_key = fingerprint(marks);
             history.with(|h| {
@@ -287,13 +289,7 @@ pub fn ChartPanel(
         .collect_view();
 
     let shared = Shared {
-        compare: Signal::derive(move || {
-            if compare_label.with(String::is_empty) {
-                None
-            } else {
-                Some(compare)
-            }
-        }),
+        compare: Signal::derive(move || comparing.get().then_some(compare)),
         history,
         markers,
         clock,

@@ -192,8 +192,9 @@ impl Live {
     }
 
     /// Moves the compared run up to the run's clock within `budget_ms` of
-    /// wall time, and hands its new samples to the charts (at most every
-    /// [`SLOW_PUBLISH_MS`] while it is still catching up).
+    /// wall time, and hands its new samples to the charts at most every
+    /// [`SLOW_PUBLISH_MS`], as the run's own go to them while playing (each
+    /// hand-over redraws the charts); paused, as soon as it has caught up.
     pub fn follow_comparison(&self, budget_ms: f64) {
         let goal = self.now_ms();
         let chunk = self
@@ -206,7 +207,9 @@ impl Live {
             return;
         };
         let now = now_wall_ms();
-        if !caught_up && now - self.compare_published_at.get_value() < SLOW_PUBLISH_MS {
+        let due = (caught_up && !self.playing.get_untracked())
+            || now - self.compare_published_at.get_value() >= SLOW_PUBLISH_MS;
+        if !due {
             return;
         }
         let seen = self.compare_seen.get_value();
@@ -246,6 +249,8 @@ pub fn CompareSelect() -> impl IntoView {
     let current = Memo::new(move |_| live.comparison.get().map(|c| c.key()));
     let on_change = move |e: leptos::ev::Event| {
         live.set_comparison(Comparison::from_key(&event_target_value(&e)));
+        // The link shows the comparison too.
+        live.save_url();
     };
     view! {
         <label
@@ -286,9 +291,11 @@ pub fn CompareSelect() -> impl IntoView {
     }
 }
 
-/// What the legend calls the compared run (empty while there is none).
-pub fn compare_label(live: Live) -> Signal<String> {
-    Signal::derive(move || {
+/// What the legend calls the compared run (empty while there is none): a
+/// memo, since the charts read it every frame and the offer it comes from
+/// reads the scenario file.
+pub fn compare_label(live: Live) -> Memo<String> {
+    Memo::new(move |_| {
         let Some(choice) = live.comparison.get() else {
             return String::new();
         };

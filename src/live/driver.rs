@@ -193,12 +193,15 @@ pub fn warm_up(sim: &mut Sim, scenario: &Scenario) {
 }
 
 /// True when a saved or linked run holds nothing beyond a fresh start (no
-/// actions, no counterfactuals, not past the first tick).
+/// actions, no counterfactuals, no comparison, not past the first tick).
 pub fn is_fresh(run: &RunState) -> bool {
     let tick = url_state::load_scenario(&run.scenario)
         .map(|s| s.tick_ms.max(1))
         .unwrap_or(1);
-    run.actions.is_empty() && run.counterfactuals.is_empty() && run.t_ms <= tick
+    run.actions.is_empty()
+        && run.counterfactuals.is_empty()
+        && run.compare.is_none()
+        && run.t_ms <= tick
 }
 
 /// Wall-clock ms from the page's performance clock.
@@ -617,6 +620,7 @@ impl Live {
         self.history.update(|h| h.clear());
         self.user_actions.set(applied);
         self.publish();
+        self.comparison.set(run.compare.clone());
         self.rebuild_comparison();
         if !refused.is_empty() {
             self.notice.set(Some(Notice {
@@ -641,6 +645,7 @@ impl Live {
             counterfactuals: self.counterfactuals.get_untracked(),
             drill: self.drill.get_untracked(),
             hints: self.hints.get_untracked(),
+            compare: self.comparison.get_untracked(),
         }
     }
 

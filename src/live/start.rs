@@ -59,6 +59,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         counterfactuals: Vec::new(),
         drill: false,
         hints: Vec::new(),
+        compare: None,
     };
     let location = window().location();
     let hash = location.hash().unwrap_or_default();

@@ -1,8 +1,10 @@
 //! The run in the URL fragment, so a reload or a shared link replays it.
 //!
-//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&a=<actions>`
+//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&cmp=<run>&a=<actions>`
 //! where `<keys>` are the scenario's counterfactual switches turned on
-//! (comma separated), `drill=1` runs the scenario as a drill (without the
+//! (comma separated), `cmp=` names the run the charts compare with
+//! (`scripted`, `nobody` or `switch:<key>`, see
+//! [`Comparison`](super::compare::Comparison)), `drill=1` runs the scenario as a drill (without the
 //! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
 //! simulated times at which a drill's team asked for a hint, and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
@@ -25,6 +27,8 @@ use std::fmt::Write as _;
 
 use faultline_core::scenario::library;
 use faultline_core::{Action, Scenario, SourceError};
+
+use super::compare::{self, Comparison};
 
 /// The scenario used when the fragment names none (or a bad one).
 pub const DEFAULT_SCENARIO: &str = "steady_state";
@@ -131,6 +135,8 @@ pub struct RunState {
     /// When (simulated ms, in order) the drill's team asked for a hint:
     /// each reveals the incident updates due by then.
     pub hints: Vec<u64>,
+    /// The run the charts compare this one with, if any.
+    pub compare: Option<Comparison>,
 }
 
 /// What is wrong with a fragment.
@@ -215,6 +221,10 @@ pub fn encode(state: &RunState) -> String {
     if state.drill {
         s.push_str("&drill=1");
     }
+    if let Some(c) = &state.compare {
+        s.push_str("&cmp=");
+        s.push_str(&c.key());
+    }
     if !state.hints.is_empty() {
         let times: Vec<String> = state.hints.iter().map(u64::to_string).collect();
         s.push_str("&h=");
@@ -262,6 +272,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         counterfactuals: Vec::new(),
         drill: false,
         hints: Vec::new(),
+        compare: None,
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -338,6 +349,16 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                     })
                     .collect::<Result<_, _>>()?;
             }
+            "cmp" => {
+                st.compare = Some(Comparison::from_key(v).ok_or_else(|| {
+                    bad(
+                        "cmp",
+                        format!(
+                            "`{v}` names no run to compare with (expected scripted, nobody or switch:<key>)"
+                        ),
+                    )
+                })?);
+            }
             "drill" => {
                 st.drill = match v {
                     "1" | "true" => true,
@@ -349,7 +370,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 return Err(bad(
                     "fragment",
                     format!(
-                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, cf, drill, h)"
+                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, cf, drill, h, cmp)"
                 ),
                 ))
             }
@@ -376,6 +397,26 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                         known.join(", ")
                     )
                 },
+            ));
+        }
+    }
+    if let Some(c) = &st.compare {
+        if st.drill {
+            return Err(bad(
+                "cmp",
+                "a drill compares with nothing (the scripted run would show the responders)",
+            ));
+        }
+        if !compare::offered(&scenario, &st.counterfactuals, false)
+            .iter()
+            .any(|(o, _)| o == c)
+        {
+            return Err(bad(
+                "cmp",
+                format!(
+                    "this run cannot be compared with `{}` (a switch already on, or one the scenario lacks)",
+                    c.key()
+                ),
             ));
         }
     }

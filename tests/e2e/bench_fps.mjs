@@ -25,7 +25,9 @@
 // Then run:     node tests/e2e/bench_fps.mjs      (scripts/bench.sh does both)
 // Env: FAULTLINE_DIST, CHROMIUM, FAULTLINE_BENCH_SECONDS, FAULTLINE_BENCH_SPEEDS (e.g. "600,3600"),
 // FAULTLINE_BENCH_CSS (extra CSS injected into the page, for experiments such
-// as freezing the edge flow to see what it costs).
+// as freezing the edge flow to see what it costs), FAULTLINE_BENCH_FRAGMENT
+// (a link fragment to open instead of the default scenario, e.g.
+// "#s=steady_state&cmp=scripted" to measure the charts' compared run too).
 
 import { test } from 'node:test';
 import fs from 'node:fs';
@@ -103,7 +105,7 @@ async function metrics(cdp) {
 }
 
 test(`frames per second at full speed, ${seconds} s per speed`, { timeout: (seconds + 60) * 1000 * speeds.length }, async () => {
-  const { page, problems } = await openPage(1280, 800);
+  const { page, problems } = await openPage(1280, 800, process.env.FAULTLINE_BENCH_FRAGMENT ?? '');
   await page.waitForSelector('button[data-action=play]', { timeout: 20000 });
   await page.evaluate(() => localStorage.clear());
   if (process.env.FAULTLINE_BENCH_CSS) await page.addStyleTag({ content: process.env.FAULTLINE_BENCH_CSS });

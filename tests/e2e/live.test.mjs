@@ -393,3 +393,36 @@ test('a post-mortem fix measured: the debrief sets the run beside the same seed 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the charts compare the run with the post-mortem fix, live, and the link keeps the comparison', async () => {
+  // Two hours into the 2022 cascade: the run is still failing.
+  const { page, problems } = await open(1280, 900, '#s=api_cascade_2022&seed=1&x=600&t=7200000');
+  const charts = page.locator('section.fl-charts');
+  await charts.scrollIntoViewIfNeeded();
+  assert.equal(await page.locator('[data-testid=compare-legend]').count(), 0, 'nothing compared at first');
+  await page.locator('select[data-control=compare]').selectOption('switch:client_backoff_fix');
+  await page.waitForFunction(() => location.hash.includes('cmp=switch:client_backoff_fix'));
+  await page.locator('[data-testid=compare-legend]').getByText('Fixed client backoff').waitFor();
+  // The compared run catches up with the clock over a few frames; with the
+  // fix the API is back at its objective, while the run's is still broken.
+  const compared = page.locator('.fl-chart-compare[data-key=api_success]');
+  await compared.waitFor();
+  await page.waitForFunction(() =>
+    document.querySelector('.fl-chart-compare[data-key=api_success]')?.textContent === 'compared: 99.95%', null, { timeout: 30000 });
+  assert.equal(await page.locator('.fl-chart-value[data-key=api_success]').getAttribute('data-breach'), 'true');
+  // Playing moves both lines on.
+  const before = await page.locator('canvas[data-key=api_success]').getAttribute('data-compare');
+  await page.locator('button[data-action=play]').click();
+  await page.waitForFunction((b) => {
+    const c = document.querySelector('canvas[data-key=api_success]')?.dataset.compare;
+    return c && Number(c) > Number(b) + 5;
+  }, before, { timeout: 30000 });
+  await page.locator('button[data-action=play]').click();
+  await shot(page, '16-compared');
+  // A reload replays the link, comparison included.
+  await page.reload();
+  await page.waitForSelector('[data-testid=compare-legend]', { timeout: 15000 });
+  assert.equal(await page.locator('select[data-control=compare]').inputValue(), 'switch:client_backoff_fix');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

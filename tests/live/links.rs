@@ -58,6 +58,9 @@ fn garbage_links_never_panic() {
         "cf=",
         "h=",
         "drill=",
+        "cmp=",
+        "switch:",
+        "nobody",
         "scenario=",
         "&",
         "=",
@@ -146,10 +149,66 @@ fn fragment_round_trips_an_action_log() {
         counterfactuals: Vec::new(),
         drill: false,
         hints: Vec::new(),
+        compare: Some(live::compare::Comparison::Scripted),
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");
+    assert!(frag.contains("&cmp=scripted"), "{frag}");
     assert_eq!(url_state::decode(&frag).unwrap(), Some(run));
+}
+
+#[wasm_bindgen_test]
+fn a_link_names_the_run_the_charts_compare_with_and_a_bad_one_is_refused() {
+    use live::compare::Comparison;
+    let run = url_state::decode("s=api_cascade_2022&seed=2&cmp=switch:client_backoff_fix")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        run.compare,
+        Some(Comparison::Switch("client_backoff_fix".into()))
+    );
+    for (link, problem) in [
+        (
+            "s=api_cascade_2022&cmp=everything",
+            "`everything` names no run",
+        ),
+        (
+            "s=api_cascade_2022&cmp=switch:no_such_fix",
+            "cannot be compared with `switch:no_such_fix`",
+        ),
+        (
+            "s=api_cascade_2022&cf=client_backoff_fix&cmp=switch:client_backoff_fix",
+            "a switch already on",
+        ),
+        // The steady state scripts no responders to leave out.
+        (
+            "s=steady_state&cmp=nobody",
+            "cannot be compared with `nobody`",
+        ),
+        (
+            "s=api_cascade_2022&drill=1&cmp=scripted",
+            "a drill compares with nothing",
+        ),
+    ] {
+        let e = url_state::decode(link).unwrap_err();
+        assert_eq!(e.field, "cmp", "{link}");
+        assert!(e.problem.contains(problem), "{link}: {}", e.problem);
+    }
+    // A link that only compares is not a fresh start: the page replays it.
+    let only = url_state::decode("s=steady_state&cmp=scripted")
+        .unwrap()
+        .unwrap();
+    assert!(!live::driver::is_fresh(&only));
+    assert!(live::driver::is_fresh(&RunState {
+        compare: None,
+        ..only
+    }));
+    // Replayed, the link's comparison is drawn: the page opens comparing.
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.replay(&run);
+    assert_eq!(live.comparison.get_untracked(), run.compare);
+    assert!(live.run_state().compare.is_some(), "and stays in the link");
 }
 
 #[wasm_bindgen_test]
