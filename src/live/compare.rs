@@ -176,13 +176,15 @@ impl Live {
 
     /// After the run was rebuilt (a reset, a replay, a switch or a drill
     /// turned on or off): the same comparison for the new run where it
-    /// still means something, none where it does not (a drill hides it; a
-    /// switch now on in the run itself).
+    /// still means something, none where it does not (a drill still
+    /// hiding the incident; a switch now on in the run itself).
     pub fn rebuild_comparison(&self) {
         let Some(choice) = self.comparison.get_untracked() else {
             return;
         };
-        let keep = !self.drill.get_untracked()
+        let hidden = self.drill.get_untracked()
+            && self.now_ms() < self.scenario.with_untracked(|s| s.duration_ms);
+        let keep = !hidden
             && url_state::load_scenario(&self.scenario_key.get_untracked()).is_ok_and(|s| {
                 offered(&s, &self.counterfactuals.get_untracked(), false)
                     .iter()

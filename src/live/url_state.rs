@@ -401,12 +401,6 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         }
     }
     if let Some(c) = &st.compare {
-        if st.drill {
-            return Err(bad(
-                "cmp",
-                "a drill compares with nothing (the scripted run would show the responders)",
-            ));
-        }
         if !compare::offered(&scenario, &st.counterfactuals, false)
             .iter()
             .any(|(o, _)| o == c)
@@ -461,6 +455,12 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         st.t_ms = st.t_ms.max(last);
     }
     st.t_ms = st.t_ms.max(last);
+    if st.compare.is_some() && st.drill && st.t_ms < scenario.duration_ms {
+        return Err(bad(
+            "cmp",
+            "a drill compares with nothing until its end (the scripted run would show the responders)",
+        ));
+    }
     Ok(Some(st))
 }
 

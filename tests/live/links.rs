@@ -187,13 +187,18 @@ fn a_link_names_the_run_the_charts_compare_with_and_a_bad_one_is_refused() {
         ),
         (
             "s=api_cascade_2022&drill=1&cmp=scripted",
-            "a drill compares with nothing",
+            "a drill compares with nothing until its end",
         ),
     ] {
         let e = url_state::decode(link).unwrap_err();
         assert_eq!(e.field, "cmp", "{link}");
         assert!(e.problem.contains(problem), "{link}: {}", e.problem);
     }
+    // A drill's debrief may compare: the incident is no longer hidden.
+    let ended = url_state::decode("s=api_cascade_2022&drill=1&t=13500000&cmp=scripted")
+        .unwrap()
+        .unwrap();
+    assert_eq!(ended.compare, Some(Comparison::Scripted));
     // A link that only compares is not a fresh start: the page replays it.
     let only = url_state::decode("s=steady_state&cmp=scripted")
         .unwrap()

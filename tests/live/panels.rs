@@ -611,5 +611,15 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
     leptos::task::tick().await;
     assert_eq!(live.comparison.get_untracked(), None);
     assert!(query(&root, "select[data-control=compare]").has_attribute("disabled"));
+    // At the drill's end the debrief may compare the team with the real
+    // responders.
+    live.advance(4.0 * 3_600_000.0);
+    leptos::task::tick().await;
+    let select = query(&root, "select[data-control=compare]");
+    assert!(!select.has_attribute("disabled"));
+    set_value(&select, "scripted", "change");
+    leptos::task::tick().await;
+    assert!(text("[data-testid=compare-legend]").contains("the real responders"));
+    assert!(live.run_state().compare.is_some());
     root.remove();
 }
