@@ -44,12 +44,15 @@ const FALLBACK_WIDTH: f64 = 300.0;
 
 const STYLE: &str = "
 .fl-charts{position:relative;font:12px/1.3 system-ui,sans-serif;color:#111827}
-.fl-charts-bar{display:flex;align-items:center;gap:6px;margin:0 0 6px}
+.fl-charts-bar{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin:0 0 6px}
+.fl-charts-tools{display:flex;min-width:0}
+.fl-charts-tools label{display:flex;align-items:center;gap:4px;white-space:nowrap;min-width:0}
+.fl-charts-tools select{font:inherit;max-width:24em;min-width:0;text-overflow:ellipsis}
 .fl-charts-bar h2{font-size:13px;margin:0 auto 0 0}
 .fl-charts-windows{display:flex;gap:6px}
 .fl-charts-legend{display:flex;flex-wrap:wrap;gap:2px 14px;margin:0 0 6px;font-size:11px;color:#4b5563}
 .fl-charts-legend i{font-style:normal;font-weight:700}
-.fl-charts-bar button{font:inherit;padding:2px 8px;border:1px solid #9ca3af;border-radius:4px;background:#fff;color:#111827;cursor:pointer}
+.fl-charts-bar button{white-space:nowrap;font:inherit;padding:2px 8px;border:1px solid #9ca3af;border-radius:4px;background:#fff;color:#111827;cursor:pointer}
 .fl-charts-bar button[aria-pressed=true]{background:#1f2937;border-color:#1f2937;color:#fff}
 .fl-charts-bar button:focus-visible{outline:2px solid #2563eb;outline-offset:1px}
 .fl-charts-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:8px}
@@ -308,7 +311,7 @@ pub fn ChartPanel(
             <style>{STYLE}</style>
             <div class="fl-charts-bar">
                 <h2>"Service-level indicators"</h2>
-                {tools.run()}
+                <div class="fl-charts-tools">{tools.run()}</div>
                 <div class="fl-charts-windows" role="group" aria-label="Chart time window">
                     {window_buttons}
                 </div>
