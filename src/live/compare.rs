@@ -18,7 +18,9 @@
 use faultline_core::{Scenario, Sim};
 use leptos::prelude::*;
 
-use super::driver::{indicator_value, now_wall_ms, warm_up, Live, Notice, SLOW_PUBLISH_MS};
+use super::driver::{
+    now_wall_ms, push_samples, step_within, warm_up, Live, Notice, SLOW_PUBLISH_MS,
+};
 use super::url_state;
 
 /// Wall-clock ms per animation frame the compared run may spend catching
@@ -107,28 +109,6 @@ pub fn offered(
     out
 }
 
-/// Steps `sim` towards `goal` one sample interval (`chunk`) at a time,
-/// stopping once `budget_ms` of wall time (read with `clock`) is spent.
-/// Returns true when it got there.
-pub fn follow(
-    sim: &mut Sim,
-    goal: u64,
-    chunk: u64,
-    budget_ms: f64,
-    clock: impl Fn() -> f64,
-) -> bool {
-    let started = clock();
-    let chunk = chunk.max(1);
-    while sim.now_ms() < goal {
-        let next = (sim.now_ms() / chunk + 1) * chunk;
-        sim.step_until(next.min(goal));
-        if clock() - started >= budget_ms {
-            break;
-        }
-    }
-    sim.now_ms() >= goal
-}
-
 impl Live {
     /// The choices the running scenario offers (tracked: follows the
     /// scenario, its switches and drill mode).
@@ -204,7 +184,7 @@ impl Live {
             .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1));
         let Some(Some(caught_up)) = self.compare_sim.try_update_value(|sim| {
             sim.as_mut()
-                .map(|sim| follow(sim, goal, chunk, budget_ms, now_wall_ms))
+                .map(|sim| step_within(sim, goal, chunk, budget_ms, now_wall_ms))
         }) else {
             return;
         };
@@ -232,13 +212,7 @@ impl Live {
         }
         self.compare_published_at.set_value(now);
         self.compare_seen.set_value(seen + fresh.len());
-        self.compare_history.update(|h| {
-            let keys: Vec<&'static str> = h.specs().iter().map(|s| s.key).collect();
-            for (t, sli) in &fresh {
-                let values: Vec<f64> = keys.iter().map(|k| indicator_value(k, sli)).collect();
-                h.push(*t, &values);
-            }
-        });
+        self.compare_history.update(|h| push_samples(h, &fresh));
     }
 }
 
@@ -386,11 +360,17 @@ mod tests {
             t.set(t.get() + 1.0);
             t.get()
         };
-        assert!(!follow(&mut sim, 3_600_000, 10_000, 3.0, tick));
+        assert!(!step_within(&mut sim, 3_600_000, 10_000, 3.0, tick));
         assert!(sim.now_ms() > 0 && sim.now_ms() < 3_600_000);
         assert_eq!(sim.now_ms() % 10_000, 0, "stops on a sample boundary");
         // Unbounded, it gets there, and to the same samples as a plain run.
-        assert!(follow(&mut sim, 3_600_000, 10_000, f64::INFINITY, tick));
+        assert!(step_within(
+            &mut sim,
+            3_600_000,
+            10_000,
+            f64::INFINITY,
+            tick
+        ));
         let mut plain = Sim::new(&s, 1).unwrap();
         plain.step_until(3_600_000);
         assert_eq!(sim.samples(), plain.samples());

@@ -181,6 +181,37 @@ fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
     }
 }
 
+/// Steps `sim` towards `goal` one sample interval (`chunk`) at a time,
+/// stopping once `budget_ms` of wall time (read with `clock`) is spent.
+/// Returns true when it got there.
+pub fn step_within(
+    sim: &mut Sim,
+    goal: u64,
+    chunk: u64,
+    budget_ms: f64,
+    clock: impl Fn() -> f64,
+) -> bool {
+    let started = clock();
+    let chunk = chunk.max(1);
+    while sim.now_ms() < goal {
+        let next = (sim.now_ms() / chunk + 1) * chunk;
+        sim.step_until(next.min(goal));
+        if clock() - started >= budget_ms {
+            break;
+        }
+    }
+    sim.now_ms() >= goal
+}
+
+/// Adds SLI samples (simulated ms, figures) to a chart history.
+pub fn push_samples(history: &mut ChartHistory, samples: &[(u64, Sli)]) {
+    let keys: Vec<&'static str> = history.specs().iter().map(|s| s.key).collect();
+    for (t, sli) in samples {
+        let values: Vec<f64> = keys.iter().map(|k| indicator_value(k, sli)).collect();
+        history.push(*t, &values);
+    }
+}
+
 /// Steps a simulation still at t = 0 through its first tick, so the page
 /// opens on live figures (traffic on the edges, load on the nodes) rather
 /// than on the all-zero state before anything has been computed. Every
@@ -420,13 +451,7 @@ impl Live {
         }
         if !new_samples.is_empty() {
             self.samples_seen.update_value(|n| *n += new_samples.len());
-            self.history.update(|h| {
-                let keys: Vec<&'static str> = h.specs().iter().map(|s| s.key).collect();
-                for (t, sli) in &new_samples {
-                    let values: Vec<f64> = keys.iter().map(|k| indicator_value(k, sli)).collect();
-                    h.push(*t, &values);
-                }
-            });
+            self.history.update(|h| push_samples(h, &new_samples));
         }
         if log_len != self.applied.with_untracked(|v| v.len()) {
             let log = self.sim.with_value(|s| s.action_log().to_vec());
@@ -456,21 +481,9 @@ impl Live {
             .scenario
             .with_untracked(|s| (s.duration_ms, s.sample_ms.max(s.tick_ms).max(1)));
         let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
-        let started = now_wall_ms();
         let Some((before, after)) = self.sim.try_update_value(|s| {
             let before = s.now_ms();
-            let goal = target as u64;
-            if budget_ms.is_finite() {
-                while s.now_ms() < goal {
-                    let next = (s.now_ms() / chunk + 1) * chunk;
-                    s.step_until(next.min(goal));
-                    if now_wall_ms() - started >= budget_ms {
-                        break;
-                    }
-                }
-            } else {
-                s.step_until(goal);
-            }
+            step_within(s, target as u64, chunk, budget_ms, now_wall_ms);
             (before, s.now_ms())
         }) else {
             return;
