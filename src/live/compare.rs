@@ -216,6 +216,54 @@ impl Live {
     }
 }
 
+/// The debrief's sentence on the compared run: `label` scored `theirs`
+/// users affected × minutes where this run scored `ours`.
+pub fn debrief_line(label: &str, theirs: f64, ours: f64) -> String {
+    let change = if theirs > 0.0 {
+        ours / theirs - 1.0
+    } else {
+        0.0
+    };
+    format!(
+        "Compared with {label}, same seed: {} users affected × minutes. Against it this run {}.",
+        faultline_core::scenario::expect::si(theirs),
+        super::switch_effect::change_words(change)
+    )
+}
+
+impl Live {
+    /// The compared run's label and users affected × minutes, run to the
+    /// run's own clock first (the debrief's figure; `None` while nothing
+    /// is compared).
+    pub fn compared_minutes(&self) -> Option<(String, f64)> {
+        let choice = self.comparison.get_untracked()?;
+        self.follow_comparison(f64::INFINITY);
+        let minutes = self.compare_sim.with_value(|sim| {
+            sim.as_ref()
+                .map(|s| faultline_core::scenario::users_affected_minutes(s.samples()))
+        })?;
+        let label = self
+            .comparisons_untracked()
+            .into_iter()
+            .find(|(c, _)| *c == choice)
+            .map(|(_, l)| l)?;
+        Some((label, minutes))
+    }
+
+    /// [`Live::comparisons`], untracked.
+    fn comparisons_untracked(&self) -> Vec<(Comparison, String)> {
+        url_state::load_scenario(&self.scenario_key.get_untracked())
+            .map(|s| {
+                offered(
+                    &s,
+                    &self.counterfactuals.get_untracked(),
+                    self.drill.get_untracked(),
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// The "Compare with" menu in the charts' bar.
 #[component]
 pub fn CompareSelect() -> impl IntoView {
@@ -287,6 +335,16 @@ pub fn compare_label(live: Live) -> Memo<String> {
 mod tests {
     use super::*;
     use faultline_core::scenario::library;
+
+    #[test]
+    fn the_debrief_sets_the_run_beside_the_compared_one() {
+        assert_eq!(
+            debrief_line("nobody responding (the triggers only)", 4.0e10, 3.0e10),
+            "Compared with nobody responding (the triggers only), same seed: 40.00G users affected × minutes. Against it this run cut it by 25%."
+        );
+        assert!(debrief_line("x", 1.0e9, 1.5e9).ends_with("raised it by 50%."));
+        assert!(debrief_line("x", 1.0e9, 1.0e9).ends_with("made no difference (under 1%)."));
+    }
 
     #[test]
     fn menu_values_round_trip_and_garbage_names_nothing() {

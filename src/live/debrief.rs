@@ -92,6 +92,9 @@ pub struct DebriefFacts {
     /// The switches measured over the calibration seeds, once the trainee
     /// has asked for it, in words.
     pub over_seeds: Option<String>,
+    /// While the charts compare the run with another: that run's users
+    /// affected × minutes beside this one's, in a sentence.
+    pub compared_run: Option<String>,
     /// Each indicator's worst value and its clock time, formatted (`—` if none).
     pub worst: Vec<(Indicator, String, String)>,
     /// A link that replays this run (the page's address with the run's
@@ -223,6 +226,9 @@ pub fn gather(live: &Live) -> DebriefFacts {
         same_seed: (!cfs.is_empty() && !drill)
             .then(|| switch_effect::same_seed_line(live, uam, cfs.len())),
         over_seeds: None,
+        compared_run: live
+            .compared_minutes()
+            .map(|(label, theirs)| super::compare::debrief_line(&label, theirs, uam)),
         worst,
         link: replay_link(live),
         spread,
@@ -313,7 +319,10 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
         "Users affected × minutes: {}\n\n",
         expect::si(f.users_affected_minutes)
     ));
-    for line in [&f.same_seed, &f.over_seeds].into_iter().flatten() {
+    for line in [&f.same_seed, &f.over_seeds, &f.compared_run]
+        .into_iter()
+        .flatten()
+    {
         md.push_str(&format!("{line}\n\n"));
     }
     md.push_str("| Indicator | Worst | At |\n|---|---|---|\n");
@@ -495,6 +504,9 @@ pub fn Debrief() -> impl IntoView {
                     {f.same_seed.clone().map(|same_line| view! {
                         <switch_effect::SwitchEffect same_line switches=f.switches.len() done=over_seeds />
                     })}
+                    {f.compared_run.clone().map(|line| view! {
+                        <p data-figure="compared_run">{line}</p>
+                    })}
                     <table class="worst">
                         <thead><tr><th scope="col">"Indicator"</th><th scope="col">"Worst"</th><th scope="col">"At"</th></tr></thead>
                         <tbody>{rows}</tbody>
@@ -545,6 +557,7 @@ mod tests {
             users_affected_minutes: 3.5e10,
             same_seed: Some("Without the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.".into()),
             over_seeds: Some("Over the scenario's calibration seeds 1-5, measured.".into()),
+            compared_run: Some("Compared with nobody responding, same seed: 40.00G users affected × minutes. Against it this run cut it by 12%.".into()),
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
             link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
             spread: vec![SpreadLine {
@@ -569,7 +582,7 @@ mod tests {
         assert!(
             md.contains("- ~ db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n")
         );
-        assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\n| Indicator"), "{md}");
+        assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\nCompared with nobody responding, same seed: 40.00G users affected × minutes. Against it this run cut it by 12%.\n\n| Indicator"), "{md}");
         assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
         assert!(md.contains("not affiliated"));
         assert!(

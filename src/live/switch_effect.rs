@@ -58,7 +58,7 @@ fn the_switches(n: usize) -> &'static str {
 
 /// A change in users affected × minutes in words: "cut it by 70%",
 /// "raised it by 12%", or "made no difference (under 1%)".
-fn change_words(change: f64) -> String {
+pub fn change_words(change: f64) -> String {
     if change <= -SWITCH_MIN_CUT {
         format!("cut it by {:.0}%", -change * 100.0)
     } else if change >= SWITCH_MIN_CUT {
