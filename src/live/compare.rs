@@ -113,13 +113,10 @@ impl Live {
     /// The choices the running scenario offers (tracked: follows the
     /// scenario, its switches and drill mode).
     pub fn comparisons(&self) -> Vec<(Comparison, String)> {
-        let key = self.scenario_key.get();
-        let cfs = self.counterfactuals.get();
-        let drill = self.drill.get();
-        match url_state::load_scenario(&key) {
-            Ok(s) => offered(&s, &cfs, drill),
-            Err(_) => Vec::new(),
-        }
+        self.scenario_key.track();
+        self.counterfactuals.track();
+        self.drill.track();
+        self.comparisons_untracked()
     }
 
     /// Compares the run with `choice` from now on (`None`: stops). A choice
@@ -214,24 +211,7 @@ impl Live {
         self.compare_seen.set_value(seen + fresh.len());
         self.compare_history.update(|h| push_samples(h, &fresh));
     }
-}
 
-/// The debrief's sentence on the compared run: `label` scored `theirs`
-/// users affected × minutes where this run scored `ours`.
-pub fn debrief_line(label: &str, theirs: f64, ours: f64) -> String {
-    let change = if theirs > 0.0 {
-        ours / theirs - 1.0
-    } else {
-        0.0
-    };
-    format!(
-        "Compared with {label}, same seed: {} users affected × minutes. Against it this run {}.",
-        faultline_core::scenario::expect::si(theirs),
-        super::switch_effect::change_words(change)
-    )
-}
-
-impl Live {
     /// The compared run's label and users affected × minutes, run to the
     /// run's own clock first (the debrief's figure; `None` while nothing
     /// is compared).
@@ -262,6 +242,21 @@ impl Live {
             })
             .unwrap_or_default()
     }
+}
+
+/// The debrief's sentence on the compared run: `label` scored `theirs`
+/// users affected × minutes where this run scored `ours`.
+pub fn debrief_line(label: &str, theirs: f64, ours: f64) -> String {
+    let change = if theirs > 0.0 {
+        ours / theirs - 1.0
+    } else {
+        0.0
+    };
+    format!(
+        "Compared with {label}, same seed: {} users affected × minutes. Against it this run {}.",
+        faultline_core::scenario::expect::si(theirs),
+        super::switch_effect::change_words(change)
+    )
 }
 
 /// The "Compare with" menu in the charts' bar.

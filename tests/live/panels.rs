@@ -623,7 +623,9 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
     assert!(live.run_state().compare.is_some());
     // The debrief sets the team (who did nothing) beside the responders.
     let facts = live::debrief::gather(&live);
-    let line = facts.compared_run.expect("the debrief names the compared run");
+    let line = facts
+        .compared_run
+        .expect("the debrief names the compared run");
     assert!(
         line.starts_with("Compared with the real responders (the replay), same seed: ")
             && line.contains("Against it this run raised it by"),
