@@ -105,6 +105,11 @@ pub fn ComponentActions(
     let text = move |f: fn(&Figures) -> String| {
         move || fig.with(|x| x.as_ref().map(f).unwrap_or_default())
     };
+    // The same component in the run the charts compare with, if any.
+    let compared = Memo::new(move |_| {
+        live.compared_component(index)
+            .map(|c| super::compare::component_line(&c))
+    });
     let has_hits = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.hits.is_some())));
     let has_pool = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.pool.is_some())));
     let figures = view! {
@@ -333,6 +338,11 @@ pub fn ComponentActions(
             }}
             <WhyPanel index=index />
             {figures}
+            {move || {
+                compared.get().map(|line| view! {
+                    <p class="live-compared" data-figure="compared">{line}</p>
+                })
+            }}
             {sparks}
             <h3>"Act on it"</h3>
             <div class="live-buttons">

@@ -15,6 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
+use faultline_core::sim::ComponentSample;
 use faultline_core::{Scenario, Sim};
 use leptos::prelude::*;
 
@@ -230,6 +231,25 @@ impl Live {
         Some((label, minutes))
     }
 
+    /// Component `index` in the compared run's latest sample (at or before
+    /// the run's clock), while a run is compared and monitoring sees
+    /// (tracked: follows the charts' hand-overs).
+    pub fn compared_component(&self, index: usize) -> Option<ComponentSample> {
+        self.comparison.track();
+        self.compare_history.track();
+        if self.blind_since.get().is_some() {
+            return None;
+        }
+        self.compare_sim.with_value(|sim| {
+            sim.as_ref()?
+                .samples()
+                .last()?
+                .components
+                .get(index)
+                .copied()
+        })
+    }
+
     /// [`Live::comparisons`], untracked.
     fn comparisons_untracked(&self) -> Vec<(Comparison, String)> {
         url_state::load_scenario(&self.scenario_key.get_untracked())
@@ -256,6 +276,17 @@ pub fn debrief_line(label: &str, theirs: f64, ours: f64) -> String {
         "Compared with {label}, same seed: {} users affected × minutes. Against it this run {}.",
         faultline_core::scenario::expect::si(theirs),
         super::switch_effect::change_words(change)
+    )
+}
+
+/// The inspector's line on the selected component in the compared run.
+pub fn component_line(c: &ComponentSample) -> String {
+    format!(
+        "In the compared run: {}, load {:.0}%, errors {:.2}%, latency {}",
+        super::view_model::health_word(c.health).replace('-', " "),
+        c.utilisation * 100.0,
+        c.error_rate * 100.0,
+        faultline_core::units::millis(c.latency_ms)
     )
 }
 
@@ -339,6 +370,23 @@ mod tests {
         );
         assert!(debrief_line("x", 1.0e9, 1.5e9).ends_with("raised it by 50%."));
         assert!(debrief_line("x", 1.0e9, 1.0e9).ends_with("made no difference (under 1%)."));
+    }
+
+    #[test]
+    fn the_inspector_says_how_the_component_fares_in_the_compared_run() {
+        let c = ComponentSample {
+            health: faultline_core::sim::Health::FailingOver,
+            utilisation: 0.456,
+            queue: 0.0,
+            memory_fraction: 0.1,
+            error_rate: 0.1834,
+            throughput: 1.0,
+            latency_ms: 2400.0,
+        };
+        assert_eq!(
+            component_line(&c),
+            "In the compared run: failing over, load 46%, errors 18.34%, latency 2.4 s"
+        );
     }
 
     #[test]

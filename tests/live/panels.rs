@@ -633,3 +633,55 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_inspector_says_how_the_selected_component_fares_in_the_compared_run() {
+    use faultline_core::scenario::library;
+    let key = "api_cascade_2022";
+    let scenario = library::load(key).unwrap();
+    let limiter = scenario
+        .topology
+        .component_index("API_RateLimiter")
+        .unwrap();
+    let (root, live) = mount_live_with(key, scenario, 1, move || {
+        view! { <ComponentActions index=limiter /> }
+    });
+    let live = live.get().unwrap();
+    live.advance(2.0 * 3_600_000.0);
+    leptos::task::tick().await;
+    let line = || {
+        root.query_selector("[data-figure=compared]")
+            .unwrap()
+            .map(|e| e.text_content().unwrap())
+    };
+    assert_eq!(line(), None, "nothing compared: no line");
+    live.set_comparison(Some(live::compare::Comparison::Switch(
+        "client_backoff_fix".into(),
+    )));
+    live.follow_comparison(f64::INFINITY);
+    leptos::task::tick().await;
+    // The line is the compared run's own latest sample of the component;
+    // with the fix in place from the start the broken clients' retries
+    // never come, so the limiter carries far less than in the run.
+    let text = line().expect("the compared line");
+    let theirs = live.compared_component(limiter).unwrap();
+    assert_eq!(text, live::compare::component_line(&theirs));
+    assert!(text.starts_with("In the compared run: "), "{text}");
+    let ours = live.snapshot.get_untracked().components[limiter].utilisation;
+    assert!(
+        (ours - theirs.utilisation).abs() > 0.05,
+        "run {ours} vs compared {}",
+        theirs.utilisation
+    );
+    // Blind monitoring hides it with the rest of the figures.
+    for id in ["Monitoring_Primary", "Monitoring_Backup"] {
+        live.act(Action::Kill {
+            component: id.into(),
+        })
+        .unwrap();
+    }
+    live.step();
+    leptos::task::tick().await;
+    assert_eq!(line(), None);
+    root.remove();
+}
