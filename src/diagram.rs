@@ -81,6 +81,7 @@ pub fn Diagram(
     let selection = expect_context::<Selection>();
     let show_all = show_all_edges.unwrap_or_else(|| Signal::from(false));
     let why = crate::live::diagram_feed::why_chain(selection);
+    let compared = crate::live::diagram_feed::compared_health();
     move || {
         let l = layout.get();
         let t = topology.clone();
@@ -145,7 +146,10 @@ pub fn Diagram(
                                 .map(|s| Signal::derive(move || s.with(|v| v.get(i).copied().unwrap_or_default())))
                                 .unwrap_or_else(|| Signal::from(NodeStatus::default()));
                             let in_why = Signal::derive(move || why.is_some_and(|w| w.with(|c| c.contains(&i))));
-                            view! { <Node topology=t.clone() node=n.clone() status=st in_why /> }
+                            let differs = Signal::derive(move || {
+                                compared.and_then(|m| m.with(|v| v.get(i).copied().flatten()))
+                            });
+                            view! { <Node topology=t.clone() node=n.clone() status=st in_why differs /> }
                         })
                         .collect_view()}
                 </g>
@@ -333,6 +337,9 @@ fn Node(
     /// Whether the selected component's trouble came through this one.
     #[prop(into)]
     in_why: Signal<bool>,
+    /// Its health in the run the charts compare with, where that differs.
+    #[prop(into)]
+    differs: Signal<Option<&'static str>>,
 ) -> impl IntoView {
     let selection = expect_context::<Selection>();
     let index = node.component;
@@ -384,6 +391,8 @@ fn Node(
             class="node"
             class:selected=selected
             class:why=move || in_why.get()
+            class:differs=move || differs.get().is_some()
+            data-compared=move || differs.get()
             class:added=c.added
             data-health=move || live_health.map_or_else(|| status.get().health.as_str(), |h| h.get())
             data-component=c.id.clone()

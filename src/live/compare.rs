@@ -15,7 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
-use faultline_core::sim::ComponentSample;
+use faultline_core::sim::{ComponentSample, Health};
 use faultline_core::{Scenario, Sim};
 use leptos::prelude::*;
 
@@ -247,6 +247,30 @@ impl Live {
                 .components
                 .get(index)
                 .copied()
+        })
+    }
+
+    /// Per component, the compared run's health where it differs from the
+    /// run's own, both as their snapshots stand at the same time (all
+    /// `None` until the compared run has caught up with the clock, while
+    /// nothing is compared, or while monitoring is blind). Untracked.
+    pub fn health_differences(&self) -> Vec<Option<Health>> {
+        let (t, ours): (u64, Vec<Health>) = self
+            .snapshot
+            .with_untracked(|s| (s.t_ms, s.components.iter().map(|c| c.health).collect()));
+        let none = vec![None; ours.len()];
+        if self.comparison.get_untracked().is_none() || self.blind_since.get_untracked().is_some() {
+            return none;
+        }
+        self.compare_sim.with_value(|sim| match sim {
+            Some(sim) if sim.now_ms() == t => {
+                let theirs = sim.snapshot();
+                ours.iter()
+                    .zip(theirs.components.iter().map(|c| c.health))
+                    .map(|(a, b)| (*a != b).then_some(b))
+                    .collect()
+            }
+            _ => none,
         })
     }
 

@@ -12,6 +12,8 @@
 //! - [`FailoverFlow`]: an overlay on a failover edge, lit while in use.
 //! - [`why_chain`]: the components the selected one's trouble came
 //!   through, which the map rings.
+//! - [`compared_health`]: where the run the charts compare with differs,
+//!   which the map rings in their grey.
 
 use leptos::prelude::*;
 
@@ -64,6 +66,24 @@ pub fn why_chain(selection: crate::Selection) -> Option<Memo<Vec<usize>>> {
         chain.sort_unstable();
         chain.dedup();
         chain
+    }))
+}
+
+/// Per component, the health word of the run the charts compare with
+/// where it differs from this run's (see
+/// [`Live::health_differences`]); `None` without a running sandbox. One
+/// memo for the whole map, refreshed with the diagram: a node repaints
+/// only when its own entry changes.
+pub fn compared_health() -> Option<Memo<Vec<Option<&'static str>>>> {
+    let live = use_context::<Live>()?;
+    Some(Memo::new(move |_| {
+        live.view.track();
+        live.comparison.track();
+        live.compare_history.track();
+        live.health_differences()
+            .into_iter()
+            .map(|h| h.map(super::view_model::health_word))
+            .collect()
     }))
 }
 

@@ -207,6 +207,8 @@ pub fn LiveCharts() -> impl IntoView {
 #[component]
 pub fn HealthLegend() -> impl IntoView {
     use faultline_core::sim::Health;
+    let live = use_context::<Live>();
+    let comparing = Memo::new(move |_| live.is_some_and(|l| l.comparison.with(Option::is_some)));
     let items = Health::ALL
     .into_iter()
     .map(|h| {
@@ -227,6 +229,16 @@ pub fn HealthLegend() -> impl IntoView {
             <span class="live-key"><span class="glyph brk" aria-hidden="true">"⊘"</span>" breaker open"</span>
             <span class="live-key"><span class="glyph brk" aria-hidden="true">"◐"</span>" half-open"</span>
             <span class="live-key bars">"bars: load · queue · memory"</span>
+            {move || comparing.get().then(|| view! {
+                <span
+                    class="live-key compared"
+                    data-testid="compared-key"
+                    title="The dashed grey ring: this component is in another state in the run the charts compare with (hover the chart legend for which)."
+                >
+                    <span class="glyph ring" aria-hidden="true"></span>
+                    " differs in the compared run"
+                </span>
+            })}
             <span class="live-key keys">
                 <kbd>"Space"</kbd>" play/pause · "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"
             </span>

@@ -643,3 +643,55 @@ async fn failure_mode_select_ignores_presence_and_logs_it() {
     let frag = url_state::encode(&live.run_state());
     assert_eq!(url_state::decode(&frag).unwrap().unwrap().actions, log);
 }
+
+#[wasm_bindgen_test]
+async fn the_map_marks_what_differs_from_the_compared_run() {
+    let (root, live) = mount_live(move || {
+        let topology = std::sync::Arc::new(steady().topology.clone());
+        view! {
+            <live::HealthLegend />
+            <faultline_app::diagram::Diagram topology width=1200.0 />
+        }
+    });
+    let live = live.get().unwrap();
+    let differing = || {
+        let list = root.query_selector_all(".node.differs").unwrap();
+        (0..list.length())
+            .map(|k| {
+                let e = list.item(k).unwrap();
+                let e = e.dyn_ref::<web_sys::Element>().unwrap();
+                (
+                    e.get_attribute("data-component").unwrap(),
+                    e.get_attribute("data-compared").unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let key = || root.query_selector("[data-testid=compared-key]").unwrap();
+    live.set_comparison(Some(live::compare::Comparison::Scripted));
+    live.step();
+    live.follow_comparison(f64::INFINITY);
+    leptos::task::tick().await;
+    assert!(key().is_some(), "the health key explains the grey ring");
+    assert!(differing().is_empty(), "nothing done: {:?}", differing());
+    // The trainee's kill is not in the compared run: the cache (and what
+    // its loss troubles) differ, and the ring says how it is there.
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    live.step();
+    live.follow_comparison(f64::INFINITY);
+    leptos::task::tick().await;
+    let marked = differing();
+    assert!(
+        marked.contains(&("Redis_Sessions".to_string(), "healthy".to_string())),
+        "{marked:?}"
+    );
+    // No comparison: no rings, no key.
+    live.set_comparison(None);
+    leptos::task::tick().await;
+    assert!(differing().is_empty());
+    assert!(key().is_none());
+    root.remove();
+}
