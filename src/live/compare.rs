@@ -231,22 +231,27 @@ impl Live {
         Some((label, minutes))
     }
 
-    /// Component `index` in the compared run's latest sample (at or before
-    /// the run's clock), while a run is compared and monitoring sees
-    /// (tracked: follows the charts' hand-overs).
+    /// Component `index` in the compared run as it stands now (at the run's
+    /// clock once caught up), while a run is compared and monitoring sees
+    /// (tracked: follows the diagram's refreshes, as the map's rings do).
     pub fn compared_component(&self, index: usize) -> Option<ComponentSample> {
         self.comparison.track();
+        self.view.track();
         self.compare_history.track();
         if self.blind_since.get().is_some() {
             return None;
         }
         self.compare_sim.with_value(|sim| {
-            sim.as_ref()?
-                .samples()
-                .last()?
-                .components
-                .get(index)
-                .copied()
+            let c = *sim.as_ref()?.snapshot().components.get(index)?;
+            Some(ComponentSample {
+                health: c.health,
+                utilisation: c.utilisation,
+                queue: c.queue,
+                memory_fraction: c.memory_fraction,
+                error_rate: c.error_rate,
+                throughput: c.throughput,
+                latency_ms: c.latency_ms,
+            })
         })
     }
 

@@ -660,9 +660,9 @@ async fn the_inspector_says_how_the_selected_component_fares_in_the_compared_run
     )));
     live.follow_comparison(f64::INFINITY);
     leptos::task::tick().await;
-    // The line is the compared run's own latest sample of the component;
-    // with the fix in place from the start the broken clients' retries
-    // never come, so the limiter carries far less than in the run.
+    // The line is the component as it stands in the compared run now; with
+    // the fix in place from the start the broken clients' retries never
+    // come, and the limiter's load differs from the run's.
     let text = line().expect("the compared line");
     let theirs = live.compared_component(limiter).unwrap();
     assert_eq!(text, live::compare::component_line(&theirs));
