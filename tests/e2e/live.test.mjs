@@ -410,6 +410,9 @@ test('the charts compare the run with the post-mortem fix, live, and the link ke
   await page.waitForFunction(() =>
     document.querySelector('.fl-chart-compare[data-key=api_success]')?.textContent === 'compared: 99.95%', null, { timeout: 30000 });
   assert.equal(await page.locator('.fl-chart-value[data-key=api_success]').getAttribute('data-breach'), 'true');
+  // The map rings what is in another state with the fix, and the key says so.
+  await page.locator('[data-testid=compared-key]').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.node.differs[data-compared]').length > 0);
   // Playing moves both lines on.
   const before = await page.locator('canvas[data-key=api_success]').getAttribute('data-compare');
   await page.locator('button[data-action=play]').click();
