@@ -112,6 +112,16 @@ fn index_of(id: &str) -> usize {
     steady().topology.component_index(id).unwrap()
 }
 
+/// Kills both monitoring systems: the dashboards go blind.
+fn kill_monitoring(live: &Live) {
+    for id in ["Monitoring_Primary", "Monitoring_Backup"] {
+        live.act(Action::Kill {
+            component: id.into(),
+        })
+        .unwrap();
+    }
+}
+
 /// Asserts the event log has a message containing each of `wanted`.
 fn assert_logged(live: &Live, wanted: &[&str]) {
     let words: Vec<String> = live

@@ -153,12 +153,7 @@ async fn with_monitoring_down_the_inspector_shows_the_last_figures_seen() {
     }
     leptos::task::tick().await;
     assert!(root.query_selector(".live-blind").unwrap().is_none());
-    for m in ["Monitoring_Primary", "Monitoring_Backup"] {
-        live.act(Action::Kill {
-            component: m.into(),
-        })
-        .unwrap();
-    }
+    kill_monitoring(&live);
     live.step();
     let blind_at = live.clock_at(live.snapshot.get_untracked().sli_as_of_ms);
     live.act(Action::Kill {

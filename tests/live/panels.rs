@@ -144,12 +144,7 @@ async fn the_samples_download_counts_the_run_and_goes_dark_with_monitoring() {
     assert_eq!(text.lines().count(), n + 1);
     // With every monitoring component down the dashboards are blind, and
     // the file would show what they cannot.
-    for id in ["Monitoring_Primary", "Monitoring_Backup"] {
-        live.act(Action::Kill {
-            component: id.into(),
-        })
-        .unwrap();
-    }
+    kill_monitoring(&live);
     live.step();
     leptos::task::tick().await;
     assert!(live.snapshot.get_untracked().monitoring_blind);
@@ -674,12 +669,7 @@ async fn the_inspector_says_how_the_selected_component_fares_in_the_compared_run
         theirs.utilisation
     );
     // Blind monitoring hides it with the rest of the figures.
-    for id in ["Monitoring_Primary", "Monitoring_Backup"] {
-        live.act(Action::Kill {
-            component: id.into(),
-        })
-        .unwrap();
-    }
+    kill_monitoring(&live);
     live.step();
     leptos::task::tick().await;
     assert_eq!(line(), None);
