@@ -139,7 +139,8 @@ pub fn ChartPanel(
     #[prop(into, optional)]
     tools: ViewFn,
 ) -> impl IntoView {
-    let compare = compare.unwrap_or_else(|| Signal::derive(ChartHistory::default));
+    // Without a compared history, one empty one, made once.
+    let compare = compare.unwrap_or_else(|| RwSignal::new(ChartHistory::default()).into());
     // Whether a run is compared changes seldom; the label may be derived.
     let comparing = Memo::new(move |_| !compare_label.with(String::is_empty));
     let window = window.unwrap_or_else(|| RwSignal::new(Window::default()));
@@ -292,7 +293,8 @@ pub fn ChartPanel(
         .collect_view();
 
     let shared = Shared {
-        compare: Signal::derive(move || comparing.get().then_some(compare)),
+        compare,
+        comparing,
         history,
         markers,
         clock,
@@ -316,7 +318,7 @@ pub fn ChartPanel(
                     {window_buttons}
                 </div>
             </div>
-            {legend(compare_label)}
+            {legend(comparing, compare_label)}
             <div class="fl-charts-grid" aria-hidden=move || blind.get().to_string()>
                 {charts}
             </div>
@@ -342,7 +344,7 @@ pub fn ChartPanel(
 
 /// What the marks on the charts mean, in the colours and shapes they are
 /// drawn with.
-fn legend(compare_label: Signal<String>) -> impl IntoView {
+fn legend(comparing: Memo<bool>, compare_label: Signal<String>) -> impl IntoView {
     let css = |(r, g, b): (u8, u8, u8)| format!("color:rgb({r},{g},{b})");
     let (r, g, b, _) = BREACH_TINT;
     view! {
@@ -367,7 +369,7 @@ fn legend(compare_label: Signal<String>) -> impl IntoView {
                 <i style=css(USER_ACTION_COLOUR)>"■"</i>
                 " your action"
             </span>
-            <Show when=move || !compare_label.with(String::is_empty)>
+            <Show when=move || comparing.get()>
                 <span data-testid="compare-legend">
                     <i style=css(COMPARE_COLOUR)>"━"</i>
                     " compared: "
@@ -382,8 +384,9 @@ fn legend(compare_label: Signal<String>) -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Shared {
     history: Signal<ChartHistory>,
-    /// The compared run, while one is.
-    compare: Signal<Option<Signal<ChartHistory>>>,
+    /// The compared run's history, drawn while `comparing`.
+    compare: Signal<ChartHistory>,
+    comparing: Memo<bool>,
     markers: Signal<Vec<Marker>>,
     clock: Signal<ScenarioClock>,
     window: RwSignal<Window>,
@@ -403,6 +406,7 @@ fn chart_view(
     let Shared {
         history,
         compare,
+        comparing,
         markers,
         clock,
         window,
@@ -423,9 +427,11 @@ fn chart_view(
     };
     // The compared run's value at the time of the one shown.
     let compared_text = move || {
-        let other = compare.get()?;
+        if !comparing.get() {
+            return None;
+        }
         let t = latest()?.t_ms;
-        let p = other.with(|o| o.value_at(i, t))?;
+        let p = compare.with(|o| o.value_at(i, t))?;
         Some(format!("compared: {}", format.format(p.value)))
     };
     let breached = move || {

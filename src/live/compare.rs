@@ -15,7 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
-use faultline_core::sim::{ComponentSample, Health};
+use faultline_core::sim::{ComponentState, Health};
 use faultline_core::{Scenario, Sim};
 use leptos::prelude::*;
 
@@ -234,47 +234,33 @@ impl Live {
     /// Component `index` in the compared run as it stands now (at the run's
     /// clock once caught up), while a run is compared and monitoring sees
     /// (tracked: follows the diagram's refreshes, as the map's rings do).
-    pub fn compared_component(&self, index: usize) -> Option<ComponentSample> {
-        self.comparison.track();
-        self.view.track();
-        self.compare_history.track();
+    pub fn compared_component(&self, index: usize) -> Option<ComponentState> {
         if self.blind_since.get().is_some() {
             return None;
         }
-        self.compare_sim.with_value(|sim| {
-            let c = *sim.as_ref()?.snapshot().components.get(index)?;
-            Some(ComponentSample {
-                health: c.health,
-                utilisation: c.utilisation,
-                queue: c.queue,
-                memory_fraction: c.memory_fraction,
-                error_rate: c.error_rate,
-                throughput: c.throughput,
-                latency_ms: c.latency_ms,
-            })
-        })
+        self.compared_now
+            .with(|now| now.as_ref().and_then(|(_, c)| c.get(index).copied()))
     }
 
     /// Per component, the compared run's health where it differs from the
-    /// run's own, both as their snapshots stand at the same time (all
-    /// `None` until the compared run has caught up with the clock, while
-    /// nothing is compared, or while monitoring is blind). Untracked.
+    /// run's own, both as they stand at the same time (all `None` until
+    /// the compared run has caught up with the clock, while nothing is
+    /// compared, or while monitoring is blind). Tracked like
+    /// [`Live::compared_component`].
     pub fn health_differences(&self) -> Vec<Option<Health>> {
         let (t, ours): (u64, Vec<Health>) = self
             .snapshot
             .with_untracked(|s| (s.t_ms, s.components.iter().map(|c| c.health).collect()));
         let none = vec![None; ours.len()];
-        if self.comparison.get_untracked().is_none() || self.blind_since.get_untracked().is_some() {
+        if self.blind_since.get().is_some() {
             return none;
         }
-        self.compare_sim.with_value(|sim| match sim {
-            Some(sim) if sim.now_ms() == t => {
-                let theirs = sim.snapshot();
-                ours.iter()
-                    .zip(theirs.components.iter().map(|c| c.health))
-                    .map(|(a, b)| (*a != b).then_some(b))
-                    .collect()
-            }
+        self.compared_now.with(|now| match now {
+            Some((at, theirs)) if *at == t => ours
+                .iter()
+                .zip(theirs)
+                .map(|(a, b)| (*a != b.health).then_some(b.health))
+                .collect(),
             _ => none,
         })
     }
@@ -309,7 +295,7 @@ pub fn debrief_line(label: &str, theirs: f64, ours: f64) -> String {
 }
 
 /// The inspector's line on the selected component in the compared run.
-pub fn component_line(c: &ComponentSample) -> String {
+pub fn component_line(c: &ComponentState) -> String {
     format!(
         "In the compared run: {}, load {:.0}%, errors {:.2}%, latency {}",
         super::view_model::health_word(c.health).replace('-', " "),
@@ -403,15 +389,12 @@ mod tests {
 
     #[test]
     fn the_inspector_says_how_the_component_fares_in_the_compared_run() {
-        let c = ComponentSample {
-            health: faultline_core::sim::Health::FailingOver,
-            utilisation: 0.456,
-            queue: 0.0,
-            memory_fraction: 0.1,
-            error_rate: 0.1834,
-            throughput: 1.0,
-            latency_ms: 2400.0,
-        };
+        let steady = library::load("steady_state").unwrap();
+        let mut c = Sim::new(&steady, 1).unwrap().snapshot().components[0];
+        c.health = Health::FailingOver;
+        c.utilisation = 0.456;
+        c.error_rate = 0.1834;
+        c.latency_ms = 2400.0;
         assert_eq!(
             component_line(&c),
             "In the compared run: failing over, load 46%, errors 18.34%, latency 2.4 s"

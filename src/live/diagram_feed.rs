@@ -77,9 +77,9 @@ pub fn why_chain(selection: crate::Selection) -> Option<Memo<Vec<usize>>> {
 pub fn compared_health() -> Option<Memo<Vec<Option<&'static str>>>> {
     let live = use_context::<Live>()?;
     Some(Memo::new(move |_| {
+        // The run's side changes with the diagram (an action while paused
+        // changes it alone).
         live.view.track();
-        live.comparison.track();
-        live.compare_history.track();
         live.health_differences()
             .into_iter()
             .map(|h| h.map(super::view_model::health_word))

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use faultline_core::scenario::time::format_clock;
+use faultline_core::sim::ComponentState;
 use faultline_core::sim::{EventKind, Sli};
 use faultline_core::{Action, Event, Scenario, Sim, Snapshot, Topology};
 use leptos::prelude::*;
@@ -106,6 +107,10 @@ pub struct Live {
     /// The compared run's SLI history, up to the run's clock.
     pub compare_history: RwSignal<ChartHistory>,
     pub(super) compare_sim: StoredValue<Option<Sim>, LocalStorage>,
+    /// The compared run's components as they stand (with its clock),
+    /// refreshed with the diagram: the one reading the map's rings and the
+    /// inspector's line share.
+    pub(super) compared_now: Memo<Option<(u64, Vec<ComponentState>)>>,
     pub(super) compare_seen: StoredValue<usize>,
     pub(super) compare_published_at: StoredValue<f64>,
     /// Running or paused.
@@ -270,6 +275,18 @@ impl Live {
             let s = scenario.read();
             snapshot.with_untracked(|snap| view_model::diagram_view(&s.topology, snap))
         });
+        let comparison = RwSignal::new(None);
+        let compare_history = RwSignal::new(ChartHistory::new(default_indicators()));
+        let compare_sim = StoredValue::new_local(None::<Sim>);
+        let compared_now = Memo::new(move |_| {
+            comparison.track();
+            compare_history.track();
+            view.track();
+            compare_sim.with_value(|sim| {
+                let snap = sim.as_ref()?.snapshot();
+                Some((snap.t_ms, snap.components))
+            })
+        });
         let blind_since =
             Memo::new(move |_| snapshot.with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms)));
         let live = Live {
@@ -289,9 +306,10 @@ impl Live {
             user_actions: RwSignal::new(Vec::new()),
             history: RwSignal::new(ChartHistory::new(default_indicators())),
             markers: RwSignal::new(Vec::new()),
-            comparison: RwSignal::new(None),
-            compare_history: RwSignal::new(ChartHistory::new(default_indicators())),
-            compare_sim: StoredValue::new_local(None),
+            comparison,
+            compare_history,
+            compare_sim,
+            compared_now,
             compare_seen: StoredValue::new(0),
             compare_published_at: StoredValue::new(f64::NEG_INFINITY),
             playing: RwSignal::new(false),
