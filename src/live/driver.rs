@@ -150,18 +150,13 @@ pub fn indicator_value(key: &str, s: &Sli) -> f64 {
     }
 }
 
-/// True for the scenario's own timeline actions (logged as "scenario:
-/// ..."), which a drill keeps from the trainees: the kill or the surge is
-/// the cause they are to find. What the actions do (a component down, a
-/// breaker opening) stays in view.
-pub fn is_scripted(e: &Event) -> bool {
-    e.is_scripted()
-}
-
 /// What the page keeps out of the log, the cause chains, the Why, the map's
-/// rings and the debrief's spread: in a drill, the scripted actions.
+/// rings and the debrief's spread: in a drill, the scenario's own timeline
+/// actions ([`Event::is_scripted`]), since the kill or the surge is the
+/// cause the trainees are to find. What the actions do (a component down,
+/// a breaker opening) stays in view.
 pub fn drill_hidden(drill: bool) -> impl Fn(&Event) -> bool + Copy {
-    move |e| drill && is_scripted(e)
+    move |e| drill && e.is_scripted()
 }
 
 /// Whether an event deserves a marker on the charts (none for a scripted

@@ -581,7 +581,7 @@ mod tests {
         ];
         events[1].cause = Some(0);
         events[2].cause = Some(1);
-        let drill = |e: &Event| crate::live::driver::is_scripted(e);
+        let drill = Event::is_scripted;
         let rows = fold_repeats(&events, 150, 5_000, drill);
         let shown: Vec<usize> = rows.iter().map(|r| r.latest).collect();
         assert_eq!(shown, [3, 2, 1], "the scripted kill is not listed");

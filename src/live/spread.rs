@@ -50,7 +50,6 @@ pub fn spread(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::driver::is_scripted;
     use faultline_core::sim::EventKind;
 
     fn ev(
@@ -137,7 +136,7 @@ mod tests {
             ]
         );
         // A drill never names the scripted cause.
-        let (drill, _) = spread(&events, 0, 15, is_scripted);
+        let (drill, _) = spread(&events, 0, 15, Event::is_scripted);
         assert_eq!(drill[0].because, None);
         assert_eq!(drill[1].because.as_deref(), Some("Redis down"));
         // Past the cap the components are counted, not listed.

@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(steps[0].message, "scenario: kill Presence");
         assert_eq!(steps[2].message, "Sessions degraded");
         // A drill keeps the scripted cause out of the answer.
-        let drill = why_steps(&events, 3, start, crate::live::driver::is_scripted);
+        let drill = why_steps(&events, 3, start, Event::is_scripted);
         assert_eq!(drill.len(), 2);
         assert_eq!(drill[0].message, "Presence down");
         // An index past the log (a log cleared by a reset) answers nothing.
