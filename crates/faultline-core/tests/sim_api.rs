@@ -122,6 +122,36 @@ fn actions_check_names_and_ranges() {
 }
 
 #[test]
+fn a_kill_shows_in_the_snapshot_at_once_and_its_event_at_the_next_tick() {
+    use faultline_core::sim::Health;
+    let mut sim = Sim::new(&small(), 3).unwrap();
+    sim.step_until(10_000);
+    let db = 2;
+    assert_eq!(sim.snapshot().components[db].health, Health::Healthy);
+    sim.apply(Action::Kill {
+        component: "Db".into(),
+    })
+    .unwrap();
+    // A paused page shows the kill before the clock moves.
+    assert_eq!(sim.snapshot().components[db].health, Health::Down);
+    assert!(!sim
+        .events()
+        .iter()
+        .any(|e| e.message.starts_with("Db down")));
+    sim.step_until(11_000);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message.starts_with("Db down")));
+    sim.apply(Action::Revive {
+        component: "Db".into(),
+    })
+    .unwrap();
+    sim.step_until(600_000);
+    assert_ne!(sim.snapshot().components[db].health, Health::Down);
+}
+
+#[test]
 fn scenario_errors_name_file_line_and_problem() {
     let text = "name = \"x\"\nduration = \"1h\"\n\n[params.Gateway_Primry]\nservers = 3\n\n[[at]]\nt = \"+5m\"\naction = { type = \"kill\", component = \"Nope\" }\n";
     let errs = Scenario::from_toml_str(text, "bad.toml").unwrap_err();

@@ -63,7 +63,9 @@ impl State {
             .comps
             .iter()
             .map(|c| ComponentState {
-                health: c.health,
+                // A component the operator has killed is down from that
+                // moment, not from the next tick: a paused run shows it.
+                health: if c.killed { Health::Down } else { c.health },
                 utilisation: c.util,
                 queue: c.waiting,
                 queue_limit: c.p.queue_limit,
