@@ -3,7 +3,7 @@
 //! step, let Leptos settle and read the DOM; plus the pure view model and
 //! URL fragment codec. The shared helpers are here; the tests are in
 //! `tests/live/`, a module per area (inspector, panels, links, scenarios,
-//! drill).
+//! drill, timeline).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
@@ -34,6 +34,8 @@ mod load;
 mod panels;
 #[path = "live/scenarios.rs"]
 mod scenarios;
+#[path = "live/timeline.rs"]
+mod timeline;
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()

@@ -67,7 +67,7 @@ pub struct Notice {
 /// Handle to the running sandbox (cheap to copy; everything inside is a signal or stored value).
 #[derive(Clone, Copy)]
 pub struct Live {
-    sim: StoredValue<Sim, LocalStorage>,
+    pub(super) sim: StoredValue<Sim, LocalStorage>,
     /// The scenario running (its name, clock, topology).
     pub scenario: RwSignal<Arc<Scenario>>,
     /// The scenario's link key.
@@ -97,6 +97,11 @@ pub struct Live {
     pub applied: RwSignal<Vec<(u64, Action)>>,
     /// The operator's actions (what a link replays).
     pub user_actions: RwSignal<Vec<(u64, Action)>>,
+    /// The operator's actions recorded after the clock, once the run has
+    /// been taken back (see [`timeline`](super::timeline)): each is applied
+    /// again as the clock reaches its time, and all are dropped when the
+    /// operator acts anew.
+    pub ahead: RwSignal<Vec<(u64, Action)>>,
     /// SLI history for the charts.
     pub history: RwSignal<ChartHistory>,
     /// Chart markers from events and actions.
@@ -127,7 +132,7 @@ pub struct Live {
     frame_work_peak: StoredValue<f64>,
     frame_work_shown_at: StoredValue<f64>,
     flow_phase: StoredValue<u64>,
-    target_ms: StoredValue<f64>,
+    pub(super) target_ms: StoredValue<f64>,
     events_seen: StoredValue<usize>,
     samples_seen: StoredValue<usize>,
     url_written_at: StoredValue<f64>,
@@ -299,6 +304,7 @@ impl Live {
             events: RwSignal::new(Vec::new()),
             applied: RwSignal::new(Vec::new()),
             user_actions: RwSignal::new(Vec::new()),
+            ahead: RwSignal::new(Vec::new()),
             history: RwSignal::new(ChartHistory::new(default_indicators())),
             markers: RwSignal::new(Vec::new()),
             comparison,
@@ -386,7 +392,7 @@ impl Live {
         match result {
             Some(Ok(())) => {
                 self.user_actions.update(|v| v.push((t, action)));
-                self.notice.set(None);
+                self.notice.set(self.drop_recording(t));
                 self.publish();
                 self.save_url();
                 Ok(())
@@ -494,13 +500,8 @@ impl Live {
             .scenario
             .with_untracked(|s| (s.duration_ms, s.sample_ms.max(s.tick_ms).max(1)));
         let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
-        let Some((before, after)) = self.sim.try_update_value(|s| {
-            let before = s.now_ms();
-            step_within(s, target as u64, chunk, budget_ms, now_wall_ms);
-            (before, s.now_ms())
-        }) else {
-            return;
-        };
+        let before = self.now_ms();
+        let after = self.step_recorded(target as u64, chunk, budget_ms);
         // Out of budget: carry on from where the simulation is, not from
         // the wall clock's target (which would run further ahead each frame).
         let target = if after < target as u64 {
@@ -513,7 +514,7 @@ impl Live {
             self.playing.set(false);
             self.notice.set(Some(Notice {
                 error: false,
-                text: "The scenario has reached its end. Reset to run it again.".into(),
+                text: "The scenario has reached its end. Reset, or go back on the timeline, to run it again.".into(),
             }));
         }
         if after != before {
@@ -618,7 +619,8 @@ impl Live {
         };
         let mut applied = Vec::new();
         let mut refused = Vec::new();
-        for (t, a) in &run.actions {
+        let (done, ahead) = super::timeline::split_recording(&run.actions, run.t_ms);
+        for (t, a) in &done {
             sim.step_until(*t);
             match sim.apply(a.clone()) {
                 Ok(()) => applied.push((*t, a.clone())),
@@ -645,6 +647,7 @@ impl Live {
         self.applied.set(Vec::new());
         self.history.update(|h| h.clear());
         self.user_actions.set(applied);
+        self.ahead.set(ahead);
         self.publish();
         self.comparison.set(run.compare.clone());
         self.rebuild_comparison();
@@ -667,7 +670,12 @@ impl Live {
             seed: self.seed.get_untracked(),
             speed: self.speed.get_untracked(),
             t_ms: self.now_ms(),
-            actions: self.user_actions.get_untracked(),
+            actions: self
+                .user_actions
+                .get_untracked()
+                .into_iter()
+                .chain(self.ahead.get_untracked())
+                .collect(),
             counterfactuals: self.counterfactuals.get_untracked(),
             drill: self.drill.get_untracked(),
             hints: self.hints.get_untracked(),

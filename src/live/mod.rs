@@ -18,6 +18,8 @@
 //!   the run's seed and over the scenario's calibration seeds.
 //! - [`compare`]: another run of the scenario (as scripted, nobody acting,
 //!   or with a switch on) drawn under the charts' lines.
+//! - [`timeline`]: going back and forth in a run (the timeline, the step
+//!   back) and the operator's actions recorded ahead of the clock.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL (fragment or query) and local storage.
@@ -41,6 +43,7 @@ pub mod spread;
 pub mod start;
 pub mod switch_effect;
 pub mod switches;
+pub mod timeline;
 pub mod url_state;
 pub mod view_model;
 pub mod why;
@@ -240,7 +243,7 @@ pub fn HealthLegend() -> impl IntoView {
                 </span>
             })}
             <span class="live-key keys">
-                <kbd>"Space"</kbd>" play/pause · "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"
+                <kbd>"Space"</kbd>" play/pause · "<kbd>"←"</kbd>" "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"
             </span>
         </p>
     }

@@ -1,10 +1,11 @@
-//! The playback bar: play/pause, single step, speed, reset, the clock in
-//! the scenario's own time and time zone, and the seed (editable: a new
-//! seed restarts the run).
+//! The playback bar: play/pause, single steps forward and back, speed,
+//! reset, the clock in the scenario's own time and time zone, the seed
+//! (editable: a new seed restarts the run) and the run's timeline.
 
 use leptos::prelude::*;
 
 use super::driver::{Live, SPEEDS};
+use super::timeline::Timeline;
 
 /// `h:mm:ss` for a duration in ms.
 pub fn elapsed(ms: u64) -> String {
@@ -61,6 +62,15 @@ pub fn PlaybackBar() -> impl IntoView {
                 on:click=move |_| live.toggle()
             >
                 {move || if live.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button
+                data-action="step-back"
+                aria-label="Step back one sample interval (←)"
+                title=move || if live.drill.get() { "A drill's clock only runs forward" } else { "Step back one sample interval (←)" }
+                prop:disabled=move || live.drill.get()
+                on:click=move |_| live.step_back()
+            >
+                "|◂ Back"
             </button>
             <button data-action="step" aria-label="Step one sample interval (→)" on:click=move |_| live.step()>
                 "Step ▸|"
@@ -120,6 +130,7 @@ pub fn PlaybackBar() -> impl IntoView {
             <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}
             </span>
+            <Timeline />
         </section>
     }
     .into_any()

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::driver::{is_fresh, run_loop, Live, Notice};
 use super::url_state::{self, RunState};
 
-/// Space plays/pauses, → steps, + and − change speed. Escape is the app's
+/// Space plays/pauses, → steps, ← steps back, + and − change speed. Escape is the app's
 /// (it clears the selection). Keys typed into form fields, and keys a
 /// focused control already handled, are left alone.
 pub fn install_keys(live: Live) {
@@ -35,6 +35,10 @@ pub fn install_keys(live: Live) {
             "ArrowRight" => {
                 e.prevent_default();
                 live.step();
+            }
+            "ArrowLeft" => {
+                e.prevent_default();
+                live.step_back();
             }
             "+" | "=" => live.change_speed(true),
             "-" | "_" => live.change_speed(false),

@@ -8,7 +8,9 @@
 //! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
 //! simulated times at which a drill's team asked for a hint, and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
-//! in unpadded base64url. Every field but `s` is optional. A drill's link
+//! in unpadded base64url; actions after `t` are the recording ahead of a
+//! run taken back (see [`timeline`](super::timeline)), done again as the
+//! clock reaches them. Every field but `s` is optional. A drill's link
 //! names its scenario as `hs=<base64url key>` instead of `s=`, so the
 //! address bar does not spoil the incident the page holds back (it hides
 //! the name from a glance, not from a determined reader). Parsing never
@@ -451,10 +453,12 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
     if st.hints.iter().any(|&t| t > scenario.duration_ms) {
         return Err(bad("h", "a hint is after the scenario's end"));
     }
+    // A hint is taken at the clock, so the run has reached it. Actions
+    // after the clock are the recording ahead of a run taken back
+    // (`timeline`): they happen when the clock reaches them.
     if let Some(&last) = st.hints.last() {
         st.t_ms = st.t_ms.max(last);
     }
-    st.t_ms = st.t_ms.max(last);
     if st.compare.is_some() && st.drill && st.t_ms < scenario.duration_ms {
         return Err(bad(
             "cmp",

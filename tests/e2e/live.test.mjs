@@ -186,9 +186,13 @@ test('the last session is offered on return', async () => {
   await page.close();
 });
 
-test('keyboard: → steps, + and − change speed, Space plays and pauses', async () => {
+test('keyboard: → steps, ← steps back, + and − change speed, Space plays and pauses', async () => {
   const { page, problems } = await open(1280, 800);
   await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:10');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:20');
+  await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:10');
   const speed = () => page.locator('select[data-control=speed]').inputValue();
   assert.equal(await speed(), '10');
@@ -201,6 +205,46 @@ test('keyboard: → steps, + and − change speed, Space plays and pauses', asyn
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Pause'));
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Play'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the timeline takes the run back before an action, keeps the action recorded, and runs on to it', async () => {
+  const { page, problems } = await open(1280, 800, '#s=steady_state&seed=3');
+  for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:01:00');
+  await page.locator('[data-component="Redis_Sessions"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
+  await page.locator('body').press('Escape');
+  for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:02:00');
+  assert.equal(await page.locator('.live-timeline .mark:not(.ahead)').count(), 1, 'the kill is marked on the timeline');
+
+  // Back with the slider's own keys: nine steps of 10 s, each a replay.
+  const slider = page.locator('input[data-control=timeline]');
+  await slider.focus();
+  for (let k = 0; k < 9; k++) await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:30');
+  await page.waitForSelector('.node[data-component="Redis_Sessions"]:not([data-health="down"])');
+  assert.equal(await page.locator('[data-recorded]').getAttribute('data-recorded'), '1');
+  assert.equal(await page.locator('.live-timeline .mark.ahead').count(), 1);
+  assert.match(await page.locator('.live-notice').innerText(), /Back at 19:00:30\. Your 1 later action is recorded/);
+  await page.waitForFunction(() => location.hash.includes('t=30000') && location.hash.includes('&a='));
+  await shot(page, '20-timeline-back');
+
+  // A reload replays the link: the clock and the recording ahead come back.
+  await page.reload();
+  await page.waitForSelector('[data-recorded="1"]');
+  assert.equal(await clock(page), '19:00:30');
+
+  // Forward to the end with the slider: the recorded kill happens on the way.
+  await page.locator('input[data-control=timeline]').focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '23:00:00');
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
+  assert.equal(await page.locator('[data-recorded]').count(), 0);
+  await page.locator('.live-events').getByText('operator: kill Redis Sessions').first().waitFor();
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,0 +1,244 @@
+//! The timeline: going back replays the run to the chosen time, the
+//! operator's later actions stay recorded and happen again, acting anew
+//! drops them, and a drill only runs forward.
+
+use super::*;
+
+fn kill(id: &str) -> Action {
+    Action::Kill {
+        component: id.into(),
+    }
+}
+
+/// The steady state with Redis Sessions killed at 19:01 and Guilds at
+/// 19:03, run to 19:05.
+fn run_with_two_kills(live: &Live) {
+    live.advance(60_000.0);
+    live.act(kill("Redis_Sessions")).unwrap();
+    live.advance(120_000.0);
+    live.act(kill("Guilds_Service")).unwrap();
+    live.advance(120_000.0);
+    assert_eq!(live.now_ms(), 300_000);
+}
+
+fn samples(live: &Live) -> Vec<faultline_core::sim::Sample> {
+    live.with_sim(|s| s.samples().to_vec())
+}
+
+#[wasm_bindgen_test]
+async fn going_back_on_the_timeline_and_playing_on_gives_the_same_run() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    run_with_two_kills(&live);
+    let snapshot = live.snapshot.get_untracked();
+    let samples_then = samples(&live);
+    let events_then = live.events.get_untracked().len();
+    leptos::task::tick().await;
+    assert_eq!(
+        root.query_selector_all(".live-timeline .mark:not(.ahead)")
+            .unwrap()
+            .length(),
+        2,
+        "both actions are marked on the timeline"
+    );
+
+    // Back to 19:02:00, between the two kills, with the slider.
+    let slider = query(&root, "input[data-control=timeline]");
+    assert_eq!(slider.get_attribute("max").as_deref(), Some("14400000"));
+    set_value(&slider, "120000", "change");
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 120_000);
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "19:02:00"
+    );
+    assert_eq!(
+        live.user_actions.get_untracked(),
+        vec![(60_000, kill("Redis_Sessions"))]
+    );
+    assert_eq!(
+        live.ahead.get_untracked(),
+        vec![(180_000, kill("Guilds_Service"))]
+    );
+    assert_eq!(
+        samples(&live),
+        samples_then[..samples(&live).len()].to_vec(),
+        "the run up to there is the same run"
+    );
+    let last = samples(&live).last().map_or(0, |s| s.t_ms);
+    assert!(
+        (110_000..=120_000).contains(&last),
+        "the charts end at the clock: {last}"
+    );
+    let guilds = index_of("Guilds_Service");
+    assert_ne!(
+        live.snapshot.get_untracked().components[guilds].health,
+        Health::Down,
+        "Guilds is up again: its kill is ahead of the clock"
+    );
+    assert_eq!(
+        query(&root, "[data-recorded]")
+            .get_attribute("data-recorded")
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        root.query_selector_all(".live-timeline .mark.ahead")
+            .unwrap()
+            .length(),
+        1
+    );
+    let notice = live.notice.get_untracked().expect("a notice explains");
+    assert!(
+        !notice.error && notice.text.contains("Back at 19:02:00"),
+        "{notice:?}"
+    );
+    // The link keeps the whole recording and the clock.
+    let run = live.run_state();
+    assert_eq!((run.t_ms, run.actions.len()), (120_000, 2));
+    let back = url_state::decode(&url_state::encode(&run))
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, run, "the link keeps the recording ahead of the clock");
+
+    // Forward again: the recorded kill happens at its time.
+    live.seek(300_000).unwrap();
+    leptos::task::tick().await;
+    assert!(live.ahead.get_untracked().is_empty());
+    assert_eq!(live.snapshot.get_untracked(), snapshot);
+    assert_eq!(samples(&live), samples_then, "bit for bit the same run");
+    assert_eq!(live.events.get_untracked().len(), events_then);
+    assert!(root.query_selector("[data-recorded]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn acting_after_going_back_starts_a_new_branch() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    run_with_two_kills(&live);
+    live.seek(30_000).unwrap();
+    assert_eq!(live.ahead.get_untracked().len(), 2);
+    assert!(live.user_actions.get_untracked().is_empty());
+    live.act(kill("Presence_Service")).unwrap();
+    leptos::task::tick().await;
+    assert!(
+        live.ahead.get_untracked().is_empty(),
+        "the recording is dropped"
+    );
+    let notice = live.notice.get_untracked().unwrap();
+    assert!(
+        !notice.error
+            && notice.text.contains("new branch from 19:00:30")
+            && notice.text.contains("2 recorded actions"),
+        "{notice:?}"
+    );
+    assert_eq!(
+        live.run_state().actions,
+        vec![(30_000, kill("Presence_Service"))]
+    );
+    live.seek(400_000).unwrap();
+    let redis = index_of("Redis_Sessions");
+    assert_ne!(
+        live.snapshot.get_untracked().components[redis].health,
+        Health::Down,
+        "the dropped kill does not happen"
+    );
+    // Forgetting a recording by hand.
+    live.seek(10_000).unwrap();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=forget-recording]"));
+    leptos::task::tick().await;
+    assert!(live.ahead.get_untracked().is_empty());
+    assert!(live.run_state().actions.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_step_back_button_goes_back_one_sample_interval() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=step]"));
+    click(&query(&root, "button[data-action=step]"));
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 20_000);
+    click(&query(&root, "button[data-action=step-back]"));
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 10_000);
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "19:00:10"
+    );
+    assert!(!live.playing.get_untracked());
+    assert!(
+        live.notice.get_untracked().is_none(),
+        "nothing recorded, nothing to say"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_links_actions_after_its_clock_happen_when_the_clock_reaches_them() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    let run = url_state::decode(&url_state::encode(&RunState {
+        t_ms: 0,
+        actions: vec![(90_000, kill("Redis_Sessions"))],
+        ..live.fresh_run()
+    }))
+    .unwrap()
+    .unwrap();
+    assert_eq!(run.t_ms, 0, "the clock is not moved to the last action");
+    live.replay(&run);
+    assert_eq!(live.now_ms(), 1_000);
+    assert_eq!(live.ahead.get_untracked().len(), 1);
+    live.advance(120_000.0);
+    assert_eq!(
+        live.user_actions.get_untracked(),
+        vec![(90_000, kill("Redis_Sessions"))],
+        "applied at its own time, not at a frame's"
+    );
+    assert_logged(&live, &["Redis Sessions"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_drill_only_runs_forward() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    live.replay(&RunState {
+        drill: true,
+        ..live.fresh_run()
+    });
+    live.advance(120_000.0);
+    leptos::task::tick().await;
+    let back = query(&root, "button[data-action=step-back]");
+    assert!(back
+        .dyn_ref::<web_sys::HtmlButtonElement>()
+        .unwrap()
+        .disabled());
+    assert_eq!(
+        query(&root, ".live-timeline")
+            .get_attribute("data-forward-only")
+            .as_deref(),
+        Some("true")
+    );
+    let slider = query(&root, "input[data-control=timeline]");
+    set_value(&slider, "30000", "change");
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 121_000, "the clock did not go back");
+    assert_eq!(
+        slider
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "120000",
+        "the thumb goes back to the clock (on the slider's 10-s steps)"
+    );
+    let notice = live.notice.get_untracked().unwrap();
+    assert!(
+        notice.error && notice.text.contains("only runs forward"),
+        "{notice:?}"
+    );
+    // Forward is fine.
+    set_value(&slider, "600000", "change");
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 600_000);
+}
