@@ -2,7 +2,8 @@
 # Speed figures, printed (never asserted): the native core (`faultline bench`),
 # and the same workload compiled to wasm32 in headless Chromium, with the
 # browser-to-native ratio for each tick length, and the page's frame rate and
-# per-frame work at full speed (tests/e2e/bench_fps.mjs). Run after scripts/setup.sh.
+# per-frame work at full speed (tests/e2e/bench_fps.mjs), and the timeline's
+# seek times (tests/e2e/bench_seek.mjs). Run after scripts/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -32,3 +33,10 @@ fi
 fps=$(node tests/e2e/bench_fps.mjs 2>&1 | grep 'fps-bench' || true)
 [ -n "$fps" ] || { echo "bench: the frame-rate benchmark printed nothing" >&2; exit 1; }
 echo "$fps"
+
+# The timeline: going forward, going back (a replay from t = 0) and one step
+# back, from the slider's change to the next painted frame
+# (tests/e2e/bench_seek.mjs).
+seek=$(node tests/e2e/bench_seek.mjs 2>&1 | grep 'seek-bench' || true)
+[ -n "$seek" ] || { echo "bench: the timeline benchmark printed nothing" >&2; exit 1; }
+echo "$seek"
