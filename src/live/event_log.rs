@@ -327,10 +327,25 @@ pub fn EventLog() -> impl IntoView {
                 </span>
             }
         });
+        // The time goes back to the moment (see `timeline`): the map, the
+        // charts and this log as they were then. A drill only runs forward.
+        let t_ms = e.t_ms;
+        let go_title = format!("Go back to {clock}: the run as it was at this moment");
         view! {
             <li class=format!("ev ev-{}", kind_word(e.kind)) data-event-component=target.unwrap_or_default()>
-                <button class="ev-row" on:click=select disabled=index.is_none()>
+                <button
+                    class="ev-go"
+                    data-action="go-to"
+                    data-t=t_ms
+                    title=go_title
+                    disabled=move || live.drill.get()
+                    on:click=move |_| {
+                        let _ = live.seek(t_ms);
+                    }
+                >
                     <time>{clock}</time>
+                </button>
+                <button class="ev-row" on:click=select disabled=index.is_none()>
                     <span class="kind">{kind_word(e.kind)}</span>
                     <span class="msg">{because}<span class="what">{e.message.clone()}</span>{repeats}</span>
                 </button>

@@ -242,3 +242,53 @@ async fn a_drill_only_runs_forward() {
     leptos::task::tick().await;
     assert_eq!(live.now_ms(), 600_000);
 }
+
+#[wasm_bindgen_test]
+async fn an_events_time_in_the_log_takes_the_run_back_to_it() {
+    let (root, live) = mount_live(|| view! { <EventLog /> });
+    let live = live.get().unwrap();
+    run_with_two_kills(&live);
+    leptos::task::tick().await;
+    let go = root
+        .query_selector_all("li.ev button[data-action=go-to]")
+        .unwrap();
+    let mut kill_row = None;
+    for k in 0..go.length() {
+        let b: web_sys::Element = go.item(k).unwrap().dyn_into().unwrap();
+        let li = b.parent_element().unwrap();
+        if li
+            .text_content()
+            .unwrap()
+            .contains("operator: kill Redis Sessions")
+        {
+            kill_row = Some(b);
+        }
+    }
+    let button = kill_row.expect("the kill's row has a time to go to");
+    assert_eq!(button.get_attribute("data-t").as_deref(), Some("60000"));
+    click(&button);
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), 60_000);
+    assert_eq!(
+        live.ahead.get_untracked(),
+        vec![(180_000, kill("Guilds_Service"))]
+    );
+    let text = query(&root, "ol.events").text_content().unwrap();
+    assert!(
+        text.contains("kill Redis Sessions") && !text.contains("kill Guilds"),
+        "the log is as it was then: {text}"
+    );
+    // A drill's log keeps its times, but they do not go back.
+    live.replay(&RunState {
+        drill: true,
+        ..live.fresh_run()
+    });
+    live.advance(60_000.0);
+    live.act(kill("Redis_Sessions")).unwrap();
+    leptos::task::tick().await;
+    let go = query(&root, "li.ev button[data-action=go-to]");
+    assert!(go
+        .dyn_ref::<web_sys::HtmlButtonElement>()
+        .unwrap()
+        .disabled());
+}
