@@ -66,6 +66,7 @@ const STYLE: &str = "
 .fl-chart-ref{width:100%;font-size:11px;color:#6b7280;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .fl-chart-plot{position:relative}
 .fl-chart-canvas{display:block;width:100%;height:110px;touch-action:pan-y}
+.fl-chart-canvas.pickable{cursor:pointer}
 .fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;background:rgba(255,255,255,.94);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;overflow-wrap:anywhere}
 .fl-charts-blind{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;background:rgba(243,244,246,.85);border-radius:6px;color:#374151;font-size:14px;text-align:center}
 .fl-charts-blind strong{font-size:16px}
@@ -138,6 +139,11 @@ pub fn ChartPanel(
     /// Controls for the panel's bar, before the window buttons.
     #[prop(into, optional)]
     tools: ViewFn,
+    /// Called with the simulated time under a click on a plot (a marker's
+    /// own time when the click is on one): the live page goes back to that
+    /// moment. While it is `None` the plots are not clickable.
+    #[prop(into, optional)]
+    pick: Signal<Option<Callback<u64>>>,
 ) -> impl IntoView {
     // Without a compared history, one empty one, made once.
     let compare = compare.unwrap_or_else(|| RwSignal::new(ChartHistory::default()).into());
@@ -256,6 +262,9 @@ pub fn ChartPanel(
                                 drawn.update_value(|d| d[i] = Some(key));
                                 let _ = canvas
                                     .set_attribute("data-revision", &key.revision.to_string());
+                                // What a click maps to (tests wait on it).
+                                let _ = canvas
+                                    .set_attribute("data-window", &format!("{:?}", key.window));
                                 // What tests wait on once a run is compared.
                                 let compared = key.compare.map(|(r, _)| r.to_string());
                                 let _ = canvas.set_attribute(
@@ -293,6 +302,7 @@ pub fn ChartPanel(
         .collect_view();
 
     let shared = Shared {
+        pick,
         compare,
         comparing,
         history,
@@ -393,6 +403,8 @@ struct Shared {
     geometry: StoredValue<Vec<Option<PlotGeometry>>>,
     /// While monitoring is blind, the last sample time seen before.
     blind_since: Memo<Option<u64>>,
+    /// What a click on a plot calls, if anything.
+    pick: Signal<Option<Callback<u64>>>,
 }
 
 /// One indicator's chart: header with title, current value and objective,
@@ -404,6 +416,7 @@ fn chart_view(
     shared: Shared,
 ) -> impl IntoView {
     let Shared {
+        pick,
         history,
         compare,
         comparing,
@@ -455,6 +468,8 @@ fn chart_view(
         }
         s
     };
+    // The last sample's time: the plots have nothing to go to after it.
+    let last_time = move || history.with_untracked(|h| h.time_span().map_or(0, |(_, last)| last));
     // The marker under the pointer, shown over the plot (for touch, where
     // there is no hover title) as well as in the canvas's title.
     let tip = RwSignal::new(None::<String>);
@@ -486,13 +501,35 @@ fn chart_view(
                 format!("{} · {} ({who}){more}", clk.label(m.t_ms), m.label)
             })
         });
-        let title_text = near
+        let mut title_text = near
             .clone()
             .unwrap_or_else(|| format!("{title} · {}", clk.label(t)));
+        if pick.with_untracked(Option::is_some) && t <= last_time() {
+            title_text.push_str(" · click to go back to this moment");
+        }
         let _ = target.set_attribute("title", &title_text);
         if tip.get_untracked() != near {
             tip.set(near);
         }
+    };
+    // A click goes to the time under the pointer, or to the marker there;
+    // not past the last sample (a short run's hour-wide axis is empty there).
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(callback) = pick.get_untracked() else {
+            return;
+        };
+        let Some(g) = geometry.with_value(|v| v.get(i).copied().flatten()) else {
+            return;
+        };
+        let t = g.time_at(f64::from(ev.offset_x()));
+        if t > last_time() {
+            return;
+        }
+        let tolerance = (g.ms_per_px() * 5.0).ceil() as u64;
+        let t = markers
+            .with_untracked(|ms| nearest_marker(ms, t, tolerance).map(|m| m.t_ms))
+            .unwrap_or(t);
+        callback.run(t);
     };
     view! {
         <figure class="fl-chart" data-key=spec.key>
@@ -526,12 +563,14 @@ fn chart_view(
                 <canvas
                     node_ref=canvas
                     class="fl-chart-canvas"
+                    class:pickable=move || pick.with(Option::is_some)
                     data-key=spec.key
                     role="img"
                     aria-label=label
                     on:pointermove=on_point
                     on:pointerdown=on_point
                     on:pointerleave=move |_| tip.set(None)
+                    on:click=on_click
                 ></canvas>
                 {move || {
                     tip.get()

@@ -153,6 +153,12 @@ pub fn LiveCharts() -> impl IntoView {
         live.with_sim(|sim| sim.samples().len())
     });
     let clock = Signal::derive(move || live.chart_clock());
+    // A click on a chart goes back to the moment under it (or to the
+    // marker's own time, on a marker); a drill only runs forward.
+    let go_to = Callback::new(move |t: u64| {
+        let _ = live.seek(t);
+    });
+    let pick = Signal::derive(move || (!live.drill.get()).then_some(go_to));
     let save = move |_| {
         let name = download::samples_file_name(
             &live.scenario_key.get_untracked(),
@@ -177,6 +183,7 @@ pub fn LiveCharts() -> impl IntoView {
                 compare=live.compare_history
                 compare_label=compare::compare_label(live)
                 tools=compare::CompareSelect
+                pick=pick
             />
             <p class="chart-tools">
                 // Blind monitoring hides the figures: the file would show them.

@@ -292,3 +292,76 @@ async fn an_events_time_in_the_log_takes_the_run_back_to_it() {
         .unwrap()
         .disabled());
 }
+
+/// Clicks `el` at `fraction` of its width, halfway down.
+fn click_at(el: &web_sys::Element, fraction: f64) {
+    let rect = el.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x((rect.left() + rect.width() * fraction) as i32);
+    init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_click_on_a_chart_takes_the_run_back_to_that_moment() {
+    let (root, live) = mount_live(|| view! { <live::LiveCharts /> });
+    let live = live.get().unwrap();
+    run_with_two_kills(&live);
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    let canvas = query(&root, "canvas.fl-chart-canvas[data-key=api_success]");
+    assert!(canvas.class_list().contains("pickable"));
+    // The last hour's axis is an hour wide: nothing to go to after 19:05.
+    click_at(&canvas, 0.8);
+    leptos::task::tick().await;
+    assert_eq!(
+        live.now_ms(),
+        300_000,
+        "a click past the last sample does nothing"
+    );
+    // The whole run spans the samples so far (19:00:01 to 19:05); its
+    // middle is about 19:02:30, between the two kills.
+    click(&query(&root, "button[data-window=WholeRun]"));
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if canvas.get_attribute("data-window").as_deref() == Some("WholeRun") {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    assert_eq!(
+        canvas.get_attribute("data-window").as_deref(),
+        Some("WholeRun")
+    );
+    click_at(&canvas, 0.55);
+    leptos::task::tick().await;
+    let now = live.now_ms();
+    assert!((100_000..=200_000).contains(&now), "went back to {now}");
+    assert_eq!(live.user_actions.get_untracked().len(), 1);
+    assert_eq!(live.ahead.get_untracked().len(), 1);
+    // The left edge is the first sample.
+    click_at(&canvas, 0.0);
+    leptos::task::tick().await;
+    assert!(live.now_ms() <= 2_000, "went back to {}", live.now_ms());
+    assert_eq!(live.ahead.get_untracked().len(), 2);
+    // A drill's charts are not clickable.
+    live.replay(&RunState {
+        drill: true,
+        ..live.fresh_run()
+    });
+    live.advance(120_000.0);
+    leptos::task::tick().await;
+    let canvas = query(&root, "canvas.fl-chart-canvas[data-key=api_success]");
+    assert!(!canvas.class_list().contains("pickable"));
+    let before = live.now_ms();
+    click_at(&canvas, 0.3);
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), before, "the drill's clock did not move");
+    assert!(
+        !live.notice.get_untracked().is_some_and(|n| n.error),
+        "and nothing to refuse"
+    );
+}
