@@ -245,6 +245,17 @@ test('the timeline takes the run back before an action, keeps the action recorde
   await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
   assert.equal(await page.locator('[data-recorded]').count(), 0);
   await page.locator('.live-events').getByText('operator: kill Redis Sessions').first().waitFor();
+
+  // A click in the middle of a chart of the whole run goes back to about 21:00.
+  await page.locator('button[data-window=WholeRun]').click();
+  const chart = page.locator('canvas.fl-chart-canvas[data-key=api_success]');
+  await page.waitForSelector('canvas.fl-chart-canvas[data-key=api_success][data-window=WholeRun]');
+  const box = await chart.boundingBox();
+  await chart.click({ position: { x: box.width * 0.55, y: box.height / 2 } });
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent < '22:00:00');
+  const back = await clock(page);
+  assert.ok(back > '20:00:00' && back < '22:00:00', `the chart took the run back to ${back}`);
+  await page.waitForSelector('.node[data-component="Redis_Sessions"][data-health="down"]');
   assert.deepEqual(problems, []);
   await page.close();
 });
