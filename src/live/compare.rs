@@ -16,7 +16,7 @@
 //! page.
 
 use faultline_core::sim::{ComponentState, Health};
-use faultline_core::{Scenario, Sim};
+use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
 use super::driver::{
@@ -63,15 +63,25 @@ impl Comparison {
     }
 
     /// The scenario the compared run plays, for a run of `key` with the
-    /// switches `counterfactuals` on.
-    pub fn scenario(&self, key: &str, counterfactuals: &[String]) -> Result<Scenario, String> {
+    /// switches `counterfactuals` on and an instructor's `injects` (the
+    /// compared run meets the same surprises).
+    pub fn scenario(
+        &self,
+        key: &str,
+        counterfactuals: &[String],
+        injects: &[(u64, Action)],
+    ) -> Result<Scenario, String> {
         match self {
-            Comparison::Scripted => url_state::load_run_scenario(key, counterfactuals, false),
-            Comparison::NobodyActing => url_state::load_run_scenario(key, counterfactuals, true),
+            Comparison::Scripted => {
+                url_state::load_run_scenario(key, counterfactuals, injects, false)
+            }
+            Comparison::NobodyActing => {
+                url_state::load_run_scenario(key, counterfactuals, injects, true)
+            }
             Comparison::Switch(k) => {
                 let mut on = counterfactuals.to_vec();
                 on.push(k.clone());
-                url_state::load_run_scenario(key, &on, false)
+                url_state::load_run_scenario(key, &on, injects, false)
             }
         }
     }
@@ -126,7 +136,8 @@ impl Live {
         let built = choice.as_ref().map(|c| {
             let key = self.scenario_key.get_untracked();
             let cfs = self.counterfactuals.get_untracked();
-            c.scenario(&key, &cfs).and_then(|s| {
+            let injects = self.injects.get_untracked();
+            c.scenario(&key, &cfs, &injects).and_then(|s| {
                 let mut sim = Sim::new(&s, self.seed.get_untracked()).map_err(|e| e.to_string())?;
                 warm_up(&mut sim, &s);
                 Ok(sim)
@@ -447,17 +458,17 @@ mod tests {
     #[test]
     fn each_choice_builds_its_scenario() {
         let key = "api_cascade_2022";
-        let scripted = Comparison::Scripted.scenario(key, &[]).unwrap();
-        let nobody = Comparison::NobodyActing.scenario(key, &[]).unwrap();
+        let scripted = Comparison::Scripted.scenario(key, &[], &[]).unwrap();
+        let nobody = Comparison::NobodyActing.scenario(key, &[], &[]).unwrap();
         assert!(scripted.responses().next().is_some());
         assert!(nobody.responses().next().is_none());
         assert_eq!(nobody.timeline.len(), scripted.drill().timeline.len());
         let fixed = Comparison::Switch("client_backoff_fix".into())
-            .scenario(key, &[])
+            .scenario(key, &[], &[])
             .unwrap();
         assert_ne!(fixed.client_retry, scripted.client_retry);
         let err = Comparison::Switch("no_such_fix".into())
-            .scenario(key, &[])
+            .scenario(key, &[], &[])
             .unwrap_err();
         assert!(err.contains("no_such_fix"), "{err}");
     }

@@ -16,22 +16,23 @@
 
 use faultline_core::scenario::{expect, time::format_clock, users_affected_minutes};
 use faultline_core::sim::describe_action;
-use faultline_core::{Scenario, Sim};
+use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
 use super::driver::Live;
 use super::url_state;
 
 /// Users affected × minutes of the scenario `key` (with the switches
-/// `counterfactuals` on, as in the drill) run to its end at `seed`: as it
-/// happened (the real responders' actions) and as a drill where nobody
-/// acts.
+/// `counterfactuals` on and the instructor's `injects`, as in the drill)
+/// run to its end at `seed`: as it happened (the real responders' actions)
+/// and as a drill where nobody acts.
 pub fn reference_scores(
     key: &str,
     counterfactuals: &[String],
+    injects: &[(u64, Action)],
     seed: u64,
 ) -> Result<(f64, f64), String> {
-    let replay = url_state::load_run_scenario(key, counterfactuals, false)?;
+    let replay = url_state::load_run_scenario(key, counterfactuals, injects, false)?;
     let run = |s: &Scenario| {
         Sim::run_samples(s, seed)
             .map(|samples| users_affected_minutes(&samples))
@@ -67,7 +68,93 @@ pub fn DrillToggle() -> impl IntoView {
     }
 }
 
+/// The instructor's surprises, under the drill switch: a button that turns
+/// the operator's actions so far (and those recorded ahead) into injected
+/// triggers of a new drill, and, while the drill does not hide them, the
+/// surprises in force with a button to remove them. While a drill hides
+/// the incident this shows nothing: the trainees are to find them.
+#[component]
+pub fn DrillInjects() -> impl IntoView {
+    let live = expect_context::<Live>();
+    let acted = Memo::new(move |_| live.user_actions.with(Vec::len) + live.ahead.with(Vec::len));
+    let listed = Memo::new(move |_| {
+        let topology = live.scenario.with(|s| s.topology.clone());
+        live.injects.with(|v| {
+            v.iter()
+                .map(|(t, a)| format!("{} {}", live.clock_at(*t), describe_action(&topology, a)))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        {move || {
+            (!live.drill_hides() && !listed.with(Vec::is_empty))
+                .then(|| {
+                    let items = listed.get();
+                    view! {
+                        <p class="drill-injects" data-injects=items.len()>
+                            <strong>{format!("The instructor's surprises ({}): ", items.len())}</strong>
+                            {items.join("; ")}
+                            " "
+                            <button
+                                data-action="clear-injects"
+                                title="Take the surprises out of the run (it starts again)"
+                                on:click=move |_| live.clear_injects()
+                            >
+                                "Remove"
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            (!live.drill.get() && acted.get() > 0)
+                .then(|| {
+                    let n = acted.get();
+                    view! {
+                        <button
+                            class="drill-with-injects"
+                            data-action="drill-with-injects"
+                            title="For instructors: your actions become part of the incident (a second failure, a monitoring outage...), held back from the trainees like its own triggers, and the run starts again as a drill"
+                            on:click=move |_| live.drill_with_injects()
+                        >
+                            {format!(
+                                "Start a drill with my {n} action{} as surprises",
+                                if n == 1 { "" } else { "s" },
+                            )}
+                        </button>
+                    }
+                })
+        }}
+    }
+}
+
 impl Live {
+    /// Starts a drill in which the operator's actions so far (and those
+    /// recorded ahead of the clock) are the instructor's surprises: added
+    /// to the scenario's triggers with any already there, from t = 0.
+    pub fn drill_with_injects(&self) {
+        let mut injects = self.injects.get_untracked();
+        injects.extend(self.user_actions.get_untracked());
+        injects.extend(self.ahead.get_untracked());
+        injects.sort_by_key(|(t, _)| *t);
+        self.replay(&url_state::RunState {
+            counterfactuals: Vec::new(),
+            drill: true,
+            injects,
+            ..self.fresh_run()
+        });
+        self.notice.set(None);
+    }
+
+    /// Takes the instructor's surprises out of the run, which starts again.
+    pub fn clear_injects(&self) {
+        self.replay(&url_state::RunState {
+            injects: Vec::new(),
+            ..self.fresh_run()
+        });
+        self.notice.set(None);
+    }
+
     /// The drill's team asks for a hint: the incident updates due by now
     /// are shown, and the hint goes into the link and the debrief.
     pub fn take_hint(&self) {
@@ -163,6 +250,8 @@ pub struct DrillFacts {
     pub real: Vec<(String, String)>,
     /// The incident updates held back during the drill.
     pub updates: Vec<(String, String)>,
+    /// The instructor's injected surprises: clock time and what.
+    pub injects: Vec<(String, String)>,
     /// When the team asked for a hint (clock times).
     pub hints: Vec<String>,
     /// Users affected × minutes of the team's run.
@@ -179,7 +268,8 @@ pub fn gather(live: &Live) -> DrillFacts {
     let key = live.scenario_key.get_untracked();
     let seed = live.seed.get_untracked();
     let cfs = live.counterfactuals.get_untracked();
-    let full = url_state::load_run_scenario(&key, &cfs, false)
+    let injects = live.injects.get_untracked();
+    let full = url_state::load_run_scenario(&key, &cfs, &injects, false)
         .unwrap_or_else(|_| Scenario::clone(&live.scenario.get_untracked()));
     let start = full.start_clock_ms;
     let clock = |t: u64| format_clock(start, t);
@@ -211,7 +301,11 @@ pub fn gather(live: &Live) -> DrillFacts {
             .hints
             .with_untracked(|h| h.iter().map(|&t| clock(t)).collect()),
         team_score: live.with_sim(|s| users_affected_minutes(s.samples())),
-        reference: reference_scores(&key, &cfs, seed),
+        injects: full
+            .injects()
+            .map(|a| (clock(a.t_ms), describe_action(&full.topology, &a.action)))
+            .collect(),
+        reference: reference_scores(&key, &cfs, &injects, seed),
     }
 }
 
@@ -278,6 +372,9 @@ pub fn markdown(d: &DrillFacts) -> String {
         &d.real,
         "The scenario scripts no responders' actions.",
     );
+    if !d.injects.is_empty() {
+        list(&mut md, "The instructor's surprises", &d.injects, "");
+    }
     list(
         &mut md,
         "The incident updates that were held back",
@@ -335,6 +432,7 @@ pub fn DrillDebrief(
             .into_any(),
     };
     let n_updates = d.updates.len();
+    let injects = d.injects;
     view! {
         <section class="drill-debrief" aria-label="Drill debrief" role="region">
             <h3>{format!("Drill debrief: {} ({})", d.title, d.date)}</h3>
@@ -351,6 +449,12 @@ pub fn DrillDebrief(
                     {list(d.real, "The scenario scripts no responders' actions: everything after the triggers is the model's own.")}
                 </div>
             </div>
+            {(!injects.is_empty()).then(|| view! {
+                <div data-drill="injects">
+                    <h4>"The instructor's surprises"</h4>
+                    {timed_list("drill-actions", injects)}
+                </div>
+            })}
             {(n_updates > 0).then(|| view! {
                 <details class="drill-timeline" open>
                     <summary>{format!("The incident updates that were held back ({n_updates})")}</summary>
@@ -377,6 +481,7 @@ mod tests {
                 "revive Memcached Guilds: restarted".into(),
             )],
             updates: Vec::new(),
+            injects: vec![("19:10:00".into(), "kill Monitoring Primary".into())],
             hints: vec!["19:07:00".into()],
             team_score: 1.7e9,
             reference: Ok((1.41e9, 5.89e9)),
@@ -388,6 +493,15 @@ mod tests {
         assert!(md.contains("- 19:06:00 revive Memcached Guilds: restarted\n"));
         assert!(md.contains("held back\n\nNone.\n"), "{md}");
         assert!(md.contains("\nHints taken: 1 (at 19:07:00).\n"), "{md}");
+        assert!(
+            md.contains("## The instructor's surprises\n\n- 19:10:00 kill Monitoring Primary\n"),
+            "{md}"
+        );
+        let plain = markdown(&DrillFacts {
+            injects: Vec::new(),
+            ..d.clone()
+        });
+        assert!(!plain.contains("surprises"), "{plain}");
         let failed = DrillFacts {
             reference: Err("no such scenario".into()),
             ..d

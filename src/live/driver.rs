@@ -74,6 +74,9 @@ pub struct Live {
     pub scenario_key: RwSignal<String>,
     /// Counterfactual switches on in this run (keys, in order).
     pub counterfactuals: RwSignal<Vec<String>>,
+    /// An instructor's surprises added to the scenario's triggers (see
+    /// [`Scenario::with_injects`]), with their simulated times.
+    pub injects: RwSignal<Vec<(u64, Action)>>,
     /// A drill: the scenario runs without its responders' actions and the
     /// page holds back what would give the cause away until the debrief.
     pub drill: RwSignal<bool>,
@@ -229,12 +232,14 @@ pub fn warm_up(sim: &mut Sim, scenario: &Scenario) {
 }
 
 /// True when a saved or linked run holds nothing beyond a fresh start (no
-/// actions, no counterfactuals, no comparison, not past the first tick).
+/// actions, no injects, no counterfactuals, no comparison, not past the
+/// first tick).
 pub fn is_fresh(run: &RunState) -> bool {
     let tick = url_state::load_scenario(&run.scenario)
         .map(|s| s.tick_ms.max(1))
         .unwrap_or(1);
     run.actions.is_empty()
+        && run.injects.is_empty()
         && run.counterfactuals.is_empty()
         && run.compare.is_none()
         && run.t_ms <= tick
@@ -294,6 +299,7 @@ impl Live {
             scenario,
             scenario_key: RwSignal::new(key.to_string()),
             counterfactuals: RwSignal::new(Vec::new()),
+            injects: RwSignal::new(Vec::new()),
             drill: RwSignal::new(false),
             hints: RwSignal::new(Vec::new()),
             snapshot,
@@ -596,17 +602,21 @@ impl Live {
     /// operator's actions re-applied at their times, stepped to `run.t_ms`.
     /// Leaves playback paused.
     pub fn replay(&self, run: &RunState) {
-        let scenario =
-            match url_state::load_run_scenario(&run.scenario, &run.counterfactuals, run.drill) {
-                Ok(s) => s,
-                Err(e) => {
-                    self.notice.set(Some(Notice {
-                        error: true,
-                        text: e,
-                    }));
-                    return;
-                }
-            };
+        let scenario = match url_state::load_run_scenario(
+            &run.scenario,
+            &run.counterfactuals,
+            &run.injects,
+            run.drill,
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: e,
+                }));
+                return;
+            }
+        };
         let mut sim = match Sim::new(&scenario, run.seed) {
             Ok(s) => s,
             Err(e) => {
@@ -635,6 +645,7 @@ impl Live {
         self.scenario.set(Arc::new(scenario));
         self.scenario_key.set(run.scenario.clone());
         self.counterfactuals.set(run.counterfactuals.clone());
+        self.injects.set(run.injects.clone());
         self.drill.set(run.drill);
         self.hints.set(run.hints.clone());
         self.seed.set(run.seed);
@@ -680,6 +691,7 @@ impl Live {
             drill: self.drill.get_untracked(),
             hints: self.hints.get_untracked(),
             compare: self.comparison.get_untracked(),
+            injects: self.injects.get_untracked(),
         }
     }
 

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::debrief::Debrief;
-use super::drill::{DrillNote, DrillToggle};
+use super::drill::{DrillInjects, DrillNote, DrillToggle};
 use super::driver::{Live, Notice};
 use super::playback::elapsed;
 use super::url_state::{self, RunState};
@@ -76,6 +76,7 @@ impl Live {
             scenario: key.to_string(),
             seed,
             counterfactuals: Vec::new(),
+            injects: Vec::new(),
             ..self.fresh_run()
         });
         self.notice.set(None);
@@ -292,6 +293,7 @@ pub fn ScenarioPanel() -> impl IntoView {
                 </div>
             </details>
             <DrillToggle />
+            <DrillInjects />
             <Show when=move || !hides.get()>
                 <p class="scenario-summary">{move || current.with(|c| c.summary.clone())}</p>
             </Show>

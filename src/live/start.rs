@@ -62,6 +62,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         actions: Vec::new(),
         counterfactuals: Vec::new(),
         drill: false,
+        injects: Vec::new(),
         hints: Vec::new(),
         compare: None,
     };

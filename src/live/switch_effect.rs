@@ -28,7 +28,12 @@ pub struct SameSeed {
 
 /// The scenario running in `live` without its switches (as written, not a drill).
 fn without_switches(live: &Live) -> Result<Scenario, String> {
-    url_state::load_run_scenario(&live.scenario_key.get_untracked(), &[], false)
+    url_state::load_run_scenario(
+        &live.scenario_key.get_untracked(),
+        &[],
+        &live.injects.get_untracked(),
+        false,
+    )
 }
 
 /// Users affected × minutes of the running scenario without its switches,

@@ -1,12 +1,14 @@
 //! The run in the URL fragment, so a reload or a shared link replays it.
 //!
-//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&cmp=<run>&a=<actions>`
+//! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&cmp=<run>&inj=<injects>&a=<actions>`
 //! where `<keys>` are the scenario's counterfactual switches turned on
 //! (comma separated), `cmp=` names the run the charts compare with
 //! (`scripted`, `nobody` or `switch:<key>`, see
 //! [`Comparison`](super::compare::Comparison)), `drill=1` runs the scenario as a drill (without the
 //! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
-//! simulated times at which a drill's team asked for a hint, and
+//! simulated times at which a drill's team asked for a hint, `inj=` holds an
+//! instructor's injected surprises (like `a=`, see
+//! [`Scenario::with_injects`]), and
 //! `<actions>` is the operator's action log as JSON (`[[t_ms, action], ...]`)
 //! in unpadded base64url; actions after `t` are the recording ahead of a
 //! run taken back (see [`timeline`](super::timeline)), done again as the
@@ -102,15 +104,20 @@ pub fn load_scenario(key: &str) -> Result<Scenario, String> {
 }
 
 /// Loads the scenario a run plays: `key` with the counterfactual switches
-/// `counterfactuals` turned on, in order, and as a drill if `drill`.
+/// `counterfactuals` turned on, in order, an instructor's `injects` added
+/// to its triggers, and as a drill if `drill`.
 pub fn load_run_scenario(
     key: &str,
     counterfactuals: &[String],
+    injects: &[(u64, Action)],
     drill: bool,
 ) -> Result<Scenario, String> {
     let mut s = load_scenario(key)?;
     for k in counterfactuals {
         s = s.with_counterfactual(k)?;
+    }
+    if !injects.is_empty() {
+        s = s.with_injects(injects)?;
     }
     Ok(if drill { s.drill() } else { s })
 }
@@ -139,6 +146,9 @@ pub struct RunState {
     pub hints: Vec<u64>,
     /// The run the charts compare this one with, if any.
     pub compare: Option<Comparison>,
+    /// An instructor's surprises, added to the scenario's triggers (see
+    /// [`Scenario::with_injects`]), with their simulated times, in order.
+    pub injects: Vec<(u64, Action)>,
 }
 
 /// What is wrong with a fragment.
@@ -232,10 +242,11 @@ pub fn encode(state: &RunState) -> String {
         s.push_str("&h=");
         s.push_str(&times.join(","));
     }
-    if !state.actions.is_empty() {
-        let json = serde_json::to_string(&state.actions).unwrap_or_else(|_| "[]".into());
-        s.push_str("&a=");
-        s.push_str(&b64_encode(json.as_bytes()));
+    for (key, log) in [("inj", &state.injects), ("a", &state.actions)] {
+        if !log.is_empty() {
+            let json = serde_json::to_string(log).unwrap_or_else(|_| "[]".into());
+            let _ = write!(s, "&{key}={}", b64_encode(json.as_bytes()));
+        }
     }
     s
 }
@@ -275,6 +286,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         drill: false,
         hints: Vec::new(),
         compare: None,
+        injects: Vec::new(),
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -333,6 +345,12 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 st.actions = serde_json::from_slice(&bytes)
                     .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
             }
+            "inj" => {
+                let bytes = b64_decode(v)
+                    .ok_or_else(|| bad("inj", "the injects are not valid base64url text"))?;
+                st.injects = serde_json::from_slice(&bytes)
+                    .map_err(|e| bad("inj", format!("the injects do not parse: {e}")))?;
+            }
             "cf" => {
                 st.counterfactuals = v
                     .split(',')
@@ -372,7 +390,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 return Err(bad(
                     "fragment",
                     format!(
-                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, cf, drill, h, cmp)"
+                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp)"
                 ),
                 ))
             }
@@ -441,6 +459,12 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         faultline_core::sim::check_action(&scenario.topology, a)
             .map_err(|e| bad("a", format!("action #{} ({}): {e}", k + 1, a.kind())))?;
     }
+    if st.injects.windows(2).any(|w| w[1].0 < w[0].0) {
+        return Err(bad("inj", "the injects go back in time"));
+    }
+    scenario
+        .with_injects(&st.injects)
+        .map_err(|e| bad("inj", e))?;
     if st.t_ms > scenario.duration_ms {
         return Err(bad("t", "the time is after the scenario's end"));
     }

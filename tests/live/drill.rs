@@ -15,6 +15,7 @@ fn a_drill_link_round_trips_and_a_bad_value_is_named() {
         drill: true,
         hints: vec![90_000, 600_000],
         compare: None,
+        injects: Vec::new(),
     };
     let frag = url_state::encode(&run);
     assert!(
@@ -245,12 +246,12 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
 fn the_reference_runs_carry_the_drills_switches() {
     use live::drill::reference_scores;
     let key = "permission_cache_failure";
-    let (replay, nobody) = reference_scores(key, &[], 1).unwrap();
+    let (replay, nobody) = reference_scores(key, &[], &[], 1).unwrap();
     assert!(replay < nobody, "{replay} vs {nobody}");
     let fix = vec!["prioritised_rebuild".to_string()];
-    let (fixed_replay, _) = reference_scores(key, &fix, 1).unwrap();
+    let (fixed_replay, _) = reference_scores(key, &fix, &[], 1).unwrap();
     assert!(fixed_replay < replay, "{fixed_replay} vs {replay}");
-    let e = reference_scores(key, &["no_such_fix".to_string()], 1).unwrap_err();
+    let e = reference_scores(key, &["no_such_fix".to_string()], &[], 1).unwrap_err();
     assert!(e.contains("no_such_fix"), "{e}");
 }
 
@@ -269,4 +270,116 @@ async fn the_steady_state_offers_no_drill_nothing_happens_in_it() {
         .query_selector("input[data-control=drill]")
         .unwrap()
         .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn an_instructors_actions_become_a_drills_surprises() {
+    let key = "permission_cache_failure";
+    let scenario = url_state::load_scenario(key).unwrap();
+    let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
+        view! { <live::ScenarioPanel /> <EventLog /> }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("button[data-action=drill-with-injects]")
+        .unwrap()
+        .is_none());
+    // The instructor prepares a surprise: the presence cluster dies at
+    // 19:10, five minutes into the cache's failure.
+    live.advance(600_000.0);
+    let kill = Action::Kill {
+        component: "Presence_Service".into(),
+    };
+    live.act(kill.clone()).unwrap();
+    leptos::task::tick().await;
+    let start = query(&root, "button[data-action=drill-with-injects]");
+    assert!(
+        start.text_content().unwrap().contains("my 1 action"),
+        "{:?}",
+        start.text_content()
+    );
+    click(&start);
+    leptos::task::tick().await;
+    assert!(live.drill.get_untracked());
+    assert_eq!(live.now_ms(), 1000, "the drill starts from the beginning");
+    assert!(live.user_actions.get_untracked().is_empty());
+    assert_eq!(live.injects.get_untracked(), vec![(600_000, kill.clone())]);
+    assert!(url_state::encode(&live.run_state()).contains("&inj="));
+    assert!(
+        root.query_selector(".drill-injects").unwrap().is_none(),
+        "the trainees do not see the surprises"
+    );
+    // At 19:10 the presence cluster goes down, and the log does not say why.
+    live.advance(11.0 * 60_000.0);
+    leptos::task::tick().await;
+    let presence = scenario
+        .topology
+        .component_index("Presence_Service")
+        .unwrap();
+    assert_eq!(
+        live.snapshot.get_untracked().components[presence].health,
+        Health::Down
+    );
+    let rows = log_rows(&root);
+    assert!(
+        rows.iter().all(|r| !r.contains("kill Presence")),
+        "the inject is held back like the scenario's triggers: {rows:?}"
+    );
+    // The debrief reveals it, and the references met it too.
+    live.advance(2.0 * 3_600_000.0);
+    leptos::task::tick().await;
+    let debrief = query(&root, ".drill-debrief");
+    let injects = query(&debrief, "[data-drill=injects]")
+        .text_content()
+        .unwrap();
+    assert!(
+        injects.contains("19:10:00") && injects.contains("Presence"),
+        "{injects}"
+    );
+    let (replay, _) = live::drill::reference_scores(key, &[], &[], 1).unwrap();
+    let (replay_with, _) =
+        live::drill::reference_scores(key, &[], &live.injects.get_untracked(), 1).unwrap();
+    let shown: f64 = query(&debrief, "tr[data-score=replay] td")
+        .get_attribute("data-value")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(shown, replay_with);
+    assert!(replay_with > replay, "{replay_with} vs {replay}");
+    // After the drill the instructor sees the surprises and can remove them.
+    let listed = query(&root, ".drill-injects");
+    assert_eq!(listed.get_attribute("data-injects").as_deref(), Some("1"));
+    click(&query(&listed, "button[data-action=clear-injects]"));
+    leptos::task::tick().await;
+    assert!(live.injects.get_untracked().is_empty());
+    assert_eq!(live.now_ms(), 1000);
+    assert!(root.query_selector(".drill-injects").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_link_with_bad_injects_is_refused_with_the_field_named() {
+    for (link, problem) in [
+        ("#s=steady_state&inj=%%%", "not valid base64url"),
+        (
+            &*format!(
+                "#s=steady_state&inj={}",
+                url_state::b64_encode(br#"[[5000,{"type":"kill","component":"Nope"}]]"#)
+            ),
+            "inject #1 (kill)",
+        ),
+        (
+            &*format!(
+                "#s=steady_state&inj={}",
+                url_state::b64_encode(
+                    br#"[[9000,{"type":"kill","component":"Guilds_Service"}],[5000,{"type":"kill","component":"Guilds_Service"}]]"#
+                )
+            ),
+            "go back in time",
+        ),
+    ] {
+        let e = url_state::decode(link).unwrap_err();
+        assert_eq!(e.field, "inj", "{link}");
+        assert!(e.problem.contains(problem), "{link}: {}", e.problem);
+    }
 }

@@ -150,6 +150,12 @@ fn fragment_round_trips_an_action_log() {
         drill: false,
         hints: Vec::new(),
         compare: Some(live::compare::Comparison::Scripted),
+        injects: vec![(
+            45_000,
+            Action::Kill {
+                component: "Monitoring_Primary".into(),
+            },
+        )],
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");

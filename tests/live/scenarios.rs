@@ -417,7 +417,7 @@ async fn the_debrief_says_what_a_switch_bought_at_this_seed_and_over_the_seeds()
         leptos::task::tick().await;
     }
     // The same figures the CLI's report computes, here in the browser.
-    let base = url_state::load_run_scenario(url_state::USER_SCENARIO, &[], false).unwrap();
+    let base = url_state::load_run_scenario(url_state::USER_SCENARIO, &[], &[], false).unwrap();
     let with = base.with_counterfactual("revive").unwrap();
     let mut tally = faultline_core::scenario::ensemble::SwitchTally::default();
     for seed in 5..10 {

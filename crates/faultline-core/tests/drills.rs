@@ -80,6 +80,57 @@ fn a_drill_keeps_the_triggers_and_drops_the_responses() {
 }
 
 #[test]
+fn an_instructors_injects_are_triggers_that_a_drill_keeps() {
+    let s = load(TIMELINE).unwrap();
+    let kill_guilds = Action::Kill {
+        component: "Guilds_Service".into(),
+    };
+    let with = s.with_injects(&[(120_000, kill_guilds.clone())]).unwrap();
+    assert_eq!(with.timeline.len(), s.timeline.len() + 1);
+    assert!(with.timeline.windows(2).all(|w| w[0].t_ms <= w[1].t_ms));
+    let inject: Vec<_> = with.drill().injects().cloned().collect();
+    assert_eq!(inject.len(), 1, "the drill keeps the inject");
+    assert_eq!(
+        (inject[0].t_ms, &inject[0].action, inject[0].role),
+        (120_000, &kill_guilds, TimelineRole::Trigger)
+    );
+    assert_eq!(s.injects().count(), 0);
+    // It happens at its time, as the scenario's own (scripted) action.
+    let mut sim = Sim::new(&with.drill(), 5).unwrap();
+    sim.step_until(130_000);
+    let e = sim
+        .events()
+        .iter()
+        .find(|e| e.message.contains("kill Guilds"))
+        .expect("the inject is applied");
+    assert!(e.is_scripted() && e.t_ms == 120_000, "{e:?}");
+    // The same run without it differs.
+    assert_ne!(
+        Sim::run_samples(&with, 5).unwrap(),
+        Sim::run_samples(&s, 5).unwrap()
+    );
+    // Bad injects are named.
+    let late = s.with_injects(&[(s.duration_ms + 1, kill_guilds.clone())]);
+    assert!(late
+        .unwrap_err()
+        .contains("inject #1 (kill) is after the scenario's end"));
+    let unknown = s.with_injects(&[
+        (0, kill_guilds),
+        (
+            10,
+            Action::Kill {
+                component: "Nope".into(),
+            },
+        ),
+    ]);
+    let e = unknown.unwrap_err();
+    assert!(
+        e.starts_with("inject #2 (kill):") && e.contains("Nope"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_drill_is_deterministic_and_a_trainees_action_replays() {
     let d = load(TIMELINE).unwrap().drill();
     let run = || {
