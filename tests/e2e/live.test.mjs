@@ -260,6 +260,27 @@ test('the timeline takes the run back before an action, keeps the action recorde
   await page.close();
 });
 
+test('an instructor adds a surprise to a drill: it happens unseen and the debrief names it', async () => {
+  const { page, problems } = await open(1280, 800, '#s=permission_cache_failure&seed=1&t=600000');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:10:00');
+  await page.locator('[data-component="Presence_Service"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.locator('body').press('Escape');
+  await page.locator('button[data-action=drill-with-injects]').click();
+  await page.waitForFunction(() => location.hash.includes('drill=1') && location.hash.includes('&inj='));
+  assert.equal(await clock(page), '19:00:01', 'the drill starts from the beginning');
+  assert.equal(await page.locator('.drill-injects').count(), 0, 'the trainees do not see it');
+  const slider = page.locator('input[data-control=timeline]');
+  await slider.focus();
+  await page.keyboard.press('End');
+  await page.waitForSelector('.drill-debrief [data-drill=injects]');
+  assert.match(await page.locator('.drill-debrief [data-drill=injects]').innerText(), /19:10:00 kill Presence/);
+  assert.equal(await page.locator('.drill-injects[data-injects="1"]').count(), 1);
+  await shot(page, '21-drill-surprise');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('scenario picker: choose an incident, read the story, refuse a broken file', async () => {
   const { page, problems } = await open(1280, 800);
   await page.locator('.scenario-picker > summary').click();
