@@ -71,14 +71,20 @@ fn log_rows(root: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
+/// The permission-cache what-if at seed 1 with its scenario panel and
+/// event log: the key, the scenario, the root and the sandbox.
+fn mount_permission_cache() -> (&'static str, Scenario, web_sys::HtmlElement, Live) {
     let key = "permission_cache_failure";
     let scenario = url_state::load_scenario(key).unwrap();
     let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
         view! { <live::ScenarioPanel /> <EventLog /> }
     });
-    let live = live.get().unwrap();
+    (key, scenario, root, live.get().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
+    let (_, scenario, root, live) = mount_permission_cache();
     leptos::task::tick().await;
     assert_eq!(
         document().title(),
@@ -274,12 +280,7 @@ async fn the_steady_state_offers_no_drill_nothing_happens_in_it() {
 
 #[wasm_bindgen_test]
 async fn an_instructors_actions_become_a_drills_surprises() {
-    let key = "permission_cache_failure";
-    let scenario = url_state::load_scenario(key).unwrap();
-    let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
-        view! { <live::ScenarioPanel /> <EventLog /> }
-    });
-    let live = live.get().unwrap();
+    let (key, scenario, root, live) = mount_permission_cache();
     leptos::task::tick().await;
     assert!(root
         .query_selector("button[data-action=drill-with-injects]")

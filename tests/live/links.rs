@@ -55,6 +55,7 @@ fn garbage_links_never_panic() {
         "x=",
         "t=",
         "a=",
+        "inj=",
         "cf=",
         "h=",
         "drill=",
