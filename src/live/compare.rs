@@ -19,9 +19,8 @@ use faultline_core::sim::{ComponentState, Health};
 use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
-use super::driver::{
-    now_wall_ms, push_samples, step_within, warm_up, Live, Notice, SLOW_PUBLISH_MS,
-};
+use super::driver::{now_wall_ms, push_samples, warm_up, Live, Notice, SLOW_PUBLISH_MS};
+use super::timeline::step_applying;
 use super::url_state;
 
 /// Wall-clock ms per animation frame the compared run may spend catching
@@ -38,6 +37,10 @@ pub enum Comparison {
     NobodyActing,
     /// The scripted scenario with one more counterfactual switch on.
     Switch(String),
+    /// The run as it went before the operator went back and acted anew:
+    /// the same scenario with the earlier branch's actions
+    /// ([`Live::branch`]).
+    Branch,
 }
 
 impl Comparison {
@@ -47,6 +50,7 @@ impl Comparison {
             Comparison::Scripted => "scripted".into(),
             Comparison::NobodyActing => "nobody".into(),
             Comparison::Switch(k) => format!("switch:{k}"),
+            Comparison::Branch => "branch".into(),
         }
     }
 
@@ -55,6 +59,7 @@ impl Comparison {
         match key {
             "scripted" => Some(Comparison::Scripted),
             "nobody" => Some(Comparison::NobodyActing),
+            "branch" => Some(Comparison::Branch),
             _ => key
                 .strip_prefix("switch:")
                 .filter(|k| !k.is_empty())
@@ -72,7 +77,7 @@ impl Comparison {
         injects: &[(u64, Action)],
     ) -> Result<Scenario, String> {
         match self {
-            Comparison::Scripted => {
+            Comparison::Scripted | Comparison::Branch => {
                 url_state::load_run_scenario(key, counterfactuals, injects, false)
             }
             Comparison::NobodyActing => {
@@ -88,21 +93,34 @@ impl Comparison {
 }
 
 /// The choices a run of `scenario` (as loaded, before switches and drill)
-/// offers, with their labels: the scripted run; nobody acting, where the
-/// scenario scripts responders; and each switch not already on.
+/// offers, with their labels: the earlier branch, if the operator went
+/// back and acted anew (`branch`: how many actions it had); the scripted
+/// run; nobody acting, where the scenario scripts responders; and each
+/// switch not already on.
 pub fn offered(
     scenario: &Scenario,
     counterfactuals: &[String],
     drill: bool,
+    branch: Option<usize>,
 ) -> Vec<(Comparison, String)> {
-    let mut out = vec![(
+    let mut out = Vec::new();
+    if let Some(n) = branch {
+        out.push((
+            Comparison::Branch,
+            format!(
+                "your earlier branch ({n} action{}, before you went back)",
+                if n == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    out.push((
         Comparison::Scripted,
         if drill {
             "the real responders (the replay)".to_string()
         } else {
             "the scenario as scripted, without your actions".to_string()
         },
-    )];
+    ));
     if scenario.responses().next().is_some() {
         out.push((
             Comparison::NobodyActing,
@@ -127,6 +145,7 @@ impl Live {
         self.scenario_key.track();
         self.counterfactuals.track();
         self.drill.track();
+        self.branch.track();
         self.comparisons_untracked()
     }
 
@@ -154,6 +173,12 @@ impl Live {
             }
             None => (None, None),
         };
+        // The earlier branch's actions are applied as its clock reaches them.
+        let pending = match choice {
+            Some(Comparison::Branch) => self.branch.get_untracked().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        self.compare_pending.set_value(pending);
         self.compare_sim.set_value(sim);
         self.compare_seen.set_value(0);
         self.compare_published_at.set_value(f64::NEG_INFINITY);
@@ -175,9 +200,14 @@ impl Live {
             && self.now_ms() < self.scenario.with_untracked(|s| s.duration_ms);
         let keep = !hidden
             && url_state::load_scenario(&self.scenario_key.get_untracked()).is_ok_and(|s| {
-                offered(&s, &self.counterfactuals.get_untracked(), false)
-                    .iter()
-                    .any(|(c, _)| *c == choice)
+                offered(
+                    &s,
+                    &self.counterfactuals.get_untracked(),
+                    false,
+                    self.branch_len(),
+                )
+                .iter()
+                .any(|(c, _)| *c == choice)
             });
         self.set_comparison(keep.then_some(choice));
     }
@@ -191,12 +221,14 @@ impl Live {
         let chunk = self
             .scenario
             .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1));
+        let mut pending = self.compare_pending.get_value();
         let Some(Some(caught_up)) = self.compare_sim.try_update_value(|sim| {
             sim.as_mut()
-                .map(|sim| step_within(sim, goal, chunk, budget_ms, now_wall_ms))
+                .map(|sim| step_applying(sim, &mut pending, goal, chunk, budget_ms, now_wall_ms).0)
         }) else {
             return;
         };
+        self.compare_pending.set_value(pending);
         let now = now_wall_ms();
         let due = (caught_up && !self.playing.get_untracked())
             || now - self.compare_published_at.get_value() >= SLOW_PUBLISH_MS;
@@ -284,9 +316,15 @@ impl Live {
                     &s,
                     &self.counterfactuals.get_untracked(),
                     self.drill.get_untracked(),
+                    self.branch_len(),
                 )
             })
             .unwrap_or_default()
+    }
+
+    /// How many actions the earlier branch has, if there is one (untracked).
+    fn branch_len(&self) -> Option<usize> {
+        self.branch.with_untracked(|b| b.as_ref().map(Vec::len))
     }
 }
 
@@ -386,6 +424,7 @@ pub fn compare_label(live: Live) -> Memo<String> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::live::driver::step_within;
     use faultline_core::scenario::library;
 
     #[test]
@@ -418,6 +457,7 @@ mod tests {
             Comparison::Scripted,
             Comparison::NobodyActing,
             Comparison::Switch("client_backoff_fix".into()),
+            Comparison::Branch,
         ] {
             assert_eq!(Comparison::from_key(&c.key()), Some(c));
         }
@@ -429,30 +469,41 @@ mod tests {
     #[test]
     fn the_offer_follows_the_scenario_its_switches_and_drill_mode() {
         let cascade = library::load("api_cascade_2022").unwrap();
-        let all = offered(&cascade, &[], false);
+        let all = offered(&cascade, &[], false, None);
         assert_eq!(all[0].0, Comparison::Scripted);
         assert_eq!(all[1].0, Comparison::NobodyActing);
         assert_eq!(all.len(), 2 + cascade.counterfactuals.len());
         // A switch already on is not offered again.
         let on = vec!["client_backoff_fix".to_string()];
-        let fewer = offered(&cascade, &on, false);
+        let fewer = offered(&cascade, &on, false, None);
         assert_eq!(fewer.len(), all.len() - 1);
         assert!(!fewer
             .iter()
             .any(|(c, _)| *c == Comparison::Switch("client_backoff_fix".into())));
         // In a drill the scripted run is the real responders'.
-        assert!(offered(&cascade, &[], true)[0]
+        assert!(offered(&cascade, &[], true, None)[0]
             .1
             .contains("real responders"));
         // A steady state has no responders to leave out, and no switches.
         let steady = library::load("steady_state").unwrap();
         assert_eq!(
-            offered(&steady, &[], false),
+            offered(&steady, &[], false, None),
             vec![(
                 Comparison::Scripted,
                 "the scenario as scripted, without your actions".to_string()
             )]
         );
+        // Once the operator went back and acted anew, the earlier branch
+        // comes first.
+        let branched = offered(&steady, &[], false, Some(2));
+        assert_eq!(
+            branched[0],
+            (
+                Comparison::Branch,
+                "your earlier branch (2 actions, before you went back)".to_string()
+            )
+        );
+        assert_eq!(branched.len(), 2);
     }
 
     #[test]

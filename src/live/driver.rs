@@ -105,6 +105,10 @@ pub struct Live {
     /// again as the clock reaches its time, and all are dropped when the
     /// operator acts anew.
     pub ahead: RwSignal<Vec<(u64, Action)>>,
+    /// The operator's actions in the run as it went before they went back
+    /// and acted anew (see [`timeline`](super::timeline)): what "your
+    /// earlier branch" compares with.
+    pub branch: RwSignal<Option<Vec<(u64, Action)>>>,
     /// SLI history for the charts.
     pub history: RwSignal<ChartHistory>,
     /// Chart markers from events and actions.
@@ -115,6 +119,8 @@ pub struct Live {
     /// The compared run's SLI history, up to the run's clock.
     pub compare_history: RwSignal<ChartHistory>,
     pub(super) compare_sim: StoredValue<Option<Sim>, LocalStorage>,
+    /// The compared run's actions not yet applied (an earlier branch's).
+    pub(super) compare_pending: StoredValue<Vec<(u64, Action)>>,
     /// The compared run's components as they stand (with its clock),
     /// refreshed with the diagram: the one reading the map's rings and the
     /// inspector's line share.
@@ -311,11 +317,13 @@ impl Live {
             applied: RwSignal::new(Vec::new()),
             user_actions: RwSignal::new(Vec::new()),
             ahead: RwSignal::new(Vec::new()),
+            branch: RwSignal::new(None),
             history: RwSignal::new(ChartHistory::new(default_indicators())),
             markers: RwSignal::new(Vec::new()),
             comparison,
             compare_history,
             compare_sim,
+            compare_pending: StoredValue::new(Vec::new()),
             compared_now,
             compare_seen: StoredValue::new(0),
             compare_published_at: StoredValue::new(f64::NEG_INFINITY),
@@ -397,8 +405,9 @@ impl Live {
         });
         match result {
             Some(Ok(())) => {
+                let branched = self.drop_recording(t);
                 self.user_actions.update(|v| v.push((t, action)));
-                self.notice.set(self.drop_recording(t));
+                self.notice.set(branched);
                 self.publish();
                 self.save_url();
                 Ok(())
@@ -587,13 +596,15 @@ impl Live {
     }
 
     /// This run started again: the same scenario, seed, speed, switches and
-    /// drill mode at t = 0, without the operator's actions. Callers change
+    /// drill mode at t = 0, without the operator's actions (nor an earlier
+    /// branch of them). Callers change
     /// what differs.
     pub fn fresh_run(&self) -> RunState {
         RunState {
             t_ms: 0,
             actions: Vec::new(),
             hints: Vec::new(),
+            branch: None,
             ..self.run_state()
         }
     }
@@ -646,6 +657,7 @@ impl Live {
         self.scenario_key.set(run.scenario.clone());
         self.counterfactuals.set(run.counterfactuals.clone());
         self.injects.set(run.injects.clone());
+        self.branch.set(run.branch.clone());
         self.drill.set(run.drill);
         self.hints.set(run.hints.clone());
         self.seed.set(run.seed);
@@ -692,6 +704,7 @@ impl Live {
             hints: self.hints.get_untracked(),
             compare: self.comparison.get_untracked(),
             injects: self.injects.get_untracked(),
+            branch: self.branch.get_untracked(),
         }
     }
 

@@ -63,6 +63,7 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         counterfactuals: Vec::new(),
         drill: false,
         injects: Vec::new(),
+        branch: None,
         hints: Vec::new(),
         compare: None,
     };

@@ -18,7 +18,8 @@
 //! cannot go back and answer with hindsight, and the drill's record (its
 //! actions, hints and debrief) stays the one run it was.
 
-use faultline_core::Action;
+use faultline_core::sim::ActionError;
+use faultline_core::{Action, Sim};
 use leptos::prelude::*;
 
 use super::driver::{now_wall_ms, step_within, Live, Notice};
@@ -31,6 +32,37 @@ pub type ActionLog = Vec<(u64, Action)>;
 pub fn split_recording(actions: &[(u64, Action)], t_ms: u64) -> (ActionLog, ActionLog) {
     let cut = actions.partition_point(|(t, _)| *t <= t_ms);
     (actions[..cut].to_vec(), actions[cut..].to_vec())
+}
+
+/// An action applied on the way, with its time and the simulation's answer.
+pub type Applied = ((u64, Action), Result<(), ActionError>);
+
+/// Steps `sim` towards `goal` within about `budget_ms` of wall time (read
+/// with `clock`), applying the `pending` actions (in time order) as their
+/// times come, each at its own time; returns whether it got there and the
+/// actions applied, each with the simulation's answer.
+pub fn step_applying(
+    sim: &mut Sim,
+    pending: &mut ActionLog,
+    goal: u64,
+    chunk: u64,
+    budget_ms: f64,
+    clock: impl Fn() -> f64,
+) -> (bool, Vec<Applied>) {
+    let started = clock();
+    let mut applied = Vec::new();
+    loop {
+        let next = pending.first().map(|(t, _)| *t);
+        let stop = next.map_or(goal, |t| t.min(goal));
+        let left = budget_ms - (clock() - started);
+        let reached = step_within(sim, stop, chunk, left, &clock);
+        if !(reached && next.is_some_and(|t| t <= goal)) {
+            return (sim.now_ms() >= goal, applied);
+        }
+        let (t, action) = pending.remove(0);
+        let answer = sim.apply(action.clone());
+        applied.push(((t, action), answer));
+    }
 }
 
 /// Where a step back from `now_ms` lands: the sample time before it (one
@@ -56,52 +88,51 @@ impl Live {
     /// time, applying the recorded actions as their times come; returns the
     /// clock reached.
     pub(super) fn step_recorded(&self, goal: u64, chunk: u64, budget_ms: f64) -> u64 {
-        let started = now_wall_ms();
-        loop {
-            let next = self.ahead.with_untracked(|a| a.first().map(|(t, _)| *t));
-            let stop = next.map_or(goal, |t| t.min(goal));
-            let left = budget_ms - (now_wall_ms() - started);
-            let reached = self
-                .sim
-                .try_update_value(|s| step_within(s, stop, chunk, left, now_wall_ms))
-                .unwrap_or(false);
-            if !(reached && next.is_some_and(|t| t <= goal)) {
-                break;
+        let mut pending = self.ahead.get_untracked();
+        let Some((_, applied)) = self.sim.try_update_value(|s| {
+            step_applying(s, &mut pending, goal, chunk, budget_ms, now_wall_ms)
+        }) else {
+            return self.now_ms();
+        };
+        if !applied.is_empty() {
+            self.ahead.set(pending);
+            for ((t, action), answer) in applied {
+                match answer {
+                    Ok(()) => self.user_actions.update(|v| v.push((t, action))),
+                    Err(e) => self.notice.set(Some(Notice {
+                        error: true,
+                        text: format!(
+                            "A recorded action was refused on replay: {} ({e})",
+                            action.kind()
+                        ),
+                    })),
+                }
             }
-            self.apply_recorded();
         }
         self.now_ms()
     }
 
-    /// Applies the first recorded action now (the clock is at its time).
-    fn apply_recorded(&self) {
-        let Some((t, action)) = self.ahead.try_update(|a| a.remove(0)) else {
-            return;
-        };
-        let kind = action.kind();
-        match self.sim.try_update_value(|s| s.apply(action.clone())) {
-            Some(Ok(())) => self.user_actions.update(|v| v.push((t, action))),
-            Some(Err(e)) => self.notice.set(Some(Notice {
-                error: true,
-                text: format!("A recorded action was refused on replay: {kind} ({e})"),
-            })),
-            None => {}
-        }
-    }
-
-    /// Drops the recorded actions after `t_ms`, where the operator just
-    /// acted; returns the notice that says so (none if nothing was
+    /// Drops the recorded actions after `t_ms`, where the operator is
+    /// about to act, keeping the run as it went as the earlier branch to
+    /// compare with; returns the notice that says so (none if nothing was
     /// recorded).
     pub(super) fn drop_recording(&self, t_ms: u64) -> Option<Notice> {
         let dropped = self.ahead.with_untracked(Vec::len);
         if dropped == 0 {
             return None;
         }
+        let mut earlier = self.user_actions.get_untracked();
+        earlier.extend(self.ahead.get_untracked());
         self.ahead.set(Vec::new());
+        self.branch.set(Some(earlier));
+        if self.comparison.get_untracked() == Some(super::compare::Comparison::Branch) {
+            // Compared with the earlier branch already: now it is this one.
+            self.set_comparison(Some(super::compare::Comparison::Branch));
+        }
         Some(Notice {
             error: false,
             text: format!(
-                "A new branch from {}: the {} recorded action{} after it {} dropped.",
+                "A new branch from {}: the {} recorded action{} after it {} dropped. Compare with “your earlier branch” (above the charts) to see both.",
                 self.clock_at(t_ms),
                 dropped,
                 if dropped == 1 { "" } else { "s" },
@@ -313,6 +344,48 @@ mod tests {
         assert_eq!((done.len(), ahead.len()), (0, 4));
         let (done, ahead) = split_recording(&log, u64::MAX);
         assert_eq!((done.len(), ahead.len()), (4, 0));
+    }
+
+    #[test]
+    fn stepping_applies_the_pending_actions_each_at_its_own_time() {
+        let s = faultline_core::scenario::library::load("steady_state").unwrap();
+        let mut sim = Sim::new(&s, 1).unwrap();
+        let mut pending = vec![
+            (25_000, kill("Redis_Sessions")),
+            (25_000, kill("Nope")),
+            (40_000, kill("Guilds_Service")),
+        ];
+        let (reached, applied) =
+            step_applying(&mut sim, &mut pending, 30_000, 10_000, f64::INFINITY, || 0.0);
+        assert!(reached);
+        assert_eq!(sim.now_ms(), 30_000);
+        assert_eq!(applied.len(), 2);
+        assert!(applied[0].1.is_ok() && applied[1].1.is_err());
+        assert_eq!(pending, vec![(40_000, kill("Guilds_Service"))]);
+        let logged = sim
+            .events()
+            .iter()
+            .find(|e| e.message.contains("kill Redis Sessions"))
+            .map(|e| e.t_ms);
+        assert_eq!(logged, Some(25_000), "applied at its own time");
+        // The same as stepping and applying by hand.
+        let mut by_hand = Sim::new(&s, 1).unwrap();
+        by_hand.step_until(25_000);
+        by_hand.apply(kill("Redis_Sessions")).unwrap();
+        by_hand.step_until(30_000);
+        assert_eq!(by_hand.samples(), sim.samples());
+        // Out of budget, it stops short and keeps what is pending.
+        let mut slow = Sim::new(&s, 1).unwrap();
+        let mut later = vec![(3_000_000, kill("Guilds_Service"))];
+        let ticks = std::cell::Cell::new(0.0);
+        let clock = || {
+            ticks.set(ticks.get() + 1.0);
+            ticks.get()
+        };
+        let (reached, applied) =
+            step_applying(&mut slow, &mut later, 3_600_000, 10_000, 3.0, clock);
+        assert!(!reached && applied.is_empty() && later.len() == 1);
+        assert!(slow.now_ms() < 3_000_000);
     }
 
     #[test]

@@ -149,6 +149,9 @@ pub struct RunState {
     /// An instructor's surprises, added to the scenario's triggers (see
     /// [`Scenario::with_injects`]), with their simulated times, in order.
     pub injects: Vec<(u64, Action)>,
+    /// The operator's actions in the run as it went before they went back
+    /// and acted anew, if they did (what `cmp=branch` compares with).
+    pub branch: Option<Vec<(u64, Action)>>,
 }
 
 /// What is wrong with a fragment.
@@ -242,8 +245,14 @@ pub fn encode(state: &RunState) -> String {
         s.push_str("&h=");
         s.push_str(&times.join(","));
     }
-    for (key, log) in [("inj", &state.injects), ("a", &state.actions)] {
-        if !log.is_empty() {
+    let none = Vec::new();
+    let branch = state.branch.as_ref();
+    for (key, log, always) in [
+        ("inj", &state.injects, false),
+        ("cb", branch.unwrap_or(&none), branch.is_some()),
+        ("a", &state.actions, false),
+    ] {
+        if always || !log.is_empty() {
             let json = serde_json::to_string(log).unwrap_or_else(|_| "[]".into());
             let _ = write!(s, "&{key}={}", b64_encode(json.as_bytes()));
         }
@@ -287,6 +296,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         hints: Vec::new(),
         compare: None,
         injects: Vec::new(),
+        branch: None,
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
@@ -345,6 +355,13 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 st.actions = serde_json::from_slice(&bytes)
                     .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
             }
+            "cb" => {
+                let bytes = b64_decode(v)
+                    .ok_or_else(|| bad("cb", "the earlier branch is not valid base64url text"))?;
+                st.branch = Some(serde_json::from_slice(&bytes).map_err(|e| {
+                    bad("cb", format!("the earlier branch does not parse: {e}"))
+                })?);
+            }
             "inj" => {
                 let bytes = b64_decode(v)
                     .ok_or_else(|| bad("inj", "the injects are not valid base64url text"))?;
@@ -390,7 +407,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 return Err(bad(
                     "fragment",
                     format!(
-                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp)"
+                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp, cb)"
                 ),
                 ))
             }
@@ -421,9 +438,20 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         }
     }
     if let Some(c) = &st.compare {
-        if !compare::offered(&scenario, &st.counterfactuals, false)
-            .iter()
-            .any(|(o, _)| o == c)
+        if *c == Comparison::Branch && st.branch.is_none() {
+            return Err(bad(
+                "cmp",
+                "there is no earlier branch to compare with (the link has no cb=)",
+            ));
+        }
+        if !compare::offered(
+            &scenario,
+            &st.counterfactuals,
+            false,
+            st.branch.as_ref().map(Vec::len),
+        )
+        .iter()
+        .any(|(o, _)| o == c)
         {
             return Err(bad(
                 "cmp",
@@ -437,27 +465,9 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
     if !seed_given {
         st.seed = scenario.seed;
     }
-    let mut last = 0;
-    for (k, (t, a)) in st.actions.iter().enumerate() {
-        if *t < last {
-            return Err(bad(
-                "a",
-                format!("action #{} ({}) goes back in time", k + 1, a.kind()),
-            ));
-        }
-        last = *t;
-        if *t > scenario.duration_ms {
-            return Err(bad(
-                "a",
-                format!(
-                    "action #{} ({}) is after the scenario's end",
-                    k + 1,
-                    a.kind()
-                ),
-            ));
-        }
-        faultline_core::sim::check_action(&scenario.topology, a)
-            .map_err(|e| bad("a", format!("action #{} ({}): {e}", k + 1, a.kind())))?;
+    check_log("a", &st.actions, &scenario)?;
+    if let Some(branch) = &st.branch {
+        check_log("cb", branch, &scenario)?;
     }
     if st.injects.windows(2).any(|w| w[1].0 < w[0].0) {
         return Err(bad("inj", "the injects go back in time"));
@@ -490,6 +500,25 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         ));
     }
     Ok(Some(st))
+}
+
+/// Checks an action log of a link (field `field`): in time order, within
+/// the run, and each action one the scenario's topology can take.
+fn check_log(field: &str, log: &[(u64, Action)], scenario: &Scenario) -> Result<(), FragmentError> {
+    let mut last = 0;
+    for (k, (t, a)) in log.iter().enumerate() {
+        let what = format!("action #{} ({})", k + 1, a.kind());
+        if *t < last {
+            return Err(bad(field, format!("{what} goes back in time")));
+        }
+        last = *t;
+        if *t > scenario.duration_ms {
+            return Err(bad(field, format!("{what} is after the scenario's end")));
+        }
+        faultline_core::sim::check_action(&scenario.topology, a)
+            .map_err(|e| bad(field, format!("{what}: {e}")))?;
+    }
+    Ok(())
 }
 
 /// A one-line description of a saved run, for the "resume" offer.

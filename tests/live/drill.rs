@@ -16,6 +16,7 @@ fn a_drill_link_round_trips_and_a_bad_value_is_named() {
         hints: vec![90_000, 600_000],
         compare: None,
         injects: Vec::new(),
+        branch: None,
     };
     let frag = url_state::encode(&run);
     assert!(

@@ -157,6 +157,12 @@ fn fragment_round_trips_an_action_log() {
                 component: "Monitoring_Primary".into(),
             },
         )],
+        branch: Some(vec![(
+            20_000,
+            Action::Kill {
+                component: "Guilds_Service".into(),
+            },
+        )]),
     };
     let frag = url_state::encode(&run);
     assert!(!frag.contains('{') && !frag.contains(' '), "{frag}");

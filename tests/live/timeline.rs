@@ -365,3 +365,64 @@ async fn a_click_on_a_chart_takes_the_run_back_to_that_moment() {
         "and nothing to refuse"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_earlier_branch_is_compared_with_the_new_one_bit_for_bit() {
+    use live::compare::Comparison;
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    run_with_two_kills(&live);
+    let first = faultline_core::scenario::users_affected_minutes(&samples(&live));
+    assert!(
+        !live
+            .comparisons()
+            .iter()
+            .any(|(c, _)| *c == Comparison::Branch),
+        "no branch yet"
+    );
+    // Back to 19:02, and this time the presence cluster is killed.
+    live.seek(120_000).unwrap();
+    live.act(kill("Presence_Service")).unwrap();
+    let notice = live.notice.get_untracked().unwrap();
+    assert!(notice.text.contains("your earlier branch"), "{notice:?}");
+    assert_eq!(
+        live.branch.get_untracked(),
+        Some(vec![
+            (60_000, kill("Redis_Sessions")),
+            (180_000, kill("Guilds_Service"))
+        ])
+    );
+    let (choice, label) = live.comparisons().remove(0);
+    assert_eq!(choice, Comparison::Branch);
+    assert_eq!(
+        label,
+        "your earlier branch (2 actions, before you went back)"
+    );
+    live.set_comparison(Some(Comparison::Branch));
+    live.seek(300_000).unwrap();
+    let (shown, theirs) = live.compared_minutes().unwrap();
+    assert_eq!(shown, label);
+    assert_eq!(
+        theirs, first,
+        "the earlier branch is the first run, bit for bit"
+    );
+    let ours = faultline_core::scenario::users_affected_minutes(&samples(&live));
+    assert_ne!(ours, first, "the new branch differs");
+    // The link keeps both; a reload compares again.
+    let run = live.run_state();
+    assert_eq!(run.compare, Some(Comparison::Branch));
+    assert_eq!(
+        url_state::decode(&url_state::encode(&run)).unwrap(),
+        Some(run.clone())
+    );
+    live.replay(&run);
+    assert_eq!(live.compared_minutes().map(|(_, m)| m), Some(first));
+    // A reset forgets the branch, and with it the comparison.
+    live.reset(run.seed);
+    assert_eq!(live.branch.get_untracked(), None);
+    assert_eq!(live.comparison.get_untracked(), None);
+    // A link comparing with a branch it does not carry is refused.
+    let e = url_state::decode("s=steady_state&cmp=branch").unwrap_err();
+    assert_eq!(e.field, "cmp");
+    assert!(e.problem.contains("no earlier branch"), "{}", e.problem);
+}
