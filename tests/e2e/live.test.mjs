@@ -260,6 +260,29 @@ test('the timeline takes the run back before an action, keeps the action recorde
   await page.close();
 });
 
+test('a new branch after going back is compared with the earlier one on the charts and the map', async () => {
+  // A link taken back to 19:00:30 with a kill of Redis Sessions recorded ahead at 19:01.
+  const ahead = Buffer.from(JSON.stringify([[60000, { type: 'kill', component: 'Redis_Sessions' }]])).toString('base64url');
+  const { page, problems } = await open(1280, 800, `#s=steady_state&seed=2&t=30000&a=${ahead}`);
+  await page.waitForSelector('[data-recorded="1"]');
+  // This time the presence cluster goes instead: a new branch.
+  await page.locator('[data-component="Presence_Service"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.locator('body').press('Escape');
+  assert.match(await page.locator('.live-notice').innerText(), /new branch from 19:00:30.*your earlier branch/s);
+  await page.locator('select[data-control=compare]').selectOption('branch');
+  await page.waitForFunction(() => location.hash.includes('cmp=branch') && location.hash.includes('&cb='));
+  await page.locator('[data-testid=compare-legend]').getByText('your earlier branch (1 action').waitFor();
+  // Ten minutes on, the map rings what differs: Redis Sessions is down only in the earlier branch.
+  const slider = page.locator('input[data-control=timeline]');
+  await slider.evaluate((el) => { el.value = '630000'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await page.waitForSelector('.node.differs[data-component="Redis_Sessions"][data-compared="down"]', { timeout: 15000 });
+  await page.waitForSelector('.node.differs[data-component="Presence_Service"]');
+  await shot(page, '22-branch-compared');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('an instructor adds a surprise to a drill: it happens unseen and the debrief names it', async () => {
   const { page, problems } = await open(1280, 800, '#s=permission_cache_failure&seed=1&t=600000');
   await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:10:00');
