@@ -111,6 +111,8 @@ pub fn DrillInjects() -> impl IntoView {
                 .then(|| {
                     let n = acted.get();
                     view! {
+                        <p class="drill-prepare">
+                        "For instructors: "
                         <button
                             class="drill-with-injects"
                             data-action="drill-with-injects"
@@ -122,6 +124,7 @@ pub fn DrillInjects() -> impl IntoView {
                                 if n == 1 { "" } else { "s" },
                             )}
                         </button>
+                        </p>
                     }
                 })
         }}

@@ -355,8 +355,14 @@ mod tests {
             (25_000, kill("Nope")),
             (40_000, kill("Guilds_Service")),
         ];
-        let (reached, applied) =
-            step_applying(&mut sim, &mut pending, 30_000, 10_000, f64::INFINITY, || 0.0);
+        let (reached, applied) = step_applying(
+            &mut sim,
+            &mut pending,
+            30_000,
+            10_000,
+            f64::INFINITY,
+            || 0.0,
+        );
         assert!(reached);
         assert_eq!(sim.now_ms(), 30_000);
         assert_eq!(applied.len(), 2);
