@@ -430,9 +430,23 @@ pub fn Debrief() -> impl IntoView {
             .spread
             .iter()
             .map(|l| {
+                // The time goes back to that moment (see `timeline`); a
+                // drill's clock only runs forward.
+                let t_ms = l.t_ms;
                 view! {
                     <li>
-                        <time>{l.clock.clone()}</time>
+                        <button
+                            class="go-to"
+                            data-action="go-to"
+                            data-t=t_ms
+                            title=format!("Go back to {}: the run as it was then", l.clock)
+                            disabled=f.drill
+                            on:click=move |_| {
+                                let _ = live.seek(t_ms);
+                            }
+                        >
+                            <time>{l.clock.clone()}</time>
+                        </button>
                         " "
                         {l.message.clone()}
                         {l.because.clone().map(|b| view! { <span class="because">{format!("because: {b}")}</span> })}
@@ -561,6 +575,7 @@ mod tests {
             worst: vec![(Indicator::ApiSuccess, "0.0%".into(), "17:05:21".into())],
             link: "https://example.org/faultline/#s=api_cascade_2022&seed=3".into(),
             spread: vec![SpreadLine {
+                t_ms: 132_000,
                 clock: "16:47:12".into(),
                 message: "API Gateway overloaded".into(),
                 because: Some("scenario: message_send traffic × 10".into()),

@@ -17,6 +17,8 @@ pub const SPREAD_SHOWN: usize = 15;
 /// One component's first trouble.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpreadLine {
+    /// When, simulated ms (what the debrief goes back to).
+    pub t_ms: u64,
     /// The incident's clock at the event.
     pub clock: String,
     /// What happened (the event's message, which names the component).
@@ -39,6 +41,7 @@ pub fn spread(
     let lines = firsts
         .into_iter()
         .map(|f| SpreadLine {
+            t_ms: events[f.event].t_ms,
             clock: format_clock(start_clock_ms, events[f.event].t_ms),
             message: events[f.event].message.clone(),
             because: f.because.map(|c| events[c].message.clone()),

@@ -247,6 +247,12 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         "{lines:?}"
     );
     assert!(md.contains("## How it spread"), "{md}");
+    // A drill's clock only runs forward: its times do not go back.
+    let go = query(&root, ".debrief ol.spread li button[data-action=go-to]");
+    assert!(go
+        .dyn_ref::<web_sys::HtmlButtonElement>()
+        .unwrap()
+        .disabled());
 }
 
 #[wasm_bindgen_test]

@@ -426,3 +426,24 @@ async fn the_earlier_branch_is_compared_with_the_new_one_bit_for_bit() {
     assert_eq!(e.field, "cmp");
     assert!(e.problem.contains("no earlier branch"), "{}", e.problem);
 }
+
+#[wasm_bindgen_test]
+async fn the_debriefs_spread_takes_the_run_back_to_a_components_first_trouble() {
+    let key = "permission_cache_failure";
+    let scenario = url_state::load_scenario(key).unwrap();
+    let end = scenario.duration_ms;
+    let (root, live) = mount_live_with(key, scenario, 1, || view! { <live::ScenarioPanel /> });
+    let live = live.get().unwrap();
+    live.seek(end).unwrap();
+    leptos::task::tick().await;
+    let first = query(&root, ".debrief ol.spread li button[data-action=go-to]");
+    let t: u64 = first.get_attribute("data-t").unwrap().parse().unwrap();
+    assert!(t > 0 && t < end, "{t}");
+    click(&first);
+    leptos::task::tick().await;
+    assert_eq!(live.now_ms(), t, "back at the first trouble");
+    assert!(
+        root.query_selector(".debrief").unwrap().is_none(),
+        "the debrief waits for the end again"
+    );
+}
