@@ -142,6 +142,9 @@ pub struct Live {
     frame_work_shown_at: StoredValue<f64>,
     flow_phase: StoredValue<u64>,
     pub(super) target_ms: StoredValue<f64>,
+    /// Where the next animation frame takes the run (see
+    /// [`Live::seek_soon`](super::timeline)).
+    pub(super) pending_seek: StoredValue<Option<u64>>,
     events_seen: StoredValue<usize>,
     samples_seen: StoredValue<usize>,
     url_written_at: StoredValue<f64>,
@@ -336,6 +339,7 @@ impl Live {
             frame_work_shown_at: StoredValue::new(0.0),
             flow_phase: StoredValue::new(u64::MAX),
             target_ms: StoredValue::new(0.0),
+            pending_seek: StoredValue::new(None),
             events_seen: StoredValue::new(0),
             samples_seen: StoredValue::new(0),
             url_written_at: StoredValue::new(0.0),

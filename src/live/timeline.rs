@@ -198,13 +198,51 @@ impl Live {
         Ok(())
     }
 
-    /// Pauses and goes back one sample interval (←).
+    /// Pauses and goes back one sample interval (the |◂ button).
     pub fn step_back(&self) {
         self.playing.set(false);
-        let sample = self
-            .scenario
-            .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1));
-        let _ = self.seek(step_back_target(self.now_ms(), sample));
+        let _ = self.seek(step_back_target(self.now_ms(), self.sample_ms()));
+    }
+
+    /// Goes to `t_ms` on the next animation frame. Going back replays the
+    /// run, which takes a good part of a second on a long one, while a key
+    /// held down on the timeline repeats many times a second: each frame
+    /// does only the latest wish, so the page never works through a queue
+    /// of replays after the key is let go.
+    pub fn seek_soon(&self, t_ms: u64) {
+        let idle = self.pending_seek.get_value().is_none();
+        self.pending_seek.set_value(Some(t_ms));
+        if idle {
+            let live = *self;
+            request_animation_frame(move || {
+                if let Some(Some(t)) = live.pending_seek.try_get_value() {
+                    live.pending_seek.set_value(None);
+                    let _ = live.seek(t);
+                }
+            });
+        }
+    }
+
+    /// Pauses and goes back one sample interval on the next animation
+    /// frame (←), from where the steps asked for so far lead.
+    pub fn step_back_soon(&self) {
+        self.playing.set(false);
+        let from = self
+            .pending_seek
+            .get_value()
+            .unwrap_or_else(|| self.now_ms());
+        self.seek_soon(step_back_target(from, self.sample_ms()));
+    }
+
+    /// True while a move along the timeline waits for the next frame.
+    pub fn seeking(&self) -> bool {
+        self.pending_seek.get_value().is_some()
+    }
+
+    /// The scenario's sample interval, ms (what a step moves by).
+    fn sample_ms(&self) -> u64 {
+        self.scenario
+            .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1))
     }
 }
 
@@ -254,7 +292,11 @@ pub fn Timeline() -> impl IntoView {
         let Ok(t) = event_target_value(&e).parse::<u64>() else {
             return;
         };
-        if live.seek(t).is_err() {
+        // Allowed moves wait for the next frame (keys held down on the
+        // slider repeat faster than a replay); a refusal is said at once.
+        if t >= now.get_untracked() || rewind_refusal(&live).is_none() {
+            live.seek_soon(t);
+        } else if live.seek(t).is_err() {
             // Refused: put the thumb back where the clock is.
             if let Some(input) = e
                 .target()

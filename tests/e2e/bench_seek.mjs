@@ -5,7 +5,9 @@
 //
 //   - forward: from the start to the end (the run simulated on, 3 h 45 min);
 //   - back: from the end to the middle (a replay from t = 0 to 1 h 52 min);
-//   - step back: ← from the middle (a replay to one sample interval before).
+//   - step back: ← from the middle (a replay to one sample interval before);
+//   - held ←: twelve ← presses queued before a frame (a key held down
+//     repeats faster than a replay), which the page does as one replay.
 //
 // Each is repeated FAULTLINE_BENCH_REPEATS times (default 5); it prints p50 and
 // max, and the ratio of going back to running forward.
@@ -31,10 +33,12 @@ function seekTimed(t) {
   );
 }
 
-/** In the page: presses ← on the page and returns the ms until the next frame is painted. */
-function stepBackTimed() {
+/** In the page: presses ← `n` times on the page and returns the ms until the next frame is painted. */
+function stepBackTimed(n) {
   const t0 = performance.now();
-  document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true, cancelable: true }));
+  for (let k = 0; k < n; k++) {
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true, cancelable: true }));
+  }
   return new Promise((done) =>
     requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0)),
   );
@@ -51,26 +55,33 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
   const forward = [];
   const back = [];
   const stepBack = [];
+  const held = [];
   for (let k = 0; k <= repeats; k++) {
     // Start again from t = 0 (a reset), then forward to the end.
     await page.locator('button[data-action=reset]').click();
     const f = await page.evaluate(seekTimed, END);
     const b = await page.evaluate(seekTimed, MIDDLE);
-    const s = await page.evaluate(stepBackTimed);
-    const clock = await page.locator('[data-clock]').innerText();
+    const s = await page.evaluate(stepBackTimed, 1);
+    let clock = await page.locator('[data-clock]').innerText();
     if (clock !== '18:37:20') throw new Error(`the step back landed at ${clock}`);
+    const h = await page.evaluate(stepBackTimed, 12);
+    clock = await page.locator('[data-clock]').innerText();
+    if (clock !== '18:35:20') throw new Error(`twelve steps back landed at ${clock}`);
     if (k === 0) continue; // warm-up, not counted
     forward.push(f);
     back.push(b);
     stepBack.push(s);
+    held.push(h);
   }
   const fw = stats(forward);
   const bk = stats(back);
   const sb = stats(stepBack);
+  const hd = stats(held);
   console.log(
     `seek-bench repeats=${repeats} forward_to_end_p50_ms=${fw.p50.toFixed(1)} max=${fw.max.toFixed(1)} ` +
       `back_to_middle_p50_ms=${bk.p50.toFixed(1)} max=${bk.max.toFixed(1)} ` +
       `step_back_from_middle_p50_ms=${sb.p50.toFixed(1)} max=${sb.max.toFixed(1)} ` +
+      `twelve_held_steps_back_p50_ms=${hd.p50.toFixed(1)} max=${hd.max.toFixed(1)} ` +
       `back_over_forward=${(bk.p50 / fw.p50).toFixed(2)}`,
   );
   if (problems.length) console.log(`seek-bench page problems: ${problems.join(' | ')}`);

@@ -21,6 +21,18 @@ fn run_with_two_kills(live: &Live) {
     assert_eq!(live.now_ms(), 300_000);
 }
 
+/// Waits for a move along the timeline to be done (on an animation frame).
+async fn settle(live: &Live) {
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if !live.seeking() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("the timeline never got there");
+}
+
 fn samples(live: &Live) -> Vec<faultline_core::sim::Sample> {
     live.with_sim(|s| s.samples().to_vec())
 }
@@ -46,7 +58,8 @@ async fn going_back_on_the_timeline_and_playing_on_gives_the_same_run() {
     let slider = query(&root, "input[data-control=timeline]");
     assert_eq!(slider.get_attribute("max").as_deref(), Some("14400000"));
     set_value(&slider, "120000", "change");
-    leptos::task::tick().await;
+    assert!(live.seeking(), "the move waits for the next frame");
+    settle(&live).await;
     assert_eq!(live.now_ms(), 120_000);
     assert_eq!(
         query(&root, "[data-clock]").text_content().unwrap(),
@@ -222,6 +235,7 @@ async fn a_drill_only_runs_forward() {
     );
     let slider = query(&root, "input[data-control=timeline]");
     set_value(&slider, "30000", "change");
+    assert!(!live.seeking(), "a refusal is said at once");
     leptos::task::tick().await;
     assert_eq!(live.now_ms(), 121_000, "the clock did not go back");
     assert_eq!(
@@ -239,7 +253,7 @@ async fn a_drill_only_runs_forward() {
     );
     // Forward is fine.
     set_value(&slider, "600000", "change");
-    leptos::task::tick().await;
+    settle(&live).await;
     assert_eq!(live.now_ms(), 600_000);
 }
 
@@ -446,4 +460,20 @@ async fn the_debriefs_spread_takes_the_run_back_to_a_components_first_trouble() 
         root.query_selector(".debrief").unwrap().is_none(),
         "the debrief waits for the end again"
     );
+}
+
+#[wasm_bindgen_test]
+async fn held_down_steps_back_coalesce_into_one_replay_a_frame() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.advance(600_000.0);
+    let events_before = live.events.get_untracked().len();
+    // Twelve key repeats before the next frame: one move, twelve steps back.
+    for _ in 0..12 {
+        live.step_back_soon();
+    }
+    assert_eq!(live.now_ms(), 600_000, "nothing yet");
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 600_000 - 12 * 10_000);
+    assert!(live.events.get_untracked().len() <= events_before);
 }
