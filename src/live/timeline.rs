@@ -18,7 +18,7 @@
 //! cannot go back and answer with hindsight, and the drill's record (its
 //! actions, hints and debrief) stays the one run it was.
 
-use faultline_core::sim::ActionError;
+use faultline_core::sim::{describe_action, ActionError};
 use faultline_core::{Action, Sim};
 use leptos::prelude::*;
 
@@ -267,12 +267,13 @@ pub fn Timeline() -> impl IntoView {
     };
     let marks = move || {
         let d = end.get() as f64;
+        let topology = live.scenario.with(|s| s.topology.clone());
         let mark = |t: u64, a: &Action, ahead: bool| {
             let left = format!("--at:{:.5}", t as f64 / d);
             let label = format!(
                 "{} {}{}",
                 live.clock_at(t),
-                a.kind(),
+                describe_action(&topology, a),
                 if ahead { " (recorded ahead)" } else { "" }
             );
             view! {
