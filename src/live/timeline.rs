@@ -320,7 +320,9 @@ pub fn Timeline() -> impl IntoView {
                     min="0"
                     max=move || end.get().to_string()
                     step=move || step.get().to_string()
-                    prop:value=move || now.get().to_string()
+                    // While the thumb is dragged it stays where the
+                    // pointer put it, though a playing run moves the clock.
+                    prop:value=move || dragged.get().unwrap_or_else(|| now.get()).to_string()
                     on:input=move |e| dragged.set(event_target_value(&e).parse().ok())
                     on:change=on_change
                 />

@@ -477,3 +477,35 @@ async fn held_down_steps_back_coalesce_into_one_replay_a_frame() {
     assert_eq!(live.now_ms(), 600_000 - 12 * 10_000);
     assert!(live.events.get_untracked().len() <= events_before);
 }
+
+#[wasm_bindgen_test]
+async fn a_dragged_thumb_stays_under_the_pointer_while_the_clock_moves() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    live.advance(120_000.0);
+    leptos::task::tick().await;
+    let slider = query(&root, "input[data-control=timeline]");
+    let value = || {
+        slider
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    set_value(&slider, "30000", "input");
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, "[data-dragged]").text_content().unwrap(),
+        "→ 19:00:30"
+    );
+    // The run plays on under the drag: the thumb does not follow the clock.
+    live.advance(60_000.0);
+    leptos::task::tick().await;
+    assert_eq!(value(), "30000");
+    // Let go: the run goes there.
+    slider
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 30_000);
+    assert!(root.query_selector("[data-dragged]").unwrap().is_none());
+}
