@@ -56,6 +56,8 @@ fn garbage_links_never_panic() {
         "t=",
         "a=",
         "inj=",
+        "cb=",
+        "branch",
         "cf=",
         "h=",
         "drill=",
