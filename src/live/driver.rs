@@ -11,7 +11,9 @@
 //! Every operator action goes through [`Live::act`]: it is applied to the
 //! simulation (which writes it into its own event log), appended to the
 //! action log with its simulated time (that log goes into the URL for
-//! replay), and a refusal is shown as a message, never a panic.
+//! replay), and a refusal is shown as a message, never a panic. Going back
+//! in time is a replay of that log up to the new time; what comes after
+//! stays recorded (see [`timeline`](super::timeline)).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -98,7 +100,8 @@ pub struct Live {
     pub events: RwSignal<Vec<Event>>,
     /// Every action applied so far, scenario timeline and operator.
     pub applied: RwSignal<Vec<(u64, Action)>>,
-    /// The operator's actions (what a link replays).
+    /// The operator's actions done so far (with [`Live::ahead`], what a
+    /// link replays).
     pub user_actions: RwSignal<Vec<(u64, Action)>>,
     /// The operator's actions recorded after the clock, once the run has
     /// been taken back (see [`timeline`](super::timeline)): each is applied

@@ -26,7 +26,7 @@ use crate::Selection;
 const SHOWN: usize = 150;
 
 /// Longest cause chain written out.
-const CHAIN: usize = 4;
+pub const CHAIN: usize = 4;
 
 /// How many of the newest events are searched for repeats of a row: enough
 /// for an hour of a fleet of breakers probing every 5 s, small enough to

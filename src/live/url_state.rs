@@ -3,8 +3,8 @@
 //! Format: `#s=<scenario>&seed=<u64>&x=<speed>&t=<ms>&cf=<keys>&drill=1&cmp=<run>&inj=<injects>&a=<actions>`
 //! where `<keys>` are the scenario's counterfactual switches turned on
 //! (comma separated), `cmp=` names the run the charts compare with
-//! (`scripted`, `nobody` or `switch:<key>`, see
-//! [`Comparison`](super::compare::Comparison)), `drill=1` runs the scenario as a drill (without the
+//! (`scripted`, `nobody`, `switch:<key>` or `branch`, see
+//! [`Comparison`]), `drill=1` runs the scenario as a drill (without the
 //! real responders' actions, see [`Scenario::drill`]), `h=<ms,...>` are the
 //! simulated times at which a drill's team asked for a hint, `inj=` holds an
 //! instructor's injected surprises (like `a=`, see
