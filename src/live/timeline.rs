@@ -289,15 +289,25 @@ pub fn Timeline() -> impl IntoView {
         (done, ahead)
     };
     let on_change = move |e: leptos::ev::Event| {
-        dragged.set(None);
         let Ok(t) = event_target_value(&e).parse::<u64>() else {
+            dragged.set(None);
             return;
         };
         // Allowed moves wait for the next frame (keys held down on the
         // slider repeat faster than a replay); a refusal is said at once.
         if t >= now.get_untracked() || rewind_refusal(&live).is_none() {
+            // The thumb stays where it was put until the move is done (the
+            // move's frame callback runs first), so the next key press
+            // steps on from there, not from the clock.
+            dragged.set(Some(t));
             live.seek_soon(t);
-        } else if live.seek(t).is_err() {
+            request_animation_frame(move || {
+                dragged.try_set(None);
+            });
+            return;
+        }
+        dragged.set(None);
+        if live.seek(t).is_err() {
             // Refused: put the thumb back where the clock is.
             if let Some(input) = e
                 .target()

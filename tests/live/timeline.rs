@@ -509,3 +509,30 @@ async fn a_dragged_thumb_stays_under_the_pointer_while_the_clock_moves() {
     assert_eq!(live.now_ms(), 30_000);
     assert!(root.query_selector("[data-dragged]").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn key_presses_on_the_timeline_before_a_frame_step_on_from_each_other() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    live.advance(120_000.0);
+    leptos::task::tick().await;
+    let slider = query(&root, "input[data-control=timeline]");
+    let value = || {
+        slider
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    // A key press: input, then change. Before the frame the thumb stays
+    // where the press put it, so the next press steps on from there.
+    for want in ["110000", "100000", "90000"] {
+        let next = (value().parse::<u64>().unwrap() - 10_000).to_string();
+        assert_eq!(next, want);
+        set_value(&slider, &next, "input");
+        set_value(&slider, &next, "change");
+        leptos::task::tick().await;
+        assert_eq!(value(), want, "the thumb waits with the move");
+    }
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 90_000, "three presses, one move");
+}
