@@ -19,7 +19,7 @@ use faultline_core::sim::{ComponentState, Health};
 use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
-use super::driver::{now_wall_ms, push_samples, warm_up, Live, Notice, SLOW_PUBLISH_MS};
+use super::driver::{now_wall_ms, push_samples, step_ms, warm_up, Live, Notice, SLOW_PUBLISH_MS};
 use super::timeline::step_applying;
 use super::url_state;
 
@@ -218,17 +218,19 @@ impl Live {
     /// hand-over redraws the charts); paused, as soon as it has caught up.
     pub fn follow_comparison(&self, budget_ms: f64) {
         let goal = self.now_ms();
-        let chunk = self
-            .scenario
-            .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1));
-        let mut pending = self.compare_pending.get_value();
+        let chunk = self.scenario.with_untracked(|s| step_ms(s));
+        // Every frame: the pending actions are stepped in place, not copied.
         let Some(Some(caught_up)) = self.compare_sim.try_update_value(|sim| {
-            sim.as_mut()
-                .map(|sim| step_applying(sim, &mut pending, goal, chunk, budget_ms, now_wall_ms).0)
+            sim.as_mut().map(|sim| {
+                self.compare_pending
+                    .try_update_value(|pending| {
+                        step_applying(sim, pending, goal, chunk, budget_ms, now_wall_ms).0
+                    })
+                    .unwrap_or(false)
+            })
         }) else {
             return;
         };
-        self.compare_pending.set_value(pending);
         let now = now_wall_ms();
         let due = (caught_up && !self.playing.get_untracked())
             || now - self.compare_published_at.get_value() >= SLOW_PUBLISH_MS;

@@ -223,6 +223,13 @@ pub fn step_within(
     sim.now_ms() >= goal
 }
 
+/// How far a step moves the run, ms: the scenario's sample interval (at
+/// least a tick). The driver steps in these chunks, → and ← move by one,
+/// and the timeline's slider snaps to them.
+pub fn step_ms(s: &Scenario) -> u64 {
+    s.sample_ms.max(s.tick_ms).max(1)
+}
+
 /// Adds SLI samples (simulated ms, figures) to a chart history.
 pub fn push_samples(history: &mut ChartHistory, samples: &[(u64, Sli)]) {
     let keys: Vec<&'static str> = history.specs().iter().map(|s| s.key).collect();
@@ -520,7 +527,7 @@ impl Live {
     fn advance_within(&self, ms: f64, budget_ms: f64) {
         let (end, chunk) = self
             .scenario
-            .with_untracked(|s| (s.duration_ms, s.sample_ms.max(s.tick_ms).max(1)));
+            .with_untracked(|s| (s.duration_ms, step_ms(s)));
         let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
         let before = self.now_ms();
         let after = self.step_recorded(target as u64, chunk, budget_ms);
@@ -548,11 +555,7 @@ impl Live {
     /// from a sample time).
     pub fn step(&self) {
         self.playing.set(false);
-        let (now, sample) = (
-            self.now_ms(),
-            self.scenario
-                .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1)),
-        );
+        let (now, sample) = (self.now_ms(), self.scenario.with_untracked(|s| step_ms(s)));
         self.target_ms.set_value(now as f64);
         let next = (now / sample + 1) * sample;
         self.advance((next - now) as f64);

@@ -38,7 +38,7 @@ pub fn install_keys(live: Live) {
             }
             "ArrowLeft" => {
                 e.prevent_default();
-                live.step_back_soon();
+                live.step_back();
             }
             "+" | "=" => live.change_speed(true),
             "-" | "_" => live.change_speed(false),

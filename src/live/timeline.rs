@@ -22,7 +22,7 @@ use faultline_core::sim::{describe_action, ActionError};
 use faultline_core::{Action, Sim};
 use leptos::prelude::*;
 
-use super::driver::{now_wall_ms, step_within, Live, Notice};
+use super::driver::{now_wall_ms, step_ms, step_within, Live, Notice};
 
 /// Operator actions with their simulated times (ms), in order.
 pub type ActionLog = Vec<(u64, Action)>;
@@ -88,6 +88,15 @@ impl Live {
     /// time, applying the recorded actions as their times come; returns the
     /// clock reached.
     pub(super) fn step_recorded(&self, goal: u64, chunk: u64, budget_ms: f64) -> u64 {
+        // Every frame: copy the recording only when one of it is due.
+        let due = self
+            .ahead
+            .with_untracked(|a| a.first().is_some_and(|(t, _)| *t <= goal));
+        if !due {
+            self.sim
+                .try_update_value(|s| step_within(s, goal, chunk, budget_ms, now_wall_ms));
+            return self.now_ms();
+        }
         let mut pending = self.ahead.get_untracked();
         let Some((_, applied)) = self.sim.try_update_value(|s| {
             step_applying(s, &mut pending, goal, chunk, budget_ms, now_wall_ms)
@@ -198,12 +207,6 @@ impl Live {
         Ok(())
     }
 
-    /// Pauses and goes back one sample interval (the |◂ button).
-    pub fn step_back(&self) {
-        self.playing.set(false);
-        let _ = self.seek(step_back_target(self.now_ms(), self.sample_ms()));
-    }
-
     /// Goes to `t_ms` on the next animation frame. Going back replays the
     /// run, which takes a good part of a second on a long one, while a key
     /// held down on the timeline repeats many times a second: each frame
@@ -224,25 +227,22 @@ impl Live {
     }
 
     /// Pauses and goes back one sample interval on the next animation
-    /// frame (←), from where the steps asked for so far lead.
-    pub fn step_back_soon(&self) {
+    /// frame (|◂ and ←), from where the steps asked for so far lead.
+    pub fn step_back(&self) {
         self.playing.set(false);
         let from = self
             .pending_seek
             .get_value()
             .unwrap_or_else(|| self.now_ms());
-        self.seek_soon(step_back_target(from, self.sample_ms()));
+        self.seek_soon(step_back_target(
+            from,
+            self.scenario.with_untracked(|s| step_ms(s)),
+        ));
     }
 
     /// True while a move along the timeline waits for the next frame.
     pub fn seeking(&self) -> bool {
         self.pending_seek.get_value().is_some()
-    }
-
-    /// The scenario's sample interval, ms (what a step moves by).
-    fn sample_ms(&self) -> u64 {
-        self.scenario
-            .with_untracked(|s| s.sample_ms.max(s.tick_ms).max(1))
     }
 }
 
@@ -257,7 +257,7 @@ pub fn Timeline() -> impl IntoView {
     };
     let now = Memo::new(move |_| live.snapshot.with(|s| s.t_ms));
     let end = Memo::new(move |_| live.scenario.with(|s| s.duration_ms.max(1)));
-    let step = Memo::new(move |_| live.scenario.with(|s| s.sample_ms.max(s.tick_ms).max(1)));
+    let step = Memo::new(move |_| live.scenario.with(|s| step_ms(s)));
     // The time under the thumb while it is dragged (`None` otherwise).
     let dragged = RwSignal::new(None::<u64>);
     let forward_only = Memo::new(move |_| rewind_refusal(&live).is_some());

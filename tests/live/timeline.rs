@@ -175,7 +175,7 @@ async fn the_step_back_button_goes_back_one_sample_interval() {
     leptos::task::tick().await;
     assert_eq!(live.now_ms(), 20_000);
     click(&query(&root, "button[data-action=step-back]"));
-    leptos::task::tick().await;
+    settle(&live).await;
     assert_eq!(live.now_ms(), 10_000);
     assert_eq!(
         query(&root, "[data-clock]").text_content().unwrap(),
@@ -470,7 +470,7 @@ async fn held_down_steps_back_coalesce_into_one_replay_a_frame() {
     let events_before = live.events.get_untracked().len();
     // Twelve key repeats before the next frame: one move, twelve steps back.
     for _ in 0..12 {
-        live.step_back_soon();
+        live.step_back();
     }
     assert_eq!(live.now_ms(), 600_000, "nothing yet");
     settle(&live).await;
