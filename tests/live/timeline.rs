@@ -33,6 +33,24 @@ async fn settle(live: &Live) {
     panic!("the timeline never got there");
 }
 
+/// The playback bar over the steady state two minutes in, and its slider.
+async fn playback_two_minutes_in() -> (web_sys::HtmlElement, Live, web_sys::Element) {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    live.advance(120_000.0);
+    leptos::task::tick().await;
+    let slider = query(&root, "input[data-control=timeline]");
+    (root, live, slider)
+}
+
+/// Where the timeline's thumb is (its value).
+fn thumb(slider: &web_sys::Element) -> String {
+    slider
+        .dyn_ref::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .value()
+}
+
 fn samples(live: &Live) -> Vec<faultline_core::sim::Sample> {
     live.with_sim(|s| s.samples().to_vec())
 }
@@ -239,10 +257,7 @@ async fn a_drill_only_runs_forward() {
     leptos::task::tick().await;
     assert_eq!(live.now_ms(), 121_000, "the clock did not go back");
     assert_eq!(
-        slider
-            .dyn_ref::<web_sys::HtmlInputElement>()
-            .unwrap()
-            .value(),
+        thumb(&slider),
         "120000",
         "the thumb goes back to the clock (on the slider's 10-s steps)"
     );
@@ -480,17 +495,8 @@ async fn held_down_steps_back_coalesce_into_one_replay_a_frame() {
 
 #[wasm_bindgen_test]
 async fn a_dragged_thumb_stays_under_the_pointer_while_the_clock_moves() {
-    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
-    let live = live.get().unwrap();
-    live.advance(120_000.0);
-    leptos::task::tick().await;
-    let slider = query(&root, "input[data-control=timeline]");
-    let value = || {
-        slider
-            .dyn_ref::<web_sys::HtmlInputElement>()
-            .unwrap()
-            .value()
-    };
+    let (root, live, slider) = playback_two_minutes_in().await;
+    let value = || thumb(&slider);
     set_value(&slider, "30000", "input");
     leptos::task::tick().await;
     assert_eq!(
@@ -512,17 +518,8 @@ async fn a_dragged_thumb_stays_under_the_pointer_while_the_clock_moves() {
 
 #[wasm_bindgen_test]
 async fn key_presses_on_the_timeline_before_a_frame_step_on_from_each_other() {
-    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
-    let live = live.get().unwrap();
-    live.advance(120_000.0);
-    leptos::task::tick().await;
-    let slider = query(&root, "input[data-control=timeline]");
-    let value = || {
-        slider
-            .dyn_ref::<web_sys::HtmlInputElement>()
-            .unwrap()
-            .value()
-    };
+    let (_root, live, slider) = playback_two_minutes_in().await;
+    let value = || thumb(&slider);
     // A key press: input, then change. Before the frame the thumb stays
     // where the press put it, so the next press steps on from there.
     for want in ["110000", "100000", "90000"] {
