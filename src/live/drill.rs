@@ -78,11 +78,14 @@ pub fn DrillInjects() -> impl IntoView {
     let live = expect_context::<Live>();
     let acted = Memo::new(move |_| live.user_actions.with(Vec::len) + live.ahead.with(Vec::len));
     let listed = Memo::new(move |_| {
-        let topology = live.scenario.with(|s| s.topology.clone());
-        live.injects.with(|v| {
-            v.iter()
-                .map(|(t, a)| format!("{} {}", live.clock_at(*t), describe_action(&topology, a)))
-                .collect::<Vec<_>>()
+        live.scenario.with(|s| {
+            live.injects.with(|v| {
+                v.iter()
+                    .map(|(t, a)| {
+                        format!("{} {}", live.clock_at(*t), describe_action(&s.topology, a))
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     view! {

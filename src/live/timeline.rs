@@ -267,26 +267,27 @@ pub fn Timeline() -> impl IntoView {
     };
     let marks = move || {
         let d = end.get() as f64;
-        let topology = live.scenario.with(|s| s.topology.clone());
-        let mark = |t: u64, a: &Action, ahead: bool| {
-            let left = format!("--at:{:.5}", t as f64 / d);
-            let label = format!(
-                "{} {}{}",
-                live.clock_at(t),
-                describe_action(&topology, a),
-                if ahead { " (recorded ahead)" } else { "" }
-            );
-            view! {
-                <span class="mark" class:ahead=ahead style=left title=label.clone() aria-label=label></span>
-            }
-        };
-        let done = live
-            .user_actions
-            .with(|v| v.iter().map(|(t, a)| mark(*t, a, false)).collect_view());
-        let ahead = live
-            .ahead
-            .with(|v| v.iter().map(|(t, a)| mark(*t, a, true)).collect_view());
-        (done, ahead)
+        live.scenario.with(|s| {
+            let mark = |t: u64, a: &Action, ahead: bool| {
+                let left = format!("--at:{:.5}", t as f64 / d);
+                let label = format!(
+                    "{} {}{}",
+                    live.clock_at(t),
+                    describe_action(&s.topology, a),
+                    if ahead { " (recorded ahead)" } else { "" }
+                );
+                view! {
+                    <span class="mark" class:ahead=ahead style=left title=label.clone() aria-label=label></span>
+                }
+            };
+            let done = live
+                .user_actions
+                .with(|v| v.iter().map(|(t, a)| mark(*t, a, false)).collect_view());
+            let ahead = live
+                .ahead
+                .with(|v| v.iter().map(|(t, a)| mark(*t, a, true)).collect_view());
+            (done, ahead)
+        })
     };
     let on_change = move |e: leptos::ev::Event| {
         let Ok(t) = event_target_value(&e).parse::<u64>() else {
