@@ -31,6 +31,7 @@ pub mod params;
 mod parse;
 pub mod route_summary;
 mod routes;
+pub mod save_run;
 pub mod story;
 pub mod time;
 
