@@ -3,7 +3,7 @@
 //! step, let Leptos settle and read the DOM; plus the pure view model and
 //! URL fragment codec. The shared helpers are here; the tests are in
 //! `tests/live/`, a module per area (inspector, panels, links, scenarios,
-//! drill, timeline).
+//! drill, timeline, save_run).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
@@ -32,6 +32,8 @@ mod links;
 mod load;
 #[path = "live/panels.rs"]
 mod panels;
+#[path = "live/save_run.rs"]
+mod save_run;
 #[path = "live/scenarios.rs"]
 mod scenarios;
 #[path = "live/timeline.rs"]

@@ -1,5 +1,5 @@
-//! Files the page hands to the browser: the debrief (Markdown) and the
-//! run's samples (CSV).
+//! Files the page hands to the browser: the debrief (Markdown), the
+//! run's samples (CSV) and the run saved as a scenario file (TOML).
 
 use leptos::prelude::document;
 use wasm_bindgen::JsCast;

@@ -20,6 +20,7 @@ use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
 use super::driver::Live;
+use super::save_run::SaveRunButton;
 use super::url_state;
 
 /// Users affected × minutes of the scenario `key` (with the switches
@@ -110,23 +111,28 @@ pub fn DrillInjects() -> impl IntoView {
                 })
         }}
         {move || {
-            (!live.drill.get() && acted.get() > 0)
+            let surprises = live.injects.with(Vec::len);
+            (!live.drill.get() && acted.get() + surprises > 0)
                 .then(|| {
                     let n = acted.get();
                     view! {
                         <p class="drill-prepare">
                         "For instructors: "
-                        <button
-                            class="drill-with-injects"
-                            data-action="drill-with-injects"
-                            title="For instructors: your actions become part of the incident (a second failure, a monitoring outage...), held back from the trainees like its own triggers, and the run starts again as a drill"
-                            on:click=move |_| live.drill_with_injects()
-                        >
-                            {format!(
-                                "Start a drill with my {n} action{} as surprises",
-                                if n == 1 { "" } else { "s" },
-                            )}
-                        </button>
+                        {(n > 0).then(|| view! {
+                            <button
+                                class="drill-with-injects"
+                                data-action="drill-with-injects"
+                                title="For instructors: your actions become part of the incident (a second failure, a monitoring outage...), held back from the trainees like its own triggers, and the run starts again as a drill"
+                                on:click=move |_| live.drill_with_injects()
+                            >
+                                {format!(
+                                    "Start a drill with my {n} action{} as surprises",
+                                    if n == 1 { "" } else { "s" },
+                                )}
+                            </button>
+                            " or "
+                        })}
+                        <SaveRunButton />
                         </p>
                     }
                 })

@@ -23,7 +23,9 @@
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
 //! - [`url_state`]: the run in the URL (fragment or query) and local storage.
-//! - [`download`]: files handed to the browser (the debrief, the samples).
+//! - [`save_run`]: the run saved as a scenario file of its own.
+//! - [`download`]: files handed to the browser (the debrief, the samples,
+//!   a saved run).
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
@@ -38,6 +40,7 @@ pub mod limit_controls;
 pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
+pub mod save_run;
 pub mod scenario_panel;
 pub mod spread;
 pub mod start;

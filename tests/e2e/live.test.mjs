@@ -304,6 +304,43 @@ test('an instructor adds a surprise to a drill: it happens unseen and the debrie
   await page.close();
 });
 
+test('a run saved as a scenario file loads back and replays with nobody acting', async () => {
+  const { page, problems } = await open(1280, 800, '#s=permission_cache_failure&seed=3&t=600000');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:10:00');
+  await page.locator('[data-component="Presence_Service"]').click();
+  await page.locator('.inspector button[data-action=kill]').click();
+  await page.locator('body').press('Escape');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-action=save-run]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'permission_cache_failure-variation.toml');
+  assert.match(await page.locator('.live-notice').innerText(), /Saved permission_cache_failure-variation\.toml: this scenario at seed 3 with 1 action/);
+  const fs = await import('node:fs/promises');
+  const file = await fs.readFile(await download.path(), 'utf8');
+  assert.match(file, /^seed = 3$/m);
+  assert.match(file, /# kill Presence\n\[\[at\]\]\nt = "19:10:00"\naction = \{ type = "kill", component = "Presence_Service" \}/);
+
+  // Loaded back through the picker, it is a scenario of its own whose
+  // timeline kills the presence cluster at 19:10.
+  await page.locator('.scenario-picker > summary').click();
+  await page.locator('input[data-control=scenario_file]').setInputFiles({
+    name: download.suggestedFilename(),
+    mimeType: 'text/plain',
+    buffer: Buffer.from(file),
+  });
+  await page.waitForFunction(() => location.hash.includes('s=user') && location.hash.includes('seed=3'));
+  assert.equal(await clock(page), '19:00:01');
+  assert.match(await page.locator('.scenario-picker strong').innerText(), /\(variation\)$/);
+  const slider = page.locator('input[data-control=timeline]');
+  await slider.evaluate((el) => { el.value = '660000'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await page.waitForSelector('.node[data-component="Presence_Service"][data-health="down"]', { timeout: 15000 });
+  await page.locator('.live-events').getByText('scenario: kill Presence').first().waitFor();
+  await shot(page, '23-saved-run-loaded');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('scenario picker: choose an incident, read the story, refuse a broken file', async () => {
   const { page, problems } = await open(1280, 800);
   await page.locator('.scenario-picker > summary').click();

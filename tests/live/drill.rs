@@ -65,7 +65,7 @@ fn a_drill_link_round_trips_and_a_bad_value_is_named() {
 }
 
 /// Texts of the event log's rows.
-fn log_rows(root: &web_sys::Element) -> Vec<String> {
+pub(super) fn log_rows(root: &web_sys::Element) -> Vec<String> {
     let rows = root.query_selector_all(".live-events li").unwrap();
     (0..rows.length())
         .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
@@ -74,7 +74,7 @@ fn log_rows(root: &web_sys::Element) -> Vec<String> {
 
 /// The permission-cache what-if at seed 1 with its scenario panel and
 /// event log: the key, the scenario, the root and the sandbox.
-fn mount_permission_cache() -> (&'static str, Scenario, web_sys::HtmlElement, Live) {
+pub(super) fn mount_permission_cache() -> (&'static str, Scenario, web_sys::HtmlElement, Live) {
     let key = "permission_cache_failure";
     let scenario = url_state::load_scenario(key).unwrap();
     let (root, live) = mount_live_with(key, scenario.clone(), 1, || {

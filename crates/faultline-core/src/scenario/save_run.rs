@@ -171,8 +171,10 @@ fn actions_block(s: &Scenario, run: &SavedRun) -> Result<String, String> {
     b.push_str(&format!(
         "# The operator's actions in a run of \"{}\"\n\
          # at seed {}, as triggers at their times: this file at this seed\n\
-         # replays that run. Mark an entry with role = \"response\" if trainees\n\
-         # should take it themselves in a drill.\n",
+         # replays that run. They stay before the scenario's own entries: at a\n\
+         # moment both name, the operator's came first in the run. Mark an\n\
+         # entry with role = \"response\" if trainees should take it\n\
+         # themselves in a drill.\n",
         s.title.trim_end_matches(VARIATION_SUFFIX),
         run.seed
     ));
