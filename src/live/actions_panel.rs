@@ -1,6 +1,6 @@
 //! The inspector's live part for one component: health and why, live figures with
 //! sparklines, the operator's actions (kill, revive, degrade, add latency,
-//! rolling restart, scale, rate and queue limits) and, per outgoing
+//! rolling restart, scale, rate and queue limits, deploys) and, per outgoing
 //! dependency, its breaker, a partition toggle and what a failed call does
 //! (fail, ignore, buffer).
 //!
@@ -11,6 +11,7 @@ use faultline_core::sim::BreakerMode;
 use faultline_core::{Action, DependencyKind};
 use leptos::prelude::*;
 
+use super::deploy_controls::DeployControl;
 use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
@@ -421,6 +422,7 @@ pub fn ComponentActions(
             <ScaleControl index=index />
             <SurgeControl index=index />
             <LimitControls index=index />
+            <DeployControl index=index />
             {(!breakers_is_empty(t, index)).then(|| view! {
                 <h3>"Its calls: breakers, partitions, failures"</h3>
                 <ul class="live-breakers">{breakers}</ul>

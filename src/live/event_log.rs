@@ -199,7 +199,7 @@ impl LogFilter {
     pub fn label(self) -> &'static str {
         match self {
             LogFilter::All => "everything",
-            LogFilter::Actions => "actions, switches, triggers, scaling",
+            LogFilter::Actions => "actions, switches, triggers, scaling, deploys",
             LogFilter::Health => "health, crashes, restarts",
             LogFilter::Breakers => "breakers",
             LogFilter::Failovers => "failovers",
@@ -217,7 +217,10 @@ impl LogFilter {
         match self {
             LogFilter::All => true,
             LogFilter::Actions => {
-                matches!(k, K::Action | K::KillSwitch | K::Trigger | K::Autoscale)
+                matches!(
+                    k,
+                    K::Action | K::KillSwitch | K::Trigger | K::Autoscale | K::Deploy
+                )
             }
             LogFilter::Health => matches!(
                 k,
@@ -244,6 +247,7 @@ pub fn kind_word(k: EventKind) -> &'static str {
         EventKind::Autoscale => "autoscale",
         EventKind::Control => "control",
         EventKind::Cache => "cache",
+        EventKind::Deploy => "deploy",
     }
 }
 

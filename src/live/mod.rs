@@ -10,7 +10,8 @@
 //!   edge when a [`Live`] is in context (badge, bars, animated flow).
 //! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
 //!   panels around the diagram; [`limit_controls`]: the inspector's rate
-//!   and queue limit rows; [`load_controls`]: its scaling and surge rows.
+//!   and queue limit rows; [`load_controls`]: its scaling and surge rows;
+//!   [`deploy_controls`]: its deploy row.
 //! - [`scenario_panel`]: the scenario picker (and loading your own file),
 //!   the briefing, story messages as their times pass, and the debrief.
 //! - [`debrief`]: what actually happened beside the run's figures, and its
@@ -31,6 +32,7 @@
 pub mod actions_panel;
 pub mod compare;
 pub mod debrief;
+pub mod deploy_controls;
 pub mod diagram_feed;
 pub mod download;
 pub mod drill;

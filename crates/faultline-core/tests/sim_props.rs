@@ -7,6 +7,7 @@
 mod common;
 
 use faultline_core::scenario::{simple_topology, OnFailure, Role, Scenario};
+use faultline_core::sim::deploy::DeployStrategy;
 use faultline_core::sim::{Action, BreakerMode, KillSwitch, RequestClass, RetryPolicy, Sim};
 use proptest::prelude::*;
 
@@ -98,6 +99,20 @@ fn action() -> impl Strategy<Value = Action> {
             }),
         comp.clone()
             .prop_map(|component| Action::RollingRestart { component }),
+        (comp.clone(), 0.0f64..1.0, 0.0f64..2000.0, any::<bool>()).prop_map(
+            |(component, error_rate, extra_ms, canary)| Action::Deploy {
+                component,
+                error_rate,
+                extra_ms,
+                strategy: if canary {
+                    Some(DeployStrategy::Canary)
+                } else {
+                    Some(DeployStrategy::Rolling)
+                },
+            }
+        ),
+        comp.clone()
+            .prop_map(|component| Action::Rollback { component }),
         Just(Action::Partition {
             component: "Api".into(),
             dependency: "Db".into()

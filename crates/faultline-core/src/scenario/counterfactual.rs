@@ -7,6 +7,8 @@
 //! - `client_retry`: a replacement client retry policy (e.g. jittered
 //!   exponential backoff with a cap instead of seed 001's broken one);
 //! - `breaker`: a breaker preset for every edge;
+//! - `deploy_strategy`: how deploys roll out when their action does not
+//!   say (`canary`: seed 002's pipeline; `rolling`: straight to everyone);
 //! - `triggers`: automatic triggers armed or disarmed;
 //! - `reconnect_admission`: a cap on gateway (re)connections per second from
 //!   t = 0 (seed 004's reconnect admission control);
@@ -24,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sim::action::{Action, AutoTrigger};
 use crate::sim::breaker::BreakerPreset;
+use crate::sim::deploy::DeployStrategy;
 use crate::sim::retry::RetryPolicy;
 
 use super::params::ComponentParams;
@@ -55,6 +58,8 @@ pub struct Counterfactual {
     pub client_retry: Option<RetryPolicy>,
     /// Breaker preset for every edge.
     pub breaker: Option<BreakerPreset>,
+    /// How deploys roll out when an action does not say (the pipeline).
+    pub deploy_strategy: Option<DeployStrategy>,
     /// Automatic triggers to arm (`Some(true)`) or disarm (`Some(false)`), seed order.
     pub triggers: [Option<bool>; 4],
     /// Reconnect admission cap from t = 0, connections per second.
@@ -84,6 +89,8 @@ pub(super) struct RawCounterfactual {
     client_retry: Option<RetryPolicy>,
     #[serde(default)]
     breaker: Option<BreakerPreset>,
+    #[serde(default)]
+    deploy_strategy: Option<DeployStrategy>,
     #[serde(default)]
     triggers: Option<RawTriggers>,
     #[serde(default)]
@@ -179,6 +186,7 @@ impl RawCounterfactual {
         }
         if self.client_retry.is_none()
             && self.breaker.is_none()
+            && self.deploy_strategy.is_none()
             && triggers.iter().all(Option::is_none)
             && self.reconnect_admission.is_none()
             && params.is_empty()
@@ -186,7 +194,7 @@ impl RawCounterfactual {
             && errors.is_empty()
         {
             errors.push(format!(
-                "{name}: changes nothing (give client_retry, breaker, triggers, reconnect_admission, params or at)"
+                "{name}: changes nothing (give client_retry, breaker, deploy_strategy, triggers, reconnect_admission, params or at)"
             ));
         }
         if !errors.is_empty() {
@@ -199,6 +207,7 @@ impl RawCounterfactual {
             source: self.source,
             client_retry: self.client_retry,
             breaker: self.breaker,
+            deploy_strategy: self.deploy_strategy,
             triggers,
             reconnect_admission: self.reconnect_admission,
             params,
@@ -217,6 +226,9 @@ impl Counterfactual {
         }
         if let Some(b) = self.breaker {
             s.breaker = b;
+        }
+        if let Some(d) = self.deploy_strategy {
+            s.deploy_strategy = d;
         }
         for (k, t) in self.triggers.iter().enumerate() {
             if let Some(on) = t {

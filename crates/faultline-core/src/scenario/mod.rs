@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::sim::action::{Action, AutoTrigger};
 use crate::sim::breaker::BreakerPreset;
 use crate::sim::class::{RequestClass, NCLASS};
+use crate::sim::deploy::DeployStrategy;
 use crate::sim::retry::RetryPolicy;
 use crate::source::{SourceError, SourceSpan};
 use crate::topology::{DependencyKind, RawTopology, Topology};
@@ -221,6 +222,9 @@ pub struct Scenario {
     pub client_retry: RetryPolicy,
     /// Breaker semantics.
     pub breaker: BreakerPreset,
+    /// How a deploy rolls out when its action does not say: the platform's
+    /// pipeline (`canary`, seed 002's, by default).
+    pub deploy_strategy: DeployStrategy,
     /// Automatic triggers armed at the start (seed order).
     pub triggers: [bool; 4],
     /// The timeline, sorted by time (equal times keep file order).
@@ -282,6 +286,7 @@ impl Scenario {
             traffic: Traffic::default(),
             client_retry: RetryPolicy::none(),
             breaker: BreakerPreset::Seed,
+            deploy_strategy: DeployStrategy::Canary,
             triggers: [true; 4],
             timeline: Vec::new(),
             start_clock_ms: 0,

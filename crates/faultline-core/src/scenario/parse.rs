@@ -36,6 +36,8 @@ struct RawScenario {
     #[serde(default)]
     breaker: Option<BreakerPreset>,
     #[serde(default)]
+    deploy_strategy: Option<DeployStrategy>,
+    #[serde(default)]
     triggers: Option<RawTriggers>,
     #[serde(default)]
     params: Option<toml::Table>,
@@ -423,6 +425,7 @@ impl Scenario {
             traffic,
             client_retry,
             breaker: raw.breaker.unwrap_or(BreakerPreset::Seed),
+            deploy_strategy: raw.deploy_strategy.unwrap_or_default(),
             triggers,
             timeline,
             start_clock_ms,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::breaker::BreakerPreset;
 use super::class::RequestClass;
+use super::deploy::DeployStrategy;
 use super::retry::RetryPolicy;
 use crate::scenario::OnFailure;
 
@@ -185,6 +186,33 @@ pub enum Action {
         /// Component id.
         component: String,
     },
+    /// Roll a new build out to a component (seed 002's pipeline, see
+    /// [`crate::sim::deploy`]): by canary phases with automatic rollback,
+    /// or straight to every instance in its restart batches. A bad build's
+    /// instances fail `error_rate` of their requests and answer `extra_ms`
+    /// slower; a good build (both 0) changes nothing.
+    Deploy {
+        /// Component id.
+        component: String,
+        /// Share of requests the new build's instances fail, `[0, 1]`.
+        #[serde(default)]
+        error_rate: f64,
+        /// Extra latency of the new build's instances, ms, `0..=600000`.
+        #[serde(default)]
+        extra_ms: f64,
+        /// `canary` or `rolling`; without it, the scenario's pipeline
+        /// (`deploy_strategy`, canary unless it says otherwise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        strategy: Option<DeployStrategy>,
+    },
+    /// Take a component's deploy back to the old build (seed 002's
+    /// "manual abort by incident commander"): within 30 s while the old
+    /// build still runs beside the new one, in restart batches once every
+    /// instance runs the new build.
+    Rollback {
+        /// Component id.
+        component: String,
+    },
     /// Globally stop message sending (seed 004's load shedding).
     DisableMessageSending {
         /// True to disable.
@@ -270,6 +298,8 @@ impl Action {
             Action::SetRetryPolicy { .. } => "set_retry_policy",
             Action::Scale { .. } => "scale",
             Action::RollingRestart { .. } => "rolling_restart",
+            Action::Deploy { .. } => "deploy",
+            Action::Rollback { .. } => "rollback",
             Action::DisableMessageSending { .. } => "disable_message_sending",
             Action::SetReconnectAdmission { .. } => "set_reconnect_admission",
             Action::ShedLoad { .. } => "shed_load",
@@ -405,6 +435,8 @@ pub enum ActionError {
     BadPolicy(String),
     /// Flags cannot change: both configuration services are down.
     ConfigUnavailable,
+    /// A deploy cannot start or roll back now (the reason, in words).
+    Deploy(String),
 }
 
 impl fmt::Display for ActionError {
@@ -428,6 +460,7 @@ impl fmt::Display for ActionError {
                     "flags cannot change: Config Service and Emergency Config are both down"
                 )
             }
+            ActionError::Deploy(m) => f.write_str(m),
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum EventKind {
     Control,
     /// A cache went cold or warmed back up.
     Cache,
+    /// A deploy moved on: canary promoted or held, complete, rolled back.
+    Deploy,
 }
 
 /// One entry of the log.

@@ -48,6 +48,7 @@ pub mod breaker;
 pub mod cache;
 pub mod class;
 pub mod csv;
+pub mod deploy;
 pub mod event;
 pub mod failover;
 pub mod fleet;

@@ -52,6 +52,14 @@ impl Tail {
         Tail::from_mean(share, mean)
     }
 
+    /// This and `other` on the same requests, independently (an operator's
+    /// slow tail and a bad build's slow instances): a request is slow if
+    /// either slows it, and their mean delays add.
+    pub fn beside(self, other: Tail) -> Tail {
+        let share = self.share + other.share - self.share * other.share;
+        Tail::from_mean(share, self.mean_ms() + other.mean_ms())
+    }
+
     /// This (a server's own tail) followed by calls that leave `unslowed`
     /// of requests untouched and add `slow_mean` ms to the mean: a request
     /// is slow if it met any slow part; the mean delay is kept.

@@ -160,6 +160,9 @@ pub struct ComponentState {
     /// it is healthy.
     #[serde(default)]
     pub health_event: Option<usize>,
+    /// Its deploy, while one is in progress or its build runs everywhere.
+    #[serde(default)]
+    pub deploy: Option<super::deploy::DeployView>,
 }
 
 impl ComponentState {
@@ -176,6 +179,8 @@ impl ComponentState {
             capacity_fraction: self.capacity_fraction,
             surge_target: self.surge_target,
             target_servers: self.target_servers,
+            // The pipeline's state is the deploy system's, not monitoring's.
+            deploy: self.deploy,
             ..*seen
         }
     }

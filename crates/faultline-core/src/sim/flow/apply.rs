@@ -147,6 +147,7 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
         Action::Kill { component }
         | Action::Revive { component }
         | Action::RollingRestart { component }
+        | Action::Rollback { component }
         | Action::SetDeadlineCheck { component, .. } => Target::Comp(comp_idx(t, component)?),
         Action::Degrade {
             component,
@@ -176,6 +177,16 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
             per_server,
         } => comp_with(t, component, *per_server, &PER_SERVER)?,
         Action::SetErrorRate { component, rate } => comp_with(t, component, *rate, &ERROR_RATE)?,
+        Action::Deploy {
+            component,
+            error_rate,
+            extra_ms,
+            ..
+        } => {
+            let target = comp_with(t, component, *error_rate, &ERROR_RATE)?;
+            LATENCY_MS.check(*extra_ms)?;
+            target
+        }
         Action::SetQueueLimit { component, limit } => {
             comp_with(t, component, *limit, &QUEUE_LIMIT)?
         }
@@ -248,6 +259,9 @@ impl State {
         if matches!(a, Action::SetKillSwitch { .. }) && self.config_blocked {
             return Err(ActionError::ConfigUnavailable);
         }
+        if let Target::Comp(i) = target {
+            self.check_deploy_action(i, &a)?;
+        }
         let mut text = describe(&self.scenario.topology, &a);
         if let (Action::SetFailureMode { mode, .. }, Target::Edge(e)) = (&a, &target) {
             let held: f64 = self.edges[*e].held.iter().sum();
@@ -310,7 +324,7 @@ impl State {
             }
             (Action::SlowTail { share, ms, .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
-                c.own_tail = if *share > 0.0 && *ms > 0.0 {
+                c.set_tail = if *share > 0.0 && *ms > 0.0 {
                     Tail {
                         share: *share,
                         ms: *ms,
@@ -319,6 +333,7 @@ impl State {
                     Tail::NONE
                 };
                 c.cause = Some(ev);
+                self.apply_build(i);
             }
             (
                 Action::Scale {
@@ -353,6 +368,25 @@ impl State {
                     c.target = new;
                 }
                 c.cause = Some(ev);
+            }
+            (
+                Action::Deploy {
+                    error_rate,
+                    extra_ms,
+                    strategy,
+                    ..
+                },
+                Target::Comp(i),
+            ) => {
+                let build = Build {
+                    error_rate: *error_rate,
+                    extra_ms: *extra_ms,
+                };
+                let strategy = strategy.unwrap_or(self.scenario.deploy_strategy);
+                self.start_deploy(i, build, strategy, ev);
+            }
+            (Action::Rollback { .. }, Target::Comp(i)) => {
+                self.roll_back_deploy(i, ev);
             }
             (Action::RollingRestart { .. }, Target::Comp(i)) => {
                 let c = &mut self.comps[i];
@@ -605,6 +639,30 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             }
         }
         Action::RollingRestart { component } => format!("rolling restart of {}", n(component)),
+        Action::Deploy {
+            component,
+            error_rate,
+            extra_ms,
+            strategy,
+        } => {
+            let pct = |r: f64| format!("{:.1}%", r * 100.0);
+            let ms = |v: f64| crate::units::millis(v);
+            let bad = match (*error_rate > 0.0, *extra_ms > 0.0) {
+                (false, false) => "a good build".to_string(),
+                (true, false) => format!("a build failing {}", pct(*error_rate)),
+                (false, true) => format!("a build {} slower", ms(*extra_ms)),
+                (true, true) => format!(
+                    "a build failing {} and {} slower",
+                    pct(*error_rate),
+                    ms(*extra_ms)
+                ),
+            };
+            match strategy {
+                Some(s) => format!("deploy {bad} to {} ({})", n(component), s.label()),
+                None => format!("deploy {bad} to {}", n(component)),
+            }
+        }
+        Action::Rollback { component } => format!("roll back the deploy on {}", n(component)),
         Action::DisableMessageSending { disabled } => {
             if *disabled {
                 "message sending disabled globally".into()

@@ -273,6 +273,8 @@ impl State {
         // A request outside the slow tail; the tail's own delay is
         // added to the mean below, unless it times out whole.
         let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
+        // Its instances' own errors: a deploy's bad build adds its share's.
+        let own_err = c.p.base_error_rate + c.build_err;
         let mut own_slow = [Tail::NONE; MAX_POOLS];
         let mut probe_ok = [1.0; MAX_POOLS];
         // Only a failover judges a component by its probes.
@@ -312,7 +314,7 @@ impl State {
                     pt
                 };
                 probe_ok[g] = if c.pool_cap[g] > 0.0 {
-                    accepted * (1.0 - probe_pt) * (1.0 - c.p.base_error_rate)
+                    accepted * (1.0 - probe_pt) * (1.0 - own_err)
                 } else {
                     0.0
                 };
@@ -324,13 +326,8 @@ impl State {
                 own_slow[g] = c.own_tail;
                 0.0
             };
-            own_ok[g] = (1.0 - c.rl)
-                * accepted
-                * (1.0 - pt)
-                * (1.0 - tail_out)
-                * (1.0 - c.p.base_error_rate);
-            own_fast[g] =
-                c.rl + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * c.p.base_error_rate);
+            own_ok[g] = (1.0 - c.rl) * accepted * (1.0 - pt) * (1.0 - tail_out) * (1.0 - own_err);
+            own_fast[g] = c.rl + (1.0 - c.rl) * (c.pool_rej[g] + accepted * (1.0 - pt) * own_err);
             let wait_ms = (wb + c.pool_wq[g]) * 1000.0;
             own_wait = own_wait.max(wait_ms);
             own_lat[g] = base + own_slow[g].mean_ms() + wait_ms;

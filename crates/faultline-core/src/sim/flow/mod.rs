@@ -98,6 +98,7 @@ use super::action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
 use super::breaker::{BreakerConfig, BreakerState, Transition};
 use super::cache;
 use super::class::{RequestClass, NCLASS};
+use super::deploy::{Build, DeployStrategy};
 use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
 use super::fleet::BreakerFleet;
@@ -120,6 +121,7 @@ pub(crate) use apply::{check_action, describe};
 mod backward;
 mod build;
 mod control;
+mod deploys;
 mod forward;
 mod health;
 mod maintenance;
@@ -187,8 +189,16 @@ pub(crate) struct Comp {
     pub calls_offered: f64,
     pub calls_admitted: f64,
     pub extra_ms: f64,
-    /// Its own requests' slow tail (`slow_tail`), before its calls'.
+    /// Its own requests' slow tail, before its calls': the operator's
+    /// (`set_tail`) with a deploy's new build on its share of instances.
     pub own_tail: Tail,
+    /// The slow tail set by `slow_tail`.
+    pub set_tail: Tail,
+    /// A deploy on it (see `deploys`), while it lasts.
+    pub deploy: Option<Box<deploys::ActiveDeploy>>,
+    /// The errors a deploy's new build adds: its error rate times its
+    /// share of the instances (0 without one).
+    pub build_err: f64,
     pub deadline_check: bool,
     pub queue: [f64; MAX_POOLS],
     pub warm: f64,
@@ -624,6 +634,8 @@ impl State {
         self.control_plane();
         self.now_ms += self.scenario.tick_ms;
         self.tick += 1;
+        // Deploy pipelines read this tick's figures at its end.
+        self.deploys();
         if self.now_ms >= self.next_sample {
             self.take_sample();
             self.next_sample = self.now_ms + self.scenario.sample_ms;

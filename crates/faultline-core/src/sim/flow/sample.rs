@@ -85,6 +85,7 @@ impl State {
                 hit_rate: c.warm,
                 pool_in_use: c.pool_in_use,
                 health_event: c.health_event,
+                deploy: c.deploy.as_ref().map(|a| a.d.view()),
             })
             .collect();
         let edges = self
