@@ -3,7 +3,7 @@
 //! step, let Leptos settle and read the DOM; plus the pure view model and
 //! URL fragment codec. The shared helpers are here; the tests are in
 //! `tests/live/`, a module per area (inspector, panels, links, scenarios,
-//! drill, timeline, save_run).
+//! drill, timeline, save_run, deploy).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
@@ -22,6 +22,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "live/deploy.rs"]
+mod deploy;
 #[path = "live/drill.rs"]
 mod drill;
 #[path = "live/inspector.rs"]

@@ -60,6 +60,7 @@ const BUNDLED: &[BundledScenario] = bundled![
     "permission_cache_failure",
     "voice_edge_failure",
     "voice_service_failure",
+    "bad_deploy",
 ];
 
 /// Every bundled scenario, steady state first.
