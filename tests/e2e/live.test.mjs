@@ -341,6 +341,26 @@ test('a run saved as a scenario file loads back and replays with nobody acting',
   await page.close();
 });
 
+test('a bad deploy: the inspector shows the push and rolls it back early', async () => {
+  const { page, problems } = await open(1280, 800, '#s=bad_deploy&seed=1&t=600000');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:10:00');
+  await page.locator('[data-component="API_Gateway"]').click();
+  const status = page.locator('.inspector [data-now=deploy]');
+  await status.waitFor();
+  assert.match(await status.innerText(), /a build failing 25\.0%: complete: on every instance/);
+  await page.locator('.inspector button[data-action=rollback]').click();
+  await page.locator('body').press('Escape');
+  assert.match(await page.evaluate(() => location.hash), /&a=/, 'the rollback is in the link');
+  // Four batches of 25% a minute: the old build is back by 19:14.
+  const slider = page.locator('input[data-control=timeline]');
+  await slider.evaluate((el) => { el.value = '900000'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await page.locator('.live-events').getByText('API Gateway: rolled back, the old build runs on every instance').first().waitFor();
+  await page.locator('.live-events').getByText('operator: roll back the deploy on API Gateway').first().waitFor();
+  await shot(page, '24-bad-deploy-rolled-back');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('scenario picker: choose an incident, read the story, refuse a broken file', async () => {
   const { page, problems } = await open(1280, 800);
   await page.locator('.scenario-picker > summary').click();
