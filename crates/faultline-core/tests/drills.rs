@@ -160,6 +160,7 @@ fn the_replayed_incidents_mark_their_responders_actions() {
         "large_guild_cascade_2023",
         "permission_cache_failure",
         "us_east_region_failure",
+        "bad_deploy",
     ];
     for b in library::bundled() {
         let s = b.load().unwrap();
@@ -183,7 +184,8 @@ fn the_replayed_incidents_mark_their_responders_actions() {
 #[test]
 fn where_the_responders_acted_doing_nothing_costs_more() {
     // Emergent, not assumed: without the restarts, the cache restart and
-    // the added router and gateway capacity the incidents run on, and users
+    // the added router and gateway capacity the incidents run on, and the
+    // rollback of the bad deploy (a rolling push never rolls itself back), users
     // affected × minutes grows. (In us_east_region_failure the autoscaler
     // gets there before the manual scaling, so a drill that does nothing
     // does as well as the replay: not asserted either way. In
@@ -194,6 +196,7 @@ fn where_the_responders_acted_doing_nothing_costs_more() {
         ("permission_cache_failure", 3.0),
         ("large_guild_cascade_2023", 1.3),
         ("gateway_overload_2024", 1.6),
+        ("bad_deploy", 2.0),
     ] {
         let s = library::load(key).unwrap();
         let seed = s.seed;
