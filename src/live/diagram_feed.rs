@@ -4,7 +4,8 @@
 //!
 //! - [`node_health`]: the `data-health` word of a node.
 //! - [`NodeDecor`]: the health badge (its shape tells the state without
-//!   colour); [`NodeBars`]: three bars (load, queue, memory) along the
+//!   colour) and, while a deploy is on the component, a tab saying how far
+//!   it has gone ([`deploy_tag`]); [`NodeBars`]: three bars (load, queue, memory) along the
 //!   node's foot, drawn on the traffic layer because they change often.
 //! - [`EdgeFlow`]: an overlay on a dependency edge with dash flow whose
 //!   speed and width follow traffic, red with errors, and the breaker's
@@ -118,6 +119,14 @@ pub fn NodeDecor(
         live.view
             .with(|v| v.nodes.get(index).map(|n| (n.glyph, n.color)))
     });
+    let deploy = Memo::new(move |_| {
+        live.snapshot.with(|s| {
+            s.components
+                .get(index)
+                .and_then(|c| c.deploy)
+                .and_then(|d| deploy_tag(&d))
+        })
+    });
     view! {
         <g class="live-decor" aria-hidden="true">
             <g class="live-badge" transform=format!("translate({} {})", width - 1.0, height / 2.0)>
@@ -126,9 +135,42 @@ pub fn NodeDecor(
                     {move || look.with(|l| l.map_or("", |l| l.0))}
                 </text>
             </g>
+            {move || {
+                deploy.get().map(|(words, back)| {
+                    // A tab on the node's top edge, right of its name.
+                    let w = 7.0 * words.chars().count() as f64 + 10.0;
+                    let attr = words.clone();
+                    view! {
+                        <g
+                            class=if back { "live-deploy back" } else { "live-deploy" }
+                            data-deploy=attr
+                            transform=format!("translate({:.1} -8)", width - 14.0 - w)
+                        >
+                            <rect width=format!("{w:.1}") height="15" rx="7"></rect>
+                            <text x=format!("{:.1}", w / 2.0) y="7.5" text-anchor="middle" dominant-baseline="central">
+                                {words}
+                            </text>
+                        </g>
+                    }
+                })
+            }}
         </g>
     }
     .into_any()
+}
+
+/// The tab a node shows while a deploy is on it: "deploy 25%" as the new
+/// build goes out, "new build" once it runs everywhere, "rollback 60%"
+/// (true) as the old build comes back; nothing once rolled back.
+pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String, bool)> {
+    use faultline_core::sim::deploy::DeployStatus as S;
+    let pct = (d.share * 100.0).round();
+    match d.status {
+        S::RollingOut => Some((format!("deploy {pct:.0}%"), false)),
+        S::Complete => Some(("new build".to_string(), false)),
+        S::RollingBack { .. } => Some((format!("rollback {pct:.0}%"), true)),
+        S::RolledBack => None,
+    }
 }
 
 /// Three bars (load, queue, memory) along the foot of node `index`, drawn

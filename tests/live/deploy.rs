@@ -115,3 +115,45 @@ async fn a_drill_shows_the_pipeline_and_its_rollback_but_offers_no_push() {
     click(&query(&root, "button[data-action=rollback]"));
     assert_logged(&live, &["operator: roll back the deploy on API Gateway"]);
 }
+
+#[wasm_bindgen_test]
+async fn the_map_tabs_a_node_while_a_deploy_is_on_it() {
+    let (root, live) = mount_live(move || {
+        let topology = std::sync::Arc::new(steady().topology.clone());
+        view! { <faultline_app::diagram::Diagram topology width=1200.0 /> }
+    });
+    let live = live.get().unwrap();
+    let tab = || {
+        root.query_selector(".node[data-component=API_Gateway] [data-deploy]")
+            .unwrap()
+            .and_then(|e| e.get_attribute("data-deploy"))
+    };
+    live.step();
+    leptos::task::tick().await;
+    assert_eq!(tab(), None);
+    live.act(Action::Deploy {
+        component: "API_Gateway".into(),
+        error_rate: 0.0,
+        extra_ms: 0.0,
+        strategy: None,
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    assert_eq!(tab().as_deref(), Some("deploy 5%"));
+    // A good build: promoted after the 20-minute soak.
+    live.advance(20.0 * 60_000.0);
+    leptos::task::tick().await;
+    assert_eq!(tab().as_deref(), Some("deploy 25%"));
+    live.act(Action::Rollback {
+        component: "API_Gateway".into(),
+    })
+    .unwrap();
+    live.advance(10_000.0);
+    leptos::task::tick().await;
+    assert!(tab().unwrap().starts_with("rollback "), "{:?}", tab());
+    assert!(root.query_selector(".live-deploy.back").unwrap().is_some());
+    live.advance(30_000.0);
+    leptos::task::tick().await;
+    assert_eq!(tab(), None);
+}
