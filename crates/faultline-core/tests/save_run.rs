@@ -17,6 +17,21 @@ fn kill(c: &str) -> Action {
     }
 }
 
+/// `text` (named `file`) saved with a run at `seed` of the operator's
+/// `actions`, no surprises and no switch on.
+fn save(text: &str, file: &str, seed: u64, actions: &[(u64, Action)]) -> Result<String, String> {
+    save_run(
+        text,
+        file,
+        &SavedRun {
+            seed,
+            actions,
+            surprises: &[],
+            switches_on: &[],
+        },
+    )
+}
+
 /// Runs `s` at `seed`, applying `actions` by hand as an operator would,
 /// each when the clock reaches its time.
 fn run_by_hand(
@@ -55,17 +70,8 @@ fn every_bundled_scenario_saves_with_actions_and_reads_back() {
                 },
             ),
         ];
-        let text = save_run(
-            b.toml,
-            &b.source_name(),
-            &SavedRun {
-                seed: 42,
-                actions: &actions,
-                surprises: &[],
-                switches_on: &[],
-            },
-        )
-        .unwrap_or_else(|e| panic!("{}: {e}", b.key));
+        let text = save(b.toml, &b.source_name(), 42, &actions)
+            .unwrap_or_else(|e| panic!("{}: {e}", b.key));
         let saved = Scenario::from_toml_str(&text, "saved.toml").unwrap();
         assert_eq!(saved.seed, 42, "{}", b.key);
         assert_eq!(saved.title, variation_title(&s.title), "{}", b.key);
@@ -127,17 +133,7 @@ fn the_saved_file_replays_the_run_it_was_saved_from() {
         ),
     ];
     let seed = 9;
-    let text = save_run(
-        b.toml,
-        "p.toml",
-        &SavedRun {
-            seed,
-            actions: &actions,
-            surprises: &[],
-            switches_on: &[],
-        },
-    )
-    .unwrap();
+    let text = save(b.toml, "p.toml", seed, &actions).unwrap();
     let saved = Scenario::from_toml_str(&text, "saved.toml").unwrap();
     let by_hand = run_by_hand(&s, seed, &actions);
     let replayed = Sim::run_samples(&saved, saved.seed).unwrap();
@@ -191,26 +187,12 @@ fn a_file_without_title_or_seed_gets_them_after_its_name() {
 
 #[test]
 fn saving_a_variation_again_keeps_one_mark_and_both_runs_actions() {
-    let first = save_run(
-        TINY,
-        "tiny.toml",
-        &SavedRun {
-            seed: 1,
-            actions: &[(60_000, kill("Redis_Sessions"))],
-            surprises: &[],
-            switches_on: &[],
-        },
-    )
-    .unwrap();
-    let second = save_run(
+    let first = save(TINY, "tiny.toml", 1, &[(60_000, kill("Redis_Sessions"))]).unwrap();
+    let second = save(
         &first,
         "tiny-variation.toml",
-        &SavedRun {
-            seed: 2,
-            actions: &[(120_000, kill("Guilds_Service"))],
-            surprises: &[],
-            switches_on: &[],
-        },
+        2,
+        &[(120_000, kill("Guilds_Service"))],
     )
     .unwrap();
     let s = Scenario::from_toml_str(&second, "t.toml").unwrap();
@@ -223,15 +205,11 @@ fn saving_a_variation_again_keeps_one_mark_and_both_runs_actions() {
 #[test]
 fn a_moment_the_clock_cannot_name_is_written_as_an_offset() {
     // Sub-second: a run with a 100 ms tick can act between seconds.
-    let text = save_run(
+    let text = save(
         &format!("{TINY}tick = \"100ms\"\n"),
         "tiny.toml",
-        &SavedRun {
-            seed: 1,
-            actions: &[(90_500, kill("Redis_Sessions"))],
-            surprises: &[],
-            switches_on: &[],
-        },
+        1,
+        &[(90_500, kill("Redis_Sessions"))],
     )
     .unwrap();
     assert!(text.contains("t = \"+90500ms\""), "{text}");
@@ -241,45 +219,21 @@ fn a_moment_the_clock_cannot_name_is_written_as_an_offset() {
 
 #[test]
 fn what_cannot_be_saved_is_refused_with_the_reason() {
-    let bad_file = save_run(
-        "name = \"x\"\n",
-        "x.toml",
-        &SavedRun {
-            seed: 1,
-            actions: &[],
-            surprises: &[],
-            switches_on: &[],
-        },
-    )
-    .unwrap_err();
+    let bad_file = save("name = \"x\"\n", "x.toml", 1, &[]).unwrap_err();
     assert!(
         bad_file.contains("x.toml") && bad_file.contains("duration"),
         "{bad_file}"
     );
-    let unknown = save_run(
-        TINY,
-        "tiny.toml",
-        &SavedRun {
-            seed: 1,
-            actions: &[(60_000, kill("Nope"))],
-            surprises: &[],
-            switches_on: &[],
-        },
-    )
-    .unwrap_err();
+    let unknown = save(TINY, "tiny.toml", 1, &[(60_000, kill("Nope"))]).unwrap_err();
     assert!(
         unknown.contains("nothing was saved") && unknown.contains("Nope"),
         "{unknown}"
     );
-    let late = save_run(
+    let late = save(
         TINY,
         "tiny.toml",
-        &SavedRun {
-            seed: 1,
-            actions: &[(2 * 3_600_000, kill("Redis_Sessions"))],
-            surprises: &[],
-            switches_on: &[],
-        },
+        1,
+        &[(2 * 3_600_000, kill("Redis_Sessions"))],
     )
     .unwrap_err();
     assert!(late.contains("nothing was saved"), "{late}");
@@ -306,7 +260,7 @@ fn actions_at_a_scripted_moment_keep_the_runs_order() {
     let actions = [(0, force_open), (8 * 60_000, degrade(0.9))];
     let surprises = [(135 * 60_000, degrade(0.5))];
     let seed = 4;
-    let save = |actions: &[(u64, Action)], surprises: &[(u64, Action)]| {
+    let save_with = |actions: &[(u64, Action)], surprises: &[(u64, Action)]| {
         let text = save_run(
             b.toml,
             "p.toml",
@@ -322,7 +276,7 @@ fn actions_at_a_scripted_moment_keep_the_runs_order() {
         (text, Sim::run_samples(&saved, seed).unwrap(), saved)
     };
     let live = run_by_hand(&s.with_injects(&surprises).unwrap(), seed, &actions);
-    let (text, replayed, saved) = save(&actions, &surprises);
+    let (text, replayed, saved) = save_with(&actions, &surprises);
     assert!(replayed == live, "the saved file replays the run");
     // The order is what makes it so: the operator's actions written after
     // the scripted ones, or the surprises before them, replay other runs.
@@ -333,7 +287,7 @@ fn actions_at_a_scripted_moment_keep_the_runs_order() {
     )
     .unwrap();
     assert!(appended != live, "the operator's actions were overridden");
-    let (_, surprises_first, _) = save(&[actions.to_vec(), surprises.to_vec()].concat(), &[]);
+    let (_, surprises_first, _) = save_with(&[actions.to_vec(), surprises.to_vec()].concat(), &[]);
     assert!(surprises_first != live, "the surprise was overridden");
     // The operator's block sits before the timeline, the surprises' after.
     let first_scripted = text.find("t = \"+0s\"").unwrap();
