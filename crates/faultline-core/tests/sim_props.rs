@@ -246,3 +246,60 @@ proptest! {
         }
     }
 }
+
+/// Found by `invariants_hold` (its minimal case): a bad build's errors on
+/// top of instances already misbehaving (`set_error_rate`) once summed past
+/// 1 and made an indicator negative; they combine as independent failures.
+#[test]
+fn a_bad_build_on_misbehaving_instances_fails_at_most_everything() {
+    let mut s = scenario(0.0, Some(0.0));
+    s.tick_ms = 100;
+    let mut sim = Sim::new(&s, 0).unwrap();
+    let plan = [
+        (
+            21_001,
+            Action::Deploy {
+                component: "Edge".into(),
+                error_rate: 0.8965,
+                extra_ms: 0.0,
+                strategy: Some(DeployStrategy::Rolling),
+            },
+        ),
+        (
+            31_101,
+            Action::SetErrorRate {
+                component: "Edge".into(),
+                rate: 0.2637,
+            },
+        ),
+        (
+            52_401,
+            Action::RollingRestart {
+                component: "Api".into(),
+            },
+        ),
+        (
+            45_501,
+            Action::Kill {
+                component: "Edge".into(),
+            },
+        ),
+    ];
+    for (gap, a) in plan {
+        let until = sim.now_ms() + gap;
+        while sim.now_ms() < until {
+            sim.step();
+            let v = sim.snapshot().sli;
+            for x in [
+                v.api_success,
+                v.delivery_rate,
+                v.users_affected,
+                v.retry_share,
+            ] {
+                assert!(x.is_finite() && x >= 0.0, "{v:?}");
+            }
+            assert!(sim.snapshot().components[0].error_rate <= 1.0 + 1e-9);
+        }
+        sim.apply(a).unwrap();
+    }
+}

@@ -273,8 +273,14 @@ impl State {
         // A request outside the slow tail; the tail's own delay is
         // added to the mean below, unless it times out whole.
         let base = c.p.service_ms + c.extra_ms + c.p.base_latency_ms;
-        // Its instances' own errors: a deploy's bad build adds its share's.
-        let own_err = c.p.base_error_rate + c.build_err;
+        // Its instances' own errors: a deploy's bad build fails its share's
+        // requests independently of the misbehaviour already there (and
+        // without a deploy the figure is the configured one, untouched).
+        let own_err = if c.build_err > 0.0 {
+            1.0 - (1.0 - c.p.base_error_rate) * (1.0 - c.build_err)
+        } else {
+            c.p.base_error_rate
+        };
         let mut own_slow = [Tail::NONE; MAX_POOLS];
         let mut probe_ok = [1.0; MAX_POOLS];
         // Only a failover judges a component by its probes.
