@@ -81,8 +81,10 @@ fn a_rolling_push_takes_the_bad_build_to_everyone_until_an_operator_rolls_it_bac
         component: API.into(),
     })
     .unwrap();
-    // The old build goes back out in the API's restart batches (25% a minute).
-    sim.step_until(5 * MIN + 14 * MIN + 30_000);
+    // The old build goes back out in the API's restart batches (25% a
+    // minute, done at 19 minutes); a minute on, the edge's breakers have
+    // closed again.
+    sim.step_until(5 * MIN + 16 * MIN);
     assert!(sim.snapshot().sli.api_success > 0.999);
     let log = deploy_log(&sim, 5 * MIN);
     assert!(
