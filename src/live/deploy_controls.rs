@@ -16,16 +16,7 @@ use super::driver::live_and_component;
 /// 4, 3:20 of its 20-min soak)", "rolling back", "complete".
 pub fn deploy_status(v: &DeployView, now_ms: u64) -> String {
     let pct = |s: f64| format!("{:.0}%", s * 100.0);
-    let bad = match (v.build.error_rate > 0.0, v.build.extra_ms > 0.0) {
-        (false, false) => "a good build".to_string(),
-        (true, false) => format!("a build failing {:.1}%", v.build.error_rate * 100.0),
-        (false, true) => format!("a build {:.0} ms slower", v.build.extra_ms),
-        (true, true) => format!(
-            "a build failing {:.1}%, {:.0} ms slower",
-            v.build.error_rate * 100.0,
-            v.build.extra_ms
-        ),
-    };
+    let bad = v.build.describe();
     let stands = match v.status {
         DeployStatus::RollingOut => match v.strategy {
             DeployStrategy::Canary => {

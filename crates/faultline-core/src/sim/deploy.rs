@@ -129,6 +129,22 @@ pub struct Build {
     pub extra_ms: f64,
 }
 
+impl Build {
+    /// The build in words, as the log and the inspector write it: "a good
+    /// build", "a build failing 25.0%", "a build 400 ms slower", "a build
+    /// failing 5.0% and 100 ms slower".
+    pub fn describe(&self) -> String {
+        let pct = format!("{:.1}%", self.error_rate * 100.0);
+        let ms = crate::units::millis(self.extra_ms);
+        match (self.error_rate > 0.0, self.extra_ms > 0.0) {
+            (false, false) => "a good build".to_string(),
+            (true, false) => format!("a build failing {pct}"),
+            (false, true) => format!("a build {ms} slower"),
+            (true, true) => format!("a build failing {pct} and {ms} slower"),
+        }
+    }
+}
+
 /// What the canary's instances show this tick, and what the pipeline can do.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CanaryReading {
@@ -411,6 +427,21 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_build_reads_as_what_it_does_wrong() {
+        let b = |error_rate, extra_ms| {
+            Build {
+                error_rate,
+                extra_ms,
+            }
+            .describe()
+        };
+        assert_eq!(b(0.0, 0.0), "a good build");
+        assert_eq!(b(0.25, 0.0), "a build failing 25.0%");
+        assert_eq!(b(0.0, 400.0), "a build 400 ms slower");
+        assert_eq!(b(0.05, 100.0), "a build failing 5.0% and 100 ms slower");
     }
 
     #[test]

@@ -645,18 +645,11 @@ pub(crate) fn describe(t: &Topology, a: &Action) -> String {
             extra_ms,
             strategy,
         } => {
-            let pct = |r: f64| format!("{:.1}%", r * 100.0);
-            let ms = |v: f64| crate::units::millis(v);
-            let bad = match (*error_rate > 0.0, *extra_ms > 0.0) {
-                (false, false) => "a good build".to_string(),
-                (true, false) => format!("a build failing {}", pct(*error_rate)),
-                (false, true) => format!("a build {} slower", ms(*extra_ms)),
-                (true, true) => format!(
-                    "a build failing {} and {} slower",
-                    pct(*error_rate),
-                    ms(*extra_ms)
-                ),
-            };
+            let bad = Build {
+                error_rate: *error_rate,
+                extra_ms: *extra_ms,
+            }
+            .describe();
             match strategy {
                 Some(s) => format!("deploy {bad} to {} ({})", n(component), s.label()),
                 None => format!("deploy {bad} to {}", n(component)),
