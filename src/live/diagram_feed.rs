@@ -5,8 +5,9 @@
 //! - [`node_health`]: the `data-health` word of a node.
 //! - [`NodeDecor`]: the health badge (its shape tells the state without
 //!   colour) and, while a deploy is on the component, a tab saying how far
-//!   it has gone ([`deploy_tag`]); [`NodeBars`]: three bars (load, queue, memory) along the
-//!   node's foot, drawn on the traffic layer because they change often.
+//!   it has gone ([`super::view_model::deploy_tag`]); [`NodeBars`]: three
+//!   bars (load, queue, memory) along the node's foot, drawn on the traffic
+//!   layer because they change often.
 //! - [`EdgeFlow`]: an overlay on a dependency edge with dash flow whose
 //!   speed and width follow traffic, red with errors, and the breaker's
 //!   state as a badge at the caller's end when it is not closed.
@@ -119,13 +120,11 @@ pub fn NodeDecor(
         live.view
             .with(|v| v.nodes.get(index).map(|n| (n.glyph, n.color)))
     });
+    // From the view model, which follows the snapshot at the diagram's
+    // pace rather than every frame.
     let deploy = Memo::new(move |_| {
-        live.snapshot.with(|s| {
-            s.components
-                .get(index)
-                .and_then(|c| c.deploy)
-                .and_then(|d| deploy_tag(&d))
-        })
+        live.view
+            .with(|v| v.nodes.get(index).and_then(|n| n.deploy.clone()))
     });
     view! {
         <g class="live-decor" aria-hidden="true">
@@ -157,20 +156,6 @@ pub fn NodeDecor(
         </g>
     }
     .into_any()
-}
-
-/// The tab a node shows while a deploy is on it: "deploy 25%" as the new
-/// build goes out, "new build" once it runs everywhere, "rollback 60%"
-/// (true) as the old build comes back; nothing once rolled back.
-pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String, bool)> {
-    use faultline_core::sim::deploy::DeployStatus as S;
-    let pct = (d.share * 100.0).round();
-    match d.status {
-        S::RollingOut => Some((format!("deploy {pct:.0}%"), false)),
-        S::Complete => Some(("new build".to_string(), false)),
-        S::RollingBack { .. } => Some((format!("rollback {pct:.0}%"), true)),
-        S::RolledBack => None,
-    }
 }
 
 /// Three bars (load, queue, memory) along the foot of node `index`, drawn

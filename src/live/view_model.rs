@@ -87,6 +87,9 @@ pub struct NodeView {
     pub breakers_tripped: usize,
     /// A one-line summary for tooltips and screen readers.
     pub summary: String,
+    /// The tab a deploy on it shows ([`deploy_tag`]), and whether it is
+    /// rolling back.
+    pub deploy: Option<(String, bool)>,
 }
 
 /// What one dependency edge shows.
@@ -316,6 +319,7 @@ pub fn diagram_view(t: &Topology, s: &Snapshot) -> DiagramView {
                 error_rate: clamp01(c.error_rate),
                 breakers_tripped: tripped,
                 summary,
+                deploy: c.deploy.as_ref().and_then(deploy_tag),
             }
         })
         .collect();
@@ -545,6 +549,20 @@ pub fn breaker_preset_from_key(k: &str) -> Option<BreakerPreset> {
 pub fn edge_index(t: &Topology, from: &str, to: &str) -> Option<usize> {
     let (f, g) = (t.component_index(from)?, t.component_index(to)?);
     t.dependency_index(f, g)
+}
+
+/// The tab a node shows while a deploy is on it: "deploy 25%" as the new
+/// build goes out, "new build" once it runs everywhere, "rollback 60%"
+/// (true) as the old build comes back; nothing once rolled back.
+pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String, bool)> {
+    use faultline_core::sim::deploy::DeployStatus as S;
+    let pct = (d.share * 100.0).round();
+    match d.status {
+        S::RollingOut => Some((format!("deploy {pct:.0}%"), false)),
+        S::Complete => Some(("new build".to_string(), false)),
+        S::RollingBack { .. } => Some((format!("rollback {pct:.0}%"), true)),
+        S::RolledBack => None,
+    }
 }
 
 #[cfg(test)]
