@@ -165,7 +165,6 @@ mod tests {
             share,
             status,
             phase,
-            started_ms: 60_000,
             phase_since_ms: 60_000,
         }
     }
@@ -192,7 +191,6 @@ mod tests {
         );
         let back = DeployStatus::RollingBack {
             from_share: 1.0,
-            since_ms: 0,
             fast: false,
         };
         assert_eq!(

@@ -172,12 +172,10 @@ pub enum DeployStatus {
     RollingOut,
     /// Every instance runs the new build.
     Complete,
-    /// Going back to the old build: from `from_share` at `since_ms`.
+    /// Going back to the old build, from `from_share`.
     RollingBack {
         /// Share on the new build when the rollback began.
         from_share: f64,
-        /// When it began, ms.
-        since_ms: u64,
         /// The old build still ran beside the new one (fast rollback).
         fast: bool,
     },
@@ -213,8 +211,6 @@ pub struct DeployView {
     pub status: DeployStatus,
     /// Canary phase (index into [`CANARY_PHASES`]) or rolling batches done.
     pub phase: usize,
-    /// When the deploy began, ms.
-    pub started_ms: u64,
     /// When the current phase began, ms.
     pub phase_since_ms: u64,
 }
@@ -226,8 +222,6 @@ pub struct Deployment {
     pub build: Build,
     /// How it rolls out.
     pub strategy: DeployStrategy,
-    /// When it began, ms.
-    pub started_ms: u64,
     /// Canary phase (index into [`CANARY_PHASES`]) or rolling batches done.
     pub phase: usize,
     /// When the current phase began (its soak clock), ms.
@@ -259,7 +253,6 @@ impl Deployment {
         Deployment {
             build,
             strategy,
-            started_ms: now_ms,
             phase: 0,
             phase_since_ms: now_ms,
             share,
@@ -283,7 +276,6 @@ impl Deployment {
             share: self.share,
             status: self.status,
             phase: self.phase,
-            started_ms: self.started_ms,
             phase_since_ms: self.phase_since_ms,
         }
     }
@@ -296,18 +288,17 @@ impl Deployment {
         )
     }
 
-    /// Starts going back to the old build at `now_ms` (an operator's abort
+    /// Starts going back to the old build (an operator's abort
     /// or a trigger). A canary's old build still runs beside it and takes
     /// its traffic back within [`ROLLBACK_MS`]; once every instance runs
     /// the new build, the old one is pushed back in restart batches.
     /// Returns false if there is nothing to roll back.
-    pub fn roll_back(&mut self, now_ms: u64) -> bool {
+    pub fn roll_back(&mut self) -> bool {
         match self.status {
             DeployStatus::RollingBack { .. } | DeployStatus::RolledBack => false,
             DeployStatus::RollingOut | DeployStatus::Complete => {
                 self.status = DeployStatus::RollingBack {
                     from_share: self.share,
-                    since_ms: now_ms,
                     fast: self.share < 1.0,
                 };
                 self.soaked_ms = 0;
@@ -325,11 +316,7 @@ impl Deployment {
         }
         match self.status {
             DeployStatus::RollingOut => self.roll_out(now_ms, tick_ms, r),
-            DeployStatus::RollingBack {
-                from_share,
-                since_ms: _,
-                fast,
-            } => {
+            DeployStatus::RollingBack { from_share, fast } => {
                 self.soaked_ms += tick_ms;
                 self.share = if fast {
                     from_share * (1.0 - self.soaked_ms as f64 / ROLLBACK_MS as f64)
@@ -358,7 +345,7 @@ impl Deployment {
                     0
                 };
                 if self.breach_ms[k] >= t.hold_ms() {
-                    self.roll_back(now_ms);
+                    self.roll_back();
                     return Some(DeployEvent::RollbackStarted(*t));
                 }
             }
@@ -562,11 +549,11 @@ mod tests {
             ]
         );
         // Every instance runs it: the old build goes back out batch by batch.
-        assert!(d.roll_back(5 * MIN));
-        assert!(!d.roll_back(5 * MIN), "once");
+        assert!(d.roll_back());
+        assert!(!d.roll_back(), "once");
         let events = run(&mut d, 5 * MIN, 5 * MIN, reading(0.3, 30.0));
         assert_eq!(events, [(9 * MIN, DeployEvent::RolledBack)]);
-        assert!(!d.roll_back(10 * MIN), "nothing left to roll back");
+        assert!(!d.roll_back(), "nothing left to roll back");
     }
 
     #[test]
@@ -574,7 +561,7 @@ mod tests {
         let mut d = Deployment::new(Build::default(), DeployStrategy::Canary, 0, (0.25, MIN));
         run(&mut d, 0, 25 * MIN, reading(0.0005, 30.0));
         assert_eq!(d.share, 0.25);
-        assert!(d.roll_back(25 * MIN));
+        assert!(d.roll_back());
         let events = run(&mut d, 25 * MIN, MIN, reading(0.0005, 30.0));
         assert_eq!(events, [(25 * MIN + 30_000, DeployEvent::RolledBack)]);
     }

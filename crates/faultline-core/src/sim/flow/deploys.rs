@@ -96,9 +96,8 @@ impl State {
 
     /// An operator's rollback of component `i`'s deploy (checked).
     pub(super) fn roll_back_deploy(&mut self, i: usize, ev: usize) {
-        let now = self.now_ms;
         if let Some(a) = self.comps[i].deploy.as_mut() {
-            a.d.roll_back(now);
+            a.d.roll_back();
         }
         self.comps[i].cause = Some(ev);
     }
