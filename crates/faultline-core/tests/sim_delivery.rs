@@ -1,11 +1,12 @@
-//! Message delivery counts what reaches recipients now: a send accepted but
-//! held in a session's buffer for a stalled dependency is not delivered yet.
+//! Message delivery counts messages that reach recipients now: a send
+//! retried after a failure is delivered, a send accepted but held in a
+//! session's buffer for a stalled dependency is not delivered yet.
 
 mod common;
 
 use common::reads_only;
 use faultline_core::scenario::{simple_topology, OnFailure, Scenario};
-use faultline_core::sim::{Action, RequestClass, Sim};
+use faultline_core::sim::{Action, Jitter, RequestClass, RetryPolicy, Sim};
 
 /// Api → Sessions → Presence; sessions buffer sends while presence fails.
 fn sessions_on_presence() -> Scenario {
@@ -69,4 +70,34 @@ fn buffered_sends_are_accepted_but_not_delivered_until_the_buffer_is_let_go() {
     sim.step_until(40_000);
     let ignored = sim.snapshot().sli;
     assert!(ignored.delivery_rate > 0.99, "{ignored:?}");
+}
+
+/// The delivery rate a run settles at when one send attempt in five fails,
+/// with the clients retrying by `policy`; and its API success.
+fn settled_with_failing_sends(policy: RetryPolicy) -> (f64, f64) {
+    let mut s = sessions_on_presence();
+    s.client_retry = policy;
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.apply(Action::SetErrorRate {
+        component: "Api".into(),
+        rate: 0.2,
+    })
+    .unwrap();
+    sim.step_until(120_000);
+    let sli = sim.snapshot().sli;
+    (sli.delivery_rate, sli.api_success)
+}
+
+#[test]
+fn delivery_counts_messages_so_a_retried_send_is_delivered() {
+    // Without retries every failed attempt is a lost message.
+    let (delivered, api) = settled_with_failing_sends(RetryPolicy::none());
+    assert!((0.75..0.85).contains(&delivered), "{delivered}");
+    assert!((0.75..0.85).contains(&api), "{api}");
+    // With three retries a message is lost only when all four attempts
+    // fail (0.2^4 = 0.16%), though each attempt still fails one time in five.
+    let (delivered, api) =
+        settled_with_failing_sends(RetryPolicy::exponential(100, 1000, 4, Jitter::Full));
+    assert!(delivered > 0.99, "{delivered}");
+    assert!((0.75..0.85).contains(&api), "{api}");
 }

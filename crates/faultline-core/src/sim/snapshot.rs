@@ -71,7 +71,11 @@ pub struct Sli {
     pub ws_connect_rate: f64,
     /// Share of voice joins that succeed (normal 0.998).
     pub voice_success: f64,
-    /// Share of sent messages delivered (normal 0.999).
+    /// Share of the messages users send that reach their recipients, the
+    /// clients' retries of failed sends included: messages, not attempts
+    /// (seed 001's "user message delivery", normal 99.9%; seed 002's SLO
+    /// 99.99%). A send given up after its last retry, refused, or held
+    /// behind a stalled session is not delivered.
     pub delivery_rate: f64,
     /// 99th percentile message delivery latency, ms (SLO p99 < 200 ms).
     pub delivery_latency_p99_ms: f64,

@@ -177,9 +177,11 @@ impl State {
             ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
             voice_success: ratio(okn[3], att[3], 1.0),
-            // Sends accepted *and* in their recipients' clients now: a send
-            // buffered behind a stalled session is not delivered yet.
-            delivery_rate: ratio(deln[send], att[send], 1.0),
+            // Messages, not attempts: sends accepted *and* in their
+            // recipients' clients now, retries included, per message the
+            // users sent now. A send that fails and is retried in time is
+            // delivered; one buffered behind a stalled session is not yet.
+            delivery_rate: ratio(deln[send], self.first[send], 1.0).min(1.0),
             delivery_latency_p99_ms: pct(
                 0.99,
                 att[send],
