@@ -14,6 +14,7 @@ use faultline_core::sim::{BreakerMode, Health, KillSwitch};
 use faultline_core::{Action, Scenario};
 use leptos::prelude::*;
 use live::driver::Live;
+use live::link_open;
 use live::url_state::{self, RunState};
 use live::view_model::{self, RetryChoice};
 use live::{ComponentActions, EventLog, PlaybackBar, SwitchesPanel, TrafficPanel};

@@ -39,6 +39,7 @@ pub mod drill;
 pub mod driver;
 pub mod event_log;
 pub mod limit_controls;
+pub mod link_open;
 pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;

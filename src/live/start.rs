@@ -1,10 +1,12 @@
 //! The page's start: the run its address names (the fragment, else the
-//! query; a bad one gives a notice and the default scenario), the sandbox
+//! query; pieces it cannot use are left out with a notice, and a link
+//! naming no usable scenario gives the default one), the sandbox
 //! built from it and put in context, and the keyboard shortcuts.
 
 use leptos::prelude::*;
 
 use super::driver::{is_fresh, run_loop, Live, Notice};
+use super::link_open;
 use super::url_state::{self, RunState};
 
 /// Space plays/pauses, → steps, ← steps back, + and − change speed. Escape is the app's
@@ -49,7 +51,8 @@ pub fn install_keys(live: Live) {
 }
 
 /// The run the page should start with: from the URL fragment if it has
-/// one, else from its query (a bad one gives a notice and the default), else the default
+/// one, else from its query (what it cannot use is left out with a
+/// notice; without a usable scenario, the default), else the default
 /// scenario at its own seed. Also returns a saved last session to offer.
 pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
     let default = || RunState {
@@ -75,17 +78,33 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| link.to_string());
-    match url_state::decode(&link) {
-        Ok(Some(run)) => {
-            if from_query {
+    match link_open::open(&link) {
+        Ok(Some(opened)) => {
+            let left_out = opened.left_out_notice();
+            let run = opened.run;
+            if from_query || left_out.is_some() {
                 // The page keeps its run in the fragment from now on; a
-                // query left beside it would be stale after the first change.
+                // query left beside it would be stale after the first
+                // change, and the pieces left out would be met again on a
+                // reload.
                 move_to_fragment(&run);
             }
-            let notice = (!is_fresh(&run)).then(|| Notice {
-                error: false,
-                text: "Replayed the run from the link. Press Play (or Space) to continue.".into(),
-            });
+            let replayed = (!is_fresh(&run))
+                .then_some("Replayed the run from the link. Press Play (or Space) to continue.");
+            let notice = match (left_out, replayed) {
+                (Some(left_out), replayed) => Some(Notice {
+                    error: true,
+                    text: [left_out.as_str(), replayed.unwrap_or("")]
+                        .join(" ")
+                        .trim()
+                        .into(),
+                }),
+                (None, Some(replayed)) => Some(Notice {
+                    error: false,
+                    text: replayed.into(),
+                }),
+                (None, None) => None,
+            };
             (run, notice, None)
         }
         Ok(None) => {

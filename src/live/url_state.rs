@@ -161,6 +161,9 @@ pub struct FragmentError {
     pub field: String,
     /// What is wrong, in plain words.
     pub problem: String,
+    /// The `key=value` piece at fault when the field cannot name it (a
+    /// piece without `=`, an unknown key), so it can be left out.
+    pub piece: Option<String>,
 }
 
 impl std::fmt::Display for FragmentError {
@@ -177,6 +180,20 @@ fn bad(field: &str, problem: impl Into<String>) -> FragmentError {
     FragmentError {
         field: field.to_string(),
         problem: problem.into(),
+        piece: None,
+    }
+}
+
+/// A link that names no scenario.
+pub fn no_scenario() -> FragmentError {
+    bad("s", "no scenario named (expected s=steady_state)")
+}
+
+/// A fault in one piece of the fragment that no field names.
+fn bad_piece(piece: &str, problem: impl Into<String>) -> FragmentError {
+    FragmentError {
+        piece: Some(piece.to_string()),
+        ..bad("fragment", problem)
     }
 }
 
@@ -301,7 +318,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
         let Some((k, v)) = part.split_once('=') else {
-            return Err(bad("fragment", format!("`{part}` is not a key=value pair")));
+            return Err(bad_piece(part, format!("`{part}` is not a key=value pair")));
         };
         match k {
             // `scenario` is the spelled-out name people type in a query;
@@ -404,8 +421,8 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 };
             }
             other => {
-                return Err(bad(
-                    "fragment",
+                return Err(bad_piece(
+                    part,
                     format!(
                     "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp, cb)"
                 ),
@@ -414,7 +431,7 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         }
     }
     if st.scenario.is_empty() {
-        return Err(bad("s", "no scenario named (expected s=steady_state)"));
+        return Err(no_scenario());
     }
     let scenario = load_scenario(&st.scenario).map_err(|e| bad("s", e))?;
     for k in &st.counterfactuals {

@@ -111,16 +111,30 @@ test('a drill: play, kill Redis Sessions, breaker, kill switch, speed, reload', 
   await page.close();
 });
 
-test('a malformed link shows what is wrong and the default scenario', async () => {
-  const { page, problems } = await open(1280, 800, '#s=steady_state&seed=banana');
+test('a malformed link opens what it can and names what it left out', async () => {
+  // A seed typed as a word and a time past the end: the scenario the link
+  // names still opens, at its own seed, from the start.
+  const { page, problems } = await open(1280, 800, '#s=api_cascade_2022&seed=banana&t=99999999999&x=60');
   const notice = page.locator('.live-notice.error');
   await notice.waitFor();
   const text = await notice.innerText();
-  assert.match(text, /seed/);
-  assert.match(text, /banana/);
-  assert.equal(await clock(page), '19:00:01', 'the first tick is computed at load');
-  assert.ok((await page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
+  assert.match(text, /`seed` is not usable: `banana`/);
+  assert.match(text, /`t` is not usable: the time is after the scenario's end/);
+  assert.match(text, /Opened the rest of the link without them/);
+  await page.waitForSelector('[data-current-scenario="api_cascade_2022"]');
+  assert.equal(await clock(page), '16:45:01', 'the first tick is computed at load');
+  // The address holds what is open, so a reload does not meet the faults again.
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /s=api_cascade_2022&seed=1&x=60&t=0/);
+  assert.doesNotMatch(hash, /banana/);
   await shot(page, '08-malformed-link');
+  // A link naming no scenario this page knows opens the default one.
+  await page.goto(page.url().replace(/#.*/, '#s=nowhere&seed=2'));
+  await page.reload();
+  await page.waitForSelector('.live-notice.error');
+  assert.match(await page.locator('.live-notice.error').innerText(), /unknown scenario `nowhere`.*Showing the default scenario instead/s);
+  await page.waitForSelector('[data-current-scenario="steady_state"]');
+  assert.ok((await page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -101,7 +101,88 @@ fn garbage_links_never_panic() {
                 "{link}: {e:?}"
             ),
         }
+        // Opened leniently, what is kept is a run the page itself could
+        // have written, and what is left out is named.
+        match link_open::open(&link) {
+            Ok(None) => assert_eq!(url_state::decode(&link), Ok(None), "{link}"),
+            Ok(Some(opened)) => {
+                let again = url_state::decode(&url_state::encode(&opened.run));
+                assert_eq!(again, Ok(Some(opened.run.clone())), "{link}");
+                assert!(opened.left_out.iter().all(|e| !e.problem.is_empty()));
+            }
+            Err(e) => assert!(!e.problem.is_empty(), "{link}: {e:?}"),
+        }
     }
+}
+
+#[wasm_bindgen_test]
+fn a_link_opens_as_far_as_it_is_usable() {
+    let scenario = url_state::load_scenario("api_cascade_2022").unwrap();
+    // A seed typed as a word: the scenario opens at its own seed.
+    let opened = link_open::open("#s=api_cascade_2022&seed=banana&x=600")
+        .unwrap()
+        .expect("a run");
+    assert_eq!(opened.run.scenario, "api_cascade_2022");
+    assert_eq!(opened.run.seed, scenario.seed);
+    assert_eq!(opened.run.speed, 600.0);
+    let notice = opened.left_out_notice().expect("a notice");
+    assert!(
+        notice.contains("`seed`") && notice.contains("banana"),
+        "{notice}"
+    );
+    assert!(
+        notice.ends_with("Opened the rest of the link without it."),
+        "{notice}"
+    );
+    // A time past the end: the actions are kept, the clock starts at 0.
+    let kill = url_state::b64_encode(br#"[[60000,{"type":"kill","component":"Redis_Sessions"}]]"#);
+    let link = format!("s=api_cascade_2022&seed=3&t=999999999&a={kill}&zoom=2&oops");
+    let opened = link_open::open(&link).unwrap().expect("a run");
+    assert_eq!((opened.run.seed, opened.run.t_ms), (3, 0));
+    assert_eq!(opened.run.actions.len(), 1);
+    let fields: Vec<&str> = opened.left_out.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["fragment", "fragment", "t"]);
+    let notice = opened.left_out_notice().unwrap();
+    assert!(
+        notice.contains("zoom") && notice.contains("oops"),
+        "{notice}"
+    );
+    assert!(notice.ends_with("without them."), "{notice}");
+    // A comparison that needs a piece the link lacks goes; the run stays.
+    let opened = link_open::open("s=steady_state&seed=2&cmp=branch")
+        .unwrap()
+        .unwrap();
+    assert_eq!((opened.run.seed, opened.run.compare.clone()), (2, None));
+    // A usable link opens exactly as the strict reading does, with no notice.
+    let link = "s=api_cascade_2022&seed=4&x=60&t=120000&cmp=nobody";
+    let opened = link_open::open(link).unwrap().unwrap();
+    assert_eq!(Some(opened.run.clone()), url_state::decode(link).unwrap());
+    assert_eq!(opened.left_out_notice(), None);
+    assert_eq!(link_open::open("").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_link_without_a_usable_scenario_does_not_open() {
+    let e = link_open::open("s=nowhere&seed=2").unwrap_err();
+    assert_eq!(e.field, "s");
+    // A drill is never opened as a plain run: that would show its name.
+    let e = link_open::open("s=api_cascade_2022&drill=maybe").unwrap_err();
+    assert_eq!(e.field, "drill");
+    // A misspelt key leaves no scenario: every fault is named.
+    let e = link_open::open("?sceanrio=api_cascade_2022&seed=banana").unwrap_err();
+    assert_eq!(e.field, "s");
+    let text = e.to_string();
+    assert!(text.contains("no scenario named"), "{text}");
+    let e = link_open::open("#garbage").unwrap_err();
+    assert!(
+        e.to_string().contains("`garbage` is not a key=value pair"),
+        "{e}"
+    );
+    assert!(
+        text.contains("no scenario named") && text.contains("sceanrio"),
+        "{text}"
+    );
+    assert!(text.contains("banana"), "{text}");
 }
 
 #[wasm_bindgen_test]
