@@ -171,6 +171,18 @@ fn breaches_and_markers_are_found() {
     };
     let pts = points(&[99.99, 90.0, 80.0, 99.99, f64::NAN, 50.0]);
     assert_eq!(breach_spans(&pts, &slo), vec![(1000, 3000), (5000, 5000)]);
+    // On the objective but for float rounding (a steady 0.9995 × 100) is
+    // meeting it; a hundredth of a point under is not.
+    assert!(!slo.is_breached(0.999_499_999_999_999_8 * 100.0));
+    assert!(!slo.is_breached(99.95));
+    assert!(slo.is_breached(99.94));
+    let p95 = Slo {
+        value: 100.0,
+        direction: Direction::AtMost,
+        source: "test",
+    };
+    assert!(p95.is_breached(100.0) && p95.is_breached(99.999_999_999_999_99));
+    assert!(!p95.is_breached(99.99));
     let marks = vec![
         Marker {
             t_ms: 10_000,

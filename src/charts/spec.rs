@@ -24,15 +24,24 @@ pub struct Slo {
     pub source: &'static str,
 }
 
+/// Relative difference below which a value is on its objective: far above
+/// float rounding (1e-16) and far below any figure a chart shows (0.01%).
+const ROUNDING: f64 = 1e-9;
+
 impl Slo {
-    /// Whether `value` breaks the objective. "No data" (`NaN`) is not a breach.
+    /// Whether `value` breaks the objective. "No data" (`NaN`) is not a
+    /// breach, and neither is a value on the objective but for the last
+    /// bits of floating-point rounding: a platform answering exactly 99.95%
+    /// meets "≥ 99.95%", though its share may be computed as
+    /// 99.94999999999999.
     pub fn is_breached(&self, value: f64) -> bool {
         if value.is_nan() {
             return false;
         }
+        let rounding = ROUNDING * self.value.abs().max(1.0);
         match self.direction {
-            Direction::AtLeast => value < self.value,
-            Direction::AtMost => value >= self.value,
+            Direction::AtLeast => value < self.value - rounding,
+            Direction::AtMost => value >= self.value - rounding,
         }
     }
 
