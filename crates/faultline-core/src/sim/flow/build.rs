@@ -272,6 +272,7 @@ impl State {
             att: vec![[0.0; NCLASS]; nr],
             refused: vec![[0.0; NCLASS]; nr],
             first: [0.0; NCLASS],
+            retrying: [0.0; NCLASS],
             region_due: vec![[[0.0; ATTEMPT_BUCKETS]; NCLASS]; nr],
             region_first: vec![[0.0; NCLASS]; nr],
             sli: Sli::default(),

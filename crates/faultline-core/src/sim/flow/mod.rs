@@ -508,6 +508,9 @@ pub(crate) struct State {
     pub att: Vec<[f64; NCLASS]>,
     pub refused: Vec<[f64; NCLASS]>,
     pub first: [f64; NCLASS],
+    /// Client attempts per second (all regions) that failed this tick and
+    /// will be tried again: neither delivered nor lost yet.
+    pub retrying: [f64; NCLASS],
     /// Retries due this tick by region (they return where they failed), per second.
     pub region_due: Vec<[[f64; ATTEMPT_BUCKETS]; NCLASS]>,
     /// First attempts this tick by region, per second.

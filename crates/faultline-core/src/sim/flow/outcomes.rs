@@ -177,11 +177,12 @@ impl State {
             ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
             voice_success: ratio(okn[3], att[3], 1.0),
-            // Messages, not attempts: sends accepted *and* in their
-            // recipients' clients now, retries included, per message the
-            // users sent now. A send that fails and is retried in time is
-            // delivered; one buffered behind a stalled session is not yet.
-            delivery_rate: ratio(deln[send], self.first[send], 1.0).min(1.0),
+            // Messages, not attempts: of the sends that met their fate now
+            // (every attempt but the failed ones the clients will try
+            // again), the share accepted *and* in their recipients' clients.
+            // A send that fails and is retried in time is delivered; one
+            // given up, refused, or buffered behind a stalled session is not.
+            delivery_rate: ratio(deln[send], att[send] - self.retrying[send], 1.0).clamp(0.0, 1.0),
             delivery_latency_p99_ms: pct(
                 0.99,
                 att[send],

@@ -38,6 +38,7 @@ impl State {
         fastn: &[f64; NCLASS],
         timeout_ms: [f64; NCLASS],
     ) {
+        self.retrying = [0.0; NCLASS];
         for (cohort, (policy, weight)) in self.retry_cohorts().into_iter().enumerate() {
             if weight > 0.0 {
                 self.cohort_retries(
@@ -144,6 +145,7 @@ impl State {
                     if f <= 0.0 || !policy.allows_retry(n) {
                         continue;
                     }
+                    self.retrying[k] += f * allow;
                     let count = f * dt * allow;
                     let bucket = nb.min(ATTEMPT_BUCKETS - 1);
                     let lane = r * RING_LANES + k * ATTEMPT_BUCKETS + bucket;
