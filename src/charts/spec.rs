@@ -2,6 +2,7 @@
 //! axis is scaled, and its objective (from seed `002`) or normal level (from
 //! seed `001`).
 
+use faultline_core::scenario::Indicator;
 use faultline_core::units;
 
 /// Which side of the objective is good.
@@ -198,7 +199,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
     vec![
         SeriesSpec {
             key: keys::API_SUCCESS,
-            title: "API success rate",
+            title: Indicator::ApiSuccess.title(),
             unit: "%",
             slo: at_least(
                 99.95,
@@ -210,7 +211,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::API_P95,
-            title: "API latency p95",
+            title: Indicator::ApiLatencyP95Ms.title(),
             unit: "ms",
             slo: at_most(100.0, "seed 002 SLOs: REST API response time p95 <100ms"),
             baseline: None,
@@ -219,7 +220,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::WS_CONNECT,
-            title: "WebSocket connection rate",
+            title: Indicator::WsConnectRate.title(),
             unit: "%",
             slo: at_least(99.9, "seed 002: WebSocket connection success >99.9%"),
             baseline: None,
@@ -228,7 +229,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::VOICE_CONNECT,
-            title: "Voice connection success",
+            title: Indicator::VoiceSuccess.title(),
             unit: "%",
             slo: at_least(99.95, "seed 002 SLOs: voice connection success 99.95%"),
             baseline: None,
@@ -237,7 +238,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::DELIVERY_RATE,
-            title: "Message delivery rate",
+            title: Indicator::DeliveryRate.title(),
             unit: "%",
             slo: at_least(99.99, "seed 002 SLOs: 99.99% message delivery"),
             baseline: None,
@@ -246,7 +247,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::DELIVERY_P99,
-            title: "Message delivery p99",
+            title: Indicator::DeliveryLatencyP99Ms.title(),
             unit: "ms",
             slo: at_most(200.0, "seed 002 SLOs: message latency p99 <200ms globally"),
             baseline: None,
@@ -255,7 +256,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::DB_QUERY,
-            title: "Database query time",
+            title: Indicator::DbQueryMs.title(),
             unit: "ms",
             slo: None,
             baseline: Some(Baseline {
@@ -267,7 +268,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         },
         SeriesSpec {
             key: keys::USERS_AFFECTED,
-            title: "Users affected",
+            title: Indicator::UsersAffected.title(),
             unit: "users",
             slo: None,
             baseline: None,

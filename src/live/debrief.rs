@@ -327,10 +327,7 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
     }
     md.push_str("| Indicator | Worst | At |\n|---|---|---|\n");
     for (i, v, at) in &f.worst {
-        md.push_str(&format!(
-            "| {} | {v} | {at} |\n",
-            i.as_str().replace('_', " ")
-        ));
+        md.push_str(&format!("| {} | {v} | {at} |\n", i.title()));
     }
     if !f.spread.is_empty() {
         md.push_str("\n## How it spread\n\n");
@@ -419,7 +416,7 @@ pub fn Debrief() -> impl IntoView {
             .map(|(i, v, at)| {
                 view! {
                     <tr data-indicator=i.as_str()>
-                        <th scope="row">{i.as_str().replace('_', " ")}</th>
+                        <th scope="row">{i.title()}</th>
                         <td>{v.clone()}</td>
                         <td>{at.clone()}</td>
                     </tr>
@@ -598,7 +595,10 @@ mod tests {
             md.contains("- ~ db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n")
         );
         assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\nCompared with nobody responding, same seed: 40.00G users affected × minutes. Against it this run cut it by 12%.\n\n| Indicator"), "{md}");
-        assert!(md.contains("| api success | 0.0% | 17:05:21 |"), "{md}");
+        assert!(
+            md.contains("| API success rate | 0.0% | 17:05:21 |"),
+            "{md}"
+        );
         assert!(md.contains("not affiliated"));
         assert!(
             md.contains("## How it spread\n\nEach component's first trouble, in order, and what the log blames it on.\n\n- 16:47:12 API Gateway overloaded (because: scenario: message_send traffic × 10)\n- … and 2 more components\n"),

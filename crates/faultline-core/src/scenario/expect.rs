@@ -46,7 +46,7 @@ pub enum Indicator {
     WsConnectRate,
     /// Share of voice joins that succeed.
     VoiceSuccess,
-    /// Share of sent messages delivered.
+    /// Share of the messages sent that are delivered, retries included.
     DeliveryRate,
     /// Message delivery latency, 99th percentile, ms.
     DeliveryLatencyP99Ms,
@@ -122,6 +122,29 @@ impl Indicator {
             Indicator::Queue => "queue",
             Indicator::Memory => "memory",
             Indicator::ErrorRate => "error_rate",
+        }
+    }
+
+    /// The indicator's name for people, as the page's charts title it
+    /// ("API success rate"), where [`Indicator::as_str`] is the file's key.
+    pub fn title(self) -> &'static str {
+        match self {
+            Indicator::ApiSuccess => "API success rate",
+            Indicator::ApiLatencyP95Ms => "API latency p95",
+            Indicator::WsConnectRate => "WebSocket connection rate",
+            Indicator::VoiceSuccess => "Voice connection success",
+            Indicator::DeliveryRate => "Message delivery rate",
+            Indicator::DeliveryLatencyP99Ms => "Message delivery p99",
+            Indicator::MessageLoadP99Ms => "Message load p99",
+            Indicator::DbQueryMs => "Database query time",
+            Indicator::UsersAffected => "Users affected",
+            Indicator::UsersAffectedShare => "Share of users affected",
+            Indicator::RequestRate => "Request rate",
+            Indicator::RetryShare => "Share of requests that are retries",
+            Indicator::Utilisation => "Utilisation",
+            Indicator::Queue => "Queue",
+            Indicator::Memory => "Memory in use",
+            Indicator::ErrorRate => "Error rate",
         }
     }
 
