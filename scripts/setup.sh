@@ -9,6 +9,7 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
 PLAYWRIGHT_VERSION=1.64.1
+AXE_VERSION=4.14.1
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -39,10 +40,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# npm packages: wasm-opt 132 (Debian's 108 produces a blank page) and
-# playwright-core for the end-to-end tests. Installed into tools/node_modules.
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwright-core ]; then
-  say "installing npm tools (binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_VERSION)"
+# npm packages: wasm-opt 132 (Debian's 108 produces a blank page),
+# playwright-core for the end-to-end tests and axe-core for their
+# accessibility check. Installed into tools/node_modules.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwright-core ] \
+  || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
+  say "installing npm tools (binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_VERSION, axe-core $AXE_VERSION)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error)
 fi
 

@@ -78,12 +78,16 @@ pub fn Page(topology: Result<Topology, Vec<SourceError>>) -> impl IntoView {
     };
     view! {
         <div class="app">
-            <header class="topbar">
-                <img class="logo" src="favicon.svg" alt="" width="28" height="28" />
-                <h1>"Faultline"</h1>
-                <span class="tagline">"failure-domain sandbox for a real-time chat platform"</span>
+            // The banner holds the independence notice too, so every part
+            // of the page sits in a landmark a screen reader can jump to.
+            <header>
+                <div class="topbar">
+                    <img class="logo" src="favicon.svg" alt="" width="28" height="28" />
+                    <h1>"Faultline"</h1>
+                    <span class="tagline">"failure-domain sandbox for a real-time chat platform"</span>
+                </div>
+                <About />
             </header>
-            <About />
             <crate::live::ScenarioPanel />
             <crate::live::LiveTop />
             {body}

@@ -352,9 +352,12 @@ fn Node(
         .domains
         .get(c.domain)
         .map_or(String::new(), |d| d.title.clone());
+    // The name a screen reader reads and a speech user says starts with
+    // the words on the node (its name, then its fact line).
     let aria = format!(
-        "{}{}: {}, {}. Blast radius: {}.",
-        c.name,
+        "{} {}{}: {}, {}. Blast radius: {}.",
+        node.name,
+        node.fact,
         if c.added { " (added by Faultline)" } else { "" },
         plane_title,
         domain_title,
@@ -411,6 +414,10 @@ fn Node(
             <text class="node-name" x="11" y="16">
                 {node.name.clone()}
             </text>
+            // SVG draws no text between elements, but assistive tools read
+            // it: without it the name and the fact run together as one word
+            // ("Cloudflare US100+ PoPs") and no longer match the label.
+            " "
             <text class="node-fact" x="11" y="31">
                 {node.fact.clone()}
             </text>

@@ -15,9 +15,7 @@ use super::deploy_controls::DeployControl;
 use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
-use super::view_model::{
-    self, breaker_mode_word, breaker_word, grouped, load_text, rate, servers_text,
-};
+use super::view_model::{self, breaker_word, grouped, load_text, rate, servers_text};
 use super::why::WhyPanel;
 
 /// How many samples the sparklines show.
@@ -227,7 +225,7 @@ pub fn ComponentActions(
                             class="seg"
                             data-mode=key
                             aria-pressed=move || if mode.get() == m { "true" } else { "false" }
-                            aria-label=format!("Breaker to {}: {}", to_name_for(&tt), breaker_mode_word(m))
+                            aria-label=format!("{label}: the breaker to {}", to_name_for(&tt))
                             on:click=move |_| act(Action::SetBreaker { from: f.clone(), to: tt.clone(), mode: m })
                         >
                             {label}

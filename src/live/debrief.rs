@@ -476,14 +476,14 @@ pub fn Debrief() -> impl IntoView {
             {drill_facts.map(|facts| view! { <DrillDebrief facts /> })}
             <section class="debrief" aria-label="What actually happened" role="region">
                 <div class="debrief-real">
-                    <h3>"What actually happened"</h3>
+                    <h2>"What actually happened"</h2>
                     {if f.what_happened.is_empty() {
                         view! { <p>"This scenario has no post-mortem account (a what-if or a file without one)."</p> }.into_any()
                     } else {
                         view! { <div class="narrative">{paragraphs(&f.what_happened)}</div> }.into_any()
                     }}
                     {(!f.bands.is_empty()).then(|| view! {
-                        <h4>"The real figures, and where this run landed"</h4>
+                        <h3>"The real figures, and where this run landed"</h3>
                         {f.compared.then(|| view! {
                             <p class="bands-note">
                                 {if f.drill {
@@ -505,7 +505,7 @@ pub fn Debrief() -> impl IntoView {
                     })}
                 </div>
                 <div class="debrief-run">
-                    <h3>"This run"</h3>
+                    <h2>"This run"</h2>
                     {(!f.switches.is_empty()).then(|| view! {
                         <p class="cf-on">{format!("With: {}", f.switches.join(", "))}</p>
                     })}
@@ -523,7 +523,7 @@ pub fn Debrief() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                     {(!f.spread.is_empty()).then(|| view! {
-                        <h4>"How it spread"</h4>
+                        <h3>"How it spread"</h3>
                         <p class="bands-note">"Each component's first trouble, in order, and what the log blames it on."</p>
                         <ol class="spread" data-spread-total=f.spread_total>{spread_items}</ol>
                         {more_components(&f).map(|m| view! { <p class="bands-note">{m}</p> })}

@@ -447,23 +447,23 @@ pub fn DrillDebrief(
     let injects = d.injects;
     view! {
         <section class="drill-debrief" aria-label="Drill debrief" role="region">
-            <h3>{format!("Drill debrief: {} ({})", d.title, d.date)}</h3>
+            <h2>{format!("Drill debrief: {} ({})", d.title, d.date)}</h2>
             <p class="drill-summary">{d.summary}</p>
             {score_rows}
             <div class="drill-compare">
                 <div data-drill="team">
-                    <h4>"What your team did"</h4>
+                    <h3>"What your team did"</h3>
                     {list(d.team, "Nothing: the team took no action.")}
                     <p class="drill-hints-taken" data-hints=d.hints.len()>{hints_line(&d.hints)}</p>
                 </div>
                 <div data-drill="real">
-                    <h4>"What the real responders did"</h4>
+                    <h3>"What the real responders did"</h3>
                     {list(d.real, "The scenario scripts no responders' actions: everything after the triggers is the model's own.")}
                 </div>
             </div>
             {(!injects.is_empty()).then(|| view! {
                 <div data-drill="injects">
-                    <h4>"The instructor's surprises"</h4>
+                    <h3>"The instructor's surprises"</h3>
                     {timed_list("drill-actions", injects)}
                 </div>
             })}

@@ -266,12 +266,12 @@ pub fn HealthLegend() -> impl IntoView {
 #[component]
 pub fn LiveTop() -> impl IntoView {
     view! {
-        <div class="live-top">
+        <section class="live-top" aria-label="Playback and health key">
             <NoticeBar />
             <PlaybackBar />
             <HealthLegend />
             <BlindNotice />
-        </div>
+        </section>
     }
 }
 

@@ -210,7 +210,6 @@ pub fn ScenarioPanel() -> impl IntoView {
                                 class="scenario-card"
                                 data-scenario=key.clone()
                                 aria-pressed=move || chosen().to_string()
-                                aria-label=format!("{}: {}. {}, {}, lasts {}.", c.title, c.summary, if c.date.is_empty() { "what-if" } else { c.date.as_str() }, c.difficulty, c.duration)
                                 on:click=move |_| {
                                     live.choose_scenario(&key);
                                     open.set(false);

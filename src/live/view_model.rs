@@ -55,15 +55,6 @@ pub fn breaker_word(b: BreakerState) -> &'static str {
     }
 }
 
-/// A breaker mode in words (for buttons and the log).
-pub fn breaker_mode_word(m: BreakerMode) -> &'static str {
-    match m {
-        BreakerMode::Auto => "auto",
-        BreakerMode::ForceOpen => "forced open",
-        BreakerMode::ForceClosed => "forced closed",
-    }
-}
-
 /// What one component node shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {

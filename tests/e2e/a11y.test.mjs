@@ -1,0 +1,83 @@
+// Accessibility check of the release build with axe-core (WCAG 2.1 A and
+// AA rules plus axe's best practices): the page as it opens, with a
+// component selected, with the scenario picker open, at the end of a run
+// with its debrief, and in a drill and at its debrief. Every state must come
+// out with no violation at all, so a regression names the rule, the
+// element and what is wrong.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openPage, repo } from './harness.mjs';
+
+const axeSource = fs.readFileSync(path.join(repo, 'tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe on the page as it is and returns its violations in words. */
+async function violations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      rule: v.id,
+      help: v.help,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
+    }));
+  });
+  return found.map((v) => `${v.impact} ${v.rule} (${v.help})\n    ${v.nodes.join('\n    ')}`);
+}
+
+async function opened(fragment) {
+  const { page, problems } = await openPage(1366, 900, fragment);
+  await page.waitForSelector('[data-component]', { timeout: 15000 });
+  await page.waitForSelector('button[data-action=play]', { timeout: 15000 });
+  return { page, problems };
+}
+
+test('the page meets WCAG 2.1 AA as axe checks it, in every main state', async () => {
+  const report = [];
+  const check = async (state, page) => {
+    for (const v of await violations(page)) report.push(`${state}: ${v}`);
+  };
+
+  // As it opens, then with a component selected (the inspector's controls).
+  let { page, problems } = await opened('');
+  await check('opened', page);
+  await page.locator('g[data-component="Sessions_Service"]').click();
+  await page.waitForSelector('.inspector button[data-mode=force_open]');
+  await check('component selected', page);
+  // The scenario picker open.
+  await page.locator('.live-scenario summary').first().click();
+  await page.waitForSelector('.scenario-card[data-scenario=api_cascade_2022]');
+  await check('scenario picker', page);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A run replayed to its end: the debrief beside what actually happened.
+  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&t=2700000'));
+  await page.waitForSelector('.debrief');
+  await check('debrief', page);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A drill under way.
+  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&drill=1'));
+  await page.waitForSelector('[data-action=hint]');
+  await check('drill', page);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A drill at its end: the drill debrief names the incident.
+  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&drill=1&t=2700000'));
+  await page.waitForSelector('.drill-debrief');
+  await check('drill debrief', page);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  assert.equal(report.length, 0, `accessibility violations:\n${report.join('\n')}`);
+});
