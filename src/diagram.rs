@@ -353,15 +353,17 @@ fn Node(
         .get(c.domain)
         .map_or(String::new(), |d| d.title.clone());
     // The name a screen reader reads and a speech user says starts with
-    // the words on the node (its name, then its fact line).
-    let aria = format!(
-        "{} {}{}: {}, {}. Blast radius: {}.",
+    // the words on the node (its name, then its fact line), then says what
+    // the node's colour and badge show: its health.
+    let aria_start = format!(
+        "{} {}{}",
         node.name,
         node.fact,
         if c.added { " (added by Faultline)" } else { "" },
-        plane_title,
-        domain_title,
-        c.blast_radius
+    );
+    let aria_rest = format!(
+        "{}, {}. Blast radius: {}.",
+        plane_title, domain_title, c.blast_radius
     );
     let tooltip = format!(
         "{}\n{}\nBlast radius: {}",
@@ -371,6 +373,7 @@ fn Node(
     );
     let r = node.rect;
     let live_health = crate::live::diagram_feed::node_health(index);
+    let health_word = move || live_health.map_or_else(|| status.get().health.as_str(), |h| h.get());
     let selected = move || selection.0.get() == Some(index);
     let select = move || selection.0.set(Some(index));
     let on_key = move |ev: KeyboardEvent| {
@@ -397,11 +400,11 @@ fn Node(
             class:differs=move || differs.get().is_some()
             data-compared=move || differs.get()
             class:added=c.added
-            data-health=move || live_health.map_or_else(|| status.get().health.as_str(), |h| h.get())
+            data-health=health_word
             data-component=c.id.clone()
             role="button"
             tabindex="0"
-            aria-label=aria
+            aria-label=move || format!("{aria_start}: {}. {aria_rest}", health_word().replace('-', " "))
             aria-pressed=move || if selected() { "true" } else { "false" }
             transform=format!("translate({} {})", px(r.x), px(r.y))
             on:click=move |_| select()

@@ -473,6 +473,12 @@ async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
     leptos::task::tick().await;
     let node = query(&root, ".node[data-component=Redis_Sessions]");
     assert_eq!(node.get_attribute("data-health").as_deref(), Some("down"));
+    // A screen reader hears it too: the node's name says its health.
+    let label = node.get_attribute("aria-label").unwrap();
+    assert!(
+        label.starts_with("Redis Sessions User session cache: down. State Plane"),
+        "{label}"
+    );
     assert_eq!(
         query(&node, ".live-badge text").text_content().as_deref(),
         Some("✕")
