@@ -142,9 +142,13 @@ fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
                 </div>
                 <Diagram topology=topology.clone() width=width show_all_edges=show_all />
             </section>
-            <aside class="inspector" aria-label="Inspector" aria-live="polite">
-                <Inspector topology=topology />
+            // Not a live region itself: its figures change many times a
+            // second while the run plays, which a screen reader would read
+            // out without end. The selection alone is announced.
+            <aside class="inspector" aria-label="Inspector">
+                <Inspector topology=topology.clone() />
             </aside>
+            <SelectionAnnouncer topology=topology />
         </main>
     }
 }
@@ -158,5 +162,28 @@ fn LoadErrors(errors: Vec<SourceError>) -> impl IntoView {
             <p>"Fix these problems in the data file and reload:"</p>
             <ul>{errors.into_iter().map(|e| view! { <li><code>{e.to_string()}</code></li> }).collect_view()}</ul>
         </section>
+    }
+}
+
+/// A visually hidden status line that tells a screen reader which component
+/// was selected ("Redis Sessions selected: its facts, figures and actions
+/// are in the inspector"), once per selection.
+#[component]
+fn SelectionAnnouncer(topology: Arc<Topology>) -> impl IntoView {
+    let selection = expect_context::<Selection>();
+    let said = move || {
+        selection
+            .0
+            .get()
+            .and_then(|i| topology.components.get(i))
+            .map(|c| {
+                format!(
+                    "{} selected: its facts, figures and actions are in the inspector.",
+                    c.name
+                )
+            })
+    };
+    view! {
+        <p class="sr-only" role="status" data-testid="selection-status">{said}</p>
     }
 }

@@ -466,8 +466,21 @@ async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
         node.get_attribute("data-health").as_deref(),
         Some("healthy")
     );
+    let status = query(&root, "[data-testid=selection-status]");
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(status.text_content().unwrap(), "");
     click(&node);
     leptos::task::tick().await;
+    // The selection is announced once; the inspector's figures, which
+    // change every frame, are not a live region.
+    assert_eq!(
+        status.text_content().unwrap(),
+        "Redis Sessions selected: its facts, figures and actions are in the inspector."
+    );
+    assert_eq!(
+        query(&root, "aside.inspector").get_attribute("aria-live"),
+        None
+    );
     click(&query(&root, ".inspector button[data-action=kill]"));
     click(&query(&root, "button[data-action=step]"));
     leptos::task::tick().await;
