@@ -371,6 +371,16 @@ async fn one_sized_canvas_per_indicator_with_current_values() {
     assert!(p95.get_attribute("title").unwrap().contains("002"));
     let db = find(root, "figure[data-key='db_query'] .fl-chart-ref").unwrap();
     assert_eq!(db.text_content().unwrap(), "Normal 50 ms");
+    // Hovering a title says what the indicator measures: delivery counts
+    // messages, where API success counts attempts.
+    let meaning = |key: &str| {
+        find(root, &format!("figure[data-key='{key}'] .fl-chart-title"))
+            .unwrap()
+            .get_attribute("title")
+            .unwrap()
+    };
+    assert!(meaning("delivery_rate").contains("counted per message"));
+    assert!(meaning("api_success").contains("counting every attempt"));
 
     // A new sample updates the value and keeps the same canvases.
     let before = canvas(root, keys::API_P95);

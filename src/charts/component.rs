@@ -534,7 +534,7 @@ fn chart_view(
     view! {
         <figure class="fl-chart" data-key=spec.key>
             <figcaption class="fl-chart-head">
-                <span class="fl-chart-title">{title}</span>
+                <span class="fl-chart-title" title=spec.meaning>{title}</span>
                 <span
                     class="fl-chart-value"
                     data-key=spec.key

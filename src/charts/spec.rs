@@ -146,6 +146,8 @@ pub struct SeriesSpec {
     pub key: &'static str,
     /// The chart's title.
     pub title: &'static str,
+    /// What it measures, in a sentence (the title's tooltip).
+    pub meaning: &'static str,
     /// The unit in words, e.g. `"%"` or `"ms"`.
     pub unit: &'static str,
     /// The objective, drawn dashed, with the region breaking it tinted.
@@ -200,6 +202,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::API_SUCCESS,
             title: Indicator::ApiSuccess.title(),
+            meaning: Indicator::ApiSuccess.meaning(),
             unit: "%",
             slo: at_least(
                 99.95,
@@ -212,6 +215,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::API_P95,
             title: Indicator::ApiLatencyP95Ms.title(),
+            meaning: Indicator::ApiLatencyP95Ms.meaning(),
             unit: "ms",
             slo: at_most(100.0, "seed 002 SLOs: REST API response time p95 <100ms"),
             baseline: None,
@@ -221,6 +225,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::WS_CONNECT,
             title: Indicator::WsConnectRate.title(),
+            meaning: Indicator::WsConnectRate.meaning(),
             unit: "%",
             slo: at_least(99.9, "seed 002: WebSocket connection success >99.9%"),
             baseline: None,
@@ -230,6 +235,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::VOICE_CONNECT,
             title: Indicator::VoiceSuccess.title(),
+            meaning: Indicator::VoiceSuccess.meaning(),
             unit: "%",
             slo: at_least(99.95, "seed 002 SLOs: voice connection success 99.95%"),
             baseline: None,
@@ -239,6 +245,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DELIVERY_RATE,
             title: Indicator::DeliveryRate.title(),
+            meaning: Indicator::DeliveryRate.meaning(),
             unit: "%",
             slo: at_least(99.99, "seed 002 SLOs: 99.99% message delivery"),
             baseline: None,
@@ -248,6 +255,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DELIVERY_P99,
             title: Indicator::DeliveryLatencyP99Ms.title(),
+            meaning: Indicator::DeliveryLatencyP99Ms.meaning(),
             unit: "ms",
             slo: at_most(200.0, "seed 002 SLOs: message latency p99 <200ms globally"),
             baseline: None,
@@ -257,6 +265,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DB_QUERY,
             title: Indicator::DbQueryMs.title(),
+            meaning: Indicator::DbQueryMs.meaning(),
             unit: "ms",
             slo: None,
             baseline: Some(Baseline {
@@ -269,6 +278,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::USERS_AFFECTED,
             title: Indicator::UsersAffected.title(),
+            meaning: Indicator::UsersAffected.meaning(),
             unit: "users",
             slo: None,
             baseline: None,

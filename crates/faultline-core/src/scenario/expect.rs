@@ -148,6 +148,29 @@ impl Indicator {
         }
     }
 
+    /// What the indicator measures, in one sentence for people (the
+    /// charts' tooltips).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Indicator::ApiSuccess => "Share of API requests answered without an error, counting every attempt: a request retried three times counts four times.",
+            Indicator::ApiLatencyP95Ms => "95th percentile of API response time, fast failures and timeouts (at the clients' deadline) included.",
+            Indicator::WsConnectRate => "Share of gateway (WebSocket) connection attempts that succeed, reconnects included.",
+            Indicator::VoiceSuccess => "Share of voice channel joins that succeed.",
+            Indicator::DeliveryRate => "Share of the messages sent that reach their recipients: counted per message, so a send the client retries in time is delivered, and one given up, refused or held behind a stalled session is not.",
+            Indicator::DeliveryLatencyP99Ms => "99th percentile time to answer a message send, fast failures and timeouts included.",
+            Indicator::MessageLoadP99Ms => "99th percentile time to load messages (reads), fast failures and timeouts included.",
+            Indicator::DbQueryMs => "Mean query time of the slowest database that answers.",
+            Indicator::UsersAffected => "Users who cannot use the platform normally: reconnecting, or connected but with failing API calls, undelivered messages or failing voice joins, or away while the platform would still fail them.",
+            Indicator::UsersAffectedShare => "Users affected as a share of all users.",
+            Indicator::RequestRate => "User requests per second at the edge, retries included.",
+            Indicator::RetryShare => "Share of the requests at the edge that are retries.",
+            Indicator::Utilisation => "The component's busy share of its capacity.",
+            Indicator::Queue => "Requests waiting at the component.",
+            Indicator::Memory => "The component's memory in use as a share of its limit.",
+            Indicator::ErrorRate => "Share of the component's answers that are errors.",
+        }
+    }
+
     /// The indicator's value in one sample (NaN for a component indicator:
     /// see [`Indicator::of_component`]).
     pub fn of(self, s: &Sample) -> f64 {
