@@ -53,12 +53,10 @@ fn key_of(piece: &str) -> &str {
 /// an empty link; an error only when the scenario (or the drill setting)
 /// is what is wrong.
 pub fn open(fragment: &str) -> Result<Option<OpenedLink>, FragmentError> {
-    let body = fragment
-        .strip_prefix('#')
-        .or_else(|| fragment.strip_prefix('?'))
-        .unwrap_or(fragment)
-        .trim();
-    let mut pieces: Vec<&str> = body.split('&').filter(|p| !p.is_empty()).collect();
+    let mut pieces: Vec<&str> = url_state::link_body(fragment)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut left_out = Vec::new();
     if pieces.is_empty() {
         // Nothing to leave out: the strict reading says what this is.

@@ -290,15 +290,21 @@ pub fn link_text<'a>(hash: &'a str, search: &'a str) -> (&'a str, bool) {
     }
 }
 
+/// A link's `key=value` pieces as one text: without the fragment's `#` (or
+/// the query's `?`) and the blanks around them.
+pub fn link_body(fragment: &str) -> &str {
+    fragment
+        .strip_prefix('#')
+        .or_else(|| fragment.strip_prefix('?'))
+        .unwrap_or(fragment)
+        .trim()
+}
+
 /// Parses a fragment (with or without the leading `#`; a query with its
 /// `?` too). An empty fragment gives `Ok(None)`. The scenario key is checked against the bundled list
 /// and every action against the scenario's topology.
 pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
-    let f = fragment
-        .strip_prefix('#')
-        .or_else(|| fragment.strip_prefix('?'))
-        .unwrap_or(fragment)
-        .trim();
+    let f = link_body(fragment);
     if f.is_empty() {
         return Ok(None);
     }

@@ -58,26 +58,20 @@ test('the page meets WCAG 2.1 AA as axe checks it, in every main state', async (
   assert.deepEqual(problems, []);
   await page.close();
 
-  // A run replayed to its end: the debrief beside what actually happened.
-  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&t=2700000'));
-  await page.waitForSelector('.debrief');
-  await check('debrief', page);
-  assert.deepEqual(problems, []);
-  await page.close();
-
-  // A drill under way.
-  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&drill=1'));
-  await page.waitForSelector('[data-action=hint]');
-  await check('drill', page);
-  assert.deepEqual(problems, []);
-  await page.close();
-
-  // A drill at its end: the drill debrief names the incident.
-  ({ page, problems } = await opened('#s=permission_cache_failure&seed=1&drill=1&t=2700000'));
-  await page.waitForSelector('.drill-debrief');
-  await check('drill debrief', page);
-  assert.deepEqual(problems, []);
-  await page.close();
+  // States a link opens straight into, each with what shows it is there:
+  // a run replayed to its end (the debrief beside what actually happened),
+  // a drill under way, and a drill at its end (its debrief names the incident).
+  for (const [state, fragment, shown] of [
+    ['debrief', '#s=permission_cache_failure&seed=1&t=2700000', '.debrief'],
+    ['drill', '#s=permission_cache_failure&seed=1&drill=1', '[data-action=hint]'],
+    ['drill debrief', '#s=permission_cache_failure&seed=1&drill=1&t=2700000', '.drill-debrief'],
+  ]) {
+    ({ page, problems } = await opened(fragment));
+    await page.waitForSelector(shown);
+    await check(state, page);
+    assert.deepEqual(problems, [], state);
+    await page.close();
+  }
 
   assert.equal(report.length, 0, `accessibility violations:\n${report.join('\n')}`);
 });
