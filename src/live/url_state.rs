@@ -449,7 +449,11 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
                 .collect();
             return Err(bad(
                 "cf",
-                if known.is_empty() {
+                // A drill's link opens with this named in a notice: the
+                // scenario's switches would give the incident away.
+                if st.drill {
+                    format!("unknown counterfactual `{k}`")
+                } else if known.is_empty() {
                     format!("unknown counterfactual `{k}` (this scenario has none)")
                 } else {
                     format!(

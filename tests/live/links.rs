@@ -162,6 +162,32 @@ fn a_link_opens_as_far_as_it_is_usable() {
 }
 
 #[wasm_bindgen_test]
+fn a_drill_link_with_a_slip_opens_without_naming_the_incident() {
+    let hidden = url_state::b64_encode(b"api_cascade_2022");
+    let opened = link_open::open(&format!("hs={hidden}&drill=1&seed=2&cf=nope"))
+        .unwrap()
+        .expect("a run");
+    assert!(opened.run.drill);
+    assert_eq!(
+        (opened.run.scenario.as_str(), opened.run.seed),
+        ("api_cascade_2022", 2)
+    );
+    let notice = opened.left_out_notice().unwrap();
+    assert!(notice.contains("unknown counterfactual `nope`"), "{notice}");
+    for giveaway in ["api_cascade", "client_backoff_fix", "gateway_breakers"] {
+        assert!(!notice.contains(giveaway), "{notice}");
+    }
+    // Outside a drill the same slip lists the switches, to help.
+    let opened = link_open::open("s=api_cascade_2022&cf=nope")
+        .unwrap()
+        .unwrap();
+    assert!(opened
+        .left_out_notice()
+        .unwrap()
+        .contains("client_backoff_fix"));
+}
+
+#[wasm_bindgen_test]
 fn a_link_without_a_usable_scenario_does_not_open() {
     let e = link_open::open("s=nowhere&seed=2").unwrap_err();
     assert_eq!(e.field, "s");
