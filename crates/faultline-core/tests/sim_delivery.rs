@@ -101,3 +101,23 @@ fn delivery_counts_messages_so_a_retried_send_is_delivered() {
     assert!(delivered > 0.99, "{delivered}");
     assert!((0.75..0.85).contains(&api), "{api}");
 }
+
+#[test]
+fn a_total_outage_delivers_nothing_while_its_failed_sends_wait_for_retries() {
+    // The first seconds of an outage: every send fails and every failure
+    // is retried, so no send has met its fate yet; none arrives either.
+    let mut s = sessions_on_presence();
+    s.client_retry = RetryPolicy::exponential(1000, 10_000, 4, Jitter::Full);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(30_000);
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    for t in 1..=10 {
+        sim.step_until(30_000 + t * 1000);
+        let sli = sim.snapshot().sli;
+        assert_eq!(sli.api_success, 0.0, "{t} s");
+        assert_eq!(sli.delivery_rate, 0.0, "{t} s into the outage");
+    }
+}

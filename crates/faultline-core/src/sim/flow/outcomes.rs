@@ -182,7 +182,15 @@ impl State {
             // again), the share accepted *and* in their recipients' clients.
             // A send that fails and is retried in time is delivered; one
             // given up, refused, or buffered behind a stalled session is not.
-            delivery_rate: ratio(deln[send], att[send] - self.retrying[send], 1.0).clamp(0.0, 1.0),
+            // While every send fails and waits for its retry, none met its
+            // fate and none arrives: that is 0, not "no data" (only no
+            // sends at all is).
+            delivery_rate: ratio(
+                deln[send],
+                att[send] - self.retrying[send],
+                if att[send] > 0.0 { 0.0 } else { 1.0 },
+            )
+            .clamp(0.0, 1.0),
             delivery_latency_p99_ms: pct(
                 0.99,
                 att[send],
