@@ -9,10 +9,11 @@
 
 use super::url_state::{self, FragmentError, RunState};
 
-/// Fields the page cannot open a link without: the scenario itself, and
-/// whether it is a drill (a drill opened as a plain run would show the
-/// trainees the incident's name and its responders).
-const NEEDED: [&str; 5] = ["s", "scenario", "hs", "drill", "fragment"];
+/// Fields the page cannot open a link without: the scenario itself (a
+/// fault in `scenario=` is reported as `s`), and whether it is a drill (a
+/// drill opened as a plain run would show the trainees the incident's name
+/// and its responders).
+const NEEDED: [&str; 3] = ["s", "hs", "drill"];
 
 /// A link opened as far as it is usable.
 #[derive(Clone, Debug, PartialEq)]
