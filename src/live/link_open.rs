@@ -26,7 +26,8 @@ pub struct OpenedLink {
 
 impl OpenedLink {
     /// The notice for what was left out ("The link's `seed` is not usable:
-    /// …. The rest of the link is open."), or `None` when nothing was.
+    /// …. Opened the rest of the link without it."), or `None` when
+    /// nothing was.
     pub fn left_out_notice(&self) -> Option<String> {
         if self.left_out.is_empty() {
             return None;
