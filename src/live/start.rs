@@ -91,19 +91,19 @@ pub fn initial_run() -> (RunState, Option<Notice>, Option<RunState>) {
             }
             let replayed = (!is_fresh(&run))
                 .then_some("Replayed the run from the link. Press Play (or Space) to continue.");
-            let notice = match (left_out, replayed) {
-                (Some(left_out), replayed) => Some(Notice {
+            // What was left out is the news; that the run was replayed follows it.
+            let notice = match left_out {
+                Some(left_out) => Some(Notice {
                     error: true,
-                    text: [left_out.as_str(), replayed.unwrap_or("")]
-                        .join(" ")
-                        .trim()
-                        .into(),
+                    text: match replayed {
+                        Some(replayed) => format!("{left_out} {replayed}"),
+                        None => left_out,
+                    },
                 }),
-                (None, Some(replayed)) => Some(Notice {
+                None => replayed.map(|replayed| Notice {
                     error: false,
                     text: replayed.into(),
                 }),
-                (None, None) => None,
             };
             (run, notice, None)
         }
