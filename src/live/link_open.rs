@@ -78,9 +78,15 @@ pub fn open(fragment: &str) -> Result<Option<OpenedLink>, FragmentError> {
             Err(e) => e,
         };
         let before = pieces.len();
+        if NEEDED.contains(&e.field.as_str()) {
+            return Err(with_left_out(e, &left_out));
+        }
         match &e.piece {
+            // A fault in one piece: that piece alone goes (a second `seed=`
+            // that is a word does not take the good one with it).
             Some(piece) => pieces.retain(|p| p != piece),
-            None if NEEDED.contains(&e.field.as_str()) => return Err(with_left_out(e, &left_out)),
+            // A fault in what the pieces make together (a time past the
+            // end, a switch the scenario lacks): the field goes.
             None => pieces.retain(|p| key_of(p) != e.field),
         }
         if pieces.len() == before {

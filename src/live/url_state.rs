@@ -161,8 +161,9 @@ pub struct FragmentError {
     pub field: String,
     /// What is wrong, in plain words.
     pub problem: String,
-    /// The `key=value` piece at fault when the field cannot name it (a
-    /// piece without `=`, an unknown key), so it can be left out.
+    /// The `key=value` piece at fault, when the fault is in one piece
+    /// (rather than between pieces, or in the run they make), so it can be
+    /// left out alone.
     pub piece: Option<String>,
 }
 
@@ -187,14 +188,6 @@ fn bad(field: &str, problem: impl Into<String>) -> FragmentError {
 /// A link that names no scenario.
 pub fn no_scenario() -> FragmentError {
     bad("s", "no scenario named (expected s=steady_state)")
-}
-
-/// A fault in one piece of the fragment that no field names.
-fn bad_piece(piece: &str, problem: impl Into<String>) -> FragmentError {
-    FragmentError {
-        piece: Some(piece.to_string()),
-        ..bad("fragment", problem)
-    }
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -323,118 +316,11 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
     };
     let mut seed_given = false;
     for part in f.split('&').filter(|p| !p.is_empty()) {
-        let Some((k, v)) = part.split_once('=') else {
-            return Err(bad_piece(part, format!("`{part}` is not a key=value pair")));
-        };
-        match k {
-            // `scenario` is the spelled-out name people type in a query;
-            // `hs` a drill's, hidden from a glance at the address bar.
-            "s" | "scenario" | "hs" => {
-                let shown;
-                let v = if k == "hs" {
-                    shown = b64_decode(v)
-                        .and_then(|b| String::from_utf8(b).ok())
-                        .ok_or_else(|| {
-                            bad("hs", "the hidden scenario name is not valid base64url text")
-                        })?;
-                    shown.as_str()
-                } else {
-                    v
-                };
-                if !scenario_keys().contains(&v) && v != USER_SCENARIO {
-                    return Err(bad(
-                        if k == "hs" { "hs" } else { "s" },
-                        format!(
-                            "unknown scenario `{v}` (known: {})",
-                            scenario_keys().join(", ")
-                        ),
-                    ));
-                }
-                st.scenario = v.to_string();
-            }
-            "seed" => {
-                st.seed = v
-                    .parse()
-                    .map_err(|_| bad("seed", format!("`{v}` is not a whole number ≥ 0")))?;
-                seed_given = true;
-            }
-            "x" => {
-                let x: f64 = v
-                    .parse()
-                    .map_err(|_| bad("x", format!("speed `{v}` is not a number")))?;
-                if !(x.is_finite() && (0.1..=10_000.0).contains(&x)) {
-                    return Err(bad("x", format!("speed {v} is outside 0.1–10000")));
-                }
-                st.speed = x;
-            }
-            "t" => {
-                st.t_ms = v
-                    .parse()
-                    .map_err(|_| bad("t", format!("time `{v}` is not a whole number of ms")))?;
-            }
-            "a" => {
-                let bytes = b64_decode(v)
-                    .ok_or_else(|| bad("a", "the action log is not valid base64url text"))?;
-                st.actions = serde_json::from_slice(&bytes)
-                    .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
-            }
-            "cb" => {
-                let bytes = b64_decode(v)
-                    .ok_or_else(|| bad("cb", "the earlier branch is not valid base64url text"))?;
-                st.branch = Some(serde_json::from_slice(&bytes).map_err(|e| {
-                    bad("cb", format!("the earlier branch does not parse: {e}"))
-                })?);
-            }
-            "inj" => {
-                let bytes = b64_decode(v)
-                    .ok_or_else(|| bad("inj", "the injects are not valid base64url text"))?;
-                st.injects = serde_json::from_slice(&bytes)
-                    .map_err(|e| bad("inj", format!("the injects do not parse: {e}")))?;
-            }
-            "cf" => {
-                st.counterfactuals = v
-                    .split(',')
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_string)
-                    .collect();
-            }
-            "h" => {
-                st.hints = v
-                    .split(',')
-                    .filter(|t| !t.is_empty())
-                    .map(|t| {
-                        t.parse().map_err(|_| {
-                            bad("h", format!("hint time `{t}` is not a whole number of ms"))
-                        })
-                    })
-                    .collect::<Result<_, _>>()?;
-            }
-            "cmp" => {
-                st.compare = Some(Comparison::from_key(v).ok_or_else(|| {
-                    bad(
-                        "cmp",
-                        format!(
-                            "`{v}` names no run to compare with (expected scripted, nobody or switch:<key>)"
-                        ),
-                    )
-                })?);
-            }
-            "drill" => {
-                st.drill = match v {
-                    "1" | "true" => true,
-                    "0" | "false" => false,
-                    _ => return Err(bad("drill", format!("`{v}` is not 1 or 0"))),
-                };
-            }
-            other => {
-                return Err(bad_piece(
-                    part,
-                    format!(
-                    "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp, cb)"
-                ),
-                ))
-            }
-        }
+        // Every fault found in one piece names it, so it can be left out.
+        read_piece(&mut st, &mut seed_given, part).map_err(|e| FragmentError {
+            piece: Some(part.to_string()),
+            ..e
+        })?;
     }
     if st.scenario.is_empty() {
         return Err(no_scenario());
@@ -527,6 +413,123 @@ pub fn decode(fragment: &str) -> Result<Option<RunState>, FragmentError> {
         ));
     }
     Ok(Some(st))
+}
+
+/// Reads one `key=value` piece of a link into `st`.
+fn read_piece(st: &mut RunState, seed_given: &mut bool, part: &str) -> Result<(), FragmentError> {
+    let Some((k, v)) = part.split_once('=') else {
+        return Err(bad("fragment", format!("`{part}` is not a key=value pair")));
+    };
+    match k {
+        // `scenario` is the spelled-out name people type in a query;
+        // `hs` a drill's, hidden from a glance at the address bar.
+        "s" | "scenario" | "hs" => {
+            let shown;
+            let v = if k == "hs" {
+                shown = b64_decode(v)
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or_else(|| {
+                        bad("hs", "the hidden scenario name is not valid base64url text")
+                    })?;
+                shown.as_str()
+            } else {
+                v
+            };
+            if !scenario_keys().contains(&v) && v != USER_SCENARIO {
+                return Err(bad(
+                    if k == "hs" { "hs" } else { "s" },
+                    format!(
+                        "unknown scenario `{v}` (known: {})",
+                        scenario_keys().join(", ")
+                    ),
+                ));
+            }
+            st.scenario = v.to_string();
+        }
+        "seed" => {
+            st.seed = v
+                .parse()
+                .map_err(|_| bad("seed", format!("`{v}` is not a whole number ≥ 0")))?;
+            *seed_given = true;
+        }
+        "x" => {
+            let x: f64 = v
+                .parse()
+                .map_err(|_| bad("x", format!("speed `{v}` is not a number")))?;
+            if !(x.is_finite() && (0.1..=10_000.0).contains(&x)) {
+                return Err(bad("x", format!("speed {v} is outside 0.1–10000")));
+            }
+            st.speed = x;
+        }
+        "t" => {
+            st.t_ms = v
+                .parse()
+                .map_err(|_| bad("t", format!("time `{v}` is not a whole number of ms")))?;
+        }
+        "a" => {
+            let bytes = b64_decode(v)
+                .ok_or_else(|| bad("a", "the action log is not valid base64url text"))?;
+            st.actions = serde_json::from_slice(&bytes)
+                .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
+        }
+        "cb" => {
+            let bytes = b64_decode(v)
+                .ok_or_else(|| bad("cb", "the earlier branch is not valid base64url text"))?;
+            st.branch = Some(serde_json::from_slice(&bytes).map_err(|e| {
+                bad("cb", format!("the earlier branch does not parse: {e}"))
+            })?);
+        }
+        "inj" => {
+            let bytes = b64_decode(v)
+                .ok_or_else(|| bad("inj", "the injects are not valid base64url text"))?;
+            st.injects = serde_json::from_slice(&bytes)
+                .map_err(|e| bad("inj", format!("the injects do not parse: {e}")))?;
+        }
+        "cf" => {
+            st.counterfactuals = v
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        "h" => {
+            st.hints = v
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(|t| {
+                    t.parse().map_err(|_| {
+                        bad("h", format!("hint time `{t}` is not a whole number of ms"))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        "cmp" => {
+            st.compare = Some(Comparison::from_key(v).ok_or_else(|| {
+                bad(
+                    "cmp",
+                    format!(
+                        "`{v}` names no run to compare with (expected scripted, nobody or switch:<key>)"
+                    ),
+                )
+            })?);
+        }
+        "drill" => {
+            st.drill = match v {
+                "1" | "true" => true,
+                "0" | "false" => false,
+                _ => return Err(bad("drill", format!("`{v}` is not 1 or 0"))),
+            };
+        }
+        other => {
+            return Err(bad(
+                "fragment",
+                format!(
+                "unknown key `{other}` (expected s or scenario, seed, x, t, a, inj, cf, drill, h, cmp, cb)"
+            ),
+            ))
+        }
+    }
+    Ok(())
 }
 
 /// Checks an action log of a link (field `field`): in time order, within

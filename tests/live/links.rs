@@ -148,6 +148,12 @@ fn a_link_opens_as_far_as_it_is_usable() {
         "{notice}"
     );
     assert!(notice.ends_with("without them."), "{notice}");
+    // A fault in one piece takes that piece alone: the good seed stays.
+    let opened = link_open::open("s=steady_state&seed=5&seed=banana")
+        .unwrap()
+        .unwrap();
+    assert_eq!(opened.run.seed, 5);
+    assert_eq!(opened.left_out.len(), 1);
     // A comparison that needs a piece the link lacks goes; the run stays.
     let opened = link_open::open("s=steady_state&seed=2&cmp=branch")
         .unwrap()
