@@ -46,6 +46,25 @@ impl Mark {
             Mark::Compare => "•",
         }
     }
+
+    /// The verdict in words, before the band (none for a comparison: it
+    /// is not judged).
+    pub fn verdict(self) -> Option<&'static str> {
+        match self {
+            Mark::Pass => Some("Met"),
+            Mark::Miss => Some("Missed"),
+            Mark::Gap => Some("Missed"),
+            Mark::Compare => None,
+        }
+    }
+
+    /// The verdict and the band's text, as one line reads.
+    pub fn line(self, text: &str) -> String {
+        match self.verdict() {
+            Some(v) => format!("{v}: {text}"),
+            None => text.to_string(),
+        }
+    }
 }
 
 /// One band of the source's figures, as the debrief states it.
@@ -164,7 +183,7 @@ pub fn gather(live: &Live) -> DebriefFacts {
             if compared && b.expectation.with.is_none() {
                 return BandLine {
                     mark: Mark::Compare,
-                    text: b.describe_measured(start),
+                    text: b.in_words_measured(start, &scenario.topology),
                     gap: None,
                 };
             }
@@ -182,7 +201,7 @@ pub fn gather(live: &Live) -> DebriefFacts {
             };
             BandLine {
                 mark,
-                text: with_label(&scenario, b, b.describe(start)),
+                text: with_label(&scenario, b, b.in_words_measured(start, &scenario.topology)),
                 gap,
             }
         })
@@ -307,7 +326,7 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
             md.push_str("Shown for comparison (•), not judged: the run is not the incident as it happened.\n\n");
         }
         for b in &f.bands {
-            md.push_str(&format!("- {} {}\n", b.mark.glyph(), b.text));
+            md.push_str(&format!("- {} {}\n", b.mark.glyph(), b.mark.line(&b.text)));
             if let Some(g) = &b.gap {
                 md.push_str(&format!("  - Known model gap: {g}\n"));
             }
@@ -402,6 +421,7 @@ pub fn Debrief() -> impl IntoView {
                         class:compare=b.mark == Mark::Compare
                         data-pass=match b.mark { Mark::Pass => "true", Mark::Compare => "compare", _ => "false" }
                     >
+                        {b.mark.verdict().map(|v| view! { <strong class="verdict">{format!("{v}:")}</strong> " " })}
                         {b.text.clone()}
                         {b.gap.clone().map(|g| view! {
                             <span class="gap-note">{format!("Known model gap: {g}")}</span>
@@ -591,9 +611,9 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("- • api_success min 40%\n"), "{md}");
-        assert!(
-            md.contains("- ~ db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n")
-        );
+        assert!(md.contains(
+            "- ~ Missed: db_query_ms max 25 s\n  - Known model gap: the pool never exhausts\n"
+        ));
         assert!(md.contains("Users affected × minutes: 35.00G\n\nWithout the switch, same seed: 42.00G users affected × minutes. At this seed the switch cut it by 17%.\n\nOver the scenario's calibration seeds 1-5, measured.\n\nCompared with nobody responding, same seed: 40.00G users affected × minutes. Against it this run cut it by 12%.\n\n| Indicator"), "{md}");
         assert!(
             md.contains("| API success rate | 0.0% | 17:05:21 |"),

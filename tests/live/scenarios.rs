@@ -193,6 +193,13 @@ async fn the_debrief_marks_a_missed_known_gap_band_as_such() {
         "{:?}",
         band.text_content()
     );
+    assert!(
+        band.text_content()
+            .unwrap()
+            .starts_with("Missed: API success rate at its highest 20.0%, give or take 10.0%"),
+        "{:?}",
+        band.text_content()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -311,7 +318,11 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
     };
     let own = texts(&root);
     assert_eq!(own.len(), 1, "{own:?}");
-    assert!(own[0].starts_with("pass api_success"), "{own:?}");
+    // The band in words, with its verdict first.
+    assert!(
+        own[0].starts_with("Met: API success rate never below"),
+        "{own:?}"
+    );
     // The switch's own figure is named, not judged, while it is off.
     let hint = query(&root, ".debrief [data-note=with-switch]");
     assert!(
@@ -332,14 +343,18 @@ async fn the_debrief_adds_a_switchs_own_bands_when_that_switch_is_on() {
     let both = texts(&root);
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(
-        both[1].starts_with("pass voice_success") && both[1].contains(", with “Calm breakers”"),
+        both[1].starts_with("Met: Voice connection success never below")
+            && both[1].contains(", with “Calm breakers”"),
         "{both:?}"
     );
     // The run's own band is shown for comparison, not judged: the run
     // with a fix on is not the incident.
     let own = query(&root, ".debrief .bands li");
     assert_eq!(own.get_attribute("data-pass").as_deref(), Some("compare"));
-    assert!(both[0].starts_with("api_success ≥ 99.0%"), "{both:?}");
+    assert!(
+        both[0].starts_with("API success rate never below 99.0%"),
+        "{both:?}"
+    );
     assert!(query(&root, ".debrief .bands-note")
         .text_content()
         .unwrap()

@@ -306,6 +306,50 @@ why = "too tight: must fail"
     assert!(r[4]
         .describe(s.start_clock_ms)
         .starts_with("FAIL api_success min 40.0% ± 5.0%"));
+    // The page's readers get the same bands in words.
+    let words: Vec<String> = r
+        .iter()
+        .map(|b| b.in_words_measured(s.start_clock_ms, &s.topology))
+        .collect();
+    assert_eq!(
+        words[0],
+        "API success rate at its lowest 40.0%, give or take 15.0%, between 11:30:00 and 12:30:00; this run: 30.0% at 11:31:00. Why: trough"
+    );
+    assert_eq!(
+        words[1],
+        "API success rate first below 99.0% at 11:31:00, give or take 10 s; this run: 11:31:00. Why: break"
+    );
+    assert!(
+        words[2].starts_with("API success rate back above 99.0% for good at 11:32:00"),
+        "{}",
+        words[2]
+    );
+    assert!(
+        words[3].starts_with("Share of users affected never above 50.0%, between"),
+        "{}",
+        words[3]
+    );
+    // A component's figure is named by the component's name, and a latency
+    // breaks upwards.
+    let lg = library::load("large_guild_cascade_2023").unwrap();
+    let words: Vec<String> = lg
+        .expectations
+        .iter()
+        .map(|e| e.in_words(lg.start_clock_ms, &lg.topology))
+        .collect();
+    assert!(
+        words.contains(
+            &"Message Router 2 utilisation first above 99.0% at 19:18:00, give or take 4 min"
+                .to_string()
+        ),
+        "{words:#?}"
+    );
+    assert!(
+        words.contains(
+            &"Message delivery p99 first above 500 ms at 19:18:00, give or take 4 min".to_string()
+        ),
+        "{words:#?}"
+    );
     // 700 users for 60 s = 700 user-minutes.
     assert!((users_affected_minutes(&samples) - 700.0).abs() < 1e-9);
 }

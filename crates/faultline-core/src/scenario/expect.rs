@@ -520,7 +520,7 @@ impl BandResult {
 
     /// One measurement in the band's unit: a clock time (or "never") for
     /// `breaks`/`recovers`, a value otherwise.
-    fn format_measured(&self, v: f64, start_clock_ms: u64) -> String {
+    pub(super) fn format_measured(&self, v: f64, start_clock_ms: u64) -> String {
         if self.expectation.kind.measures_time() {
             if v.is_finite() {
                 format_clock(start_clock_ms, v as u64)

@@ -21,6 +21,7 @@
 //! [`Scenario::from_toml_str`] reports every problem as a [`SourceError`]
 //! with the file, line and column.
 
+mod band_words;
 pub mod counterfactual;
 mod drill;
 pub mod ensemble;
@@ -45,6 +46,7 @@ use crate::sim::retry::RetryPolicy;
 use crate::source::{SourceError, SourceSpan};
 use crate::topology::{DependencyKind, RawTopology, Topology};
 
+pub use band_words::duration_in_words;
 pub use counterfactual::Counterfactual;
 pub use expect::{BandKind, BandResult, Expectation, Indicator};
 pub use impact::users_affected_minutes;
