@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::drill::{self, DrillDebrief, DrillFacts};
 use super::driver::{drill_hidden, Live};
 use super::spread::{self, SpreadLine, SPREAD_SHOWN};
-use super::{switch_effect, url_state};
+use super::switch_effect;
 
 /// Whether the debrief shows indicator `i` with this run's worst value:
 /// all but the users-affected share (the count is shown) and the traffic
@@ -255,16 +255,10 @@ pub fn gather(live: &Live) -> DebriefFacts {
     }
 }
 
-/// The page's address (without its fragment) followed by this run's
-/// fragment, so the file's reader can open the same run.
+/// The page's address followed by this run's fragment, so the file's
+/// reader can open the same run.
 fn replay_link(live: &Live) -> String {
-    let location = window().location();
-    let base = format!(
-        "{}{}",
-        location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default()
-    );
-    format!("{base}#{}", url_state::encode(&live.run_state()))
+    super::share::link_to(&live.run_state())
 }
 
 /// A band line with its switch named by the switch's label, as the

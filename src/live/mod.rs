@@ -45,6 +45,7 @@ pub mod panic_overlay;
 pub mod playback;
 pub mod save_run;
 pub mod scenario_panel;
+pub mod share;
 pub mod spread;
 pub mod start;
 pub mod switch_effect;

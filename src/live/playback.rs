@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::driver::{Live, SPEEDS};
+use super::share::Share;
 use super::timeline::Timeline;
 
 /// `h:mm:ss` for a duration in ms.
@@ -126,6 +127,7 @@ pub fn PlaybackBar() -> impl IntoView {
             <button data-action="reset" aria-label="Reset the run with this seed" on:click=move |_| reset()>
                 "↺ Reset"
             </button>
+            <Share />
             <span class="scenario-name">{move || scenario_name.get()}</span>
             <span class="frame-ms" title="Simulation work in the slowest frame of the last half second">
                 {move || format!("{:.1} ms/frame", live.frame_work_ms.get())}

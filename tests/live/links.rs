@@ -375,3 +375,90 @@ fn replay_reproduces_the_same_run() {
     assert_eq!(live.events.get_untracked().len(), events);
     assert_eq!(live.user_actions.get_untracked(), run.actions);
 }
+
+/// The value of the text field `id` under `root`.
+fn field_value(root: &web_sys::Element, id: &str) -> String {
+    query(root, &format!("#{id}"))
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .value()
+}
+
+/// The run a full link (address and fragment) opens.
+fn run_of(link: &str) -> RunState {
+    let frag = &link[link.find('#').expect("a fragment")..];
+    url_state::decode(frag).unwrap().expect("a run")
+}
+
+#[wasm_bindgen_test]
+async fn share_offers_this_moment_and_the_drill_from_the_start() {
+    let key = "permission_cache_failure";
+    let scenario = url_state::load_scenario(key).unwrap();
+    let (root, live) = mount_live_with(key, scenario, 1, || view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // An instructor adds a surprise and starts the drill with it, then
+    // tries the drill out: a move of their own and a hint.
+    live.advance(600_000.0);
+    let surprise = Action::Kill {
+        component: "Presence_Service".into(),
+    };
+    live.act(surprise.clone()).unwrap();
+    live.drill_with_injects();
+    live.advance(120_000.0);
+    let own_move = Action::Revive {
+        component: "Memcached_Guilds".into(),
+    };
+    live.act(own_move.clone()).unwrap();
+    live.take_hint();
+    live.advance(60_000.0);
+    leptos::task::tick().await;
+
+    click(&query(&root, "details.share > summary"));
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    leptos::task::tick().await;
+    // This moment: the address bar's run, moves, hint and clock included.
+    let now = run_of(&field_value(&root, "share-now"));
+    assert_eq!(now, live.run_state());
+    assert!(now.t_ms > 0 && !now.actions.is_empty() && !now.hints.is_empty());
+    // From the start: the same drill with the surprise, at 0:00, without
+    // the instructor's move or hint; and it opens without a complaint.
+    let link = field_value(&root, "share-start");
+    let start = run_of(&link);
+    assert_eq!(start.scenario, key);
+    assert_eq!(start.seed, 1);
+    assert!(start.drill);
+    assert_eq!(start.injects, vec![(600_000, surprise)]);
+    assert_eq!(start.t_ms, 0);
+    assert!(start.actions.is_empty() && start.hints.is_empty());
+    let opened = link_open::open(&link[link.find('#').unwrap()..])
+        .unwrap()
+        .expect("a run");
+    assert!(opened.left_out.is_empty());
+    assert!(query(&root, "details.share")
+        .text_content()
+        .unwrap()
+        .contains("for your trainees"));
+
+    // Copy: the clipboard takes it, or the link is selected for Ctrl+C.
+    click(&query(&root, "button[data-action=copy-start]"));
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    leptos::task::tick().await;
+    let status = query(&root, "[data-share-status]").text_content().unwrap();
+    let selected = document()
+        .active_element()
+        .is_some_and(|e| e.id() == "share-start");
+    assert!(
+        status == "Copied the link." || (status.contains("press Ctrl+C") && selected),
+        "{status:?} (field selected: {selected})"
+    );
+    // Escape closes the panel.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let esc = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    query(&root, "#share-start").dispatch_event(&esc).unwrap();
+    assert!(query(&root, "details.share")
+        .get_attribute("open")
+        .is_none());
+}
