@@ -132,6 +132,10 @@ pub struct Live {
     pub(super) compare_published_at: StoredValue<f64>,
     /// Running or paused.
     pub playing: RwSignal<bool>,
+    /// Stop the clock at each of the scenario's incident updates, so an
+    /// instructor walking a class through the incident can talk each one
+    /// over (never in a drill: its updates are held back).
+    pub pause_at_updates: RwSignal<bool>,
     /// Simulated seconds per wall second.
     pub speed: RwSignal<f64>,
     /// The run's seed.
@@ -341,6 +345,7 @@ impl Live {
             compare_seen: StoredValue::new(0),
             compare_published_at: StoredValue::new(f64::NEG_INFINITY),
             playing: RwSignal::new(false),
+            pause_at_updates: RwSignal::new(false),
             speed: RwSignal::new(speed),
             seed: RwSignal::new(seed),
             notice: RwSignal::new(None),
@@ -530,7 +535,28 @@ impl Live {
             .with_untracked(|s| (s.duration_ms, step_ms(s)));
         let target = (self.target_ms.get_value() + ms.max(0.0)).min(end as f64);
         let before = self.now_ms();
+        // The first incident update after the clock and by the target, if
+        // the run is to stop there.
+        let update = (self.pause_at_updates.get_untracked() && !self.drill.get_untracked())
+            .then(|| {
+                self.scenario.with_untracked(|s| {
+                    s.messages
+                        .iter()
+                        .find(|m| m.t_ms > before && (m.t_ms as f64) <= target)
+                        .map(|m| m.t_ms)
+                })
+            })
+            .flatten();
+        let target = update.map_or(target, |t| t as f64);
         let after = self.step_recorded(target as u64, chunk, budget_ms);
+        if update.is_some_and(|t| after >= t) {
+            self.playing.set(false);
+            self.notice.set(Some(Notice {
+                error: false,
+                text: "Paused at the incident update (Pause at updates is on). Press Play (or Space) to go on."
+                    .into(),
+            }));
+        }
         // Out of budget: carry on from where the simulation is, not from
         // the wall clock's target (which would run further ahead each frame).
         let target = if after < target as u64 {

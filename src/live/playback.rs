@@ -107,6 +107,22 @@ pub fn PlaybackBar() -> impl IntoView {
                 </select>
                 <button aria-label="Faster (+)" data-action="faster" on:click=move |_| live.change_speed(true)>"+"</button>
             </span>
+            {move || {
+                // Not in a drill: its updates are held back, and stopping at
+                // them would tell the team when something happens.
+                let shown = !live.drill.get() && live.scenario.with(|s| !s.messages.is_empty());
+                shown.then(|| view! {
+                    <label class="pause-at-updates" title="Stop the clock at each of the scenario's incident updates, to talk it over">
+                        <input
+                            type="checkbox"
+                            data-control="pause-at-updates"
+                            prop:checked=move || live.pause_at_updates.get()
+                            on:change=move |e| live.pause_at_updates.set(event_target_checked(&e))
+                        />
+                        " Pause at updates"
+                    </label>
+                })
+            }}
             <label class="seed">
                 "Seed "
                 <input

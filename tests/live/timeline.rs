@@ -533,3 +533,55 @@ async fn key_presses_on_the_timeline_before_a_frame_step_on_from_each_other() {
     settle(&live).await;
     assert_eq!(live.now_ms(), 90_000, "three presses, one move");
 }
+
+#[wasm_bindgen_test]
+async fn pause_at_updates_stops_the_clock_at_each_incident_update() {
+    let key = "api_cascade_2022";
+    let scenario = url_state::load_scenario(key).unwrap();
+    let updates: Vec<u64> = scenario.messages.iter().map(|m| m.t_ms).collect();
+    let (root, live) = mount_live_with(key, scenario, 1, || view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // Off by default: the clock runs through the updates.
+    live.advance(600_000.0);
+    let passed = updates
+        .iter()
+        .filter(|&&t| t > 1000 && t <= live.now_ms())
+        .count();
+    assert!(
+        passed >= 1,
+        "the first ten minutes hold an update: {updates:?}"
+    );
+    // On: each advance stops at the next update and pauses.
+    let toggle = query(&root, "input[data-control=pause-at-updates]");
+    js_sys::Reflect::set(&toggle, &"checked".into(), &true.into()).unwrap();
+    toggle
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    assert!(live.pause_at_updates.get_untracked());
+    for _ in 0..2 {
+        let from = live.now_ms();
+        let next = *updates.iter().find(|&&t| t > from).expect("a later update");
+        live.playing.set(true);
+        live.advance(3_600_000.0);
+        assert_eq!(
+            live.now_ms(),
+            next,
+            "stopped at the update due at {next} ms"
+        );
+        assert!(!live.playing.get_untracked());
+        assert!(live
+            .notice
+            .get_untracked()
+            .is_some_and(|n| n.text.starts_with("Paused at the incident update")));
+    }
+    // A drill holds its updates back: no stop, and no checkbox.
+    live.set_drill(true);
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("input[data-control=pause-at-updates]")
+        .unwrap()
+        .is_none());
+    live.advance(3_600_000.0);
+    assert!(live.now_ms() > 3_600_000);
+}
