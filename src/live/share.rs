@@ -69,6 +69,8 @@ pub fn Share() -> impl IntoView {
     let now_link = RwSignal::new(String::new());
     let start_link = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    let now_field = NodeRef::<leptos::html::Input>::new();
+    let start_field = NodeRef::<leptos::html::Input>::new();
     let refresh = move || {
         now_link.set(link(Which::Now));
         start_link.set(link(Which::Start));
@@ -76,8 +78,8 @@ pub fn Share() -> impl IntoView {
     let copy = move |which: Which| {
         refresh();
         let (text, field) = match which {
-            Which::Now => (now_link.get_untracked(), "share-now"),
-            Which::Start => (start_link.get_untracked(), "share-start"),
+            Which::Now => (now_link.get_untracked(), now_field),
+            Which::Start => (start_link.get_untracked(), start_field),
         };
         copy_text(text, field, status);
     };
@@ -126,14 +128,14 @@ pub fn Share() -> impl IntoView {
                 <p class="share-row">
                     <span>"This moment: the run, your moves and its clock, as the address bar holds it."</span>
                     <span class="share-link">
-                        <input id="share-now" type="text" readonly aria-label="Link to this moment" prop:value=move || now_link.get() />
+                        <input id="share-now" node_ref=now_field type="text" readonly aria-label="Link to this moment" prop:value=move || now_link.get() />
                         <button data-action="copy-now" on:click=move |_| copy(Which::Now)>"Copy"</button>
                     </span>
                 </p>
                 <p class="share-row">
                     <span>{start_words}</span>
                     <span class="share-link">
-                        <input id="share-start" type="text" readonly aria-label="Link from the start" prop:value=move || start_link.get() />
+                        <input id="share-start" node_ref=start_field type="text" readonly aria-label="Link from the start" prop:value=move || start_link.get() />
                         <button data-action="copy-start" on:click=move |_| copy(Which::Start)>"Copy"</button>
                     </span>
                 </p>
@@ -145,14 +147,11 @@ pub fn Share() -> impl IntoView {
 }
 
 /// Copies `text` with the asynchronous clipboard if the browser offers it;
-/// otherwise, or if the browser refuses, selects it in the field `field_id`
-/// for the user's own Ctrl+C. `status` says which happened.
-fn copy_text(text: String, field_id: &'static str, status: RwSignal<String>) {
+/// otherwise, or if the browser refuses, selects it in `field` for the
+/// user's own Ctrl+C. `status` says which happened.
+fn copy_text(text: String, field: NodeRef<leptos::html::Input>, status: RwSignal<String>) {
     let select_instead = move |why: &str| {
-        if let Some(input) = document()
-            .get_element_by_id(field_id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
+        if let Some(input) = field.get_untracked() {
             let _ = input.focus();
             input.select();
         }

@@ -445,9 +445,8 @@ async fn share_offers_this_moment_and_the_drill_from_the_start() {
     gloo_timers::future::TimeoutFuture::new(200).await;
     leptos::task::tick().await;
     let status = query(&root, "[data-share-status]").text_content().unwrap();
-    let selected = document()
-        .active_element()
-        .is_some_and(|e| e.id() == "share-start");
+    let field = query(&root, "#share-start");
+    let selected = document().active_element().is_some_and(|e| e == field);
     assert!(
         status == "Copied the link." || (status.contains("press Ctrl+C") && selected),
         "{status:?} (field selected: {selected})"
