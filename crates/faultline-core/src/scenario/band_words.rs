@@ -94,32 +94,16 @@ impl BandResult {
     /// measured (and when, for a value), and why the band says so, without
     /// a verdict: the page marks that beside it.
     pub fn in_words_measured(&self, start_clock_ms: u64, topology: &Topology) -> String {
-        let e = &self.expectation;
-        let got = self.format_measured(self.measured, start_clock_ms);
-        let at = match self.measured_at_ms {
-            Some(t) if !e.kind.measures_time() => {
-                format!(" at {}", format_clock(start_clock_ms, t))
-            }
-            _ => String::new(),
-        };
-        let runs = if self.per_run.len() > 1 {
-            let each: Vec<String> = self
-                .per_run
-                .iter()
-                .map(|&v| self.format_measured(v, start_clock_ms))
-                .collect();
-            format!(
-                " (the median of {} seeds: {})",
-                self.per_run.len(),
-                each.join(", ")
-            )
-        } else {
-            String::new()
-        };
+        let runs = self
+            .per_run_measured(start_clock_ms)
+            .map_or(String::new(), |(n, each)| {
+                format!(" (the median of {n} seeds: {each})")
+            });
         format!(
-            "{}; this run: {got}{at}{runs}. Why: {}",
-            e.in_words(start_clock_ms, topology),
-            e.why
+            "{}; this run: {}{runs}. Why: {}",
+            self.expectation.in_words(start_clock_ms, topology),
+            self.measured_when(start_clock_ms),
+            self.expectation.why
         )
     }
 }

@@ -485,42 +485,47 @@ impl BandResult {
     /// for showing the incident's figures beside a run they do not
     /// describe (one with a counterfactual switch on).
     pub fn describe_measured(&self, start_clock_ms: u64) -> String {
-        let e = &self.expectation;
-        // A value also says when it occurred; a time is its own answer.
-        let at = match self.measured_at_ms {
-            Some(t) if !e.kind.measures_time() => {
-                format!(" at {}", format_clock(start_clock_ms, t))
+        let runs = self
+            .per_run_measured(start_clock_ms)
+            .map_or(String::new(), |(n, each)| {
+                format!(", the median of {n} seeds: {each}")
+            });
+        format!(
+            "{}: measured {}{runs} ({})",
+            self.expectation.describe(start_clock_ms),
+            self.measured_when(start_clock_ms),
+            self.expectation.why
+        )
+    }
+
+    /// What the run measured, and for a value when it occurred (a time is
+    /// its own answer): "0.0% at 17:05:21", "16:47:21", "never".
+    pub(super) fn measured_when(&self, start_clock_ms: u64) -> String {
+        let got = self.format_measured(self.measured, start_clock_ms);
+        match self.measured_at_ms {
+            Some(t) if !self.expectation.kind.measures_time() => {
+                format!("{got} at {}", format_clock(start_clock_ms, t))
             }
-            _ => String::new(),
-        };
-        let got = format!(
-            "{}{at}",
-            self.format_measured(self.measured, start_clock_ms)
-        );
-        let runs = if self.per_run.len() > 1 {
+            _ => got,
+        }
+    }
+
+    /// For a band judged over several runs: how many, and each run's
+    /// measurement in seed order, joined: `(3, "16:47:21, 16:47:31, never")`.
+    pub(super) fn per_run_measured(&self, start_clock_ms: u64) -> Option<(usize, String)> {
+        (self.per_run.len() > 1).then(|| {
             let each: Vec<String> = self
                 .per_run
                 .iter()
                 .map(|&v| self.format_measured(v, start_clock_ms))
                 .collect();
-            format!(
-                ", the median of {} seeds: {}",
-                self.per_run.len(),
-                each.join(", ")
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "{}: measured {got}{runs} ({})",
-            e.describe(start_clock_ms),
-            e.why
-        )
+            (self.per_run.len(), each.join(", "))
+        })
     }
 
     /// One measurement in the band's unit: a clock time (or "never") for
     /// `breaks`/`recovers`, a value otherwise.
-    pub(super) fn format_measured(&self, v: f64, start_clock_ms: u64) -> String {
+    fn format_measured(&self, v: f64, start_clock_ms: u64) -> String {
         if self.expectation.kind.measures_time() {
             if v.is_finite() {
                 format_clock(start_clock_ms, v as u64)
