@@ -466,25 +466,9 @@ fn read_piece(st: &mut RunState, seed_given: &mut bool, part: &str) -> Result<()
                 .parse()
                 .map_err(|_| bad("t", format!("time `{v}` is not a whole number of ms")))?;
         }
-        "a" => {
-            let bytes = b64_decode(v)
-                .ok_or_else(|| bad("a", "the action log is not valid base64url text"))?;
-            st.actions = serde_json::from_slice(&bytes)
-                .map_err(|e| bad("a", format!("the action log does not parse: {e}")))?;
-        }
-        "cb" => {
-            let bytes = b64_decode(v)
-                .ok_or_else(|| bad("cb", "the earlier branch is not valid base64url text"))?;
-            st.branch = Some(serde_json::from_slice(&bytes).map_err(|e| {
-                bad("cb", format!("the earlier branch does not parse: {e}"))
-            })?);
-        }
-        "inj" => {
-            let bytes = b64_decode(v)
-                .ok_or_else(|| bad("inj", "the injects are not valid base64url text"))?;
-            st.injects = serde_json::from_slice(&bytes)
-                .map_err(|e| bad("inj", format!("the injects do not parse: {e}")))?;
-        }
+        "a" => st.actions = json_piece("a", v, "the action log", "is", "does")?,
+        "cb" => st.branch = Some(json_piece("cb", v, "the earlier branch", "is", "does")?),
+        "inj" => st.injects = json_piece("inj", v, "the injects", "are", "do")?,
         "cf" => {
             st.counterfactuals = v
                 .split(',')
@@ -530,6 +514,20 @@ fn read_piece(st: &mut RunState, seed_given: &mut bool, part: &str) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Decodes the base64url JSON value `v` of field `field`, naming `what` it
+/// holds in either error ("the injects are not valid base64url text").
+fn json_piece<T: serde::de::DeserializeOwned>(
+    field: &str,
+    v: &str,
+    what: &str,
+    is: &str,
+    does: &str,
+) -> Result<T, FragmentError> {
+    let bytes =
+        b64_decode(v).ok_or_else(|| bad(field, format!("{what} {is} not valid base64url text")))?;
+    serde_json::from_slice(&bytes).map_err(|e| bad(field, format!("{what} {does} not parse: {e}")))
 }
 
 /// Checks an action log of a link (field `field`): in time order, within
