@@ -57,13 +57,6 @@ pub fn Share() -> impl IntoView {
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let link = move |which: Which| {
-        let run = live.run_state();
-        link_to(&match which {
-            Which::Now => run,
-            Which::Start => from_the_start(&run),
-        })
-    };
     // The links as they were when the menu was opened or last copied (the
     // clock moves on while it plays; a copy takes the link afresh).
     let now_link = RwSignal::new(String::new());
@@ -72,8 +65,9 @@ pub fn Share() -> impl IntoView {
     let now_field = NodeRef::<leptos::html::Input>::new();
     let start_field = NodeRef::<leptos::html::Input>::new();
     let refresh = move || {
-        now_link.set(link(Which::Now));
-        start_link.set(link(Which::Start));
+        let run = live.run_state();
+        start_link.set(link_to(&from_the_start(&run)));
+        now_link.set(link_to(&run));
     };
     let copy = move |which: Which| {
         refresh();
