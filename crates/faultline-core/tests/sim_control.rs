@@ -46,6 +46,30 @@ fn rate_limits_answer_429_at_once_and_aggressive_mode_halves_them() {
     assert!((v.api_success - 250.0 / 800.0).abs() < 0.02, "{v:?}");
 }
 
+#[test]
+fn a_refusal_still_takes_the_round_trip_to_the_edge() {
+    // Nearly everything refused with a 429: the p95 is a refusal's time,
+    // which is the users' round trip to the edge, not 0 ms.
+    let mut s = edge_api(10.0, 10.0);
+    reads_only(&mut s, 800.0);
+    s.params_mut("Edge").unwrap().base_latency_ms = 25.0;
+    s.params_mut("Api").unwrap().rate_limit_per_server = 1.0; // 10 req/s
+    let mut sim = closed(&s);
+    sim.step_until(30_000);
+    let v = sim.snapshot().sli;
+    assert!(v.api_success < 0.05, "{v:?}");
+    assert!((v.api_latency_p95_ms - 25.0).abs() < 1e-9, "{v:?}");
+    // With the API down the same: refused at once, one round trip.
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(40_000);
+    let v = sim.snapshot().sli;
+    assert_eq!(v.api_success, 0.0, "{v:?}");
+    assert!((v.api_latency_p95_ms - 25.0).abs() < 1e-9, "{v:?}");
+}
+
 fn bulkheaded(split: bool) -> Sim {
     let t = simple_topology(
         &["Edge", "Api", "Db"],

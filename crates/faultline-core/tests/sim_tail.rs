@@ -135,7 +135,7 @@ fn slow_tail_values_are_checked() {
 }
 
 mod mixture {
-    use faultline_core::sim::percentile::{quantile, share_slower_than, Tail};
+    use faultline_core::sim::percentile::{quantile, share_slower_than, Refused, Tail};
     use proptest::prelude::*;
 
     proptest! {
@@ -151,12 +151,12 @@ mod mixture {
             q in 0.5f64..0.999,
         ) {
             let tail = Tail { share, ms };
-            let at = |q: f64| quantile(q, 0.0, 1.0, fixed, variable, tail, 1e9);
+            let at = |q: f64| quantile(q, Refused::NONE, 1.0, fixed, variable, tail, 1e9);
             let p = at(q);
             prop_assert!(p >= fixed - 1e-9);
             prop_assert!(p <= fixed + ms + variable * (1.0 / (1.0 - q)).ln() + 1e-6);
             prop_assert!(at((q + 0.0005).min(0.9995)) >= p - 1e-6);
-            let longer = quantile(q, 0.0, 1.0, fixed, variable, Tail { share, ms: ms + 100.0 }, 1e9);
+            let longer = quantile(q, Refused::NONE, 1.0, fixed, variable, Tail { share, ms: ms + 100.0 }, 1e9);
             prop_assert!(longer >= p - 1e-6);
             // share_slower_than(p) is 1 − q, up to the bisection's precision.
             let above = share_slower_than(p, fixed, variable, tail);

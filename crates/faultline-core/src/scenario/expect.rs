@@ -153,12 +153,12 @@ impl Indicator {
     pub fn meaning(self) -> &'static str {
         match self {
             Indicator::ApiSuccess => "Share of API requests answered without an error, counting every attempt: a request retried three times counts four times.",
-            Indicator::ApiLatencyP95Ms => "95th percentile of API response time, fast failures and timeouts (at the clients' deadline) included.",
+            Indicator::ApiLatencyP95Ms => "95th percentile of API response time, refusals (a round trip to the edge) and timeouts (at the clients' deadline) included.",
             Indicator::WsConnectRate => "Share of gateway (WebSocket) connection attempts that succeed, reconnects included.",
             Indicator::VoiceSuccess => "Share of voice channel joins that succeed.",
             Indicator::DeliveryRate => "Share of the messages sent that reach their recipients: counted per message, so a send the client retries in time is delivered, and one given up, refused or held behind a stalled session is not.",
-            Indicator::DeliveryLatencyP99Ms => "99th percentile time to answer a message send, fast failures and timeouts included.",
-            Indicator::MessageLoadP99Ms => "99th percentile time to load messages (reads), fast failures and timeouts included.",
+            Indicator::DeliveryLatencyP99Ms => "99th percentile time to answer a message send, refusals (a round trip to the edge) and timeouts included.",
+            Indicator::MessageLoadP99Ms => "99th percentile time to load messages (reads), refusals (a round trip to the edge) and timeouts included.",
             Indicator::DbQueryMs => "Mean query time of the slowest database that answers.",
             Indicator::UsersAffected => "Users who cannot use the platform normally: reconnecting, or connected but with failing API calls, undelivered messages or failing voice joins, or away while the platform would still fail them.",
             Indicator::UsersAffectedShare => "Users affected as a share of all users.",

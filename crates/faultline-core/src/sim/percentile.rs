@@ -1,14 +1,16 @@
 //! Response-time percentiles from the fluid model's shares and means.
 //!
 //! The engine knows, per request class, the share of requests that fail fast
-//! (at ~0 ms: 429s, open breakers, rejected queues), the share answered in
+//! (429s, open breakers, rejected queues: [`Refused`], back after the
+//! client's round trip to the edge, since a refusal still crosses the
+//! network), the share answered in
 //! time and the rest, which time out at the client's deadline. An answered
 //! request takes a fixed part (network latency, added delay, a backlog's
 //! wait, constant service times, summed along its calls) plus a variable
 //! part (exponential service and queueing), whose mean is the rest of its
 //! mean latency. The `q`-quantile of that mixture is then:
 //! - the deadline, if more than `1 − q` of requests time out;
-//! - ~0, if at least `q` fail fast;
+//! - the refusals' round trip, if at least `q` fail fast;
 //! - otherwise `fixed + variable · ln(1 / (1 − q'))` with
 //!   `q' = (q − fast) / answered`, the exponential tail of the answered
 //!   share (`ln 20 ≈ 3` for a p95 with nothing failing).
@@ -89,26 +91,47 @@ impl Tail {
     }
 }
 
+/// The requests that failed fast: their share and how long a refusal takes
+/// to come back.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Refused {
+    /// Share of requests refused at once, `[0, 1]`.
+    pub share: f64,
+    /// A refusal's response time, ms: the client's round trip to where it
+    /// was refused (no faster than any answer).
+    pub ms: f64,
+}
+
+impl Refused {
+    /// Nothing refused.
+    pub const NONE: Refused = Refused {
+        share: 0.0,
+        ms: 0.0,
+    };
+}
+
 /// The `q`-quantile (`0 < q < 1`) of a response time, in ms (see the module
 /// docs); `variable` is the exponential part's mean, without the slow
 /// `tail`'s ([`Tail::NONE`] for none).
 pub fn quantile(
     q: f64,
-    fast: f64,
+    refused: Refused,
     answered: f64,
     fixed: f64,
     variable: f64,
     tail: Tail,
     deadline: f64,
 ) -> f64 {
-    let fast = fast.clamp(0.0, 1.0);
+    let fast = refused.share.clamp(0.0, 1.0);
     let answered = answered.clamp(0.0, 1.0 - fast);
     let slow = 1.0 - fast - answered;
     if slow > 1.0 - q + 1e-12 {
         return deadline;
     }
     if fast >= q || answered <= 0.0 {
-        return 0.0;
+        // At least q refused (nothing answered and nothing timing out
+        // means everything was refused): the quantile is a refusal's.
+        return refused.ms.clamp(0.0, deadline);
     }
     let within = ((q - fast) / answered).clamp(0.0, 1.0 - 1e-9);
     let (fixed, variable) = (fixed.max(0.0), variable.max(0.0));
@@ -178,18 +201,18 @@ mod tests {
 
     #[test]
     fn all_answered_exponential_p95_is_three_means_and_fixed_part_adds_once() {
-        let p95 = quantile(0.95, 0.0, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
+        let p95 = quantile(0.95, Refused::NONE, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
         assert!((p95 - 299.57).abs() < 0.01, "{p95}");
-        let p95 = quantile(0.95, 0.0, 1.0, 50.0, 10.0, Tail::NONE, 1e9);
+        let p95 = quantile(0.95, Refused::NONE, 1.0, 50.0, 10.0, Tail::NONE, 1e9);
         assert!((p95 - 79.96).abs() < 0.01, "{p95}");
-        let p99 = quantile(0.99, 0.0, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
+        let p99 = quantile(0.99, Refused::NONE, 1.0, 0.0, 100.0, Tail::NONE, 1e9);
         assert!((p99 - 460.5).abs() < 0.1, "{p99}");
     }
 
     #[test]
     fn a_slow_tail_moves_the_p99_only_once_its_share_passes_one_percent() {
         // Normal: fixed 60 ms plus an exponential of mean 11 ms (p99 ≈ 111 ms).
-        let p99 = |t: Tail| quantile(0.99, 0.0, 1.0, 60.0, 11.0, t, 30_000.0);
+        let p99 = |t: Tail| quantile(0.99, Refused::NONE, 1.0, 60.0, 11.0, t, 30_000.0);
         let normal = p99(Tail::NONE);
         assert!((normal - 110.66).abs() < 0.1, "{normal}");
         // Half a percent 1.5 s slower: the p99 barely moves.
@@ -220,7 +243,7 @@ mod tests {
         assert_eq!(
             quantile(
                 0.99,
-                0.0,
+                Refused::NONE,
                 1.0,
                 60.0,
                 11.0,
@@ -271,20 +294,31 @@ mod tests {
     fn timeouts_and_fast_failures_move_the_percentile() {
         // 6% time out: the p95 is the deadline.
         assert_eq!(
-            quantile(0.95, 0.0, 0.94, 50.0, 10.0, Tail::NONE, 30_000.0),
+            quantile(0.95, Refused::NONE, 0.94, 50.0, 10.0, Tail::NONE, 30_000.0),
             30_000.0
         );
-        // 96% fail fast (429s): the p95 is ~0.
+        // 96% fail fast (429s): the p95 is a refusal's round trip.
+        let refused = |share| Refused { share, ms: 15.0 };
         assert_eq!(
-            quantile(0.95, 0.96, 0.04, 50.0, 10.0, Tail::NONE, 30_000.0),
-            0.0
+            quantile(0.95, refused(0.96), 0.04, 50.0, 10.0, Tail::NONE, 30_000.0),
+            15.0
+        );
+        // Everything refused: the same.
+        assert_eq!(
+            quantile(0.95, refused(1.0), 0.0, 0.0, 0.0, Tail::NONE, 30_000.0),
+            15.0
+        );
+        // Nothing answered and nothing refused: all time out.
+        assert_eq!(
+            quantile(0.95, Refused::NONE, 0.0, 0.0, 0.0, Tail::NONE, 30_000.0),
+            30_000.0
         );
         // Half fail fast: the p95 is the answered share's p90.
-        let p = quantile(0.95, 0.5, 0.5, 0.0, 100.0, Tail::NONE, 30_000.0);
+        let p = quantile(0.95, refused(0.5), 0.5, 0.0, 100.0, Tail::NONE, 30_000.0);
         assert!((p - 230.26).abs() < 0.01, "{p}");
         // Never beyond the deadline.
         assert_eq!(
-            quantile(0.95, 0.0, 1.0, 0.0, 1e9, Tail::NONE, 5_000.0),
+            quantile(0.95, Refused::NONE, 1.0, 0.0, 1e9, Tail::NONE, 5_000.0),
             5_000.0
         );
     }

@@ -103,7 +103,7 @@ use super::event::{Event, EventKind};
 use super::failover::{Change, Failover, Phase, Timings};
 use super::fleet::BreakerFleet;
 use super::memory;
-use super::percentile::{self, Tail};
+use super::percentile::{self, Refused, Tail};
 use super::queueing::ErlangTable;
 use super::retry::{RetryPolicy, RetryRing, ATTEMPT_BUCKETS, RING_LANES};
 use super::rng::Pcg32;

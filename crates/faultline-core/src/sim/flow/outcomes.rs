@@ -15,6 +15,9 @@ impl State {
         // Answered and delivered now (not held in a buffer downstream).
         let mut deln = [0.0; NCLASS];
         let mut fastn = [0.0; NCLASS];
+        // Fast failures' summed round trips, ms: a refusal still crosses the
+        // network between the user and the edge.
+        let mut fast_ms = [0.0; NCLASS];
         // Answered requests' latency, in total and its fixed part.
         let mut ok_lat = [0.0; NCLASS];
         let mut ok_fix = [0.0; NCLASS];
@@ -70,9 +73,16 @@ impl State {
                 att[k] += a;
                 okn[k] += a * ok;
                 deln[k] += a * c.del[k] * (1.0 - refuse);
-                fastn[k] += a * (refuse + (1.0 - refuse) * c.fast[k]);
-                // Answers' latency; fast failures (~0) and timeouts (the
-                // rest, at the deadline) enter the percentiles as shares.
+                let fast = a * (refuse + (1.0 - refuse) * c.fast[k]);
+                fastn[k] += fast;
+                // The entry's own network latency is the user's round trip
+                // to the edge: the least any answer, refusals included,
+                // takes. (Where behind the edge a request was refused is not
+                // tracked; the round trips beyond are a few tens of ms.)
+                fast_ms[k] += fast * c.p.base_latency_ms;
+                // Answers' latency; fast failures (at that round trip) and
+                // timeouts (the rest, at the deadline) enter the
+                // percentiles as shares.
                 ok_lat[k] += a * ok * c.lat[k];
                 ok_fix[k] += a * ok * c.fix[k];
                 ok_slow[k] += a * ok * tail.share;
@@ -117,13 +127,14 @@ impl State {
         self.client_retries(&region_ok, &att, &okn, &fastn, timeout_ms);
         // Indicators.
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
-        let (mut a_api, mut ok_api, mut fast_api) = (0.0, 0.0, 0.0);
+        let (mut a_api, mut ok_api, mut fast_api, mut fast_ms_api) = (0.0, 0.0, 0.0, 0.0);
         let (mut lat_ok_api, mut fix_ok_api) = (0.0, 0.0);
         let (mut slow_ok_api, mut slow_ms_ok_api) = (0.0, 0.0);
         for k in (0..NCLASS).filter(|&k| RequestClass::ALL[k].is_api()) {
             a_api += att[k];
             ok_api += okn[k];
             fast_api += fastn[k];
+            fast_ms_api += fast_ms[k];
             lat_ok_api += ok_lat[k];
             fix_ok_api += ok_fix[k];
             slow_ok_api += ok_slow[k];
@@ -131,9 +142,10 @@ impl State {
         }
         // The q-quantile over `n` attempts of which `okv` answered (total
         // latency `lat`, fixed part `fix`, `slow` of them in a slow tail
-        // adding `slow_ms` in total) and `fastv` failed fast.
-        let pct = |q: f64, n: f64, okv: f64, fastv: f64, sums: [f64; 4], deadline: f64| {
-            let [lat, fix, slow, slow_ms] = sums;
+        // adding `slow_ms` in total) and `fastv` failed fast (their round
+        // trips summing to `fast_ms`).
+        let pct = |q: f64, n: f64, okv: f64, fastv: f64, sums: [f64; 5], deadline: f64| {
+            let [lat, fix, slow, slow_ms, fast_ms] = sums;
             if n <= 0.0 {
                 return 0.0;
             }
@@ -151,7 +163,11 @@ impl State {
                 Tail::NONE
             };
             let variable = mean - fixed - tail.mean_ms();
-            percentile::quantile(q, fastv / n, okv / n, fixed, variable, tail, deadline)
+            let refused = Refused {
+                share: fastv / n,
+                ms: if fastv > 0.0 { fast_ms / fastv } else { 0.0 },
+            };
+            percentile::quantile(q, refused, okv / n, fixed, variable, tail, deadline)
         };
         let send = RequestClass::MessageSend.lane();
         let read = RequestClass::MessageRead.lane();
@@ -172,7 +188,13 @@ impl State {
                 a_api,
                 ok_api,
                 fast_api,
-                [lat_ok_api, fix_ok_api, slow_ok_api, slow_ms_ok_api],
+                [
+                    lat_ok_api,
+                    fix_ok_api,
+                    slow_ok_api,
+                    slow_ms_ok_api,
+                    fast_ms_api,
+                ],
                 timeout_ms[1].max(timeout_ms[0]),
             ),
             ws_connect_rate: ratio(okn[2], att[2], 1.0),
@@ -196,7 +218,13 @@ impl State {
                 att[send],
                 okn[send],
                 fastn[send],
-                [ok_lat[send], ok_fix[send], ok_slow[send], ok_slow_ms[send]],
+                [
+                    ok_lat[send],
+                    ok_fix[send],
+                    ok_slow[send],
+                    ok_slow_ms[send],
+                    fast_ms[send],
+                ],
                 timeout_ms[send],
             ),
             // The same for message loads (reads) as users meet them.
@@ -205,7 +233,13 @@ impl State {
                 att[read],
                 okn[read],
                 fastn[read],
-                [ok_lat[read], ok_fix[read], ok_slow[read], ok_slow_ms[read]],
+                [
+                    ok_lat[read],
+                    ok_fix[read],
+                    ok_slow[read],
+                    ok_slow_ms[read],
+                    fast_ms[read],
+                ],
                 timeout_ms[read],
             ),
             db_query_ms: db_lat,
