@@ -547,6 +547,10 @@ mod tests {
     fn formats() {
         assert_eq!(ValueFormat::Percent.format(99.95), "99.95%");
         assert_eq!(ValueFormat::Percent.format(40.0), "40.0%");
+        assert_eq!(ValueFormat::Percent.format(99.985), "99.985%");
+        assert_eq!(ValueFormat::Percent.format(95.123), "95.12%");
+        assert_eq!(ValueFormat::Percent.format(49.985), "50.0%");
+        assert_eq!(ValueFormat::Percent.format(0.595), "0.6%");
         assert_eq!(ValueFormat::Millis.format(75.4), "75 ms");
         assert_eq!(ValueFormat::Millis.format(30_000.0), "30 s");
         assert_eq!(ValueFormat::Millis.format(2_400.0), "2.4 s");

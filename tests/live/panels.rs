@@ -577,7 +577,7 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
     );
     let ours = query(&root, ".fl-chart-value[data-key=api_success]");
     assert_eq!(ours.get_attribute("data-breach").as_deref(), Some("true"));
-    assert_eq!(ours.text_content().unwrap(), "0.595%");
+    assert_eq!(ours.text_content().unwrap(), "0.6%");
     assert!(text("[data-testid=compare-legend]").contains("Fixed client backoff"));
 
     // A reset keeps the comparison, from the start again.
