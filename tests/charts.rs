@@ -159,7 +159,7 @@ fn axes_are_readable_in_normal_times_and_in_an_outage() {
     assert!((a.normalize(100.0) - 0.25).abs() < 1e-9);
     assert_eq!(a.ticks(), vec![10.0, 100.0, 1_000.0, 10_000.0, 100_000.0]);
     let a = YAxis::fit(&spec(keys::USERS_AFFECTED), &points(&[0.0, 1_200_000.0]));
-    assert_eq!((a.lo, a.hi), (0.0, 2_000_000.0));
+    assert_eq!((a.lo, a.hi), (0.0, 1_500_000.0));
 }
 
 #[wasm_bindgen_test]

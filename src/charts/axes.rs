@@ -192,10 +192,13 @@ impl YAxis {
     }
 }
 
-/// The smallest of 1, 2, 5 × a power of ten at or above `v` (`v` > 0).
+/// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × a power of ten at or
+/// above `v` (`v` > 0). Finer than 1-2-5, so the whole platform's 200M users
+/// (×1.1 headroom) get a 250M axis rather than one half empty at 500M, and
+/// the middle tick stays a round figure.
 fn nice_ceil(v: f64) -> f64 {
     let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
+    for m in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if m * p >= v {
             return m * p;
         }

@@ -616,6 +616,10 @@ mod tests {
         assert_eq!((a.lo, a.hi), (10.0, 100_000.0));
         assert!((a.normalize(100.0) - 0.25).abs() < 1e-9);
         assert_eq!(a.ticks().len(), 5);
+        // Every one of 200M users affected: a 250M axis, not 500M.
+        let a = YAxis::fit(&spec(keys::USERS_AFFECTED), &pts(&[0.0, 200_000_000.0]));
+        assert_eq!((a.lo, a.hi), (0.0, 250_000_000.0));
+        assert_eq!(a.ticks()[1], 125_000_000.0);
     }
 
     #[test]
