@@ -83,7 +83,7 @@ impl ValueFormat {
             return "—".to_string();
         }
         match self {
-            ValueFormat::Percent => format!("{}%", trim_decimals(value, percent_decimals(value))),
+            ValueFormat::Percent => units::percent(value),
             ValueFormat::Millis => units::millis(value),
             ValueFormat::Count => units::count(value),
         }
@@ -110,19 +110,6 @@ impl ValueFormat {
             ValueFormat::Count if value.abs() >= 1000.0 => format!("{}k", short(value / 1000.0, 1)),
             ValueFormat::Count => short(value, 0),
         }
-    }
-}
-
-/// Decimals for a percentage: near 100% the third tells 99.95% from
-/// 99.99% (the seeds' objectives); further down one reads better (`50.0%`,
-/// not `49.985%`).
-fn percent_decimals(value: f64) -> usize {
-    if value >= 99.0 {
-        3
-    } else if value >= 90.0 {
-        2
-    } else {
-        1
     }
 }
 

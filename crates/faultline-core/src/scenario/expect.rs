@@ -241,11 +241,12 @@ impl Indicator {
             return "-".into();
         }
         match self {
+            // Success rates live near 100%, where 99.95% and 99.99% differ.
             Indicator::ApiSuccess
             | Indicator::WsConnectRate
             | Indicator::VoiceSuccess
-            | Indicator::DeliveryRate
-            | Indicator::UsersAffectedShare
+            | Indicator::DeliveryRate => crate::units::percent(v * 100.0),
+            Indicator::UsersAffectedShare
             | Indicator::RetryShare
             | Indicator::Utilisation
             | Indicator::Memory
