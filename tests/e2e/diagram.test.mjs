@@ -146,3 +146,27 @@ for (const [width, height] of [[360, 780], [320, 640]]) {
     assert.deepEqual(wide, []);
   });
 }
+
+// The playback bar stays in view while a desktop user scrolls to the
+// charts; on a phone it scrolls away with the page instead, since there it
+// and the health key would cover nearly half the screen.
+for (const [width, height, stays] of [[1366, 768, true], [390, 844, false]]) {
+  test(`at ${width}x${height} the playback bar ${stays ? 'stays in view' : 'scrolls away'} over the charts`, async () => {
+    const { page, problems } = await openPage(width, height, '#s=api_cascade_2022&seed=1&t=3600000');
+    await page.waitForSelector('.fl-chart', { timeout: 15000 });
+    await page.locator('.fl-chart').nth(3).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    const top = await page.evaluate(() => {
+      const bar = document.querySelector('.live-top').getBoundingClientRect();
+      return { barTop: Math.round(bar.top), barBottom: Math.round(bar.bottom), scrolled: Math.round(window.scrollY) };
+    });
+    assert.ok(top.scrolled > 500, `the charts are below the fold (scrolled ${top.scrolled}px)`);
+    if (stays) {
+      assert.ok(top.barTop >= 0 && top.barTop < 5, `bar pinned at the top: ${JSON.stringify(top)}`);
+    } else {
+      assert.ok(top.barBottom <= 0, `bar scrolled out of view: ${JSON.stringify(top)}`);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
