@@ -155,6 +155,9 @@ pub struct Live {
     events_seen: StoredValue<usize>,
     samples_seen: StoredValue<usize>,
     url_written_at: StoredValue<f64>,
+    /// The fragment `save_url` wrote last (without `#`): the address bar's
+    /// `hashchange` for it is the page's own, not a link to open.
+    url_written: StoredValue<String>,
     slow_published_at: StoredValue<f64>,
     frames: StoredValue<u64>,
 }
@@ -358,6 +361,7 @@ impl Live {
             events_seen: StoredValue::new(0),
             samples_seen: StoredValue::new(0),
             url_written_at: StoredValue::new(0.0),
+            url_written: StoredValue::new(String::new()),
             slow_published_at: StoredValue::new(f64::NEG_INFINITY),
             frames: StoredValue::new(0),
         };
@@ -748,11 +752,25 @@ impl Live {
     pub fn save_url(&self) {
         let frag = url_state::encode(&self.run_state());
         self.url_written_at.set_value(now_wall_ms());
+        self.url_written.set_value(frag.clone());
         let w = window();
         let _ = w.location().replace(&format!("#{frag}"));
         if let Ok(Some(st)) = w.local_storage() {
             let _ = st.set_item(url_state::STORAGE_KEY, &frag);
         }
+    }
+
+    /// True if `hash` (the address's fragment, `#` and percent-escapes
+    /// allowed) is the one [`save_url`](Self::save_url) wrote last.
+    pub fn wrote_link(&self, hash: &str) -> bool {
+        let plain = |h: &str| {
+            let h = h.strip_prefix('#').unwrap_or(h);
+            js_sys::decode_uri_component(h)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_else(|| h.to_string())
+        };
+        self.url_written.with_value(|w| plain(w) == plain(hash))
     }
 
     /// One animation frame: advance by the wall time since the last one.

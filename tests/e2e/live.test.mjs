@@ -128,13 +128,41 @@ test('a malformed link opens what it can and names what it left out', async () =
   assert.match(hash, /s=api_cascade_2022&seed=1&x=60&t=0/);
   assert.doesNotMatch(hash, /banana/);
   await shot(page, '08-malformed-link');
-  // A link naming no scenario this page knows opens the default one.
+  // Pasted into the open page's address bar, a link naming no scenario
+  // this page knows keeps the run it has, and the address names that run.
   await page.goto(page.url().replace(/#.*/, '#s=nowhere&seed=2'));
-  await page.reload();
-  await page.waitForSelector('.live-notice.error');
-  assert.match(await page.locator('.live-notice.error').innerText(), /unknown scenario `nowhere`.*Showing the default scenario instead/s);
+  await page.waitForFunction(() => document.querySelector('.live-notice.error')?.textContent.includes('nowhere'));
+  assert.match(await page.locator('.live-notice.error').innerText(), /unknown scenario `nowhere`.*Kept the run you had/s);
+  await page.waitForSelector('[data-current-scenario="api_cascade_2022"]');
+  assert.match(await page.evaluate(() => location.hash), /s=api_cascade_2022/);
+  assert.deepEqual(problems, []);
+  await page.close();
+  // Opened in a new page, it opens the default scenario.
+  const fresh = await open(1280, 800, '#s=nowhere&seed=2');
+  await fresh.page.waitForSelector('.live-notice.error');
+  assert.match(await fresh.page.locator('.live-notice.error').innerText(), /unknown scenario `nowhere`.*Showing the default scenario instead/s);
+  await fresh.page.waitForSelector('[data-current-scenario="steady_state"]');
+  assert.ok((await fresh.page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
+  assert.deepEqual(fresh.problems, []);
+  await fresh.page.close();
+});
+
+test('a link pasted into the open page\'s address bar opens without a reload, and Back returns to the run before', async () => {
+  const { page, problems } = await open(1280, 800, '#s=steady_state&seed=1&t=600000');
   await page.waitForSelector('[data-current-scenario="steady_state"]');
-  assert.ok((await page.locator('[data-component]').count()) > 10, 'the diagram is still drawn');
+  // Only the fragment changes: the browser does not load the page again.
+  await page.evaluate(() => { window.__samePage = true; });
+  await page.goto(page.url().replace(/#.*/, '#s=redis_failover_2017&seed=2&t=1200000'));
+  await page.waitForSelector('[data-current-scenario="redis_failover_2017"]');
+  assert.equal(await page.evaluate(() => window.__samePage), true, 'no reload');
+  assert.equal(await clock(page), '14:15:00');
+  assert.equal(await page.locator('input[data-control=seed]').inputValue(), '2');
+  assert.match(await page.locator('.live-notice').innerText(), /Replayed the run from the link/);
+  // Back: the steady state at the time it was left.
+  await page.goBack();
+  await page.waitForSelector('[data-current-scenario="steady_state"]');
+  assert.equal(await clock(page), '19:10:00');
+  assert.equal(await page.evaluate(() => window.__samePage), true, 'no reload');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -376,6 +376,88 @@ fn replay_reproduces_the_same_run() {
     assert_eq!(live.user_actions.get_untracked(), run.actions);
 }
 
+#[wasm_bindgen_test]
+fn a_link_pasted_into_the_open_pages_address_bar_opens_and_a_bad_one_keeps_the_run() {
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.advance(60_000.0);
+    live.save_url();
+    // As the address bar would leave it (no event: the test calls the
+    // listener's work itself).
+    let set_address = |frag: &str| {
+        window()
+            .history()
+            .unwrap()
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{frag}")))
+            .unwrap();
+    };
+    let hash = || window().location().hash().unwrap();
+    // The page's own rewrite of the address is not a link to open.
+    live.notice.set(None);
+    let before = live.run_state();
+    live.follow_address();
+    assert_eq!(live.notice.get_untracked(), None);
+    assert_eq!(live.run_state(), before);
+
+    // A pasted link opens as it would on load.
+    set_address("s=redis_failover_2017&seed=3&t=120000");
+    live.follow_address();
+    assert_eq!(live.scenario_key.get_untracked(), "redis_failover_2017");
+    assert_eq!(live.seed.get_untracked(), 3);
+    assert_eq!(live.now_ms(), 120_000);
+    assert_eq!(
+        live.notice.get_untracked().map(|n| (n.error, n.text)),
+        Some((
+            false,
+            "Replayed the run from the link. Press Play (or Space) to continue.".into()
+        ))
+    );
+    assert!(
+        live.wrote_link(&hash()),
+        "the address names the run: {}",
+        hash()
+    );
+
+    // One naming no usable scenario keeps the run and writes it back.
+    set_address("s=nowhere&seed=5");
+    live.follow_address();
+    assert_eq!(live.scenario_key.get_untracked(), "redis_failover_2017");
+    assert_eq!((live.seed.get_untracked(), live.now_ms()), (3, 120_000));
+    let notice = live.notice.get_untracked().expect("a notice");
+    assert!(notice.error);
+    assert!(
+        notice.text.contains("unknown scenario `nowhere`")
+            && notice.text.ends_with("Kept the run you had."),
+        "{}",
+        notice.text
+    );
+    assert!(hash().contains("s=redis_failover_2017"), "{}", hash());
+
+    // A slip in a usable link is left out and named, the rest opens.
+    set_address("s=steady_state&seed=banana");
+    live.follow_address();
+    assert_eq!(live.scenario_key.get_untracked(), "steady_state");
+    let notice = live.notice.get_untracked().expect("a notice");
+    assert!(
+        notice.error && notice.text.contains("banana"),
+        "{}",
+        notice.text
+    );
+
+    // A fresh link says it was opened (nothing to replay).
+    set_address("s=permission_cache_failure&seed=9");
+    live.follow_address();
+    assert_eq!(
+        live.scenario_key.get_untracked(),
+        "permission_cache_failure"
+    );
+    assert_eq!(live.seed.get_untracked(), 9);
+    assert_eq!(
+        live.notice.get_untracked().map(|n| n.text),
+        Some("Opened the link from the address bar.".into())
+    );
+}
+
 /// The value of the text field `id` under `root`.
 fn field_value(root: &web_sys::Element, id: &str) -> String {
     query(root, &format!("#{id}"))
