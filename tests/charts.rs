@@ -675,6 +675,42 @@ async fn hovering_a_marker_names_it() {
     leptos::task::tick().await;
     let tip = find(&m.root, ".fl-chart-tip[data-key='api_success']").expect("tip shown");
     assert!(tip.text_content().unwrap().contains("Redis Sessions down"));
+    // Away from the markers the tip reads the value under the pointer: the
+    // outage's 40% at 15:00 into the run, the normal 99.97% at its end.
+    let at_time = js_sys::Function::new_with_args(
+        "el, frac",
+        "const r = el.getBoundingClientRect();
+         const plotLeft = 44, plotRight = 4;
+         const x = r.left + plotLeft + frac * (r.width - plotLeft - plotRight);
+         el.dispatchEvent(new PointerEvent('pointermove', {clientX: x, clientY: r.top + 20, bubbles: true}));
+         return el.getAttribute('title');",
+    );
+    let tip_text = || {
+        find(&m.root, ".fl-chart-tip[data-key='api_success']")
+            .and_then(|t| t.text_content())
+            .unwrap_or_default()
+    };
+    let mut seen = Vec::new();
+    for frac in [0.25, 0.55, 0.99] {
+        at_time
+            .call2(&wasm_bindgen::JsValue::NULL, &c, &frac.into())
+            .unwrap();
+        leptos::task::tick().await;
+        seen.push(tip_text());
+    }
+    assert!(
+        seen.iter().any(|t| t.ends_with(" · 40.0%")),
+        "the outage's value under the pointer: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|t| t.ends_with(" · 99.97%")),
+        "the normal value under the pointer: {seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .all(|t| t.len() > 10 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':'),
+        "each starts with its clock time: {seen:?}"
+    );
     c.dispatch_event(&web_sys::Event::new("pointerleave").unwrap())
         .unwrap();
     leptos::task::tick().await;

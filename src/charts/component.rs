@@ -67,7 +67,7 @@ const STYLE: &str = "
 .fl-chart-plot{position:relative}
 .fl-chart-canvas{display:block;width:100%;height:110px;touch-action:pan-y}
 .fl-chart-canvas.pickable{cursor:pointer}
-.fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;background:rgba(255,255,255,.94);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;overflow-wrap:anywhere}
+.fl-chart-tip{position:absolute;left:50px;right:4px;top:2px;padding:1px 4px;white-space:pre-line;background:rgba(255,255,255,.94);border:1px solid #d1d5db;border-radius:3px;font-size:11px;pointer-events:none;overflow-wrap:anywhere}
 .fl-charts-blind{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;background:rgba(243,244,246,.85);border-radius:6px;color:#374151;font-size:14px;text-align:center}
 .fl-charts-blind strong{font-size:16px}
 ";
@@ -470,8 +470,8 @@ fn chart_view(
     };
     // The last sample's time: the plots have nothing to go to after it.
     let last_time = move || history.with_untracked(|h| h.time_span().map_or(0, |(_, last)| last));
-    // The marker under the pointer, shown over the plot (for touch, where
-    // there is no hover title) as well as in the canvas's title.
+    // The marker or the value under the pointer, shown over the plot (for
+    // touch, where there is no hover title) as well as in the canvas's title.
     let tip = RwSignal::new(None::<String>);
     let on_point = move |ev: web_sys::PointerEvent| {
         let Some(g) = geometry.with_value(|v| v.get(i).copied().flatten()) else {
@@ -501,15 +501,39 @@ fn chart_view(
                 format!("{} · {} ({who}){more}", clk.label(m.t_ms), m.label)
             })
         });
-        let mut title_text = near
-            .clone()
-            .unwrap_or_else(|| format!("{title} · {}", clk.label(t)));
+        // The value under the pointer (and the compared run's), as the
+        // plot drew it: nothing past the last sample, nor past what a
+        // blind dashboard last saw.
+        let seen_until = blind_since.get_untracked().unwrap_or(u64::MAX);
+        let readout = history
+            .with_untracked(|h| h.value_at(i, t))
+            .filter(|p| t <= last_time() && p.t_ms <= seen_until && p.value.is_finite())
+            .map(|p| {
+                let mut s = format!("{} · {}", clk.label(p.t_ms), format.format(p.value));
+                if comparing.get_untracked() {
+                    if let Some(c) = compare.with_untracked(|o| o.value_at(i, p.t_ms)) {
+                        s.push_str(&format!(" · compared: {}", format.format(c.value)));
+                    }
+                }
+                s
+            });
+        let mut title_text = near.clone().unwrap_or_else(|| match &readout {
+            Some(r) => format!("{title} · {r}"),
+            None => format!("{title} · {}", clk.label(t)),
+        });
         if pick.with_untracked(Option::is_some) && t <= last_time() {
             title_text.push_str(" · click to go back to this moment");
         }
         let _ = target.set_attribute("title", &title_text);
-        if tip.get_untracked() != near {
-            tip.set(near);
+        // Over the plot (touch has no hover title): the value there, and
+        // the marker near the pointer below it (busy incidents have events
+        // every few seconds, so the value must not wait for a quiet spot).
+        let shown = match (readout, near) {
+            (Some(r), Some(n)) => Some(format!("{r}\n{n}")),
+            (r, n) => r.or(n),
+        };
+        if tip.get_untracked() != shown {
+            tip.set(shown);
         }
     };
     // A click goes to the time under the pointer, or to the marker there;
