@@ -15,7 +15,7 @@ use super::deploy_controls::DeployControl;
 use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
-use super::view_model::{self, breaker_word, grouped, load_text, rate, servers_text};
+use super::view_model::{self, breaker_word, grouped, latency_text, load_text, rate, servers_text};
 use super::why::WhyPanel;
 
 /// How many samples the sparklines show.
@@ -92,7 +92,7 @@ pub fn ComponentActions(
                 throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
                 throughput_value: format!("{:.1}", c.throughput),
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
-                latency: faultline_core::units::millis(c.latency_ms),
+                latency: latency_text(c),
                 errors: format!("{:.2}%", c.error_rate * 100.0),
                 servers: servers_text(c.servers, c.target_servers, c.capacity_fraction),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),
@@ -122,7 +122,7 @@ pub fn ComponentActions(
             <dt>"Queue"</dt>
             <dd>{text(|f| f.queue.clone())}</dd>
             <dt>"Latency"</dt>
-            <dd>{text(|f| f.latency.clone())}</dd>
+            <dd data-figure="latency">{text(|f| f.latency.clone())}</dd>
             <dt>"Errors"</dt>
             <dd>{text(|f| f.errors.clone())}</dd>
             <dt>"Servers"</dt>

@@ -352,7 +352,7 @@ pub fn component_line(c: &ComponentState) -> String {
         super::view_model::health_word(c.health).replace('-', " "),
         c.utilisation * 100.0,
         c.error_rate * 100.0,
-        faultline_core::units::millis(c.latency_ms)
+        super::view_model::latency_text(c)
     )
 }
 

@@ -10,6 +10,16 @@ use faultline_core::scenario::OnFailure;
 use faultline_core::sim::{BreakerMode, BreakerPreset, BreakerState, Health};
 use faultline_core::{Action, Scenario, Snapshot, Topology};
 
+/// A component's mean latency as shown: `—` while it is down (nothing
+/// answers; the core's figure is 0 then, which would read as fast).
+pub fn latency_text(c: &faultline_core::sim::ComponentState) -> String {
+    if c.health == Health::Down {
+        "—".to_string()
+    } else {
+        faultline_core::units::millis(c.latency_ms)
+    }
+}
+
 /// The word for a health state, as written into `data-health`.
 pub fn health_word(h: Health) -> &'static str {
     match h {

@@ -18,6 +18,13 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
     leptos::task::tick().await;
     let health = query(&root, ".live-health");
     assert_eq!(health.get_attribute("data-health").as_deref(), Some("down"));
+    // Nothing answers, so there is no latency to show (not "0.0 ms").
+    assert_eq!(
+        query(&root, "[data-figure=latency]")
+            .text_content()
+            .as_deref(),
+        Some("—")
+    );
     // The action is in the operator's log with its simulated time, and in the event log.
     let log = live.user_actions.get_untracked();
     assert_eq!(log.len(), 1);
