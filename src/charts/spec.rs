@@ -97,7 +97,7 @@ impl ValueFormat {
             return String::new();
         }
         let short = |v: f64, max: usize| {
-            let s = trim_decimals(v, max);
+            let s = units::trim_decimals(v, max);
             s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
         };
         match self {
@@ -111,18 +111,6 @@ impl ValueFormat {
             ValueFormat::Count => short(value, 0),
         }
     }
-}
-
-/// Writes `value` with at most `max` decimals, dropping trailing zeros but
-/// keeping at least one, so `99.950` reads `99.95` and `40` reads `40.0`.
-fn trim_decimals(value: f64, max: usize) -> String {
-    let mut s = format!("{value:.max$}");
-    if s.contains('.') {
-        while s.ends_with('0') && !s.ends_with(".0") {
-            s.pop();
-        }
-    }
-    s
 }
 
 /// How the y axis maps values to height.

@@ -1,7 +1,7 @@
 //! Figures written for people: `3.11M`, `2.05k`, `850 ms`, `17 s`, `99.97%`.
 //!
-//! The event log, the charts and the inspector all show rates and
-//! durations; they share these two writers so that the same figure reads
+//! The event log, the charts and the inspector all show rates,
+//! durations and percentages; they share these writers so that the same figure reads
 //! the same everywhere, and so that a log line says "3.11M req/s arriving
 //! for 2.50M" rather than "3114817 req/s arriving for 2500000".
 
@@ -72,11 +72,19 @@ pub fn percent(points: f64) -> String {
     } else {
         1
     };
-    let mut s = format!("{points:.decimals$}");
-    while s.ends_with('0') && !s.ends_with(".0") {
-        s.pop();
+    format!("{}%", trim_decimals(points, decimals))
+}
+
+/// Writes `value` with at most `max` decimals, dropping trailing zeros but
+/// keeping at least one, so `99.950` reads `99.95` and `40` reads `40.0`.
+pub fn trim_decimals(value: f64, max: usize) -> String {
+    let mut s = format!("{value:.max$}");
+    if s.contains('.') {
+        while s.ends_with('0') && !s.ends_with(".0") {
+            s.pop();
+        }
     }
-    format!("{s}%")
+    s
 }
 
 #[cfg(test)]
