@@ -4,7 +4,7 @@ mod common;
 
 use common::{read_route, reads_only};
 use faultline_core::scenario::{simple_topology, Route, Scenario};
-use faultline_core::sim::{Action, Sim};
+use faultline_core::sim::{Action, BreakerPreset, BreakerState, Jitter, RetryPolicy, Sim};
 
 /// Edge → A and Edge → B, each carrying half of the reads, as a split when
 /// `split` is set and as two independent optional calls when not.
@@ -171,4 +171,88 @@ fn users_shares_are_checked() {
     r.users = Some(0.5);
     let e = two_backends(false).set_route(&r).expect_err("no split");
     assert!(e.contains("this route has no split"), "{e}");
+}
+
+/// Edge → Api → A | B: the Api splits reads between A (40% of the
+/// requests, 90% of the users) and B (60% of the requests, from 10% of
+/// the users: a shard of busy guilds), `sharded` or not; clients retry
+/// three times and every edge has Hystrix's breaker (50% failures).
+fn sharded_backends(sharded: bool) -> Scenario {
+    let t = simple_topology(
+        &["Edge", "Api", "A", "B"],
+        &[("Edge", "Api"), ("Api", "A"), ("Api", "B")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("shards", t);
+    reads_only(&mut s, 1000.0);
+    s.client_retry = RetryPolicy::exponential(1000, 8000, 4, Jitter::Full);
+    s.breaker = BreakerPreset::Hystrix;
+    for id in ["Edge", "Api", "A", "B"] {
+        let p = s.params_mut(id).unwrap();
+        p.servers = 100.0;
+        p.service_ms = 1.0;
+    }
+    for (to, calls, users) in [("A", 0.4, 0.9), ("B", 0.6, 0.1)] {
+        let mut r = read_route("Api", to);
+        r.calls = calls;
+        r.split = Some("shards".into());
+        r.users = Some(users);
+        r.sharded = sharded;
+        s.set_route(&r).unwrap();
+    }
+    s
+}
+
+/// Two minutes after B is killed: API success, users affected (share),
+/// retries' share of the attempts and the Edge → Api breaker's state.
+fn shard_b_down(sharded: bool) -> (f64, f64, f64, BreakerState) {
+    let s = sharded_backends(sharded);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(10_000);
+    sim.apply(kill("B")).unwrap();
+    sim.step_until(130_000);
+    let snap = sim.snapshot();
+    let edge_api = sim.topology().dependency_index(0, 1).unwrap();
+    (
+        snap.sli.api_success,
+        snap.sli.users_affected / s.traffic.users,
+        snap.sli.retry_share,
+        snap.edges[edge_api].breaker,
+    )
+}
+
+#[test]
+fn a_down_shard_is_unavailable_not_retried_and_trips_no_breaker_above_it() {
+    let (ok, affected, retries, breaker) = shard_b_down(true);
+    // B's 60% of the requests are answered "unavailable"; A's are fine.
+    assert!((ok - 0.4).abs() < 0.02, "{ok}");
+    assert!((affected - 0.1).abs() < 0.02, "B's users only: {affected}");
+    assert!(retries < 0.01, "unavailable is not retried: {retries}");
+    assert_eq!(breaker, BreakerState::Closed, "the edge does not judge it");
+    // The same split unsharded: B's failures are retried, and 60% of the
+    // Api's answers are failures, past Hystrix's 50%, so the breaker in
+    // front of it opens and fails A's requests too.
+    let (ok, affected, retries, breaker) = shard_b_down(false);
+    assert!(retries > 0.2, "failures are retried: {retries}");
+    assert_ne!(breaker, BreakerState::Closed);
+    assert!(ok < 0.4, "{ok}");
+    assert!(affected > 0.5, "every shard's users: {affected}");
+}
+
+#[test]
+fn sharded_is_checked() {
+    let mut r = read_route("Edge", "A");
+    r.sharded = true;
+    let e = two_backends(false).set_route(&r).expect_err("no split");
+    assert!(
+        e.contains("sharded describes a split (its members are shards); this route has no split"),
+        "{e}"
+    );
+    let mut b = member("B", None);
+    b.sharded = true;
+    let e = refused_with(two_backends(true), b);
+    assert!(
+        e.contains("either every member of a split is sharded, or none is (1 of 2 are)"),
+        "{e}"
+    );
 }

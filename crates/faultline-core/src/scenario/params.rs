@@ -367,6 +367,16 @@ pub struct Route {
     /// indicator still weighs members by `calls`.
     #[serde(default)]
     pub users: Option<f64>,
+    /// For a member of a `split`: the split is by key (a guild's shard), so
+    /// while the member is down a request that needs it gets "unavailable"
+    /// at once (unless a failover backup answers it): a final answer, like
+    /// a kill switch's refusal, that the clients do not retry (seed 003's
+    /// "unavailable guilds"), and one that, like a callee's 429, the
+    /// breakers above the split do not count as a failure (seed 000:
+    /// circuit breakers "prevent cascade failures to other shards"). Every
+    /// member of a split says the same.
+    #[serde(default)]
+    pub sharded: bool,
 }
 
 fn d_one() -> f64 {
@@ -391,6 +401,9 @@ pub struct EdgeRoute {
     /// Share of the caller's users who take this split member, if it
     /// differs from its share of requests (see [`Route::users`]).
     pub users: Option<f64>,
+    /// The split is by key: a down member's answers are final "unavailable"
+    /// answers (see [`Route::sharded`]).
+    pub sharded: bool,
 }
 
 /// A stable non-zero id for a split name (FNV-1a), so routes resolved in
@@ -413,6 +426,7 @@ impl EdgeRoute {
             on_failure: OnFailure::Fail,
             split: 0,
             users: None,
+            sharded: false,
         }
     }
 
@@ -424,6 +438,7 @@ impl EdgeRoute {
             on_failure: OnFailure::Ignore,
             split: 0,
             users: None,
+            sharded: false,
         }
     }
 }

@@ -41,7 +41,11 @@ pub fn route_summary(route: &EdgeRoute, t: &Topology) -> String {
         if let Some(u) = route.users {
             s += &format!(", {} of the users", percent(u));
         }
-        s += " (one member of a load-balanced split)";
+        s += if route.sharded {
+            " (one shard of a split by key: while it is down, its requests are answered \"unavailable\" and not retried)"
+        } else {
+            " (one member of a load-balanced split)"
+        };
         parts.push(s);
     } else if same && calls != 1.0 {
         parts.push(format!("{} calls per request", figure(calls)));
@@ -94,7 +98,15 @@ mod tests {
     fn the_large_guild_router_takes_half_the_requests_and_a_twentieth_of_the_users() {
         assert_eq!(
             bundled_route("API_RateLimiter", "MessageRouter_Large"),
-            "message send, message read · 50% of the requests, 5% of the users (one member of a load-balanced split)"
+            "message send, message read · 50% of the requests, 5% of the users (one shard of a split by key: while it is down, its requests are answered \"unavailable\" and not retried)"
+        );
+    }
+
+    #[test]
+    fn a_load_balanced_split_that_is_not_by_key_says_so() {
+        assert_eq!(
+            bundled_route("VoiceEdge_Global", "VoiceService_Backup"),
+            "voice join · 50% of the requests (one member of a load-balanced split)"
         );
     }
 

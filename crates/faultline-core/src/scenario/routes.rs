@@ -55,6 +55,7 @@ pub(super) fn merge_route(old: &mut EdgeRoute, new: EdgeRoute, only_listed: bool
         old.on_failure = new.on_failure;
         old.split = new.split;
         old.users = new.users;
+        old.sharded = new.sharded;
     } else {
         *old = new;
     }
@@ -99,6 +100,12 @@ pub(super) fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute
         Some("") => return Err(format!("route {} → {}: split needs a name", r.from, r.to)),
         Some(name) => params::split_id(name),
     };
+    if r.sharded && split == 0 {
+        return Err(format!(
+            "route {} → {}: sharded describes a split (its members are shards); this route has no split",
+            r.from, r.to
+        ));
+    }
     if let Some(u) = r.users {
         if split == 0 {
             return Err(format!(
@@ -121,6 +128,7 @@ pub(super) fn resolve_route(t: &Topology, r: &Route) -> Result<(usize, EdgeRoute
             on_failure: r.on_failure,
             split,
             users: r.users,
+            sharded: r.sharded,
         },
     ))
 }
@@ -159,6 +167,14 @@ pub fn check_splits(t: &Topology, routes: &[EdgeRoute]) -> Result<(), String> {
             if with_users > 0 && with_users < members.len() {
                 return Err(format!(
                     "`{}`: either every member of a split gives its share of users, or none does ({with_users} of {} do)",
+                    comp.id,
+                    members.len()
+                ));
+            }
+            let sharded = members.iter().filter(|r| r.sharded).count();
+            if sharded > 0 && sharded < members.len() {
+                return Err(format!(
+                    "`{}`: either every member of a split is sharded, or none is ({sharded} of {} are)",
                     comp.id,
                     members.len()
                 ));
@@ -247,6 +263,7 @@ pub fn resolve_platform(
                 on_failure: OnFailure::Fail,
                 split: 0,
                 users: None,
+                sharded: false,
             };
         }
     }

@@ -73,6 +73,7 @@ pub fn route(from: &str, to: &str, classes: &[RequestClass], on_failure: OnFailu
         on_failure,
         split: None,
         users: None,
+        sharded: false,
     }
 }
 

@@ -16,6 +16,8 @@ struct DepOutcome {
     del: [f64; NCLASS],
     /// Share that failed fast somewhere along the calls.
     fast: [f64; NCLASS],
+    /// Share answered "unavailable" (see `Comp::unavail`).
+    unavail: [f64; NCLASS],
     /// Summed latency of the calls, ms.
     lat: [f64; NCLASS],
     /// Its fixed part (see `Comp::fix`).
@@ -37,6 +39,7 @@ impl DepOutcome {
         ok: [1.0; NCLASS],
         del: [1.0; NCLASS],
         fast: [0.0; NCLASS],
+        unavail: [0.0; NCLASS],
         lat: [0.0; NCLASS],
         fix: [0.0; NCLASS],
         unslowed: [1.0; NCLASS],
@@ -74,6 +77,7 @@ impl State {
         c.ok = [0.0; NCLASS];
         c.del = [0.0; NCLASS];
         c.fast = [1.0; NCLASS];
+        c.unavail = [0.0; NCLASS];
         c.lat = [1.0; NCLASS];
         c.uok = [0.0; NCLASS];
         c.ulat = [1.0; NCLASS];
@@ -107,6 +111,7 @@ impl State {
         let mut split_fast = [[0.0; NCLASS]; MAX_SPLITS];
         let mut split_undel = [[0.0; NCLASS]; MAX_SPLITS];
         let mut split_ufail = [[0.0; NCLASS]; MAX_SPLITS];
+        let mut split_unav = [[0.0; NCLASS]; MAX_SPLITS];
         for ei in 0..self.comps[i].out_edges.len() {
             let e = self.comps[i].out_edges[ei];
             let to = self.edges[e].to;
@@ -114,7 +119,12 @@ impl State {
             let adm = self.edges[e].adm;
             let part = self.edges[e].partitioned;
             let on_fail = self.edges[e].route.on_failure;
-            let (mut w_ok, mut w_n, mut w_q) = (0.0, 0.0, 0.0);
+            let (mut w_ok, mut w_n, mut w_q, mut w_u) = (0.0, 0.0, 0.0, 0.0);
+            // A down shard: whatever of its requests fails at once (its
+            // breaker, its dead servers, or a failover backup standing in
+            // for it that refuses them) is answered "unavailable"; what the
+            // backup serves or times out on is not (`min(e_fast)` below).
+            let shard_down = self.edges[e].route.sharded && self.comps[to].down;
             let (lanes, nl) = (self.edges[e].lanes, self.edges[e].nl);
             for k in lanes[..nl].iter().map(|&k| k as usize) {
                 let per = self.edges[e].eff_calls[k];
@@ -152,6 +162,8 @@ impl State {
                         ms: callee.slow_ms[k],
                     }
                 };
+                let callee_unav = if part { 0.0 } else { callee.unavail[k] };
+                let e_unav = if shard_down { 1.0 } else { adm * callee_unav };
                 let (mut e_ok, mut e_fast, mut lat) = if part {
                     (0.0, 0.0, t_e)
                 } else {
@@ -192,6 +204,7 @@ impl State {
                     out.unslowed[k] *= pow_calls(1.0 - slow.share, per);
                     out.slow_mean[k] += per * slow.share * ms;
                 }
+                let e_unav = e_unav.min(e_fast);
                 self.edges[e].ok[k] = e_ok;
                 out.lat[k] += per * lat;
                 out.fix[k] += per * fix;
@@ -223,12 +236,14 @@ impl State {
                     split_fast[g][k] += per * e_fast;
                     split_undel[g][k] += per * (1.0 - e_del);
                     split_ufail[g][k] += u_per * (1.0 - e_uok);
+                    split_unav[g][k] += per * e_unav;
                 } else if on_fail == OnFailure::Fail {
                     // Sequential required calls: the request survives this
                     // one with probability e_ok^calls; the absolute chance
                     // of failing fast here is counted only if it got here.
                     let through = pow_calls(e_ok, per);
                     out.fast[k] += out.ok[k] * (e_fast * per).min(1.0 - through);
+                    out.unavail[k] += out.ok[k] * (e_unav * per).min(1.0 - through);
                     out.ok[k] *= through;
                     out.uok[k] *= pow_calls(e_uok, per);
                     out.del[k] *= pow_calls(e_del.min(e_ok), per);
@@ -241,8 +256,9 @@ impl State {
                 w_n += c;
                 w_ok += c * ok_r;
                 w_q += c * q;
+                w_u += c * callee_unav.min(q);
             }
-            self.record_edge(e, (w_n, w_ok, w_q), adm, part, caller_live);
+            self.record_edge(e, (w_n, w_ok, w_q, w_u), adm, part, caller_live);
         }
         for g in 0..MAX_SPLITS {
             if split_id[g] == 0 {
@@ -252,6 +268,7 @@ impl State {
                 // The request fails only if the member it took fails.
                 let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
                 out.fast[k] += out.ok[k] * split_fast[g][k].min(1.0 - through);
+                out.unavail[k] += out.ok[k] * split_unav[g][k].min(1.0 - through);
                 out.ok[k] *= through;
                 out.uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
                 out.del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
@@ -358,6 +375,7 @@ impl State {
                 c.ok[k] = ok;
                 c.del[k] = (o_ok * deps.del[k]).min(ok);
                 c.fast[k] = (o_fast + o_ok * deps.fast[k]).min(1.0 - ok).max(0.0);
+                c.unavail[k] = (o_ok * deps.unavail[k]).min(c.fast[k]);
                 c.lat[k] = (o_lat + deps.lat[k]).min(deadline);
                 c.uok[k] = o_ok * deps.uok[k];
                 c.ulat[k] = (o_lat + deps.ulat[k]).min(deadline);
@@ -374,6 +392,7 @@ impl State {
                 c.fast[k] = (own_fast[g] + own_ok[g] * deps.fast[k])
                     .min(1.0 - ok)
                     .max(0.0);
+                c.unavail[k] = (own_ok[g] * deps.unavail[k]).min(c.fast[k]);
                 c.lat[k] = (own_lat[g] + deps.lat[k]).min(deadline);
                 c.uok[k] = own_ok[g] * deps.uok[k];
                 c.ulat[k] = (own_lat[g] + deps.ulat[k]).min(deadline);
@@ -411,14 +430,15 @@ impl State {
     }
 
     /// Edge `e`'s error rate this tick, and what its breaker records: of its
-    /// `w_n` call attempts `w_ok` succeeded and `w_q` failed (`adm` of the
+    /// `w_n` call attempts `w_ok` succeeded and `w_q` failed, `w_u` of them
+    /// answered "unavailable" by a down shard below the callee (`adm` of the
     /// calls were admitted by the breaker; `part`: the edge is partitioned,
     /// so every call fails).
     #[inline(always)]
     fn record_edge(
         &mut self,
         e: usize,
-        (w_n, w_ok, w_q): (f64, f64, f64),
+        (w_n, w_ok, w_q, w_u): (f64, f64, f64, f64),
         adm: f64,
         part: bool,
         caller_live: f64,
@@ -449,8 +469,24 @@ impl State {
         }
         edge.q_prev = if w_n > 0.0 { w_q / w_n } else { edge.q_prev };
         if edge.mode == BreakerMode::Auto && w_n > 0.0 && !part && shed < 1.0 {
-            let per_inst = w_n * (1.0 - shed) * dt / caller_live;
-            let p = ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0);
+            // A down shard's "unavailable" is deliberate too: judging it
+            // would trip the breakers above a split on one shard's outage
+            // and fail every shard's requests (seed 000: breakers "prevent
+            // cascade failures to other shards").
+            let (per_inst, p) = if w_u > 0.0 {
+                let judged = (w_n * (1.0 - shed) - w_u).max(0.0);
+                let p = if judged > 0.0 {
+                    ((w_q - shed * w_n - w_u) / judged).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                (judged * dt / caller_live, p)
+            } else {
+                (
+                    w_n * (1.0 - shed) * dt / caller_live,
+                    ((w_q / w_n - shed) / (1.0 - shed)).clamp(0.0, 1.0),
+                )
+            };
             let rec = edge.breaker.record(now, per_inst, p, &mut self.rng);
             self.maybe_open |= edge.breaker.any_open();
             if let Some(tr) = rec {

@@ -107,6 +107,7 @@ impl State {
                     ok: [1.0; NCLASS],
                     del: [1.0; NCLASS],
                     fast: [0.0; NCLASS],
+                    unavail: [0.0; NCLASS],
                     lat: [0.0; NCLASS],
                     fix: [0.0; NCLASS],
                     slow: [0.0; NCLASS],

@@ -39,11 +39,18 @@
 //! rebuild (seed 000's session cache) a cache rebuilt from the backup's
 //! timely answers takes its hit share off the backup again. A dead component
 //! whose traffic failed over answers with its backup's outcome; an idle one
-//! reports the error rate a call would meet now.
+//! reports the error rate a call would meet now. A sharded split
+//! (`Route::sharded`: seed 000's guild shards) answers the requests of a
+//! down member that fail at once "unavailable" (`Comp::unavail`, carried up
+//! the callers): the breakers above judge it as they do a 429 (neither
+//! success nor failure), so one shard's outage does not trip them into
+//! failing every shard.
 //!
 //! # At the clients
 //! Failed requests are retried by the client policy into future ticks of a
-//! per-region ring (a retry returns where it failed); latency percentiles
+//! per-region ring (a retry returns where it failed), except a down shard's
+//! "unavailable", after which the client shows the guild as unavailable
+//! until it is back (seed 003); latency percentiles
 //! come from the fast-failure, answered (fixed part + exponential tail) and
 //! timed-out shares ([`super::percentile`]); users reconnect with backoff
 //! ([`super::users`]).
@@ -235,6 +242,10 @@ pub(crate) struct Comp {
     /// anyone's client).
     pub del: [f64; NCLASS],
     pub fast: [f64; NCLASS],
+    /// Share of requests answered "unavailable" at once because a sharded
+    /// split member they needed, here or further down, is down: a final
+    /// answer, which clients do not retry and breakers do not count.
+    pub unavail: [f64; NCLASS],
     pub lat: [f64; NCLASS],
     /// The fixed part of `lat` (network, added delay, backlog wait,
     /// constant service), per lane: the rest is the exponential tail.

@@ -34,6 +34,7 @@ impl State {
         let mut region_feature = [[1.0f64; 4]; MAX_REGIONS];
         // Success share by region and class (before refusals): where retries are born.
         let mut region_ok = [[1.0f64; NCLASS]; MAX_REGIONS];
+        let mut region_unav = [[0.0f64; NCLASS]; MAX_REGIONS];
         let mut timeout_ms = [0.0; NCLASS];
         for r in 0..nr {
             let (edge, voice) = self.region_entry[r];
@@ -70,6 +71,7 @@ impl State {
                     c.uok[k] * (1.0 - refuse) * (1.0 - slow_u)
                 };
                 region_ok[r][k] = c.ok[k];
+                region_unav[r][k] = c.unavail[k];
                 att[k] += a;
                 okn[k] += a * ok;
                 deln[k] += a * c.del[k] * (1.0 - refuse);
@@ -124,7 +126,7 @@ impl State {
                 // Large drops are reported once per burst via health events; keep the log readable.
             }
         }
-        self.client_retries(&region_ok, &att, &okn, &fastn, timeout_ms);
+        self.client_retries(&region_ok, &region_unav, &att, &okn, &fastn, timeout_ms);
         // Indicators.
         let ratio = |a: f64, b: f64, d: f64| if b > 0.0 { a / b } else { d };
         let (mut a_api, mut ok_api, mut fast_api, mut fast_ms_api) = (0.0, 0.0, 0.0, 0.0);

@@ -33,6 +33,7 @@ impl State {
     pub(super) fn client_retries(
         &mut self,
         region_ok: &[[f64; NCLASS]; MAX_REGIONS],
+        region_unav: &[[f64; NCLASS]; MAX_REGIONS],
         att: &[f64; NCLASS],
         okn: &[f64; NCLASS],
         fastn: &[f64; NCLASS],
@@ -42,7 +43,15 @@ impl State {
         for (cohort, (policy, weight)) in self.retry_cohorts().into_iter().enumerate() {
             if weight > 0.0 {
                 self.cohort_retries(
-                    cohort, policy, weight, region_ok, att, okn, fastn, timeout_ms,
+                    cohort,
+                    policy,
+                    weight,
+                    region_ok,
+                    region_unav,
+                    att,
+                    okn,
+                    fastn,
+                    timeout_ms,
                 );
             }
         }
@@ -56,6 +65,7 @@ impl State {
         policy: RetryPolicy,
         weight: f64,
         region_ok: &[[f64; NCLASS]; MAX_REGIONS],
+        region_unav: &[[f64; NCLASS]; MAX_REGIONS],
         att: &[f64; NCLASS],
         okn: &[f64; NCLASS],
         fastn: &[f64; NCLASS],
@@ -77,8 +87,11 @@ impl State {
                     continue;
                 }
                 // Refused requests are final answers, not retried: what is
-                // retried is what was admitted and failed.
-                let retryable = ((1.0 - self.refused[r][k]) * (1.0 - region_ok[r][k])).max(0.0);
+                // retried is what was admitted and failed. So is a down
+                // shard's "unavailable": the client marks the guild
+                // unavailable until it is back (seed 003).
+                let failed = 1.0 - region_ok[r][k] - region_unav[r][k];
+                let retryable = ((1.0 - self.refused[r][k]) * failed).max(0.0);
                 let first = self.region_first[r][k];
                 sched[r][k][0] = first * retryable * weight;
                 let due_sum: f64 = self.region_due[r][k].iter().sum::<f64>();
