@@ -575,9 +575,16 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
         text(".fl-chart-compare[data-key=api_success]"),
         "compared: 99.95%"
     );
+    let mut base = faultline_core::Sim::new(&scenario, 1).unwrap();
+    base.step_until(now);
+    let unfixed = api(&base.samples().last().unwrap().sli);
+    assert!(unfixed < 50.0, "the run still fails: {unfixed}");
     let ours = query(&root, ".fl-chart-value[data-key=api_success]");
     assert_eq!(ours.get_attribute("data-breach").as_deref(), Some("true"));
-    assert_eq!(ours.text_content().unwrap(), "0.6%");
+    assert_eq!(
+        ours.text_content().unwrap(),
+        faultline_core::units::percent(unfixed)
+    );
     assert!(text("[data-testid=compare-legend]").contains("Fixed client backoff"));
 
     // A reset keeps the comparison, from the start again.
