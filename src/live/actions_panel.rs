@@ -15,7 +15,9 @@ use super::deploy_controls::DeployControl;
 use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
-use super::view_model::{self, breaker_word, grouped, latency_text, load_text, rate, servers_text};
+use super::view_model::{
+    self, breaker_word, errors_text, grouped, latency_text, load_text, rate, servers_text,
+};
 use super::why::WhyPanel;
 
 /// How many samples the sparklines show.
@@ -93,7 +95,7 @@ pub fn ComponentActions(
                 throughput_value: format!("{:.1}", c.throughput),
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
                 latency: latency_text(c),
-                errors: format!("{:.2}%", c.error_rate * 100.0),
+                errors: errors_text(c.error_rate, c.unavailable),
                 servers: servers_text(c.servers, c.target_servers, c.capacity_fraction),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),
                 hits: (c.hit_rate > 0.0).then(|| format!("{:.1}%", c.hit_rate * 100.0)),
@@ -124,7 +126,7 @@ pub fn ComponentActions(
             <dt>"Latency"</dt>
             <dd data-figure="latency">{text(|f| f.latency.clone())}</dd>
             <dt>"Errors"</dt>
-            <dd>{text(|f| f.errors.clone())}</dd>
+            <dd data-figure="errors">{text(|f| f.errors.clone())}</dd>
             <dt>"Servers"</dt>
             <dd data-figure="servers">{text(|f| f.servers.clone())}</dd>
             <dt>"Memory"</dt>

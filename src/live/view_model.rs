@@ -20,6 +20,21 @@ pub fn latency_text(c: &faultline_core::sim::ComponentState) -> String {
     }
 }
 
+/// A component's error rate as shown, naming the part that is a down
+/// shard's "unavailable" (final answers: not retried, not counted by the
+/// breakers), so a trainee sees why half the API failing trips nothing.
+pub fn errors_text(error_rate: f64, unavailable: f64) -> String {
+    let all = format!("{:.2}%", error_rate * 100.0);
+    if unavailable >= 0.0005 {
+        format!(
+            "{all} ({:.1}% \u{201c}unavailable\u{201d}: a shard is down)",
+            unavailable * 100.0
+        )
+    } else {
+        all
+    }
+}
+
 /// The word for a health state, as written into `data-health`.
 pub fn health_word(h: Health) -> &'static str {
     match h {
@@ -568,7 +583,16 @@ pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String
 
 #[cfg(test)]
 mod tests {
-    use super::{grouped, load_text, servers_text};
+    use super::{errors_text, grouped, load_text, servers_text};
+
+    #[test]
+    fn errors_name_a_down_shards_unavailable_part() {
+        assert_eq!(errors_text(0.1834, 0.0), "18.34%");
+        assert_eq!(
+            errors_text(0.4823, 0.4712),
+            "48.23% (47.1% \u{201c}unavailable\u{201d}: a shard is down)"
+        );
+    }
 
     #[test]
     fn servers_show_the_capacity_kept_only_when_degraded() {

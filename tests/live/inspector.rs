@@ -555,6 +555,38 @@ async fn the_inspector_says_what_each_dependency_carries() {
 }
 
 #[wasm_bindgen_test]
+async fn a_down_shards_unavailable_answers_are_named_in_the_callers_errors() {
+    let i = index_of("API_RateLimiter");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let errors = || {
+        query(&root, "[data-figure=errors]")
+            .text_content()
+            .unwrap_or_default()
+    };
+    assert!(!errors().contains("unavailable"), "{}", errors());
+    live.act(Action::Kill {
+        component: "MessageRouter_Large".into(),
+    })
+    .unwrap();
+    live.advance(20_000.0);
+    leptos::task::tick().await;
+    // The router's half of the messages is answered "unavailable" (the
+    // rate limiter also carries search and uploads, which still succeed).
+    let text = errors();
+    assert!(
+        text.contains("\u{201c}unavailable\u{201d}: a shard is down"),
+        "{text}"
+    );
+    let c = comp_state(&live, "API_RateLimiter");
+    assert!(
+        c.unavailable > 0.3 && c.unavailable <= c.error_rate,
+        "{c:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn partition_and_heal_from_the_inspector() {
     let i = index_of("Sessions_Service");
     let (root, live) = mount_live(move || view! { <ComponentActions index=i /> });

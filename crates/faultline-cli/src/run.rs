@@ -148,6 +148,7 @@ pub fn json_run(sim: &Sim) -> Value {
                         "queue": c.queue,
                         "memory_fraction": c.memory_fraction,
                         "error_rate": c.error_rate,
+                        "unavailable": c.unavailable,
                         "throughput": c.throughput,
                         "latency_ms": c.latency_ms,
                     }),

@@ -466,6 +466,7 @@ fn component_run(s: &Scenario, id: &str, util: &[f64], mem: &[f64]) -> Vec<Sampl
                     queue: 0.0,
                     memory_fraction: 0.1,
                     error_rate: 0.0,
+                    unavailable: 0.0,
                     throughput: 0.0,
                     latency_ms: 0.0,
                 };

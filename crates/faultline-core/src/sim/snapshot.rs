@@ -129,6 +129,11 @@ pub struct ComponentState {
     pub memory_fraction: f64,
     /// Share of requests that fail (errors, rejections, timeouts).
     pub error_rate: f64,
+    /// The part of `error_rate` answered "unavailable" at once because a
+    /// shard they need further down is down (`Route::sharded`): final
+    /// answers, which clients do not retry and breakers do not count.
+    #[serde(default)]
+    pub unavailable: f64,
     /// Requests per second completed (including wasted work).
     pub throughput: f64,
     /// Requests per second it can serve now.
@@ -172,7 +177,8 @@ pub struct ComponentState {
 impl ComponentState {
     /// These settings with the figures monitoring measures taken from
     /// `seen` (what the dashboards last showed): health, load, queue,
-    /// memory, errors, throughput, capacity, arrivals, the surge's present
+    /// memory, errors (and the unavailable part), throughput, capacity,
+    /// arrivals, the surge's present
     /// level, latency, live servers, hit rate, pool use and the trouble's
     /// event. The operators' own settings (limits, capacity kept, the
     /// surge's target, servers ordered) stay as they are now.
@@ -308,6 +314,10 @@ pub struct ComponentSample {
     pub memory_fraction: f64,
     /// Error rate.
     pub error_rate: f64,
+    /// The part of `error_rate` answered "unavailable" (a down shard below:
+    /// see [`ComponentState::unavailable`]).
+    #[serde(default)]
+    pub unavailable: f64,
     /// Throughput, requests/s.
     pub throughput: f64,
     /// Latency, ms.

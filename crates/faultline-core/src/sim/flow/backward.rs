@@ -78,6 +78,7 @@ impl State {
         c.del = [0.0; NCLASS];
         c.fast = [1.0; NCLASS];
         c.unavail = [0.0; NCLASS];
+        c.unav_share = 0.0;
         c.lat = [1.0; NCLASS];
         c.uok = [0.0; NCLASS];
         c.ulat = [1.0; NCLASS];
@@ -402,8 +403,9 @@ impl State {
             }
         }
         // Each accumulator sums the lanes in order, as before.
-        let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
+        let (mut okw, mut latw, mut n, mut unw) = (0.0, 0.0, 0.0, 0.0);
         for k in 0..NCLASS {
+            unw += c.arr[k] * c.unavail[k];
             okw += c.arr[k] * c.ok[k];
             latw += c.arr[k] * c.lat[k];
             n += c.arr[k];
@@ -413,6 +415,7 @@ impl State {
         if probed {
             c.probe_err = probe_err(c, &probe_ok, n);
         }
+        c.unav_share = if n > 0.0 { (unw / n).min(1.0) } else { 0.0 };
         if n > 0.0 {
             c.err = (1.0 - okw / n).clamp(0.0, 1.0);
             c.latency = latw / n;

@@ -271,6 +271,9 @@ pub(crate) struct Comp {
     pub own_wait_ms: f64,
     pub util: f64,
     pub err: f64,
+    /// Share of its requests answered "unavailable" (`unavail`, weighed by
+    /// arrivals as `err` is): part of `err`.
+    pub unav_share: f64,
     /// The error rate a health check's probe sees: the component's own
     /// rejections, timeouts and errors, not its dependencies' failures nor
     /// its own 429s. Failovers judge a primary by it (kept for failover
