@@ -54,13 +54,19 @@ impl State {
     /// answer per lane, from its dependencies' (already computed) and its own.
     #[inline(never)]
     pub(super) fn backward(&mut self) {
+        // "Unavailable" answers exist only while a shard is down; otherwise
+        // their bookkeeping is skipped (it would only carry zeros).
+        let track = self
+            .edges
+            .iter()
+            .any(|e| e.route.sharded && self.comps[e.to].down);
         for oi in (0..self.order.len()).rev() {
             let i = self.order[oi];
             if self.comps[i].down {
                 self.answer_down(i);
             } else {
-                let deps = self.dependency_outcomes(i);
-                self.own_outcomes(i, &deps);
+                let deps = self.dependency_outcomes(i, track);
+                self.own_outcomes(i, &deps, track);
             }
             // Whatever its load balancers moved to a backup still gets the
             // backup's answer: a dead region's edge that failed over serves
@@ -101,7 +107,7 @@ impl State {
     /// required calls and load-balanced splits; each breaker records what
     /// its calls met.
     #[inline(always)]
-    fn dependency_outcomes(&mut self, i: usize) -> DepOutcome {
+    fn dependency_outcomes(&mut self, i: usize, track: bool) -> DepOutcome {
         let mut out = DepOutcome::NOTHING_CALLED;
         let retries = self.comps[i].p.service_retries;
         let caller_live = self.comps[i].live.max(1.0);
@@ -163,7 +169,11 @@ impl State {
                         ms: callee.slow_ms[k],
                     }
                 };
-                let callee_unav = if part { 0.0 } else { callee.unavail[k] };
+                let callee_unav = if part || !track {
+                    0.0
+                } else {
+                    callee.unavail[k]
+                };
                 let e_unav = if shard_down { 1.0 } else { adm * callee_unav };
                 let (mut e_ok, mut e_fast, mut lat) = if part {
                     (0.0, 0.0, t_e)
@@ -237,14 +247,18 @@ impl State {
                     split_fast[g][k] += per * e_fast;
                     split_undel[g][k] += per * (1.0 - e_del);
                     split_ufail[g][k] += u_per * (1.0 - e_uok);
-                    split_unav[g][k] += per * e_unav;
+                    if track {
+                        split_unav[g][k] += per * e_unav;
+                    }
                 } else if on_fail == OnFailure::Fail {
                     // Sequential required calls: the request survives this
                     // one with probability e_ok^calls; the absolute chance
                     // of failing fast here is counted only if it got here.
                     let through = pow_calls(e_ok, per);
                     out.fast[k] += out.ok[k] * (e_fast * per).min(1.0 - through);
-                    out.unavail[k] += out.ok[k] * (e_unav * per).min(1.0 - through);
+                    if track {
+                        out.unavail[k] += out.ok[k] * (e_unav * per).min(1.0 - through);
+                    }
                     out.ok[k] *= through;
                     out.uok[k] *= pow_calls(e_uok, per);
                     out.del[k] *= pow_calls(e_del.min(e_ok), per);
@@ -257,7 +271,9 @@ impl State {
                 w_n += c;
                 w_ok += c * ok_r;
                 w_q += c * q;
-                w_u += c * callee_unav.min(q);
+                if track {
+                    w_u += c * callee_unav.min(q);
+                }
             }
             self.record_edge(e, (w_n, w_ok, w_q, w_u), adm, part, caller_live);
         }
@@ -269,7 +285,9 @@ impl State {
                 // The request fails only if the member it took fails.
                 let through = (1.0 - split_fail[g][k]).clamp(0.0, 1.0);
                 out.fast[k] += out.ok[k] * split_fast[g][k].min(1.0 - through);
-                out.unavail[k] += out.ok[k] * split_unav[g][k].min(1.0 - through);
+                if track {
+                    out.unavail[k] += out.ok[k] * split_unav[g][k].min(1.0 - through);
+                }
                 out.ok[k] *= through;
                 out.uok[k] *= (1.0 - split_ufail[g][k]).clamp(0.0, 1.0);
                 out.del[k] *= (1.0 - split_undel[g][k]).clamp(0.0, 1.0);
@@ -282,7 +300,7 @@ impl State {
     /// timeouts, errors, queueing) combined with what its calls met, per
     /// lane, and its error rate and mean latency.
     #[inline(always)]
-    fn own_outcomes(&mut self, i: usize, deps: &DepOutcome) {
+    fn own_outcomes(&mut self, i: usize, deps: &DepOutcome, track: bool) {
         let c = &mut self.comps[i];
         let mut own_ok = [1.0; MAX_POOLS];
         let mut own_fast = [0.0; MAX_POOLS];
@@ -376,7 +394,6 @@ impl State {
                 c.ok[k] = ok;
                 c.del[k] = (o_ok * deps.del[k]).min(ok);
                 c.fast[k] = (o_fast + o_ok * deps.fast[k]).min(1.0 - ok).max(0.0);
-                c.unavail[k] = (o_ok * deps.unavail[k]).min(c.fast[k]);
                 c.lat[k] = (o_lat + deps.lat[k]).min(deadline);
                 c.uok[k] = o_ok * deps.uok[k];
                 c.ulat[k] = (o_lat + deps.ulat[k]).min(deadline);
@@ -393,7 +410,6 @@ impl State {
                 c.fast[k] = (own_fast[g] + own_ok[g] * deps.fast[k])
                     .min(1.0 - ok)
                     .max(0.0);
-                c.unavail[k] = (own_ok[g] * deps.unavail[k]).min(c.fast[k]);
                 c.lat[k] = (own_lat[g] + deps.lat[k]).min(deadline);
                 c.uok[k] = own_ok[g] * deps.uok[k];
                 c.ulat[k] = (own_lat[g] + deps.ulat[k]).min(deadline);
@@ -403,9 +419,23 @@ impl State {
             }
         }
         // Each accumulator sums the lanes in order, as before.
-        let (mut okw, mut latw, mut n, mut unw) = (0.0, 0.0, 0.0, 0.0);
+        // What of it is a down shard's "unavailable" (zeros otherwise).
+        let mut unw = 0.0;
+        if track {
+            for k in 0..NCLASS {
+                let own = if c.npools == 1 {
+                    own_ok[0]
+                } else {
+                    own_ok[c.class_pool[k]]
+                };
+                c.unavail[k] = (own * deps.unavail[k]).min(c.fast[k]);
+                unw += c.arr[k] * c.unavail[k];
+            }
+        } else {
+            c.unavail = [0.0; NCLASS];
+        }
+        let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
         for k in 0..NCLASS {
-            unw += c.arr[k] * c.unavail[k];
             okw += c.arr[k] * c.ok[k];
             latw += c.arr[k] * c.lat[k];
             n += c.arr[k];
