@@ -84,7 +84,6 @@ impl State {
         c.del = [0.0; NCLASS];
         c.fast = [1.0; NCLASS];
         c.unavail = [0.0; NCLASS];
-        c.unav_share = 0.0;
         c.lat = [1.0; NCLASS];
         c.uok = [0.0; NCLASS];
         c.ulat = [1.0; NCLASS];
@@ -418,22 +417,17 @@ impl State {
                 (c.slow[k], c.slow_ms[k]) = t.within(c.lat[k] - c.fix[k]);
             }
         }
-        // Each accumulator sums the lanes in order, as before.
-        // What of it is a down shard's "unavailable" (zeros otherwise).
-        let mut unw = 0.0;
+        // What of its fast failures is a down shard's "unavailable" (zeros
+        // while no shard is down). One compartment serves every lane as 0.
         if track {
             for k in 0..NCLASS {
-                let own = if c.npools == 1 {
-                    own_ok[0]
-                } else {
-                    own_ok[c.class_pool[k]]
-                };
+                let own = own_ok[c.class_pool[k]];
                 c.unavail[k] = (own * deps.unavail[k]).min(c.fast[k]);
-                unw += c.arr[k] * c.unavail[k];
             }
         } else {
             c.unavail = [0.0; NCLASS];
         }
+        // Each accumulator sums the lanes in order, as before.
         let (mut okw, mut latw, mut n) = (0.0, 0.0, 0.0);
         for k in 0..NCLASS {
             okw += c.arr[k] * c.ok[k];
@@ -445,7 +439,6 @@ impl State {
         if probed {
             c.probe_err = probe_err(c, &probe_ok, n);
         }
-        c.unav_share = if n > 0.0 { (unw / n).min(1.0) } else { 0.0 };
         if n > 0.0 {
             c.err = (1.0 - okw / n).clamp(0.0, 1.0);
             c.latency = latw / n;
@@ -505,7 +498,8 @@ impl State {
             // A down shard's "unavailable" is deliberate too: judging it
             // would trip the breakers above a split on one shard's outage
             // and fail every shard's requests (seed 000: breakers "prevent
-            // cascade failures to other shards").
+            // cascade failures to other shards"). Without any, the plain
+            // formula keeps the arithmetic bit for bit what it was.
             let (per_inst, p) = if w_u > 0.0 {
                 let judged = (w_n * (1.0 - shed) - w_u).max(0.0);
                 let p = if judged > 0.0 {

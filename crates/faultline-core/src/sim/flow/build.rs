@@ -118,7 +118,6 @@ impl State {
                     own_wait_ms: 0.0,
                     util: 0.0,
                     err: 0.0,
-                    unav_share: 0.0,
                     probe_err: 0.0,
                     throughput: 0.0,
                     capacity: 0.0,

@@ -271,9 +271,6 @@ pub(crate) struct Comp {
     pub own_wait_ms: f64,
     pub util: f64,
     pub err: f64,
-    /// Share of its requests answered "unavailable" (`unavail`, weighed by
-    /// arrivals as `err` is): part of `err`.
-    pub unav_share: f64,
     /// The error rate a health check's probe sees: the component's own
     /// rejections, timeouts and errors, not its dependencies' failures nor
     /// its own 429s. Failovers judge a primary by it (kept for failover
@@ -404,6 +401,21 @@ impl LaneOutcome {
 }
 
 impl Comp {
+    /// Share of this tick's requests answered "unavailable" (`unavail`
+    /// weighed by arrivals, as `err` is): part of `err`.
+    fn unavailable_share(&self) -> f64 {
+        let (mut un, mut n) = (0.0, 0.0);
+        for k in 0..NCLASS {
+            un += self.arr[k] * self.unavail[k];
+            n += self.arr[k];
+        }
+        if n > 0.0 {
+            (un / n).min(1.0)
+        } else {
+            0.0
+        }
+    }
+
     /// Brings `n` more servers up (a restart batch, a scale-up, a backup's
     /// restoration). They take connections, so the load is spread over every
     /// live server again: a `memory_spread` crash front starts over.

@@ -13,7 +13,7 @@ impl State {
                 queue: c.waiting,
                 memory_fraction: c.mem_frac,
                 error_rate: c.err,
-                unavailable: c.unav_share,
+                unavailable: c.unavailable_share(),
                 throughput: c.throughput,
                 latency_ms: c.latency,
             })
@@ -73,7 +73,7 @@ impl State {
                 rate_limit_per_server: c.p.rate_limit_per_server,
                 memory_fraction: c.mem_frac,
                 error_rate: c.err,
-                unavailable: c.unav_share,
+                unavailable: c.unavailable_share(),
                 throughput: c.throughput,
                 capacity: c.capacity,
                 arrivals: c.arrivals,
