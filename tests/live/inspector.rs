@@ -218,6 +218,54 @@ async fn with_monitoring_down_the_inspector_shows_the_last_figures_seen() {
     assert!(log().contains("API Gateway down"), "{}", log());
 }
 
+/// With every orchestrator down, Revive cannot restart anything yet: the
+/// log says why, and the servers come once an orchestrator is back.
+#[wasm_bindgen_test]
+async fn revive_without_an_orchestrator_says_it_waits_for_one() {
+    let presence = index_of("Presence_Service");
+    let (root, live) = mount_live(move || {
+        view! {
+            <ComponentActions index=presence />
+            <EventLog />
+        }
+    });
+    let live = live.get().unwrap();
+    for k in ["K8s_Primary", "K8s_Secondary", "Presence_Service"] {
+        live.act(Action::Kill {
+            component: k.into(),
+        })
+        .unwrap();
+    }
+    live.step();
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=revive]"));
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let log = || query(&root, "ol.events").text_content().unwrap();
+    assert!(
+        log().contains("Presence: its servers restart once the orchestrator is back"),
+        "{}",
+        log()
+    );
+    let health = || {
+        query(&root, ".live-health")
+            .get_attribute("data-health")
+            .unwrap()
+    };
+    assert_eq!(health(), "down", "nothing restarts yet");
+    live.act(Action::Revive {
+        component: "K8s_Primary".into(),
+    })
+    .unwrap();
+    for _ in 0..40 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert_ne!(health(), "down", "restarted once the orchestrator is back");
+}
+
 /// The map rings the components the selected one's trouble came through.
 #[wasm_bindgen_test]
 async fn the_map_rings_what_the_selected_components_trouble_came_through() {

@@ -256,6 +256,19 @@ fn orchestrator_loss_stops_restarts_until_it_returns() {
         0.0,
         "nobody reschedules the pods"
     );
+    // The operator is told why the revive did nothing yet.
+    let revive = sim
+        .events()
+        .iter()
+        .position(|e| e.message == "operator: revive Api")
+        .expect("the revive is logged");
+    let note = waiting_notes(&sim);
+    assert_eq!(note.len(), 1, "{note:?}");
+    assert_eq!(
+        note[0].message,
+        "Api: its servers restart once the orchestrator is back (every orchestrator is down)"
+    );
+    assert_eq!(note[0].cause, Some(revive));
     sim.apply(Action::Revive {
         component: "Orchestrator".into(),
     })
@@ -263,6 +276,88 @@ fn orchestrator_loss_stops_restarts_until_it_returns() {
     sim.step_until(200_000);
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
     assert!(sim.snapshot().sli.api_success > 0.99);
+}
+
+/// The log's notes that an order waits for the orchestrator.
+fn waiting_notes(sim: &Sim) -> Vec<&faultline_core::sim::Event> {
+    sim.events()
+        .iter()
+        .filter(|e| e.message.contains("once the orchestrator is back"))
+        .collect()
+}
+
+#[test]
+fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
+    let mut sim = closed(&with_control());
+    sim.apply(Action::Kill {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    sim.step_until(1000);
+    // A rolling restart and more servers, with nobody to carry them out.
+    sim.apply(Action::RollingRestart {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.apply(Action::Scale {
+        component: "Edge".into(),
+        factor: 2.0,
+        provision_ms: 10_000.0,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let v = sim.snapshot();
+    assert_eq!(comp(&sim, &v, "Api").servers, 20.0, "no batch taken out");
+    assert_eq!(comp(&sim, &v, "Edge").servers, 20.0, "the order waits");
+    let notes: Vec<_> = waiting_notes(&sim)
+        .iter()
+        .map(|e| (e.component.clone().unwrap(), e.kind))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("Api".to_string(), EventKind::Control),
+            ("Edge".to_string(), EventKind::Control)
+        ]
+    );
+    // Once it is back, both go ahead.
+    sim.apply(Action::Revive {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    sim.step_until(300_000);
+    assert!(!sim.snapshot().orchestrator_down);
+    assert_eq!(
+        comp(&sim, &sim.snapshot(), "Edge").servers,
+        40.0,
+        "the ordered servers"
+    );
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.message == "Api: rolling restart complete"));
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+}
+
+#[test]
+fn with_the_orchestrator_up_nothing_waits_and_no_note_is_logged() {
+    let mut sim = closed(&with_control());
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.step_until(1000);
+    sim.apply(Action::Revive {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.apply(Action::RollingRestart {
+        component: "Edge".into(),
+    })
+    .unwrap();
+    sim.step_until(30_000);
+    assert!(waiting_notes(&sim).is_empty());
+    assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
 }
 
 #[test]

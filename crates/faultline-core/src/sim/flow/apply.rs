@@ -301,6 +301,7 @@ impl State {
                 c.crashed = (c.target - c.live).max(0.0);
                 c.restart_timer = c.p.restart_ms as i64;
                 c.cause = Some(ev);
+                self.note_waits_for_orchestrator(i, "its servers restart", ev);
             }
             (
                 Action::Degrade {
@@ -368,6 +369,9 @@ impl State {
                     c.target = new;
                 }
                 c.cause = Some(ev);
+                if c.ordered_scale.is_some() {
+                    self.note_waits_for_orchestrator(i, "the ordered servers start", ev);
+                }
             }
             (
                 Action::Deploy {
@@ -392,6 +396,7 @@ impl State {
                 let c = &mut self.comps[i];
                 c.rolling_left = 1.0;
                 c.cause = Some(ev);
+                self.note_waits_for_orchestrator(i, "the rolling restart begins", ev);
             }
             (Action::SetDeadlineCheck { on, .. }, Target::Comp(i)) => {
                 self.comps[i].deadline_check = *on;
@@ -506,6 +511,21 @@ impl State {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Restarts, ordered servers and rolling restarts are the
+    /// orchestrator's work: while every orchestrator is down they wait (see
+    /// `maintenance`). Say so when one is ordered, or the operator sees
+    /// nothing happen and cannot tell why. An orchestrator's own servers
+    /// come back by the provider's hand, so they do not wait.
+    fn note_waits_for_orchestrator(&mut self, i: usize, what: &str, ev: usize) {
+        if self.orch_down && self.comps[i].p.role != Role::Orchestrator {
+            let m = format!(
+                "{}: {what} once the orchestrator is back (every orchestrator is down)",
+                self.name(i)
+            );
+            self.push_event(EventKind::Control, Some(i), m, Some(ev));
+        }
     }
 
     /// Makes action event `ev` the cause the log gives for load trouble

@@ -49,9 +49,11 @@ impl State {
                     self.push_event(EventKind::Restart, Some(i), m, cause);
                 }
             }
-            // Rolling restart.
+            // Rolling restart (the orchestrator replaces the instances, so
+            // it waits while every orchestrator is down; one in progress
+            // holds where it is).
             let c = &mut self.comps[i];
-            if c.rolling_left > 0.0 {
+            if c.rolling_left > 0.0 && (!orch || c.p.role == Role::Orchestrator) {
                 if c.rolling_down <= 0.0 {
                     let batch = c.p.restart_batch.min(c.rolling_left);
                     c.rolling_down = (batch * c.target).min(c.live);
