@@ -504,6 +504,45 @@ fn failover_follows_the_seed_timings_and_an_undersized_backup_overloads() {
 }
 
 #[test]
+fn a_failover_to_a_backup_that_is_down_says_so_in_the_log() {
+    let s = failover(20.0, false);
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.apply(Action::Kill {
+        component: "Backup".into(),
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    sim.apply(Action::Kill {
+        component: "Primary".into(),
+    })
+    .unwrap();
+    sim.step_until(300_000);
+    let log: Vec<_> = sim
+        .events()
+        .iter()
+        .filter(|e| e.message.starts_with("failover"))
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "failover Primary → Backup: health check failed: failover begins, load migrating, \
+             but the backup is down: what moves there fails",
+            "failover Primary → Backup: connections migrated to the backup, \
+             but the backup is down: what moves there fails",
+        ]
+    );
+    assert_eq!(sim.snapshot().sli.api_success, 0.0, "nothing answers");
+    // A live backup's failover reads as before.
+    let mut sim = killed_at_one_minute(&s, "Primary");
+    sim.step_until(300_000);
+    assert!(!sim
+        .events()
+        .iter()
+        .any(|e| e.message.contains("backup is down")));
+}
+
+#[test]
 fn a_health_check_sees_the_primary_itself_not_its_dependencies() {
     // Edge → Primary → Db, failover Primary → Backup. Killing the database
     // makes every call through the primary fail, but the primary's own

@@ -112,7 +112,23 @@ impl State {
                 Change::FailedBack => "failback complete",
             };
             let cause = self.comps[from].health_event;
-            let text = format!("failover {} → {}: {msg}", self.name(from), self.name(to));
+            // The load balancer moves the load whatever the backup's state
+            // (as DNS failover does); a backup that is down answers none of
+            // it, and the log must not read as if the move had helped.
+            let moving = !matches!(
+                self.fos[k].f.phase,
+                Phase::Idle | Phase::Detecting | Phase::FailingBack
+            );
+            let dead_end = if moving && self.comps[to].down {
+                ", but the backup is down: what moves there fails"
+            } else {
+                ""
+            };
+            let text = format!(
+                "failover {} → {}: {msg}{dead_end}",
+                self.name(from),
+                self.name(to)
+            );
             self.push_event(EventKind::Failover, Some(from), text, cause);
         }
     }
