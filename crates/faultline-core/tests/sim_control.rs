@@ -340,6 +340,24 @@ fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
 }
 
 #[test]
+fn an_order_given_in_the_same_instant_as_the_orchestrators_kill_is_noted_too() {
+    let mut sim = closed(&with_control());
+    sim.apply(Action::Kill {
+        component: "Orchestrator".into(),
+    })
+    .unwrap();
+    sim.apply(Action::Kill {
+        component: "Api".into(),
+    })
+    .unwrap();
+    sim.apply(Action::Revive {
+        component: "Api".into(),
+    })
+    .unwrap();
+    assert_eq!(waiting_notes(&sim).len(), 1);
+}
+
+#[test]
 fn with_the_orchestrator_up_nothing_waits_and_no_note_is_logged() {
     let mut sim = closed(&with_control());
     sim.apply(Action::Kill {

@@ -519,7 +519,14 @@ impl State {
     /// nothing happen and cannot tell why. An orchestrator's own servers
     /// come back by the provider's hand, so they do not wait.
     fn note_waits_for_orchestrator(&mut self, i: usize, what: &str, ev: usize) {
-        if self.orch_down && self.comps[i].p.role != Role::Orchestrator {
+        // `orch_down` is settled once per tick: an orchestrator killed in
+        // this same instant counts too.
+        let orchestrators = &self.role_comps[2];
+        let all_down = !orchestrators.is_empty()
+            && orchestrators
+                .iter()
+                .all(|&o| self.comps[o].down || self.comps[o].killed);
+        if all_down && self.comps[i].p.role != Role::Orchestrator {
             let m = format!(
                 "{}: {what} once the orchestrator is back (every orchestrator is down)",
                 self.name(i)
