@@ -96,7 +96,12 @@ pub fn ComponentActions(
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
                 latency: latency_text(c),
                 errors: errors_text(c.error_rate, c.unavailable),
-                servers: servers_text(c.servers, c.target_servers, c.capacity_fraction),
+                servers: servers_text(
+                    c.servers,
+                    c.target_servers,
+                    c.capacity_fraction,
+                    c.waits_for_orchestrator,
+                ),
                 memory: format!("{:.0}%", c.memory_fraction * 100.0),
                 hits: (c.hit_rate > 0.0).then(|| format!("{:.1}%", c.hit_rate * 100.0)),
                 pool: (c.pool_in_use > 0.0).then(|| format!("{:.0}%", c.pool_in_use * 100.0)),

@@ -209,23 +209,29 @@ pub fn load_text(utilisation: f64, arrivals: f64, capacity: f64) -> String {
     }
 }
 
-/// A component's servers as shown: live of configured, and the share of
+/// A component's servers as shown: live of configured, the share of
 /// their capacity they keep when it is degraded (`500 of 500 · 67%
-/// capacity`), which server counts alone do not show.
-pub fn servers_text(servers: f64, target: f64, capacity_fraction: f64) -> String {
-    let count = format!(
+/// capacity`), which server counts alone do not show, and whether the
+/// servers it is due wait for the orchestrator (a revive that brings
+/// nothing back would otherwise look like a broken button).
+pub fn servers_text(
+    servers: f64,
+    target: f64,
+    capacity_fraction: f64,
+    waits_for_orchestrator: bool,
+) -> String {
+    let mut text = format!(
         "{} of {}",
         grouped(servers.round()),
         grouped(target.round())
     );
     if capacity_fraction < 0.995 {
-        format!(
-            "{count} · {:.0}% capacity",
-            clamp01(capacity_fraction) * 100.0
-        )
-    } else {
-        count
+        text += &format!(" · {:.0}% capacity", clamp01(capacity_fraction) * 100.0);
     }
+    if waits_for_orchestrator {
+        text += " · waiting for the orchestrator";
+    }
+    text
 }
 
 /// `x` to one decimal without a trailing `.0`, thousands grouped:
@@ -596,14 +602,26 @@ mod tests {
 
     #[test]
     fn servers_show_the_capacity_kept_only_when_degraded() {
-        assert_eq!(servers_text(500.0, 500.0, 1.0), "500 of 500");
+        assert_eq!(servers_text(500.0, 500.0, 1.0, false), "500 of 500");
         assert_eq!(
-            servers_text(500.0, 500.0, 0.67),
+            servers_text(500.0, 500.0, 0.67, false),
             "500 of 500 · 67% capacity"
         );
         assert_eq!(
-            servers_text(1499.6, 1500.0, 0.25),
+            servers_text(1499.6, 1500.0, 0.25, false),
             "1,500 of 1,500 · 25% capacity"
+        );
+    }
+
+    #[test]
+    fn servers_say_when_they_wait_for_the_orchestrator() {
+        assert_eq!(
+            servers_text(0.0, 33.0, 1.0, true),
+            "0 of 33 · waiting for the orchestrator"
+        );
+        assert_eq!(
+            servers_text(10.0, 33.0, 0.5, true),
+            "10 of 33 · 50% capacity · waiting for the orchestrator"
         );
     }
 

@@ -255,6 +255,12 @@ async fn revive_without_an_orchestrator_says_it_waits_for_one() {
             .unwrap()
     };
     assert_eq!(health(), "down", "nothing restarts yet");
+    let servers = || {
+        query(&root, "[data-figure=servers]")
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(servers(), "0 of 33 · waiting for the orchestrator");
     live.act(Action::Revive {
         component: "K8s_Primary".into(),
     })
@@ -264,6 +270,7 @@ async fn revive_without_an_orchestrator_says_it_waits_for_one() {
     }
     leptos::task::tick().await;
     assert_ne!(health(), "down", "restarted once the orchestrator is back");
+    assert!(!servers().contains("orchestrator"), "{}", servers());
 }
 
 /// The map rings the components the selected one's trouble came through.

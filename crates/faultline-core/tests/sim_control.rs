@@ -245,12 +245,17 @@ fn orchestrator_loss_stops_restarts_until_it_returns() {
     })
     .unwrap();
     sim.step_until(1000);
+    assert!(
+        !comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator,
+        "killed: nothing is due to restart"
+    );
     sim.apply(Action::Revive {
         component: "Api".into(),
     })
     .unwrap();
     sim.step_until(60_000);
     assert!(sim.snapshot().orchestrator_down);
+    assert!(comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator);
     assert_eq!(
         comp(&sim, &sim.snapshot(), "Api").servers,
         0.0,
@@ -309,6 +314,8 @@ fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
     let v = sim.snapshot();
     assert_eq!(comp(&sim, &v, "Api").servers, 20.0, "no batch taken out");
     assert_eq!(comp(&sim, &v, "Edge").servers, 20.0, "the order waits");
+    assert!(comp(&sim, &v, "Api").waits_for_orchestrator);
+    assert!(comp(&sim, &v, "Edge").waits_for_orchestrator);
     let notes: Vec<_> = waiting_notes(&sim)
         .iter()
         .map(|e| (e.component.clone().unwrap(), e.kind))
@@ -337,6 +344,7 @@ fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
         .iter()
         .any(|e| e.message == "Api: rolling restart complete"));
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
+    assert!(!comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator);
 }
 
 #[test]

@@ -172,6 +172,11 @@ pub struct ComponentState {
     /// Its deploy, while one is in progress or its build runs everywhere.
     #[serde(default)]
     pub deploy: Option<super::deploy::DeployView>,
+    /// True while work the orchestrator does for it (restarting crashed or
+    /// revived servers, starting servers ordered, a rolling restart) waits
+    /// because every orchestrator is down.
+    #[serde(default)]
+    pub waits_for_orchestrator: bool,
 }
 
 impl ComponentState {
@@ -189,8 +194,10 @@ impl ComponentState {
             capacity_fraction: self.capacity_fraction,
             surge_target: self.surge_target,
             target_servers: self.target_servers,
-            // The pipeline's state is the deploy system's, not monitoring's.
+            // The pipeline's and the orchestrator's state are their own
+            // systems', not monitoring's.
             deploy: self.deploy,
+            waits_for_orchestrator: self.waits_for_orchestrator,
             ..*seen
         }
     }

@@ -88,6 +88,12 @@ impl State {
                 pool_in_use: c.pool_in_use,
                 health_event: c.health_event,
                 deploy: c.deploy.as_ref().map(|a| a.d.view()),
+                // What `maintenance` holds back while no orchestrator is up.
+                waits_for_orchestrator: self.orch_down
+                    && c.p.role != Role::Orchestrator
+                    && ((c.crashed > 0.0 && !c.killed)
+                        || c.ordered_scale.is_some()
+                        || c.rolling_left > 0.0),
             })
             .collect();
         let edges = self
