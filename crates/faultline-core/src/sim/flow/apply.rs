@@ -521,7 +521,7 @@ impl State {
     fn note_waits_for_orchestrator(&mut self, i: usize, what: &str, ev: usize) {
         // `orch_down` is settled once per tick: an orchestrator killed in
         // this same instant counts too.
-        let orchestrators = &self.role_comps[2];
+        let orchestrators = &self.role_comps[ROLE_ORCHESTRATOR];
         let all_down = !orchestrators.is_empty()
             && orchestrators
                 .iter()

@@ -228,6 +228,7 @@ impl State {
         let which = |f: &dyn Fn(&Comp) -> bool| -> Vec<usize> {
             (0..n).filter(|&i| f(&comps[i])).collect()
         };
+        // In the order of the `ROLE_*` indices.
         let role_comps = [
             which(&|c| c.p.role == Role::Monitoring),
             which(&|c| c.p.role == Role::Config),

@@ -11,9 +11,9 @@ impl State {
             let of_role = &self.role_comps[r];
             !of_role.is_empty() && of_role.iter().all(|&i| self.comps[i].down)
         };
-        let blind = all_down(0);
-        let config = all_down(1);
-        let orch = all_down(2);
+        let blind = all_down(ROLE_MONITORING);
+        let config = all_down(ROLE_CONFIG);
+        let orch = all_down(ROLE_ORCHESTRATOR);
         if blind != self.blind {
             self.blind = blind;
             // The map and the inspector go stale with the dashboards.
@@ -205,7 +205,9 @@ impl State {
     pub(super) fn triggers(&mut self) {
         let tick = self.scenario.tick_ms;
         // Database CPU > 90% for 5 minutes.
-        let hot = self.role_comps[3].iter().any(|&i| self.comps[i].util > 0.9);
+        let hot = self.role_comps[ROLE_DATABASE]
+            .iter()
+            .any(|&i| self.comps[i].util > 0.9);
         self.trigger_ms[0] = if hot { self.trigger_ms[0] + tick } else { 0 };
         if self.armed[0] && self.trigger_ms[0] >= 300_000 {
             self.set_switch_auto(
@@ -214,7 +216,7 @@ impl State {
             );
         }
         // Message queue depth > 1M.
-        let depth: f64 = self.role_comps[4]
+        let depth: f64 = self.role_comps[ROLE_MESSAGE_QUEUE]
             .iter()
             .map(|&i| self.comps[i].queue.iter().sum::<f64>())
             .sum();
@@ -229,7 +231,7 @@ impl State {
             self.set_switch_auto(AutoTrigger::ErrorRate, format!("API error rate {e:.1}%"));
         }
         // Storage > 95%.
-        let full = self.role_comps[5].iter().any(|&i| {
+        let full = self.role_comps[ROLE_STORAGE].iter().any(|&i| {
             let c = &self.comps[i];
             c.storage_used / c.p.storage_gb > 0.95
         });

@@ -145,6 +145,15 @@ pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// "Response Times: The 3 Important Limits", 1993); a chat message that
 /// takes longer to send or load is felt as broken.
 pub const SLOW_ANSWER_MS: f64 = 1000.0;
+
+/// Indices into `State::role_comps`: the components with each role (the
+/// last, those that store uploads).
+const ROLE_MONITORING: usize = 0;
+const ROLE_CONFIG: usize = 1;
+const ROLE_ORCHESTRATOR: usize = 2;
+const ROLE_DATABASE: usize = 3;
+const ROLE_MESSAGE_QUEUE: usize = 4;
+const ROLE_STORAGE: usize = 5;
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
 pub use crate::scenario::MAX_SPLITS;
@@ -550,8 +559,8 @@ pub(crate) struct State {
     pub last_seen: Option<Box<Snapshot>>,
     pub config_blocked: bool,
     pub orch_down: bool,
-    /// Components by role or trait, ascending (parameters never change):
-    /// monitoring, config, orchestrator, database, message queue, with storage.
+    /// Components by role or trait, ascending (parameters never change),
+    /// indexed by the `ROLE_*` constants.
     pub role_comps: [Vec<usize>; 6],
     /// Per client cohort (current, previous policy).
     pub retry_windows: [RetryWindows; 2],

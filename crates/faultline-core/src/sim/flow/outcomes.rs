@@ -175,7 +175,7 @@ impl State {
         let read = RequestClass::MessageRead.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
         let mut db_lat: f64 = 0.0;
-        for &i in &self.role_comps[3] {
+        for &i in &self.role_comps[ROLE_DATABASE] {
             let c = &self.comps[i];
             if !c.down && c.throughput > 0.0 {
                 db_lat = db_lat.max(c.latency);
