@@ -641,3 +641,37 @@ fn rate_and_queue_limits_and_class_multipliers_change_at_run_time() {
         Err(ActionError::OutOfRange { .. })
     ));
 }
+
+#[test]
+fn database_query_time_with_no_query_reaching_a_database_is_what_one_would_take() {
+    // Edge → Api → Db: the Db's queries take its 20 ms base plus 10 ms of
+    // service. With the breaker in front of it forced open nothing reaches
+    // it, and the dashboard shows what a query would take now, not 0 ms.
+    let t = simple_topology(
+        &["Edge", "Api", "Db"],
+        &[("Edge", "Api"), ("Api", "Db")],
+        &[],
+    );
+    let mut s = Scenario::with_topology("idle-db", t);
+    reads_only(&mut s, 100.0);
+    let db = s.params_mut("Db").unwrap();
+    db.role = Role::Database;
+    db.base_latency_ms = 20.0;
+    db.service_ms = 10.0;
+    let mut sim = closed(&s);
+    sim.step_until(30_000);
+    let busy = sim.snapshot().sli.db_query_ms;
+    assert!((busy - 30.0).abs() < 2.0, "{busy}");
+    sim.apply(Action::SetBreaker {
+        from: "Api".into(),
+        to: "Db".into(),
+        mode: BreakerMode::ForceOpen,
+    })
+    .unwrap();
+    sim.step_until(60_000);
+    let v = sim.snapshot();
+    assert_eq!(comp(&sim, &v, "Db").throughput, 0.0, "nothing reaches it");
+    assert_eq!(v.sli.api_success, 0.0);
+    let idle = v.sli.db_query_ms;
+    assert!((idle - 30.0).abs() < 2.0, "{idle}");
+}

@@ -159,7 +159,7 @@ impl Indicator {
             Indicator::DeliveryRate => "Share of the messages sent that reach their recipients: counted per message, so a send the client retries in time is delivered, and one given up, refused or held behind a stalled session is not.",
             Indicator::DeliveryLatencyP99Ms => "99th percentile time to answer a message send, refusals (a round trip to the edge) and timeouts included.",
             Indicator::MessageLoadP99Ms => "99th percentile time to load messages (reads), refusals (a round trip to the edge) and timeouts included.",
-            Indicator::DbQueryMs => "Mean query time of the slowest database that answers.",
+            Indicator::DbQueryMs => "Mean query time of the slowest database that answers; while no query reaches any, the time one would take.",
             Indicator::UsersAffected => "Users who cannot use the platform normally: reconnecting, or connected but with failing API calls, undelivered messages or failing voice joins, or away while the platform would still fail them.",
             Indicator::UsersAffectedShare => "Users affected as a share of all users.",
             Indicator::RequestRate => "User requests per second at the edge, retries included.",

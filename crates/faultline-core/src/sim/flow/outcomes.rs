@@ -174,12 +174,25 @@ impl State {
         let send = RequestClass::MessageSend.lane();
         let read = RequestClass::MessageRead.lane();
         // The slowest database's mean query time: what a dashboard's "DB query time" shows first.
-        let mut db_lat: f64 = 0.0;
+        // When no query reaches any database (every caller is held back
+        // upstream, as in the 2022 cascade's second wave), the time a query
+        // would take now, as an idle component's error rate is the one a
+        // call would meet: not 0 ms, which would read as a fast database in
+        // the middle of an outage.
+        let (mut db_lat, mut idle_lat): (f64, f64) = (0.0, 0.0);
         for &i in &self.role_comps[ROLE_DATABASE] {
             let c = &self.comps[i];
-            if !c.down && c.throughput > 0.0 {
-                db_lat = db_lat.max(c.latency);
+            if c.down {
+                continue;
             }
+            if c.throughput > 0.0 {
+                db_lat = db_lat.max(c.latency);
+            } else {
+                idle_lat = idle_lat.max(c.latency);
+            }
+        }
+        if db_lat == 0.0 {
+            db_lat = idle_lat;
         }
         let mut s = Sli {
             api_success: ratio(ok_api, a_api, 1.0),
