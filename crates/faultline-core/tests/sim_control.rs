@@ -233,26 +233,39 @@ fn config_loss_blocks_flag_changes() {
     assert!(sim.snapshot().config_blocked);
 }
 
+/// The operator's kill, revive and rolling restart of `id`.
+fn kill(sim: &mut Sim, id: &str) {
+    sim.apply(Action::Kill {
+        component: id.into(),
+    })
+    .unwrap();
+}
+
+fn revive(sim: &mut Sim, id: &str) {
+    sim.apply(Action::Revive {
+        component: id.into(),
+    })
+    .unwrap();
+}
+
+fn rolling_restart(sim: &mut Sim, id: &str) {
+    sim.apply(Action::RollingRestart {
+        component: id.into(),
+    })
+    .unwrap();
+}
+
 #[test]
 fn orchestrator_loss_stops_restarts_until_it_returns() {
     let mut sim = closed(&with_control());
-    sim.apply(Action::Kill {
-        component: "Orchestrator".into(),
-    })
-    .unwrap();
-    sim.apply(Action::Kill {
-        component: "Api".into(),
-    })
-    .unwrap();
+    kill(&mut sim, "Orchestrator");
+    kill(&mut sim, "Api");
     sim.step_until(1000);
     assert!(
         !comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator,
         "killed: nothing is due to restart"
     );
-    sim.apply(Action::Revive {
-        component: "Api".into(),
-    })
-    .unwrap();
+    revive(&mut sim, "Api");
     sim.step_until(60_000);
     assert!(sim.snapshot().orchestrator_down);
     assert!(comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator);
@@ -262,7 +275,7 @@ fn orchestrator_loss_stops_restarts_until_it_returns() {
         "nobody reschedules the pods"
     );
     // The operator is told why the revive did nothing yet.
-    let revive = sim
+    let revive_event = sim
         .events()
         .iter()
         .position(|e| e.message == "operator: revive Api")
@@ -273,11 +286,8 @@ fn orchestrator_loss_stops_restarts_until_it_returns() {
         note[0].message,
         "Api: its servers restart once the orchestrator is back (every orchestrator is down)"
     );
-    assert_eq!(note[0].cause, Some(revive));
-    sim.apply(Action::Revive {
-        component: "Orchestrator".into(),
-    })
-    .unwrap();
+    assert_eq!(note[0].cause, Some(revive_event));
+    revive(&mut sim, "Orchestrator");
     sim.step_until(200_000);
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
     assert!(sim.snapshot().sli.api_success > 0.99);
@@ -294,16 +304,10 @@ fn waiting_notes(sim: &Sim) -> Vec<&faultline_core::sim::Event> {
 #[test]
 fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
     let mut sim = closed(&with_control());
-    sim.apply(Action::Kill {
-        component: "Orchestrator".into(),
-    })
-    .unwrap();
+    kill(&mut sim, "Orchestrator");
     sim.step_until(1000);
     // A rolling restart and more servers, with nobody to carry them out.
-    sim.apply(Action::RollingRestart {
-        component: "Api".into(),
-    })
-    .unwrap();
+    rolling_restart(&mut sim, "Api");
     sim.apply(Action::Scale {
         component: "Edge".into(),
         factor: 2.0,
@@ -328,10 +332,7 @@ fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
         ]
     );
     // Once it is back, both go ahead.
-    sim.apply(Action::Revive {
-        component: "Orchestrator".into(),
-    })
-    .unwrap();
+    revive(&mut sim, "Orchestrator");
     sim.step_until(300_000);
     assert!(!sim.snapshot().orchestrator_down);
     assert_eq!(
@@ -350,37 +351,19 @@ fn orders_for_the_orchestrator_wait_for_it_and_the_log_says_so() {
 #[test]
 fn an_order_given_in_the_same_instant_as_the_orchestrators_kill_is_noted_too() {
     let mut sim = closed(&with_control());
-    sim.apply(Action::Kill {
-        component: "Orchestrator".into(),
-    })
-    .unwrap();
-    sim.apply(Action::Kill {
-        component: "Api".into(),
-    })
-    .unwrap();
-    sim.apply(Action::Revive {
-        component: "Api".into(),
-    })
-    .unwrap();
+    kill(&mut sim, "Orchestrator");
+    kill(&mut sim, "Api");
+    revive(&mut sim, "Api");
     assert_eq!(waiting_notes(&sim).len(), 1);
 }
 
 #[test]
 fn with_the_orchestrator_up_nothing_waits_and_no_note_is_logged() {
     let mut sim = closed(&with_control());
-    sim.apply(Action::Kill {
-        component: "Api".into(),
-    })
-    .unwrap();
+    kill(&mut sim, "Api");
     sim.step_until(1000);
-    sim.apply(Action::Revive {
-        component: "Api".into(),
-    })
-    .unwrap();
-    sim.apply(Action::RollingRestart {
-        component: "Edge".into(),
-    })
-    .unwrap();
+    revive(&mut sim, "Api");
+    rolling_restart(&mut sim, "Edge");
     sim.step_until(30_000);
     assert!(waiting_notes(&sim).is_empty());
     assert_eq!(comp(&sim, &sim.snapshot(), "Api").servers, 20.0);
