@@ -355,6 +355,28 @@ fn an_order_given_in_the_same_instant_as_the_orchestrators_kill_is_noted_too() {
     kill(&mut sim, "Api");
     revive(&mut sim, "Api");
     assert_eq!(waiting_notes(&sim).len(), 1);
+    assert!(
+        comp(&sim, &sim.snapshot(), "Api").waits_for_orchestrator,
+        "a paused run shows it waiting"
+    );
+    // Every action-time check reads the control plane the same way.
+    assert!(matches!(
+        sim.apply(Action::Deploy {
+            component: "Api".into(),
+            error_rate: 0.0,
+            extra_ms: 0.0,
+            strategy: None,
+        }),
+        Err(ActionError::Deploy(_))
+    ));
+    kill(&mut sim, "Config");
+    assert_eq!(
+        sim.apply(Action::SetKillSwitch {
+            switch: KillSwitch::DisableFileUploads,
+            on: true,
+        }),
+        Err(ActionError::ConfigUnavailable)
+    );
 }
 
 #[test]

@@ -256,7 +256,7 @@ pub(crate) fn check_action(t: &Topology, a: &Action) -> Result<Target, ActionErr
 impl State {
     pub(crate) fn apply(&mut self, a: Action, who: &str) -> Result<(), ActionError> {
         let target = check_action(&self.scenario.topology, &a)?;
-        if matches!(a, Action::SetKillSwitch { .. }) && self.config_blocked {
+        if matches!(a, Action::SetKillSwitch { .. }) && self.role_down(ROLE_CONFIG) {
             return Err(ActionError::ConfigUnavailable);
         }
         if let Target::Comp(i) = target {
@@ -519,14 +519,7 @@ impl State {
     /// nothing happen and cannot tell why. An orchestrator's own servers
     /// come back by the provider's hand, so they do not wait.
     fn note_waits_for_orchestrator(&mut self, i: usize, what: &str, ev: usize) {
-        // `orch_down` is settled once per tick: an orchestrator killed in
-        // this same instant counts too.
-        let orchestrators = &self.role_comps[ROLE_ORCHESTRATOR];
-        let all_down = !orchestrators.is_empty()
-            && orchestrators
-                .iter()
-                .all(|&o| self.comps[o].down || self.comps[o].killed);
-        if all_down && self.comps[i].p.role != Role::Orchestrator {
+        if self.role_down(ROLE_ORCHESTRATOR) && self.comps[i].p.role != Role::Orchestrator {
             let m = format!(
                 "{}: {what} once the orchestrator is back (every orchestrator is down)",
                 self.name(i)

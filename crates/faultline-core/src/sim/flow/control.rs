@@ -5,15 +5,25 @@
 use super::*;
 
 impl State {
+    /// True if the platform has components with role `r` (a `ROLE_*`
+    /// index) and every one of them is down, or killed this instant (a
+    /// kill takes effect at once; `down` is settled at the next tick). The
+    /// per-tick flags below cache it; an action checked between ticks asks
+    /// here, so an order given in the same instant as the kill is judged
+    /// by the kill.
+    pub(super) fn role_down(&self, r: usize) -> bool {
+        let of_role = &self.role_comps[r];
+        !of_role.is_empty()
+            && of_role
+                .iter()
+                .all(|&i| self.comps[i].down || self.comps[i].killed)
+    }
+
     #[inline(never)]
     pub(super) fn control_plane(&mut self) {
-        let all_down = |r: usize| {
-            let of_role = &self.role_comps[r];
-            !of_role.is_empty() && of_role.iter().all(|&i| self.comps[i].down)
-        };
-        let blind = all_down(ROLE_MONITORING);
-        let config = all_down(ROLE_CONFIG);
-        let orch = all_down(ROLE_ORCHESTRATOR);
+        let blind = self.role_down(ROLE_MONITORING);
+        let config = self.role_down(ROLE_CONFIG);
+        let orch = self.role_down(ROLE_ORCHESTRATOR);
         if blind != self.blind {
             self.blind = blind;
             // The map and the inspector go stale with the dashboards.

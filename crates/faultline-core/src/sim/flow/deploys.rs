@@ -24,7 +24,7 @@ impl State {
         let current = self.comps[i].deploy.as_ref().map(|a| a.d.status);
         match a {
             Action::Deploy { .. } => {
-                if self.orch_down {
+                if self.role_down(ROLE_ORCHESTRATOR) {
                     return Err(ActionError::Deploy(format!(
                         "{name} cannot be deployed to: the orchestrator is down, so no instance can take a new build"
                     )));

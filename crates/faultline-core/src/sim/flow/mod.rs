@@ -146,14 +146,15 @@ pub const LARGE_GUILD_SHARE: f64 = 0.5;
 /// takes longer to send or load is felt as broken.
 pub const SLOW_ANSWER_MS: f64 = 1000.0;
 
-/// Indices into `State::role_comps`: the components with each role (the
-/// last, those that store uploads).
+// Indices into `State::role_comps`: the components with each role, and
+// (the last) those that store uploads.
 const ROLE_MONITORING: usize = 0;
 const ROLE_CONFIG: usize = 1;
 const ROLE_ORCHESTRATOR: usize = 2;
 const ROLE_DATABASE: usize = 3;
 const ROLE_MESSAGE_QUEUE: usize = 4;
 const ROLE_STORAGE: usize = 5;
+
 /// Calm needed before a troubled component is shown healthy again, ms.
 pub const HEALTHY_HOLD_MS: u64 = 5_000;
 pub use crate::scenario::MAX_SPLITS;

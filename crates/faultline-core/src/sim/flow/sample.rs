@@ -60,6 +60,9 @@ impl State {
 
     /// The snapshot as the simulation stands, whatever monitoring sees.
     pub(super) fn live_snapshot(&self) -> Snapshot {
+        // Asked now, not from the per-tick flag: a paused run shows an
+        // order given since the last tick as waiting.
+        let orch_down = self.role_down(ROLE_ORCHESTRATOR);
         let components = self
             .comps
             .iter()
@@ -89,7 +92,7 @@ impl State {
                 health_event: c.health_event,
                 deploy: c.deploy.as_ref().map(|a| a.d.view()),
                 // What `maintenance` holds back while no orchestrator is up.
-                waits_for_orchestrator: self.orch_down
+                waits_for_orchestrator: orch_down
                     && c.p.role != Role::Orchestrator
                     && ((c.crashed > 0.0 && !c.killed)
                         || c.ordered_scale.is_some()
