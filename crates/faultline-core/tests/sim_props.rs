@@ -7,8 +7,11 @@
 mod common;
 
 use faultline_core::scenario::{simple_topology, OnFailure, Role, Scenario};
+use faultline_core::sim::checkpoint::PER_RUN;
 use faultline_core::sim::deploy::DeployStrategy;
-use faultline_core::sim::{Action, BreakerMode, KillSwitch, RequestClass, RetryPolicy, Sim};
+use faultline_core::sim::{
+    Action, BreakerMode, Checkpoints, KillSwitch, RequestClass, RetryPolicy, Sim,
+};
 use proptest::prelude::*;
 
 const IDS: [&str; 4] = ["Edge", "Api", "Db", "Cache"];
@@ -243,6 +246,79 @@ proptest! {
                 prop_assert!(v.users_affected <= total * (1.0 + 1e-9), "{} affected of {total}", v.users_affected);
             }
             let _ = sim.apply(a);
+        }
+    }
+}
+
+/// Steps `sim` to `t_ms` applying the operator's `actions` (in time order)
+/// at their times, as the page's replay does (each after stepping to its
+/// time; a refused one is skipped), offering checkpoints on the way if any.
+fn replay(sim: &mut Sim, actions: &[(u64, Action)], t_ms: u64, mut cps: Option<&mut Checkpoints>) {
+    for (t, a) in actions {
+        match cps.as_deref_mut() {
+            Some(c) => c.step_until(sim, *t),
+            None => sim.step_until(*t),
+        }
+        let _ = sim.apply(a.clone());
+    }
+    match cps {
+        Some(c) => c.step_until(sim, t_ms),
+        None => sim.step_until(t_ms),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// Going back through a checkpoint is going back by a replay from
+    /// t = 0, bit for bit, for the run that kept the checkpoints (`variant`
+    /// 0) and for runs that differ from it (1: one of its actions dropped;
+    /// 2: another seed), which a checkpoint either refuses or serves
+    /// exactly; and the two go on alike to the end.
+    #[test]
+    fn a_run_resumed_from_a_checkpoint_is_the_run_replayed(
+        seed in any::<u64>(), tick in prop_oneof![Just(100u64), Just(1000u64)],
+        times in proptest::collection::vec(0u64..600_000, 0..8),
+        plan in proptest::collection::vec(action(), 8),
+        back in 1u64..600_000, variant in 0u8..3, drop in any::<proptest::sample::Index>()) {
+        let mut s = scenario(0.0, None);
+        s.tick_ms = tick;
+        s.duration_ms = 600_000;
+        let mut times = times;
+        times.sort_unstable();
+        let actions: Vec<(u64, Action)> = times.into_iter().zip(plan).collect();
+        let mut history = Sim::new(&s, seed).unwrap();
+        let mut cps = Checkpoints::for_scenario(&s, s.sample_ms);
+        replay(&mut history, &actions, s.duration_ms, Some(&mut cps));
+        // One on each multiple of `every_ms` (the end's included), which is
+        // 1/PER_RUN of the run rounded up to the sample interval.
+        prop_assert_eq!(cps.len() as u64, s.duration_ms / cps.every_ms());
+        prop_assert!(cps.every_ms() < s.duration_ms / PER_RUN + s.sample_ms);
+
+        // The run to go back in: the history's accepted actions, changed
+        // as `variant` says.
+        let mut run = history.operator_actions().to_vec();
+        let run_seed = if variant == 2 { seed ^ 1 } else { seed };
+        if variant == 1 && !run.is_empty() {
+            run.remove(drop.index(run.len()));
+        }
+        let done: Vec<(u64, Action)> = run.iter().filter(|(t, _)| *t <= back).cloned().collect();
+        let mut fresh = Sim::new(&s, run_seed).unwrap();
+        replay(&mut fresh, &done, back, None);
+        match cps.resume(&history, &s, run_seed, &done, back) {
+            Some((mut resumed, applied)) => {
+                prop_assert!(variant != 2, "a checkpoint served a run of another seed");
+                replay(&mut resumed, &done[applied..], back, None);
+                prop_assert_eq!(resumed.now_ms(), fresh.now_ms());
+                prop_assert!(resumed.snapshot() == fresh.snapshot(), "snapshots differ at {}", back);
+                prop_assert!(resumed.events() == fresh.events(), "event logs differ");
+                prop_assert!(resumed.samples() == fresh.samples(), "samples differ");
+                resumed.run_to_end();
+                fresh.run_to_end();
+                prop_assert!(resumed.samples() == fresh.samples(), "the runs part after {}", back);
+            }
+            None => prop_assert!(variant != 0 || back < cps.every_ms(),
+                "no checkpoint served the run that kept them, at {} (every {} ms)", back, cps.every_ms()),
         }
     }
 }

@@ -46,6 +46,7 @@
 pub mod action;
 pub mod breaker;
 pub mod cache;
+pub mod checkpoint;
 pub mod class;
 pub mod csv;
 pub mod deploy;
@@ -64,6 +65,7 @@ pub mod users;
 
 pub use action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
 pub use breaker::{BreakerConfig, BreakerPreset, BreakerState, BreakerWindow};
+pub use checkpoint::{Checkpoint, Checkpoints};
 pub use class::{RequestClass, NCLASS};
 pub use event::{Event, EventKind};
 pub use flow::run_hash;
@@ -146,7 +148,17 @@ impl Sim {
 
     /// Applies an action now. Unknown names and out-of-range values are refused.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
-        self.st.apply(action, "operator")
+        let t = self.st.now_ms;
+        self.st.apply(action.clone(), "operator")?;
+        self.st.operator_log.push((t, action));
+        Ok(())
+    }
+
+    /// The operator's actions accepted so far ([`Sim::apply`]), with their
+    /// times: what a replay applies again (the scenario's own timeline is
+    /// not among them; [`Sim::action_log`] has both).
+    pub fn operator_actions(&self) -> &[(u64, Action)] {
+        &self.st.operator_log
     }
 
     /// The whole event log.

@@ -238,7 +238,7 @@ impl State {
             which(&|c| c.p.storage_gb > 0.0),
         ];
         let mut st = State {
-            scenario: s.clone(),
+            scenario: std::sync::Arc::new(s.clone()),
             seed,
             now_ms: 0,
             tick: 0,
@@ -269,6 +269,7 @@ impl State {
             events: Vec::new(),
             samples: Vec::new(),
             action_log: Vec::new(),
+            operator_log: Vec::new(),
             next_sample: 0,
             load_cause: [None; NCLASS],
             att: vec![[0.0; NCLASS]; nr],

@@ -495,8 +495,10 @@ impl Fo {
 }
 
 /// The whole mutable state of a run.
+#[derive(Clone)]
 pub(crate) struct State {
-    pub scenario: Scenario,
+    /// Shared, not copied, by the run's checkpoints (it never changes).
+    pub scenario: std::sync::Arc<Scenario>,
     pub seed: u64,
     pub now_ms: u64,
     pub tick: u64,
@@ -535,6 +537,9 @@ pub(crate) struct State {
     pub events: Vec<Event>,
     pub samples: Vec<Sample>,
     pub action_log: Vec<(u64, Action)>,
+    /// The operator's accepted actions (through [`super::Sim::apply`]),
+    /// with their times: the part of `action_log` a replay applies.
+    pub operator_log: Vec<(u64, Action)>,
     pub next_sample: u64,
     /// Per request class, the action event blamed for load trouble that no
     /// failing dependency explains: the latest action that added load of

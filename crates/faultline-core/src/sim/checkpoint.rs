@@ -1,0 +1,223 @@
+//! Checkpoints: moments of a run kept so that going back in time need not
+//! replay it from t = 0.
+//!
+//! A run is deterministic, so the page goes back to time t by replaying
+//! the same scenario, seed and operator actions up to t. From t = 0 that
+//! costs what running forward did (four simulated hours take about 0.15 s
+//! in the browser); from the last checkpoint before t it costs only the
+//! stretch since then. [`Checkpoints`] keeps one every 1/[`PER_RUN`] of the
+//! scenario's duration as a run passes it.
+//!
+//! A checkpoint is the whole state of the run except its history (the
+//! event log and the samples). By the end of a long run that history is
+//! megabytes, and the run being taken back already holds it: resuming
+//! copies the history up to the checkpoint from that run (`history` in
+//! [`Checkpoint::resume`]). A checkpoint says whether it belongs to a run
+//! (same scenario, seed and actions up to its time) and refuses otherwise,
+//! so a wrong one can cost a full replay but never a different run.
+//!
+//! Size: about 0.5 MB a checkpoint at a 1 s tick, so some 13 MB for a
+//! whole run; 2 MB at a 100 ms tick, where the retry ring (200 s of
+//! future ticks) is most of it. Taking one costs about 20 µs natively.
+
+use std::sync::Arc;
+
+use super::flow::State;
+use super::{Action, Sim};
+use crate::scenario::Scenario;
+
+/// How many checkpoints a run keeps at most: one every 1/`PER_RUN` of the
+/// scenario's duration, so going back replays at most that much.
+pub const PER_RUN: u64 = 24;
+
+/// A moment of a run: its whole state but its history, and how long that
+/// history was (see the module docs).
+pub struct Checkpoint {
+    /// The state, with `events` and `samples` left empty.
+    st: State,
+    /// Events in the log at the checkpoint.
+    events: usize,
+    /// Samples taken by the checkpoint.
+    samples: usize,
+}
+
+impl Sim {
+    /// This moment of the run as a [`Checkpoint`]. Takes `&mut self` only
+    /// to lift the history out while the rest is copied (and puts it back):
+    /// the run itself is unchanged.
+    pub fn checkpoint(&mut self) -> Checkpoint {
+        let events = std::mem::take(&mut self.st.events);
+        let samples = std::mem::take(&mut self.st.samples);
+        let st = self.st.clone();
+        self.st.events = events;
+        self.st.samples = samples;
+        Checkpoint {
+            st,
+            events: self.st.events.len(),
+            samples: self.st.samples.len(),
+        }
+    }
+}
+
+impl Checkpoint {
+    /// Simulated time of the checkpoint, ms.
+    pub fn t_ms(&self) -> u64 {
+        self.st.now_ms
+    }
+
+    /// The operator's actions applied by the checkpoint.
+    pub fn operator_actions(&self) -> &[(u64, Action)] {
+        &self.st.operator_log
+    }
+
+    /// True if `sim` runs the same scenario at the same seed.
+    fn same_run_as(&self, sim: &Sim) -> bool {
+        self.st.seed == sim.st.seed && same_scenario(&self.st.scenario, &sim.st.scenario)
+    }
+
+    /// True if `sim` went through this moment: same scenario and seed, the
+    /// same actions up to the checkpoint and none after it before its time.
+    fn passed_by(&self, sim: &Sim) -> bool {
+        let log = &self.st.action_log;
+        self.same_run_as(sim)
+            && sim.now_ms() >= self.t_ms()
+            && sim.st.action_log.starts_with(log)
+            && sim.st.action_log[log.len()..]
+                .first()
+                .is_none_or(|(t, _)| *t >= self.t_ms())
+            && sim.st.events.len() >= self.events
+            && sim.st.samples.len() >= self.samples
+    }
+
+    /// The run of `scenario` at `seed` with the operator's `actions` (in
+    /// time order, as a replay applies them: each after stepping to its
+    /// time), resumed at this checkpoint, with its history up to here
+    /// copied from `history`, a run that went through this moment. Returns
+    /// the simulation and how many of `actions` it has applied already
+    /// (apply the rest at their times, all at or after
+    /// [`Checkpoint::t_ms`]); `None` when this is not a moment of that run
+    /// or `history` did not go through it.
+    pub fn resume(
+        &self,
+        history: &Sim,
+        scenario: &Scenario,
+        seed: u64,
+        actions: &[(u64, Action)],
+    ) -> Option<(Sim, usize)> {
+        let done = self.operator_actions();
+        // The cheap tests first: the scenario's is a walk through it.
+        let fits = self.st.seed == seed
+            && actions.starts_with(done)
+            && actions[done.len()..].iter().all(|(t, _)| *t >= self.t_ms())
+            && self.passed_by(history)
+            && *self.st.scenario == *scenario;
+        if !fits {
+            return None;
+        }
+        let mut st = self.st.clone();
+        st.events = history.st.events[..self.events].to_vec();
+        st.samples = history.st.samples[..self.samples].to_vec();
+        Some((Sim { st }, done.len()))
+    }
+}
+
+/// True if two runs simulate the same scenario (shared, or equal).
+fn same_scenario(a: &Arc<Scenario>, b: &Arc<Scenario>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+/// The checkpoints of one run, in time order: one on each multiple of
+/// [`Checkpoints::every_ms`] the run passes (see the module docs).
+pub struct Checkpoints {
+    every_ms: u64,
+    kept: Vec<Checkpoint>,
+}
+
+impl Checkpoints {
+    /// An empty store for runs of `scenario`: a checkpoint every
+    /// 1/[`PER_RUN`] of its duration, on its grid of `step_ms` (the chunks
+    /// a run is stepped in, so that it stands on each checkpoint's time).
+    pub fn for_scenario(scenario: &Scenario, step_ms: u64) -> Checkpoints {
+        let step = step_ms.max(scenario.tick_ms).max(1);
+        let steps = scenario.duration_ms.div_ceil(PER_RUN).div_ceil(step).max(1);
+        Checkpoints {
+            every_ms: steps * step,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Simulated ms between checkpoints.
+    pub fn every_ms(&self) -> u64 {
+        self.every_ms
+    }
+
+    /// How many checkpoints are kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// True when none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// Their times, ms, in order.
+    pub fn times(&self) -> impl Iterator<Item = u64> + '_ {
+        self.kept.iter().map(Checkpoint::t_ms)
+    }
+
+    /// Keeps a checkpoint of `sim` if its clock stands on a checkpoint time
+    /// (past t = 0) and this run has none there yet. One kept there by
+    /// another branch of the run is replaced (one per time); a run of
+    /// another scenario or seed first empties the store.
+    pub fn offer(&mut self, sim: &mut Sim) {
+        let t = sim.now_ms();
+        if t == 0 || !t.is_multiple_of(self.every_ms) {
+            return;
+        }
+        if self.kept.first().is_some_and(|c| !c.same_run_as(sim)) {
+            self.kept.clear();
+        }
+        let at = self.kept.partition_point(|c| c.t_ms() < t);
+        match self.kept.get(at) {
+            Some(c) if c.t_ms() == t && c.st.action_log == sim.st.action_log => {}
+            Some(c) if c.t_ms() == t => self.kept[at] = sim.checkpoint(),
+            _ => self.kept.insert(at, sim.checkpoint()),
+        }
+    }
+
+    /// Steps `sim` to `t_ms` (as [`Sim::step_until`]), stopping on each
+    /// checkpoint time on the way to offer it.
+    pub fn step_until(&mut self, sim: &mut Sim, t_ms: u64) {
+        while sim.now_ms() < t_ms {
+            let next = (sim.now_ms() / self.every_ms + 1) * self.every_ms;
+            sim.step_until(next.min(t_ms));
+            self.offer(sim);
+        }
+    }
+
+    /// Drops the checkpoints after `t_ms`: the operator acts there, so the
+    /// run from then on is a new branch that none of them belongs to.
+    pub fn forget_after(&mut self, t_ms: u64) {
+        self.kept.retain(|c| c.t_ms() <= t_ms);
+    }
+
+    /// The run of `scenario` at `seed` with the operator's `actions`,
+    /// resumed at the latest checkpoint at or before `t_ms` that belongs to
+    /// it (see [`Checkpoint::resume`]), with how many of `actions` it has
+    /// applied; `None` if there is none.
+    pub fn resume(
+        &self,
+        history: &Sim,
+        scenario: &Scenario,
+        seed: u64,
+        actions: &[(u64, Action)],
+        t_ms: u64,
+    ) -> Option<(Sim, usize)> {
+        let upto = self.kept.partition_point(|c| c.t_ms() <= t_ms);
+        self.kept[..upto]
+            .iter()
+            .rev()
+            .find_map(|c| c.resume(history, scenario, seed, actions))
+    }
+}
