@@ -224,7 +224,7 @@ impl Live {
             sim.as_mut().map(|sim| {
                 self.compare_pending
                     .try_update_value(|pending| {
-                        step_applying(sim, pending, goal, chunk, budget_ms, now_wall_ms).0
+                        step_applying(sim, pending, goal, chunk, budget_ms, now_wall_ms, None).0
                     })
                     .unwrap_or(false)
             })
@@ -537,7 +537,7 @@ mod tests {
             t.set(t.get() + 1.0);
             t.get()
         };
-        assert!(!step_within(&mut sim, 3_600_000, 10_000, 3.0, tick));
+        assert!(!step_within(&mut sim, 3_600_000, 10_000, 3.0, tick, None));
         assert!(sim.now_ms() > 0 && sim.now_ms() < 3_600_000);
         assert_eq!(sim.now_ms() % 10_000, 0, "stops on a sample boundary");
         // Unbounded, it gets there, and to the same samples as a plain run.
@@ -546,7 +546,8 @@ mod tests {
             3_600_000,
             10_000,
             f64::INFINITY,
-            tick
+            tick,
+            None
         ));
         let mut plain = Sim::new(&s, 1).unwrap();
         plain.step_until(3_600_000);

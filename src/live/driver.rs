@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use faultline_core::scenario::time::format_clock;
-use faultline_core::sim::ComponentState;
+use faultline_core::sim::{Checkpoints, ComponentState};
 use faultline_core::sim::{EventKind, Sli};
 use faultline_core::{Action, Event, Scenario, Sim, Snapshot, Topology};
 use leptos::prelude::*;
@@ -70,6 +70,13 @@ pub struct Notice {
 #[derive(Clone, Copy)]
 pub struct Live {
     pub(super) sim: StoredValue<Sim, LocalStorage>,
+    /// Moments of the run kept as it passes them, so that going back
+    /// resumes from the last one before the new time instead of replaying
+    /// from t = 0 (see [`Checkpoints`]).
+    pub(super) checkpoints: StoredValue<Checkpoints, LocalStorage>,
+    /// Where the last [`Live::replay`] started: 0, or the time of the
+    /// checkpoint it resumed from.
+    replayed_from: StoredValue<u64>,
     /// The scenario running (its name, clock, topology).
     pub scenario: RwSignal<Arc<Scenario>>,
     /// The scenario's link key.
@@ -209,20 +216,25 @@ fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
 }
 
 /// Steps `sim` towards `goal` one sample interval (`chunk`) at a time,
-/// stopping once `budget_ms` of wall time (read with `clock`) is spent.
-/// Returns true when it got there.
+/// stopping once `budget_ms` of wall time (read with `clock`) is spent,
+/// and offering each moment it stands on to `checkpoints`, if any (they
+/// keep the ones on their grid). Returns true when it got there.
 pub fn step_within(
     sim: &mut Sim,
     goal: u64,
     chunk: u64,
     budget_ms: f64,
     clock: impl Fn() -> f64,
+    mut checkpoints: Option<&mut Checkpoints>,
 ) -> bool {
     let started = clock();
     let chunk = chunk.max(1);
     while sim.now_ms() < goal {
         let next = (sim.now_ms() / chunk + 1) * chunk;
         sim.step_until(next.min(goal));
+        if let Some(c) = checkpoints.as_deref_mut() {
+            c.offer(sim);
+        }
         if clock() - started >= budget_ms {
             break;
         }
@@ -296,6 +308,7 @@ impl Live {
     pub fn new(key: &str, scenario: Scenario, seed: u64, speed: f64) -> Result<Live, String> {
         let mut sim = Sim::new(&scenario, seed).map_err(|e| e.to_string())?;
         warm_up(&mut sim, &scenario);
+        let checkpoints = Checkpoints::for_scenario(&scenario, step_ms(&scenario));
         let snapshot = RwSignal::new(sim.snapshot());
         let scenario = RwSignal::new(Arc::new(scenario));
         // The diagram follows the snapshot at most every DIAGRAM_PUBLISH_MS
@@ -322,6 +335,8 @@ impl Live {
             Memo::new(move |_| snapshot.with(|s| s.monitoring_blind.then_some(s.sli_as_of_ms)));
         let live = Live {
             sim: StoredValue::new_local(sim),
+            checkpoints: StoredValue::new_local(checkpoints),
+            replayed_from: StoredValue::new(0),
             scenario,
             scenario_key: RwSignal::new(key.to_string()),
             counterfactuals: RwSignal::new(Vec::new()),
@@ -411,6 +426,18 @@ impl Live {
         }
     }
 
+    /// The times of the run's checkpoints, ms, in order (see
+    /// [`Checkpoints`]).
+    pub fn checkpoint_times(&self) -> Vec<u64> {
+        self.checkpoints.with_value(|c| c.times().collect())
+    }
+
+    /// Where the last replay (a move back along the timeline, a link, a
+    /// reset) started: 0, or the time of the checkpoint it resumed from.
+    pub fn replayed_from(&self) -> u64 {
+        self.replayed_from.get_value()
+    }
+
     /// Runs `f` with the simulation (read only).
     pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> R {
         self.sim.with_value(f)
@@ -428,6 +455,9 @@ impl Live {
         });
         match result {
             Some(Ok(())) => {
+                // The run goes on as a new branch from here: no checkpoint
+                // after this moment is one of it.
+                self.checkpoints.update_value(|c| c.forget_after(t));
                 let branched = self.drop_recording(t);
                 self.user_actions.update(|v| v.push((t, action)));
                 self.notice.set(branched);
@@ -649,9 +679,10 @@ impl Live {
         }
     }
 
-    /// Rebuilds the run from its description: a fresh simulation, the
-    /// operator's actions re-applied at their times, stepped to `run.t_ms`.
-    /// Leaves playback paused.
+    /// Rebuilds the run from its description: a fresh simulation (or, if
+    /// the run going on now passed a checkpoint of this one before
+    /// `run.t_ms`, that checkpoint), the operator's actions re-applied at
+    /// their times, stepped to `run.t_ms`. Leaves playback paused.
     pub fn replay(&self, run: &RunState) {
         let scenario = match url_state::load_run_scenario(
             &run.scenario,
@@ -668,27 +699,43 @@ impl Live {
                 return;
             }
         };
-        let mut sim = match Sim::new(&scenario, run.seed) {
-            Ok(s) => s,
-            Err(e) => {
-                self.notice.set(Some(Notice {
-                    error: true,
-                    text: e.to_string(),
-                }));
-                return;
-            }
-        };
-        let mut applied = Vec::new();
-        let mut refused = Vec::new();
         let (done, ahead) = super::timeline::split_recording(&run.actions, run.t_ms);
-        for (t, a) in &done {
-            sim.step_until(*t);
-            match sim.apply(a.clone()) {
-                Ok(()) => applied.push((*t, a.clone())),
-                Err(e) => refused.push(format!("{} ({e})", a.kind())),
-            }
+        // From the last checkpoint of this run before the time, if the run
+        // going on now passed one (a move back along the timeline); from
+        // t = 0 otherwise.
+        let grid = Checkpoints::for_scenario(&scenario, step_ms(&scenario));
+        if self.checkpoints.with_value(|c| c.every_ms()) != grid.every_ms() {
+            self.checkpoints.set_value(grid);
         }
-        sim.step_until(run.t_ms);
+        let resumed = self.checkpoints.with_value(|c| {
+            self.sim
+                .with_value(|history| c.resume(history, &scenario, run.seed, &done, run.t_ms))
+        });
+        let (mut sim, mut applied) = match resumed {
+            Some((sim, n)) => (sim, done[..n].to_vec()),
+            None => match Sim::new(&scenario, run.seed) {
+                Ok(s) => (s, Vec::new()),
+                Err(e) => {
+                    self.notice.set(Some(Notice {
+                        error: true,
+                        text: e.to_string(),
+                    }));
+                    return;
+                }
+            },
+        };
+        self.replayed_from.set_value(sim.now_ms());
+        let mut refused = Vec::new();
+        self.checkpoints.update_value(|cps| {
+            for (t, a) in &done[applied.len()..] {
+                cps.step_until(&mut sim, *t);
+                match sim.apply(a.clone()) {
+                    Ok(()) => applied.push((*t, a.clone())),
+                    Err(e) => refused.push(format!("{} ({e})", a.kind())),
+                }
+            }
+            cps.step_until(&mut sim, run.t_ms);
+        });
         warm_up(&mut sim, &scenario);
         let now = sim.now_ms();
         self.playing.set(false);

@@ -142,6 +142,76 @@ async fn going_back_on_the_timeline_and_playing_on_gives_the_same_run() {
     assert!(root.query_selector("[data-recorded]").unwrap().is_none());
 }
 
+/// The steady state (seed 7, as mounted) replayed from t = 0 to `t_ms`
+/// with `actions` applied at their times: what going back must give.
+fn replayed_from_the_start(actions: &[(u64, Action)], t_ms: u64) -> faultline_core::Sim {
+    let mut sim = faultline_core::Sim::new(&steady(), 7).unwrap();
+    for (t, a) in actions {
+        sim.step_until(*t);
+        sim.apply(a.clone()).unwrap();
+    }
+    sim.step_until(t_ms);
+    sim
+}
+
+#[wasm_bindgen_test]
+async fn going_back_resumes_from_the_checkpoint_before_and_gives_the_same_run() {
+    let (root, live) = mount_live(|| view! { <PlaybackBar /> });
+    let live = live.get().unwrap();
+    live.advance(60_000.0);
+    live.act(kill("Redis_Sessions")).unwrap();
+    live.advance(2_640_000.0);
+    assert_eq!(live.now_ms(), 2_700_000, "19:45");
+    // One every 10 minutes (1/24 of the four hours) as the run passed it.
+    assert_eq!(
+        live.checkpoint_times(),
+        vec![600_000, 1_200_000, 1_800_000, 2_400_000]
+    );
+
+    // Back to 19:25 with the slider: resumed at 19:20, the same run.
+    set_value(
+        &query(&root, "input[data-control=timeline]"),
+        "1500000",
+        "change",
+    );
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 1_500_000);
+    assert_eq!(live.replayed_from(), 1_200_000);
+    let sessions = vec![(60_000, kill("Redis_Sessions"))];
+    let fresh = replayed_from_the_start(&sessions, 1_500_000);
+    assert_eq!(live.snapshot.get_untracked(), fresh.snapshot());
+    assert_eq!(samples(&live), fresh.samples());
+    assert_eq!(live.events.get_untracked(), fresh.events());
+    assert_eq!(
+        query(&root, "[data-clock]").text_content().unwrap(),
+        "19:25:00"
+    );
+
+    // Acting there starts a new branch: the checkpoints after 19:25 were
+    // the old one's. Forward to 19:35 and back to 19:32: resumed at the
+    // new branch's own 19:30.
+    live.act(kill("Guilds_Service")).unwrap();
+    assert_eq!(live.checkpoint_times(), vec![600_000, 1_200_000]);
+    live.seek(2_100_000).unwrap();
+    assert_eq!(live.checkpoint_times(), vec![600_000, 1_200_000, 1_800_000]);
+    live.seek(1_920_000).unwrap();
+    assert_eq!(live.replayed_from(), 1_800_000);
+    let both = vec![
+        (60_000, kill("Redis_Sessions")),
+        (1_500_000, kill("Guilds_Service")),
+    ];
+    let fresh = replayed_from_the_start(&both, 1_920_000);
+    assert_eq!(live.snapshot.get_untracked(), fresh.snapshot());
+    assert_eq!(samples(&live), fresh.samples());
+
+    // Another seed is another run: from t = 0.
+    live.reset(8);
+    live.advance(700_000.0);
+    live.seek(650_000).unwrap();
+    assert_eq!(live.replayed_from(), 600_000);
+    assert_eq!(live.checkpoint_times(), vec![600_000]);
+}
+
 #[wasm_bindgen_test]
 async fn acting_after_going_back_starts_a_new_branch() {
     let (root, live) = mount_live(|| view! { <PlaybackBar /> });
