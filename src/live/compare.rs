@@ -15,7 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
-use faultline_core::sim::{ComponentState, Health};
+use faultline_core::sim::{Checkpoints, ComponentState, Health};
 use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
@@ -152,13 +152,41 @@ impl Live {
     /// Compares the run with `choice` from now on (`None`: stops). A choice
     /// whose scenario cannot be built is refused with a notice.
     pub fn set_comparison(&self, choice: Option<Comparison>) {
+        // The earlier branch's actions are applied as its clock reaches them.
+        let actions = match choice {
+            Some(Comparison::Branch) => self.branch.get_untracked().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let now = self.now_ms();
+        let mut pending = actions.clone();
         let built = choice.as_ref().map(|c| {
             let key = self.scenario_key.get_untracked();
             let cfs = self.counterfactuals.get_untracked();
             let injects = self.injects.get_untracked();
             c.scenario(&key, &cfs, &injects).and_then(|s| {
-                let mut sim = Sim::new(&s, self.seed.get_untracked()).map_err(|e| e.to_string())?;
+                let seed = self.seed.get_untracked();
+                // Taken back with the run: from the compared run's last
+                // checkpoint before the clock, if it is this comparison's.
+                let grid = Checkpoints::for_scenario(&s, step_ms(&s));
+                if self.compare_checkpoints.with_value(|c| c.every_ms()) != grid.every_ms() {
+                    self.compare_checkpoints.set_value(grid);
+                }
+                let (done, _) = super::timeline::split_recording(&actions, now);
+                let resumed = self.compare_checkpoints.with_value(|cps| {
+                    self.compare_sim.with_value(|history| {
+                        history
+                            .as_ref()
+                            .and_then(|h| cps.resume(h, &s, seed, &done, now))
+                    })
+                });
+                if let Some((sim, applied)) = resumed {
+                    pending.drain(..applied);
+                    self.compare_from.set_value(sim.now_ms());
+                    return Ok(sim);
+                }
+                let mut sim = Sim::new(&s, seed).map_err(|e| e.to_string())?;
                 warm_up(&mut sim, &s);
+                self.compare_from.set_value(0);
                 Ok(sim)
             })
         });
@@ -172,11 +200,6 @@ impl Live {
                 (None, None)
             }
             None => (None, None),
-        };
-        // The earlier branch's actions are applied as its clock reaches them.
-        let pending = match choice {
-            Some(Comparison::Branch) => self.branch.get_untracked().unwrap_or_default(),
-            _ => Vec::new(),
         };
         self.compare_pending.set_value(pending);
         self.compare_sim.set_value(sim);
@@ -222,10 +245,22 @@ impl Live {
         // Every frame: the pending actions are stepped in place, not copied.
         let Some(Some(caught_up)) = self.compare_sim.try_update_value(|sim| {
             sim.as_mut().map(|sim| {
-                self.compare_pending
-                    .try_update_value(|pending| {
-                        step_applying(sim, pending, goal, chunk, budget_ms, now_wall_ms, None).0
+                self.compare_checkpoints
+                    .try_update_value(|cps| {
+                        self.compare_pending.try_update_value(|pending| {
+                            step_applying(
+                                sim,
+                                pending,
+                                goal,
+                                chunk,
+                                budget_ms,
+                                now_wall_ms,
+                                Some(cps),
+                            )
+                            .0
+                        })
                     })
+                    .flatten()
                     .unwrap_or(false)
             })
         }) else {
@@ -256,6 +291,12 @@ impl Live {
         self.compare_published_at.set_value(now);
         self.compare_seen.set_value(seen + fresh.len());
         self.compare_history.update(|h| push_samples(h, &fresh));
+    }
+
+    /// Where the compared run last started: 0, or the time of the
+    /// checkpoint it resumed from when the run went back.
+    pub fn compare_replayed_from(&self) -> u64 {
+        self.compare_from.get_value()
     }
 
     /// The compared run's label and users affected × minutes, run to the

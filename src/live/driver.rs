@@ -129,6 +129,11 @@ pub struct Live {
     /// The compared run's SLI history, up to the run's clock.
     pub compare_history: RwSignal<ChartHistory>,
     pub(super) compare_sim: StoredValue<Option<Sim>, LocalStorage>,
+    /// The compared run's checkpoints: going back takes it back too.
+    pub(super) compare_checkpoints: StoredValue<Checkpoints, LocalStorage>,
+    /// Where the compared run last started: 0, or the time of the
+    /// checkpoint it resumed from.
+    pub(super) compare_from: StoredValue<u64>,
     /// The compared run's actions not yet applied (an earlier branch's).
     pub(super) compare_pending: StoredValue<Vec<(u64, Action)>>,
     /// The compared run's components as they stand (with its clock),
@@ -358,6 +363,11 @@ impl Live {
             comparison,
             compare_history,
             compare_sim,
+            compare_checkpoints: StoredValue::new_local(Checkpoints::for_scenario(
+                &scenario.get_untracked(),
+                step_ms(&scenario.get_untracked()),
+            )),
+            compare_from: StoredValue::new(0),
             compare_pending: StoredValue::new(Vec::new()),
             compared_now,
             compare_seen: StoredValue::new(0),

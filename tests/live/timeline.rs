@@ -213,6 +213,43 @@ async fn going_back_resumes_from_the_checkpoint_before_and_gives_the_same_run() 
 }
 
 #[wasm_bindgen_test]
+async fn the_compared_run_goes_back_with_the_run_from_its_own_checkpoint() {
+    use live::compare::Comparison;
+    let (_root, live) = mount_live(|| ());
+    let live = live.get().unwrap();
+    live.advance(60_000.0);
+    live.act(kill("Redis_Sessions")).unwrap();
+    live.set_comparison(Some(Comparison::Scripted));
+    live.advance(2_640_000.0);
+    live.follow_comparison(f64::INFINITY);
+    let minutes = faultline_core::scenario::users_affected_minutes;
+    let compared = || live.compared_minutes().unwrap().1;
+    assert_eq!(
+        compared(),
+        minutes(replayed_from_the_start(&[], 2_700_000).samples())
+    );
+
+    // Back to 19:25: the scripted run (nobody's actions) goes back too,
+    // from its own checkpoint at 19:20, and is the scripted run.
+    live.seek(1_500_000).unwrap();
+    assert_eq!(live.comparison.get_untracked(), Some(Comparison::Scripted));
+    assert_eq!(live.compare_replayed_from(), 1_200_000);
+    assert_eq!(
+        compared(),
+        minutes(replayed_from_the_start(&[], 1_500_000).samples())
+    );
+    // Nobody acting is, in the steady state (no responders), the very
+    // same run, so it goes on from the same checkpoint; another seed is
+    // another run, compared from t = 0.
+    live.set_comparison(Some(Comparison::NobodyActing));
+    assert_eq!(live.compare_replayed_from(), 1_200_000);
+    live.set_comparison(Some(Comparison::Scripted));
+    live.reset(8);
+    assert_eq!(live.comparison.get_untracked(), Some(Comparison::Scripted));
+    assert_eq!(live.compare_replayed_from(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn acting_after_going_back_starts_a_new_branch() {
     let (root, live) = mount_live(|| view! { <PlaybackBar /> });
     let live = live.get().unwrap();
