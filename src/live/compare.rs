@@ -202,7 +202,16 @@ impl Live {
             None => (None, None),
         };
         self.compare_pending.set_value(pending);
-        self.compare_sim.set_value(sim);
+        let now = sim.as_ref().map_or(0, Sim::now_ms);
+        if let Some(Some(left)) = self
+            .compare_sim
+            .try_update_value(|s| std::mem::replace(s, sim))
+        {
+            // Taken back: as far as it went, it serves going forward again.
+            if left.now_ms() > now {
+                self.compare_checkpoints.update_value(|c| c.leave(left));
+            }
+        }
         self.compare_seen.set_value(0);
         self.compare_published_at.set_value(f64::NEG_INFINITY);
         self.compare_history.update(|h| h.clear());

@@ -749,7 +749,13 @@ impl Live {
         warm_up(&mut sim, &scenario);
         let now = sim.now_ms();
         self.playing.set(false);
-        self.sim.set_value(sim);
+        // Going back: the run as far as it went lends its history to the
+        // checkpoints ahead, so going forward again jumps too.
+        if let Some(left) = self.sim.try_update_value(|s| std::mem::replace(s, sim)) {
+            if left.now_ms() > now {
+                self.checkpoints.update_value(|c| c.leave(left));
+            }
+        }
         self.scenario.set(Arc::new(scenario));
         self.scenario_key.set(run.scenario.clone());
         self.counterfactuals.set(run.counterfactuals.clone());

@@ -178,13 +178,28 @@ impl Live {
     }
 
     /// Moves the run's clock to `t_ms` (within the run): forward by running
-    /// on (applying the recorded actions as their times come), back by
+    /// on (applying the recorded actions as their times come) or, along a
+    /// run already seen, from its checkpoint before `t_ms`; back by
     /// replaying the run to it. Playback goes on if it was on. A refusal
     /// (going back in a drill) becomes the notice and is returned.
     pub fn seek(&self, t_ms: u64) -> Result<(), String> {
         let end = self.scenario.with_untracked(|s| s.duration_ms);
         let t_ms = t_ms.min(end);
         let now = self.now_ms();
+        if t_ms > now && self.jumps_ahead(t_ms) {
+            // Forward along a run already seen: from its checkpoint before
+            // the new time, as going back does.
+            let playing = self.playing.get_untracked();
+            let mut run = self.run_state();
+            run.t_ms = t_ms;
+            self.replay(&run);
+            // Says so if that is the end.
+            self.advance(0.0);
+            if playing && self.now_ms() < end {
+                self.toggle();
+            }
+            return Ok(());
+        }
         if t_ms >= now {
             self.target_ms.set_value(now as f64);
             self.advance((t_ms - now) as f64);
@@ -225,6 +240,27 @@ impl Live {
             self.toggle();
         }
         Ok(())
+    }
+
+    /// True if the run has a checkpoint after the clock and by `t_ms`
+    /// that it can resume from (one it passed before it was taken back):
+    /// going there then jumps instead of simulating the way.
+    fn jumps_ahead(&self, t_ms: u64) -> bool {
+        let now = self.now_ms();
+        let actions: ActionLog = self
+            .user_actions
+            .get_untracked()
+            .into_iter()
+            .chain(self.ahead.get_untracked())
+            .filter(|(t, _)| *t <= t_ms)
+            .collect();
+        let (scenario, seed) = (self.scenario_now(), self.seed.get_untracked());
+        self.checkpoints.with_value(|c| {
+            self.sim.with_value(|history| {
+                c.latest_fitting(history, &scenario, seed, &actions, t_ms)
+                    .is_some_and(|(cp, _)| cp.t_ms() > now)
+            })
+        })
     }
 
     /// Goes to `t_ms` on the next animation frame. Going back replays the

@@ -3,11 +3,18 @@
 // (3 h 45 min of simulated time) in headless Chromium and times, from the
 // slider's change event to the next frame painted after it:
 //
-//   - forward: from the start to the end (the run simulated on, 3 h 45 min);
-//   - back: from the end to the middle (a replay from t = 0 to 1 h 52 min);
+//   - forward: from the start to the end, the first time at this seed (the
+//     run simulated on, 3 h 45 min);
+//   - back: from the end to the middle (a replay from the last checkpoint
+//     before it: the run keeps one every 1/24 of its length);
 //   - step back: ← from the middle (a replay to one sample interval before);
 //   - held ←: twelve ← presses queued before a frame (a key held down
-//     repeats faster than a replay), which the page does as one replay.
+//     repeats faster than a replay), which the page does as one replay;
+//   - forward again: from there to the end, along the run already seen (a
+//     jump to its last checkpoint, then the minutes after it).
+//
+// Each repeat starts at a seed of its own (typed into the seed box, then
+// Reset), so that its first run forward really simulates the way.
 //
 // Each is repeated FAULTLINE_BENCH_REPEATS times (default 5); it prints p50 and
 // max, and the ratio of going back to running forward.
@@ -56,8 +63,10 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
   const back = [];
   const stepBack = [];
   const held = [];
+  const again = [];
   for (let k = 0; k <= repeats; k++) {
-    // Start again from t = 0 (a reset), then forward to the end.
+    // Start again from t = 0 at a new seed (a reset), then forward to the end.
+    await page.locator('input[data-control=seed]').fill(String(100 + k));
     await page.locator('button[data-action=reset]').click();
     const f = await page.evaluate(seekTimed, END);
     const b = await page.evaluate(seekTimed, MIDDLE);
@@ -67,22 +76,28 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
     const h = await page.evaluate(stepBackTimed, 12);
     clock = await page.locator('[data-clock]').innerText();
     if (clock !== '18:35:20') throw new Error(`twelve steps back landed at ${clock}`);
+    const a = await page.evaluate(seekTimed, END);
+    clock = await page.locator('[data-clock]').innerText();
+    if (clock !== '20:30:00') throw new Error(`forward again landed at ${clock}`);
     if (k === 0) continue; // warm-up, not counted
     forward.push(f);
     back.push(b);
     stepBack.push(s);
     held.push(h);
+    again.push(a);
   }
   const fw = stats(forward);
   const bk = stats(back);
   const sb = stats(stepBack);
   const hd = stats(held);
+  const ag = stats(again);
   console.log(
     `seek-bench repeats=${repeats} forward_to_end_p50_ms=${fw.p50.toFixed(1)} max=${fw.max.toFixed(1)} ` +
       `back_to_middle_p50_ms=${bk.p50.toFixed(1)} max=${bk.max.toFixed(1)} ` +
       `step_back_from_middle_p50_ms=${sb.p50.toFixed(1)} max=${sb.max.toFixed(1)} ` +
       `twelve_held_steps_back_p50_ms=${hd.p50.toFixed(1)} max=${hd.max.toFixed(1)} ` +
-      `back_over_forward=${(bk.p50 / fw.p50).toFixed(2)}`,
+      `forward_again_to_end_p50_ms=${ag.p50.toFixed(1)} max=${ag.max.toFixed(1)} ` +
+      `back_over_forward=${(bk.p50 / fw.p50).toFixed(2)} again_over_forward=${(ag.p50 / fw.p50).toFixed(2)}`,
   );
   if (problems.length) console.log(`seek-bench page problems: ${problems.join(' | ')}`);
   await page.close();

@@ -187,6 +187,18 @@ async fn going_back_resumes_from_the_checkpoint_before_and_gives_the_same_run() 
         "19:25:00"
     );
 
+    // Forward again to 19:42: the run has been there, so it jumps from
+    // its 19:40 checkpoint instead of simulating the way; then back to
+    // 19:25 by the slider.
+    live.seek(2_520_000).unwrap();
+    assert_eq!(live.replayed_from(), 2_400_000);
+    let fresh = replayed_from_the_start(&sessions, 2_520_000);
+    assert_eq!(live.snapshot.get_untracked(), fresh.snapshot());
+    assert_eq!(samples(&live), fresh.samples());
+    assert_eq!(live.events.get_untracked(), fresh.events());
+    live.seek(1_500_000).unwrap();
+    assert_eq!(live.replayed_from(), 1_200_000);
+
     // Acting there starts a new branch: the checkpoints after 19:25 were
     // the old one's. Forward to 19:35 and back to 19:32: resumed at the
     // new branch's own 19:30.
@@ -238,6 +250,15 @@ async fn the_compared_run_goes_back_with_the_run_from_its_own_checkpoint() {
         compared(),
         minutes(replayed_from_the_start(&[], 1_500_000).samples())
     );
+    // Forward again to 19:42: the compared run jumps with the run, from
+    // its 19:40 checkpoint.
+    live.seek(2_520_000).unwrap();
+    assert_eq!(live.compare_replayed_from(), 2_400_000);
+    assert_eq!(
+        compared(),
+        minutes(replayed_from_the_start(&[], 2_520_000).samples())
+    );
+    live.seek(1_500_000).unwrap();
     // Nobody acting is, in the steady state (no responders), the very
     // same run, so it goes on from the same checkpoint; another seed is
     // another run, compared from t = 0.

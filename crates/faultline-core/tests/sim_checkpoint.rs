@@ -143,3 +143,41 @@ fn a_new_branch_replaces_the_checkpoints_after_it() {
     cps.offer(&mut other);
     assert_eq!(cps.len(), 2);
 }
+
+#[test]
+fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
+    let s = cascade();
+    let (history, mut cps) = history(&s);
+    let actions = history.operator_actions().to_vec();
+    // Back to 17:30 (with the history the run itself lends), leaving the
+    // run at its end behind.
+    let (mut back, _) = cps.resume(&history, &s, 1, &actions, 2_700_000).unwrap();
+    back.step_until(2_700_000);
+    cps.leave(history);
+    // Forward to the middle: from the checkpoint before it, which only the
+    // run left behind went through, and the same run as replayed.
+    let (mut ahead, applied) = cps.resume(&back, &s, 1, &actions, MIDDLE).unwrap();
+    assert_eq!((ahead.now_ms(), applied), (11 * 570_000, 1));
+    ahead.step_until(MIDDLE);
+    let fresh = replayed(&s, 1, &actions, MIDDLE);
+    assert!(ahead.samples() == fresh.samples());
+    assert!(ahead.events() == fresh.events());
+    assert!(ahead.snapshot() == fresh.snapshot());
+    // A shorter run left behind does not replace the furthest one.
+    cps.leave(back);
+    let (again, _) = cps.resume(&ahead, &s, 1, &actions, s.duration_ms).unwrap();
+    assert_eq!(again.now_ms(), 23 * 570_000);
+
+    // Acting at 17:30 starts a new branch: the run left behind is not its
+    // future, and nothing after 17:30 is served any more.
+    cps.forget_after(2_700_000);
+    let mut branch = replayed(&s, 1, &actions, 2_700_000);
+    branch
+        .apply(Action::Kill {
+            component: "Presence_Service".into(),
+        })
+        .unwrap();
+    let run = branch.operator_actions().to_vec();
+    let (from, _) = cps.resume(&branch, &s, 1, &run, MIDDLE).unwrap();
+    assert_eq!(from.now_ms(), 4 * 570_000);
+}

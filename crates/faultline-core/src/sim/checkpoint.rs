@@ -16,6 +16,11 @@
 //! (same scenario, seed and actions up to its time) and refuses otherwise,
 //! so a wrong one can cost a full replay but never a different run.
 //!
+//! Going forward again after going back is the same: the run as far as it
+//! went before ([`Checkpoints::leave`]) lends its history to the
+//! checkpoints ahead of the clock, so a move forward along a run already
+//! seen resumes from the last checkpoint before the new time too.
+//!
 //! Size: about 0.5 MB a checkpoint at a 1 s tick, so some 13 MB for a
 //! whole run; 2 MB at a 100 ms tick, where the retry ring (200 s of
 //! future ticks) is most of it. Taking one costs about 20 µs natively.
@@ -79,24 +84,41 @@ impl Checkpoint {
     /// same actions up to the checkpoint and none after it before its time.
     fn passed_by(&self, sim: &Sim) -> bool {
         let log = &self.st.action_log;
-        self.same_run_as(sim)
-            && sim.now_ms() >= self.t_ms()
+        sim.now_ms() >= self.t_ms()
+            && sim.st.events.len() >= self.events
+            && sim.st.samples.len() >= self.samples
             && sim.st.action_log.starts_with(log)
             && sim.st.action_log[log.len()..]
                 .first()
                 .is_none_or(|(t, _)| *t >= self.t_ms())
-            && sim.st.events.len() >= self.events
-            && sim.st.samples.len() >= self.samples
+            && self.same_run_as(sim)
     }
 
-    /// The run of `scenario` at `seed` with the operator's `actions` (in
-    /// time order, as a replay applies them: each after stepping to its
-    /// time), resumed at this checkpoint, with its history up to here
-    /// copied from `history`, a run that went through this moment. Returns
-    /// the simulation and how many of `actions` it has applied already
-    /// (apply the rest at their times, all at or after
-    /// [`Checkpoint::t_ms`]); `None` when this is not a moment of that run
-    /// or `history` did not go through it.
+    /// True if this is a moment of the run of `scenario` at `seed` with the
+    /// operator's `actions` (in time order, as a replay applies them: each
+    /// after stepping to its time), and `history` went through it.
+    pub fn fits(
+        &self,
+        history: &Sim,
+        scenario: &Scenario,
+        seed: u64,
+        actions: &[(u64, Action)],
+    ) -> bool {
+        let done = self.operator_actions();
+        // The cheap tests first: the scenario's is a walk through it.
+        self.st.seed == seed
+            && actions.starts_with(done)
+            && actions[done.len()..].iter().all(|(t, _)| *t >= self.t_ms())
+            && self.passed_by(history)
+            && *self.st.scenario == *scenario
+    }
+
+    /// The run of `scenario` at `seed` with the operator's `actions`
+    /// resumed at this checkpoint, with its history up to here copied from
+    /// `history`, a run that went through this moment. Returns the
+    /// simulation and how many of `actions` it has applied already (apply
+    /// the rest at their times, all at or after [`Checkpoint::t_ms`]);
+    /// `None` unless it [`fits`](Checkpoint::fits).
     pub fn resume(
         &self,
         history: &Sim,
@@ -104,20 +126,18 @@ impl Checkpoint {
         seed: u64,
         actions: &[(u64, Action)],
     ) -> Option<(Sim, usize)> {
-        let done = self.operator_actions();
-        // The cheap tests first: the scenario's is a walk through it.
-        let fits = self.st.seed == seed
-            && actions.starts_with(done)
-            && actions[done.len()..].iter().all(|(t, _)| *t >= self.t_ms())
-            && self.passed_by(history)
-            && *self.st.scenario == *scenario;
-        if !fits {
-            return None;
-        }
+        self.fits(history, scenario, seed, actions)
+            .then(|| self.restore(history))
+    }
+
+    /// The run at this checkpoint, its history up to here copied from
+    /// `history` (which went through it), and how many operator actions
+    /// it has applied.
+    fn restore(&self, history: &Sim) -> (Sim, usize) {
         let mut st = self.st.clone();
         st.events = history.st.events[..self.events].to_vec();
         st.samples = history.st.samples[..self.samples].to_vec();
-        Some((Sim { st }, done.len()))
+        (Sim { st }, self.operator_actions().len())
     }
 }
 
@@ -131,6 +151,10 @@ fn same_scenario(a: &Arc<Scenario>, b: &Arc<Scenario>) -> bool {
 pub struct Checkpoints {
     every_ms: u64,
     kept: Vec<Checkpoint>,
+    /// The furthest run left for an earlier moment of itself (see
+    /// [`Checkpoints::leave`]): the history of the checkpoints after the
+    /// clock.
+    furthest: Option<Sim>,
 }
 
 impl Checkpoints {
@@ -143,6 +167,7 @@ impl Checkpoints {
         Checkpoints {
             every_ms: steps * step,
             kept: Vec::new(),
+            furthest: None,
         }
     }
 
@@ -177,6 +202,7 @@ impl Checkpoints {
         }
         if self.kept.first().is_some_and(|c| !c.same_run_as(sim)) {
             self.kept.clear();
+            self.furthest = None;
         }
         let at = self.kept.partition_point(|c| c.t_ms() < t);
         match self.kept.get(at) {
@@ -197,15 +223,53 @@ impl Checkpoints {
     }
 
     /// Drops the checkpoints after `t_ms`: the operator acts there, so the
-    /// run from then on is a new branch that none of them belongs to.
+    /// run from then on is a new branch that none of them belongs to (nor
+    /// the run left behind, which went on without that action).
     pub fn forget_after(&mut self, t_ms: u64) {
         self.kept.retain(|c| c.t_ms() <= t_ms);
+        self.furthest = None;
     }
 
-    /// The run of `scenario` at `seed` with the operator's `actions`,
-    /// resumed at the latest checkpoint at or before `t_ms` that belongs to
-    /// it (see [`Checkpoint::resume`]), with how many of `actions` it has
-    /// applied; `None` if there is none.
+    /// Keeps `sim`, a run being left for an earlier moment of itself (a
+    /// move back along the timeline), as the history of the checkpoints
+    /// after that moment, unless the run kept already went further. A run
+    /// with no checkpoint here is dropped.
+    pub fn leave(&mut self, sim: Sim) {
+        let ours = self.kept.first().is_some_and(|c| c.same_run_as(&sim));
+        let further = self
+            .furthest
+            .as_ref()
+            .is_none_or(|f| sim.now_ms() > f.now_ms());
+        if ours && further {
+            self.furthest = Some(sim);
+        }
+    }
+
+    /// The latest checkpoint at or before `t_ms` that is a moment of the
+    /// run of `scenario` at `seed` with the operator's `actions` and that
+    /// `history` (or the run left behind, [`Checkpoints::leave`]) went
+    /// through (see [`Checkpoint::fits`]), with the run that lends it its
+    /// history.
+    pub fn latest_fitting<'a>(
+        &'a self,
+        history: &'a Sim,
+        scenario: &Scenario,
+        seed: u64,
+        actions: &[(u64, Action)],
+        t_ms: u64,
+    ) -> Option<(&'a Checkpoint, &'a Sim)> {
+        let upto = self.kept.partition_point(|c| c.t_ms() <= t_ms);
+        self.kept[..upto].iter().rev().find_map(|c| {
+            std::iter::once(history)
+                .chain(self.furthest.as_ref())
+                .find(|h| c.fits(h, scenario, seed, actions))
+                .map(|h| (c, h))
+        })
+    }
+
+    /// The run resumed at the [`latest_fitting`](Checkpoints::latest_fitting)
+    /// checkpoint, with how many of `actions` it has applied (see
+    /// [`Checkpoint::resume`]); `None` if none fits.
     pub fn resume(
         &self,
         history: &Sim,
@@ -214,10 +278,7 @@ impl Checkpoints {
         actions: &[(u64, Action)],
         t_ms: u64,
     ) -> Option<(Sim, usize)> {
-        let upto = self.kept.partition_point(|c| c.t_ms() <= t_ms);
-        self.kept[..upto]
-            .iter()
-            .rev()
-            .find_map(|c| c.resume(history, scenario, seed, actions))
+        self.latest_fitting(history, scenario, seed, actions, t_ms)
+            .map(|(c, h)| c.restore(h))
     }
 }
