@@ -112,6 +112,16 @@ fn a_checkpoint_serves_only_its_own_run() {
     let mut blank = Sim::new(&s, 1).unwrap();
     blank.step_until(500_000);
     assert!(cps.resume(&blank, &s, 1, &actions, MIDDLE).is_none());
+
+    // Nor can a run that went another way (without the 17:10 action, or
+    // at another seed) lend its past to the checkpoints after it parted.
+    let mut other_way = Sim::new(&s, 1).unwrap();
+    other_way.run_to_end();
+    let (resumed, _) = cps.resume(&other_way, &s, 1, &actions, MIDDLE).unwrap();
+    assert_eq!(resumed.now_ms(), 2 * 570_000);
+    let mut other_seed = Sim::new(&s, 2).unwrap();
+    other_seed.run_to_end();
+    assert!(cps.resume(&other_seed, &s, 1, &actions, MIDDLE).is_none());
 }
 
 #[test]

@@ -274,13 +274,15 @@ proptest! {
     /// t = 0, bit for bit, for the run that kept the checkpoints (`variant`
     /// 0) and for runs that differ from it (1: one of its actions dropped;
     /// 2: another seed), which a checkpoint either refuses or serves
-    /// exactly; and the two go on alike to the end.
+    /// exactly; going forward again with the run left behind is too; and
+    /// the two go on alike to the end.
     #[test]
     fn a_run_resumed_from_a_checkpoint_is_the_run_replayed(
         seed in any::<u64>(), tick in prop_oneof![Just(100u64), Just(1000u64)],
         times in proptest::collection::vec(0u64..600_000, 0..8),
         plan in proptest::collection::vec(action(), 8),
-        back in 1u64..600_000, variant in 0u8..3, drop in any::<proptest::sample::Index>()) {
+        back in 1u64..600_000, forward in 0.0f64..1.0, variant in 0u8..3,
+        drop in any::<proptest::sample::Index>()) {
         let mut s = scenario(0.0, None);
         s.tick_ms = tick;
         s.duration_ms = 600_000;
@@ -313,6 +315,21 @@ proptest! {
                 prop_assert!(resumed.snapshot() == fresh.snapshot(), "snapshots differ at {}", back);
                 prop_assert!(resumed.events() == fresh.events(), "event logs differ");
                 prop_assert!(resumed.samples() == fresh.samples(), "samples differ");
+                // Forward again to `ahead` with the history left behind:
+                // the run that kept the checkpoints jumps there, a changed
+                // one at most to where it agrees with it.
+                let ahead = back + ((s.duration_ms - back) as f64 * forward) as u64;
+                let upto: Vec<(u64, Action)> = run.iter().filter(|(t, _)| *t <= ahead).cloned().collect();
+                let mut fresh_ahead = Sim::new(&s, run_seed).unwrap();
+                replay(&mut fresh_ahead, &upto, ahead, None);
+                cps.leave(history);
+                if let Some((mut jumped, n)) = cps.resume(&resumed, &s, run_seed, &upto, ahead) {
+                    prop_assert!(variant != 0 || jumped.now_ms() + cps.every_ms() > ahead);
+                    replay(&mut jumped, &upto[n..], ahead, None);
+                    prop_assert!(jumped.snapshot() == fresh_ahead.snapshot(), "forward again: snapshots differ at {}", ahead);
+                    prop_assert!(jumped.samples() == fresh_ahead.samples(), "forward again: samples differ");
+                    prop_assert!(jumped.events() == fresh_ahead.events(), "forward again: event logs differ");
+                }
                 resumed.run_to_end();
                 fresh.run_to_end();
                 prop_assert!(resumed.samples() == fresh.samples(), "the runs part after {}", back);
