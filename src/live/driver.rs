@@ -566,14 +566,23 @@ impl Live {
 
     /// Advances simulated time by `ms` (fractions carry over to later frames).
     pub fn advance(&self, ms: f64) {
-        self.advance_within(ms, f64::INFINITY);
+        self.advance_within(ms, f64::INFINITY, true);
+    }
+
+    /// Runs on to `t_ms` (a move forward along the timeline): there, even
+    /// past incident updates with *Pause at updates* on, since that is
+    /// the time asked for.
+    pub(super) fn run_on_to(&self, t_ms: u64) {
+        let now = self.now_ms();
+        self.target_ms.set_value(now as f64);
+        self.advance_within(t_ms.saturating_sub(now) as f64, f64::INFINITY, false);
     }
 
     /// Advances simulated time by `ms`, spending at most about `budget_ms`
     /// of wall time: the simulation steps one sample interval at a time and
     /// stops when the budget is spent; the time not simulated is dropped
     /// from the target, so playback slows down rather than falls behind.
-    fn advance_within(&self, ms: f64, budget_ms: f64) {
+    fn advance_within(&self, ms: f64, budget_ms: f64, stop_at_updates: bool) {
         let (end, chunk) = self
             .scenario
             .with_untracked(|s| (s.duration_ms, step_ms(s)));
@@ -581,16 +590,18 @@ impl Live {
         let before = self.now_ms();
         // The first incident update after the clock and by the target, if
         // the run is to stop there.
-        let update = (self.pause_at_updates.get_untracked() && !self.drill.get_untracked())
-            .then(|| {
-                self.scenario.with_untracked(|s| {
-                    s.messages
-                        .iter()
-                        .find(|m| m.t_ms > before && (m.t_ms as f64) <= target)
-                        .map(|m| m.t_ms)
-                })
+        let update = (stop_at_updates
+            && self.pause_at_updates.get_untracked()
+            && !self.drill.get_untracked())
+        .then(|| {
+            self.scenario.with_untracked(|s| {
+                s.messages
+                    .iter()
+                    .find(|m| m.t_ms > before && (m.t_ms as f64) <= target)
+                    .map(|m| m.t_ms)
             })
-            .flatten();
+        })
+        .flatten();
         let target = update.map_or(target, |t| t as f64);
         let after = self.step_recorded(target as u64, chunk, budget_ms);
         if update.is_some_and(|t| after >= t) {
@@ -860,7 +871,7 @@ impl Live {
             }
         }
         let dt = dt_ms.clamp(0.0, MAX_FRAME_MS);
-        self.advance_within(dt * self.speed.get_untracked(), SIM_BUDGET_MS);
+        self.advance_within(dt * self.speed.get_untracked(), SIM_BUDGET_MS, true);
         let t1 = now_wall_ms();
         let work = (t1 - t0).max(0.0);
         let worst = self.frame_work_peak.get_value().max(work);

@@ -194,15 +194,14 @@ impl Live {
             run.t_ms = t_ms;
             self.replay(&run);
             // Says so if that is the end.
-            self.advance(0.0);
+            self.run_on_to(t_ms);
             if playing && self.now_ms() < end {
                 self.toggle();
             }
             return Ok(());
         }
         if t_ms >= now {
-            self.target_ms.set_value(now as f64);
-            self.advance((t_ms - now) as f64);
+            self.run_on_to(t_ms);
             self.publish();
             self.save_url();
             return Ok(());
@@ -317,9 +316,11 @@ pub fn Timeline() -> impl IntoView {
     // The time under the thumb while it is dragged (`None` otherwise).
     let dragged = RwSignal::new(None::<u64>);
     let forward_only = Memo::new(move |_| rewind_refusal(&live).is_some());
-    let title = move || match rewind_refusal(&live) {
+    let title = move || {
+        match rewind_refusal(&live) {
         Some(why) => format!("Go forward to any time ({why})"),
-        None => "Go to any time of the run: back replays it to there, forward runs on".into(),
+        None => "Go to any time of the run (drag to scrub through it): back replays it to there, forward runs on".into(),
+    }
     };
     let marks = move || {
         let d = end.get() as f64;
@@ -390,7 +391,18 @@ pub fn Timeline() -> impl IntoView {
                     // While the thumb is dragged it stays where the
                     // pointer put it, though a playing run moves the clock.
                     prop:value=move || dragged.get().unwrap_or_else(|| now.get()).to_string()
-                    on:input=move |e| dragged.set(event_target_value(&e).parse().ok())
+                    on:input=move |e| {
+                        let t = event_target_value(&e).parse().ok();
+                        dragged.set(t);
+                        // Scrubbing: the run follows the thumb while it is
+                        // dragged (one move a frame; back and forth along a
+                        // run already seen, from its checkpoints). A drill's
+                        // only moves when the thumb is let go, since its
+                        // clock cannot come back.
+                        if let Some(t) = t.filter(|_| rewind_refusal(&live).is_none()) {
+                            live.seek_soon(t);
+                        }
+                    }
                     on:change=on_change
                 />
                 <span class="marks" aria-hidden="true">{marks}</span>

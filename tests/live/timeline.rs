@@ -380,6 +380,9 @@ async fn a_drill_only_runs_forward() {
         Some("true")
     );
     let slider = query(&root, "input[data-control=timeline]");
+    // Dragging does not scrub a drill: its clock cannot come back.
+    set_value(&slider, "30000", "input");
+    assert!(!live.seeking(), "no move while the thumb is dragged");
     set_value(&slider, "30000", "change");
     assert!(!live.seeking(), "a refusal is said at once");
     leptos::task::tick().await;
@@ -631,7 +634,19 @@ async fn a_dragged_thumb_stays_under_the_pointer_while_the_clock_moves() {
         query(&root, "[data-dragged]").text_content().unwrap(),
         "→ 19:00:30"
     );
-    // The run plays on under the drag: the thumb does not follow the clock.
+    // Scrubbing: the run follows the thumb while it is dragged, back and
+    // forth, before it is let go.
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 30_000);
+    set_value(&slider, "90000", "input");
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 90_000);
+    set_value(&slider, "30000", "input");
+    settle(&live).await;
+    assert_eq!(live.now_ms(), 30_000);
+    assert!(root.query_selector("[data-dragged]").unwrap().is_some());
+    // A playing run moves on under the drag: the thumb does not follow the
+    // clock.
     live.advance(60_000.0);
     leptos::task::tick().await;
     assert_eq!(value(), "30000");
@@ -703,6 +718,17 @@ async fn pause_at_updates_stops_the_clock_at_each_incident_update() {
             .get_untracked()
             .is_some_and(|n| n.text.starts_with("Paused at the incident update")));
     }
+    // A move along the timeline goes where it is asked, past updates.
+    let from = live.now_ms();
+    let past: Vec<u64> = updates
+        .iter()
+        .copied()
+        .filter(|&t| t > from)
+        .take(2)
+        .collect();
+    assert_eq!(past.len(), 2, "two more updates: {updates:?}");
+    live.seek(past[1] + 60_000).unwrap();
+    assert_eq!(live.now_ms(), past[1] + 60_000);
     // A drill holds its updates back: no stop, and no checkbox.
     live.set_drill(true);
     leptos::task::tick().await;
