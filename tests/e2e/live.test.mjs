@@ -627,3 +627,32 @@ test('the charts compare the run with the post-mortem fix, live, and the link ke
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('dragging the timeline scrubs through the run: the clock follows the thumb before it is let go', async () => {
+  const { page, problems } = await open(1280, 800, '#s=api_cascade_2022&seed=1');
+  const slider = page.locator('input[data-control=timeline]');
+  const box = await slider.boundingBox();
+  const y = box.y + box.height / 2;
+  const at = (f) => box.x + box.width * f;
+  await page.mouse.move(at(0.005), y);
+  await page.mouse.down();
+  // Forward to about three quarters (20:34 is the end): the run is simulated
+  // on as the thumb moves, and the charts and log follow.
+  await page.mouse.move(at(0.75), y, { steps: 8 });
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent > '19:30:00');
+  const far = await clock(page);
+  assert.ok(far > '19:30:00' && far < '20:00:00', `the clock follows the thumb: ${far}`);
+  assert.ok(await eventCount(page) > 100, 'the log follows');
+  // Back to about a quarter, still held down: back along the run.
+  await page.mouse.move(at(0.25), y, { steps: 8 });
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent < '18:00:00');
+  const near = await clock(page);
+  assert.ok(near > '17:30:00', `back along the run: ${near}`);
+  assert.match(await page.locator('[data-dragged]').innerText(), /^→ 17:/);
+  await shot(page, '40-scrubbing');
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('[data-dragged]'));
+  assert.equal(await clock(page), near, 'let go where it was');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
