@@ -1,9 +1,11 @@
 //! The live sandbox: the simulation driven in the browser.
 //!
 //! - [`driver`]: [`Live`], the handle owning the running simulation and the
-//!   only wall clock (a requestAnimationFrame loop), every operator action,
-//!   and replay; [`start`]: the page's start from its address, and the
-//!   keyboard shortcuts.
+//!   only wall clock (a requestAnimationFrame loop) and every operator
+//!   action; [`replay`]: a run rebuilt from its description (a reset, a
+//!   link, a move along the timeline), from a checkpoint where it can;
+//!   [`start`]: the page's start from its address, and the keyboard
+//!   shortcuts.
 //! - [`view_model`]: pure mapping from a snapshot to what the diagram shows
 //!   (health word, colour and glyph, bars, edge flow and breakers).
 //! - [`diagram_feed`]: small pieces the static diagram draws per node and
@@ -43,6 +45,7 @@ pub mod link_open;
 pub mod load_controls;
 pub mod panic_overlay;
 pub mod playback;
+pub mod replay;
 pub mod save_run;
 pub mod scenario_panel;
 pub mod share;
