@@ -15,7 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
-use faultline_core::sim::{Checkpoints, ComponentState, Health};
+use faultline_core::sim::{Checkpoints, ComponentState, Health, RunSpec};
 use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
@@ -176,7 +176,7 @@ impl Live {
                     self.compare_sim.with_value(|history| {
                         history
                             .as_ref()
-                            .and_then(|h| cps.resume(h, &s, seed, &done, now))
+                            .and_then(|h| cps.resume(h, RunSpec::new(&s, seed, &done), now))
                     })
                 });
                 if let Some((sim, applied)) = resumed {

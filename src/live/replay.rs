@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use faultline_core::sim::Checkpoints;
+use faultline_core::sim::{Checkpoints, RunSpec};
 use faultline_core::Sim;
 use leptos::prelude::*;
 
@@ -79,8 +79,9 @@ impl Live {
             self.checkpoints.set_value(grid);
         }
         let resumed = self.checkpoints.with_value(|c| {
-            self.sim
-                .with_value(|history| c.resume(history, &scenario, run.seed, &done, run.t_ms))
+            self.sim.with_value(|history| {
+                c.resume(history, RunSpec::new(&scenario, run.seed, &done), run.t_ms)
+            })
         });
         let (mut sim, mut applied) = match resumed {
             Some((sim, n)) => (sim, done[..n].to_vec()),

@@ -21,8 +21,8 @@
 //! cannot go back and answer with hindsight, and the drill's record (its
 //! actions, hints and debrief) stays the one run it was.
 
-use faultline_core::sim::Checkpoints;
 use faultline_core::sim::{describe_action, ActionError};
+use faultline_core::sim::{Checkpoints, RunSpec};
 use faultline_core::{Action, Sim};
 use leptos::prelude::*;
 
@@ -256,7 +256,7 @@ impl Live {
         let (scenario, seed) = (self.scenario_now(), self.seed.get_untracked());
         self.checkpoints.with_value(|c| {
             self.sim.with_value(|history| {
-                c.latest_fitting(history, &scenario, seed, &actions, t_ms)
+                c.latest_fitting(history, RunSpec::new(&scenario, seed, &actions), t_ms)
                     .is_some_and(|(cp, _)| cp.t_ms() > now)
             })
         })

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use faultline_core::scenario::{library, Scenario};
-use faultline_core::sim::{Checkpoints, Sim};
+use faultline_core::sim::{Checkpoints, RunSpec, Sim};
 
 /// Usage line for `faultline help`.
 pub const USAGE: &str = "faultline bench\n          Time four simulated hours of the full topology at 1 s and 100 ms ticks.";
@@ -95,11 +95,11 @@ fn going_back() -> Result<(), String> {
             }
         });
         let resumed = best_of(reps, || {
-            if let Some((mut sim, _)) = cps.resume(&history, &s, 1, &[], t) {
+            if let Some((mut sim, _)) = cps.resume(&history, RunSpec::new(&s, 1, &[]), t) {
                 sim.step_until(t);
             }
         });
-        if cps.resume(&history, &s, 1, &[], t).is_none() {
+        if cps.resume(&history, RunSpec::new(&s, 1, &[]), t).is_none() {
             return Err("bench: no checkpoint served the run that kept them".into());
         }
         println!(

@@ -5,7 +5,7 @@
 //! `sim_props.rs`.)
 
 use faultline_core::scenario::library;
-use faultline_core::sim::{run_hash, Action, Checkpoints, RetryPolicy, Sim};
+use faultline_core::sim::{run_hash, Action, Checkpoints, RetryPolicy, RunSpec, Sim};
 use faultline_core::Scenario;
 
 /// The 2022 cascade: 3 h 45 min, sampled every 10 s.
@@ -59,7 +59,7 @@ fn going_back_to_the_middle_resumes_at_the_checkpoint_before_it_bit_for_bit() {
     let actions = history.operator_actions().to_vec();
     assert_eq!(actions, vec![(AT_17_10, fix_backoff())]);
     let (mut resumed, applied) = cps
-        .resume(&history, &s, 1, &actions, MIDDLE)
+        .resume(&history, RunSpec::new(&s, 1, &actions), MIDDLE)
         .expect("a checkpoint of this run");
     assert_eq!(resumed.now_ms(), 11 * 570_000, "the last checkpoint before");
     assert_eq!(applied, 1, "the 17:10 action is in it");
@@ -82,15 +82,19 @@ fn a_checkpoint_serves_only_its_own_run() {
     let actions = history.operator_actions().to_vec();
 
     // Another seed, or the scenario with a counterfactual on: none fits.
-    assert!(cps.resume(&history, &s, 2, &actions, MIDDLE).is_none());
+    assert!(cps
+        .resume(&history, RunSpec::new(&s, 2, &actions), MIDDLE)
+        .is_none());
     let switched = s.with_counterfactual("gateway_breakers").unwrap();
     assert!(cps
-        .resume(&history, &switched, 1, &actions, MIDDLE)
+        .resume(&history, RunSpec::new(&switched, 1, &actions), MIDDLE)
         .is_none());
 
     // Without the 17:10 action, only the checkpoints before it fit (the
     // run is the same up to 17:10), and the run resumed is that run.
-    let (resumed, applied) = cps.resume(&history, &s, 1, &[], MIDDLE).unwrap();
+    let (resumed, applied) = cps
+        .resume(&history, RunSpec::new(&s, 1, &[]), MIDDLE)
+        .unwrap();
     assert_eq!((resumed.now_ms(), applied), (2 * 570_000, 0));
     let mut resumed = resumed;
     resumed.step_until(MIDDLE);
@@ -98,7 +102,9 @@ fn a_checkpoint_serves_only_its_own_run() {
 
     // An action the checkpoints lack, before them: only the one before it.
     let earlier = vec![(600_000, fix_backoff())];
-    let (resumed, applied) = cps.resume(&history, &s, 1, &earlier, MIDDLE).unwrap();
+    let (resumed, applied) = cps
+        .resume(&history, RunSpec::new(&s, 1, &earlier), MIDDLE)
+        .unwrap();
     assert_eq!((resumed.now_ms(), applied), (570_000, 0));
 
     // A history that has not reached a checkpoint cannot lend it its
@@ -106,22 +112,30 @@ fn a_checkpoint_serves_only_its_own_run() {
     let mut short = Sim::new(&s, 1).unwrap();
     short.step_until(1_000_000);
     for run in [&[][..], &actions[..]] {
-        let (resumed, applied) = cps.resume(&short, &s, 1, run, MIDDLE).unwrap();
+        let (resumed, applied) = cps
+            .resume(&short, RunSpec::new(&s, 1, run), MIDDLE)
+            .unwrap();
         assert_eq!((resumed.now_ms(), applied), (570_000, 0));
     }
     let mut blank = Sim::new(&s, 1).unwrap();
     blank.step_until(500_000);
-    assert!(cps.resume(&blank, &s, 1, &actions, MIDDLE).is_none());
+    assert!(cps
+        .resume(&blank, RunSpec::new(&s, 1, &actions), MIDDLE)
+        .is_none());
 
     // Nor can a run that went another way (without the 17:10 action, or
     // at another seed) lend its past to the checkpoints after it parted.
     let mut other_way = Sim::new(&s, 1).unwrap();
     other_way.run_to_end();
-    let (resumed, _) = cps.resume(&other_way, &s, 1, &actions, MIDDLE).unwrap();
+    let (resumed, _) = cps
+        .resume(&other_way, RunSpec::new(&s, 1, &actions), MIDDLE)
+        .unwrap();
     assert_eq!(resumed.now_ms(), 2 * 570_000);
     let mut other_seed = Sim::new(&s, 2).unwrap();
     other_seed.run_to_end();
-    assert!(cps.resume(&other_seed, &s, 1, &actions, MIDDLE).is_none());
+    assert!(cps
+        .resume(&other_seed, RunSpec::new(&s, 1, &actions), MIDDLE)
+        .is_none());
 }
 
 #[test]
@@ -161,12 +175,16 @@ fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
     let actions = history.operator_actions().to_vec();
     // Back to 17:30 (with the history the run itself lends), leaving the
     // run at its end behind.
-    let (mut back, _) = cps.resume(&history, &s, 1, &actions, 2_700_000).unwrap();
+    let (mut back, _) = cps
+        .resume(&history, RunSpec::new(&s, 1, &actions), 2_700_000)
+        .unwrap();
     back.step_until(2_700_000);
     cps.leave(history);
     // Forward to the middle: from the checkpoint before it, which only the
     // run left behind went through, and the same run as replayed.
-    let (mut ahead, applied) = cps.resume(&back, &s, 1, &actions, MIDDLE).unwrap();
+    let (mut ahead, applied) = cps
+        .resume(&back, RunSpec::new(&s, 1, &actions), MIDDLE)
+        .unwrap();
     assert_eq!((ahead.now_ms(), applied), (11 * 570_000, 1));
     ahead.step_until(MIDDLE);
     let fresh = replayed(&s, 1, &actions, MIDDLE);
@@ -175,7 +193,9 @@ fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
     assert!(ahead.snapshot() == fresh.snapshot());
     // A shorter run left behind does not replace the furthest one.
     cps.leave(back);
-    let (again, _) = cps.resume(&ahead, &s, 1, &actions, s.duration_ms).unwrap();
+    let (again, _) = cps
+        .resume(&ahead, RunSpec::new(&s, 1, &actions), s.duration_ms)
+        .unwrap();
     assert_eq!(again.now_ms(), 23 * 570_000);
 
     // Acting at 17:30 starts a new branch: the run left behind is not its
@@ -188,6 +208,8 @@ fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
         })
         .unwrap();
     let run = branch.operator_actions().to_vec();
-    let (from, _) = cps.resume(&branch, &s, 1, &run, MIDDLE).unwrap();
+    let (from, _) = cps
+        .resume(&branch, RunSpec::new(&s, 1, &run), MIDDLE)
+        .unwrap();
     assert_eq!(from.now_ms(), 4 * 570_000);
 }

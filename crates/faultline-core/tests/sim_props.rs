@@ -10,7 +10,7 @@ use faultline_core::scenario::{simple_topology, OnFailure, Role, Scenario};
 use faultline_core::sim::checkpoint::PER_RUN;
 use faultline_core::sim::deploy::DeployStrategy;
 use faultline_core::sim::{
-    Action, BreakerMode, Checkpoints, KillSwitch, RequestClass, RetryPolicy, Sim,
+    Action, BreakerMode, Checkpoints, KillSwitch, RequestClass, RetryPolicy, RunSpec, Sim,
 };
 use proptest::prelude::*;
 
@@ -307,7 +307,7 @@ proptest! {
         let done: Vec<(u64, Action)> = run.iter().filter(|(t, _)| *t <= back).cloned().collect();
         let mut fresh = Sim::new(&s, run_seed).unwrap();
         replay(&mut fresh, &done, back, None);
-        match cps.resume(&history, &s, run_seed, &done, back) {
+        match cps.resume(&history, RunSpec::new(&s, run_seed, &done), back) {
             Some((mut resumed, applied)) => {
                 prop_assert!(variant != 2, "a checkpoint served a run of another seed");
                 replay(&mut resumed, &done[applied..], back, None);
@@ -323,7 +323,7 @@ proptest! {
                 let mut fresh_ahead = Sim::new(&s, run_seed).unwrap();
                 replay(&mut fresh_ahead, &upto, ahead, None);
                 cps.leave(history);
-                if let Some((mut jumped, n)) = cps.resume(&resumed, &s, run_seed, &upto, ahead) {
+                if let Some((mut jumped, n)) = cps.resume(&resumed, RunSpec::new(&s, run_seed, &upto), ahead) {
                     prop_assert!(variant != 0 || jumped.now_ms() + cps.every_ms() > ahead);
                     replay(&mut jumped, &upto[n..], ahead, None);
                     prop_assert!(jumped.snapshot() == fresh_ahead.snapshot(), "forward again: snapshots differ at {}", ahead);

@@ -35,6 +35,29 @@ use crate::scenario::Scenario;
 /// scenario's duration, so going back replays at most that much.
 pub const PER_RUN: u64 = 24;
 
+/// A run asked for: its scenario, seed and the operator's actions, in
+/// time order, as a replay applies them (each after stepping to its time).
+#[derive(Clone, Copy, Debug)]
+pub struct RunSpec<'a> {
+    /// The scenario, with its switches and surprises as the run has them.
+    pub scenario: &'a Scenario,
+    /// The seed.
+    pub seed: u64,
+    /// The operator's actions with their times.
+    pub actions: &'a [(u64, Action)],
+}
+
+impl<'a> RunSpec<'a> {
+    /// The run of `scenario` at `seed` with the operator's `actions`.
+    pub fn new(scenario: &'a Scenario, seed: u64, actions: &'a [(u64, Action)]) -> Self {
+        RunSpec {
+            scenario,
+            seed,
+            actions,
+        }
+    }
+}
+
 /// A moment of a run: its whole state but its history, and how long that
 /// history was (see the module docs).
 pub struct Checkpoint {
@@ -94,40 +117,26 @@ impl Checkpoint {
             && self.same_run_as(sim)
     }
 
-    /// True if this is a moment of the run of `scenario` at `seed` with the
-    /// operator's `actions` (in time order, as a replay applies them: each
-    /// after stepping to its time), and `history` went through it.
-    pub fn fits(
-        &self,
-        history: &Sim,
-        scenario: &Scenario,
-        seed: u64,
-        actions: &[(u64, Action)],
-    ) -> bool {
+    /// True if this is a moment of `run` and `history` went through it.
+    pub fn fits(&self, history: &Sim, run: RunSpec) -> bool {
         let done = self.operator_actions();
         // The cheap tests first: the scenario's is a walk through it.
-        self.st.seed == seed
-            && actions.starts_with(done)
-            && actions[done.len()..].iter().all(|(t, _)| *t >= self.t_ms())
+        self.st.seed == run.seed
+            && run.actions.starts_with(done)
+            && run.actions[done.len()..]
+                .iter()
+                .all(|(t, _)| *t >= self.t_ms())
             && self.passed_by(history)
-            && *self.st.scenario == *scenario
+            && *self.st.scenario == *run.scenario
     }
 
-    /// The run of `scenario` at `seed` with the operator's `actions`
-    /// resumed at this checkpoint, with its history up to here copied from
-    /// `history`, a run that went through this moment. Returns the
-    /// simulation and how many of `actions` it has applied already (apply
-    /// the rest at their times, all at or after [`Checkpoint::t_ms`]);
-    /// `None` unless it [`fits`](Checkpoint::fits).
-    pub fn resume(
-        &self,
-        history: &Sim,
-        scenario: &Scenario,
-        seed: u64,
-        actions: &[(u64, Action)],
-    ) -> Option<(Sim, usize)> {
-        self.fits(history, scenario, seed, actions)
-            .then(|| self.restore(history))
+    /// `run` resumed at this checkpoint, with its history up to here
+    /// copied from `history`, a run that went through this moment. Returns
+    /// the simulation and how many of `run`'s actions it has applied
+    /// already (apply the rest at their times, all at or after
+    /// [`Checkpoint::t_ms`]); `None` unless it [`fits`](Checkpoint::fits).
+    pub fn resume(&self, history: &Sim, run: RunSpec) -> Option<(Sim, usize)> {
+        self.fits(history, run).then(|| self.restore(history))
     }
 
     /// The run at this checkpoint, its history up to here copied from
@@ -245,40 +254,30 @@ impl Checkpoints {
         }
     }
 
-    /// The latest checkpoint at or before `t_ms` that is a moment of the
-    /// run of `scenario` at `seed` with the operator's `actions` and that
-    /// `history` (or the run left behind, [`Checkpoints::leave`]) went
-    /// through (see [`Checkpoint::fits`]), with the run that lends it its
-    /// history.
+    /// The latest checkpoint at or before `t_ms` that is a moment of `run`
+    /// and that `history` (or the run left behind, [`Checkpoints::leave`])
+    /// went through (see [`Checkpoint::fits`]), with the run that lends it
+    /// its history.
     pub fn latest_fitting<'a>(
         &'a self,
         history: &'a Sim,
-        scenario: &Scenario,
-        seed: u64,
-        actions: &[(u64, Action)],
+        run: RunSpec,
         t_ms: u64,
     ) -> Option<(&'a Checkpoint, &'a Sim)> {
         let upto = self.kept.partition_point(|c| c.t_ms() <= t_ms);
         self.kept[..upto].iter().rev().find_map(|c| {
             std::iter::once(history)
                 .chain(self.furthest.as_ref())
-                .find(|h| c.fits(h, scenario, seed, actions))
+                .find(|h| c.fits(h, run))
                 .map(|h| (c, h))
         })
     }
 
-    /// The run resumed at the [`latest_fitting`](Checkpoints::latest_fitting)
-    /// checkpoint, with how many of `actions` it has applied (see
+    /// `run` resumed at the [`latest_fitting`](Checkpoints::latest_fitting)
+    /// checkpoint, with how many of its actions it has applied (see
     /// [`Checkpoint::resume`]); `None` if none fits.
-    pub fn resume(
-        &self,
-        history: &Sim,
-        scenario: &Scenario,
-        seed: u64,
-        actions: &[(u64, Action)],
-        t_ms: u64,
-    ) -> Option<(Sim, usize)> {
-        self.latest_fitting(history, scenario, seed, actions, t_ms)
+    pub fn resume(&self, history: &Sim, run: RunSpec, t_ms: u64) -> Option<(Sim, usize)> {
+        self.latest_fitting(history, run, t_ms)
             .map(|(c, h)| c.restore(h))
     }
 }

@@ -65,7 +65,7 @@ pub mod users;
 
 pub use action::{Action, ActionError, AutoTrigger, BreakerMode, KillSwitch};
 pub use breaker::{BreakerConfig, BreakerPreset, BreakerState, BreakerWindow};
-pub use checkpoint::{Checkpoint, Checkpoints};
+pub use checkpoint::{Checkpoint, Checkpoints, RunSpec};
 pub use class::{RequestClass, NCLASS};
 pub use event::{Event, EventKind};
 pub use flow::run_hash;
