@@ -475,7 +475,7 @@ pub fn controls(s: &Scenario, actions: &[(u64, Action)]) -> Controls {
         breaker_modes: vec![BreakerMode::Auto; t.dependencies.len()],
         triggers: s.triggers,
         sending_disabled: false,
-        reconnect_admission: 0.0,
+        reconnect_admission: s.traffic.reconnect_admission,
         multiplier: s.traffic.multiplier,
         retry: RetryChoice::of(&s.client_retry),
         shed: 0.0,

@@ -201,6 +201,24 @@ async fn breaker_toggle_changes_the_edge_state() {
 }
 
 #[wasm_bindgen_test]
+async fn the_reconnects_row_shows_the_scenarios_admission_and_sets_another() {
+    let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // The steady state's own setting (traffic.reconnect_admission).
+    let now = || query(&root, "button[data-action=reconnect_admission] + .now").text_content();
+    assert_eq!(now().as_deref(), Some("now 250000/s"));
+    // An empty box is no cap: the herd of 2017.
+    click(&query(&root, "button[data-action=reconnect_admission]"));
+    leptos::task::tick().await;
+    assert_eq!(now().as_deref(), Some("now: no cap"));
+    assert_eq!(
+        live.applied.get_untracked().last().map(|(_, a)| a.clone()),
+        Some(Action::SetReconnectAdmission { per_second: 0.0 })
+    );
+}
+
+#[wasm_bindgen_test]
 async fn kill_switch_reaches_the_simulation() {
     let (root, live) = mount_live(|| view! { <SwitchesPanel /> });
     let live = live.get().unwrap();

@@ -103,6 +103,10 @@ pub struct Traffic {
     pub return_ms: f64,
     /// Mean connection lifetime, ms (natural reconnects).
     pub session_ms: f64,
+    /// The gateways' reconnect admission from the start: at most this
+    /// many (re)connections a second, the rest wait their turn (0 = no
+    /// cap; an operator can change it with `set_reconnect_admission`).
+    pub reconnect_admission: f64,
 }
 
 /// Per-user request rates (per second) for the user-driven classes.
@@ -164,6 +168,7 @@ impl Default for Traffic {
             give_up_ms: 600_000.0,
             return_ms: 1_800_000.0,
             session_ms: 3_600_000.0,
+            reconnect_admission: 0.0,
         }
     }
 }

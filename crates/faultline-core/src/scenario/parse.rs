@@ -516,6 +516,7 @@ fn check_traffic(t: &Traffic) -> Result<(), String> {
         ("give_up_ms", t.give_up_ms),
         ("return_ms", t.return_ms),
         ("session_ms", t.session_ms),
+        ("reconnect_admission", t.reconnect_admission),
     ];
     for (n, v) in vals {
         if !(v.is_finite() && v >= 0.0) {

@@ -263,7 +263,7 @@ impl State {
             armed: s.triggers,
             trigger_ms: [0; 4],
             sending_disabled: false,
-            admission: 0.0,
+            admission: s.traffic.reconnect_admission,
             shed: 0.0,
             timeline_idx: 0,
             events: Vec::new(),
