@@ -36,6 +36,7 @@
 //! | the event log with causes | [`event`] | |
 //! | the portable generator | [`rng`] | PCG32 (O'Neill 2014) |
 //! | cross-platform reference run | [`mod@reference`] | |
+//! | checkpoints, so going back in a run need not replay it from t = 0 | [`checkpoint`] | |
 //!
 //! Everything is in fixed-size vectors allocated by [`Sim::new`]; nothing is
 //! allocated per tick except event messages. Iteration order is the
