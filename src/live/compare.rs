@@ -15,7 +15,7 @@
 //! link hours in catches up over a second or so instead of stalling the
 //! page.
 
-use faultline_core::sim::{Checkpoints, ComponentState, Health, RunSpec};
+use faultline_core::sim::{ComponentState, Health, RunSpec};
 use faultline_core::{Action, Scenario, Sim};
 use leptos::prelude::*;
 
@@ -164,29 +164,21 @@ impl Live {
             let cfs = self.counterfactuals.get_untracked();
             let injects = self.injects.get_untracked();
             c.scenario(&key, &cfs, &injects).and_then(|s| {
-                let seed = self.seed.get_untracked();
                 // Taken back with the run: from the compared run's last
                 // checkpoint before the clock, if it is this comparison's.
-                let grid = Checkpoints::for_scenario(&s, step_ms(&s));
-                if self.compare_checkpoints.with_value(|c| c.every_ms()) != grid.every_ms() {
-                    self.compare_checkpoints.set_value(grid);
-                }
                 let (done, _) = super::timeline::split_recording(&actions, now);
-                let resumed = self.compare_checkpoints.with_value(|cps| {
-                    self.compare_sim.with_value(|history| {
-                        history
-                            .as_ref()
-                            .and_then(|h| cps.resume(h, RunSpec::new(&s, seed, &done), now))
+                let spec = RunSpec::new(&s, self.seed.get_untracked(), &done);
+                let (mut sim, applied) = self
+                    .compare_checkpoints
+                    .try_update_value(|c| {
+                        self.compare_sim
+                            .with_value(|h| c.start(h.as_ref(), spec, now, step_ms(&s)))
                     })
-                });
-                if let Some((sim, applied)) = resumed {
-                    pending.drain(..applied);
-                    self.compare_from.set_value(sim.now_ms());
-                    return Ok(sim);
-                }
-                let mut sim = Sim::new(&s, seed).map_err(|e| e.to_string())?;
+                    .ok_or("the sandbox has been closed")?
+                    .map_err(|e| e.to_string())?;
+                pending.drain(..applied);
+                self.compare_from.set_value(sim.now_ms());
                 warm_up(&mut sim, &s);
-                self.compare_from.set_value(0);
                 Ok(sim)
             })
         });
@@ -208,9 +200,8 @@ impl Live {
             .try_update_value(|s| std::mem::replace(s, sim))
         {
             // Taken back: as far as it went, it serves going forward again.
-            if left.now_ms() > now {
-                self.compare_checkpoints.update_value(|c| c.leave(left));
-            }
+            self.compare_checkpoints
+                .update_value(|c| c.leave(left, now));
         }
         self.compare_seen.set_value(0);
         self.compare_published_at.set_value(f64::NEG_INFINITY);

@@ -2,13 +2,13 @@
 //! seed, switches and the operator's actions up to a time): a reset, a
 //! link opened, a move along the timeline. A run is deterministic, so the
 //! rebuilt run is the run; it starts from the last checkpoint of it that
-//! the run going on now passed, if any ([`Checkpoints`]), and from t = 0
+//! the run going on now passed, if any
+//! ([`Checkpoints`](faultline_core::sim::Checkpoints)), and from t = 0
 //! otherwise.
 
 use std::sync::Arc;
 
-use faultline_core::sim::{Checkpoints, RunSpec};
-use faultline_core::Sim;
+use faultline_core::sim::RunSpec;
 use leptos::prelude::*;
 
 use super::driver::{step_ms, warm_up, Live, Notice};
@@ -16,7 +16,7 @@ use super::url_state::{self, RunState};
 
 impl Live {
     /// The times of the run's checkpoints, ms, in order (see
-    /// [`Checkpoints`]).
+    /// [`Checkpoints`](faultline_core::sim::Checkpoints)).
     pub fn checkpoint_times(&self) -> Vec<u64> {
         self.checkpoints.with_value(|c| c.times().collect())
     }
@@ -74,28 +74,23 @@ impl Live {
         // From the last checkpoint of this run before the time, if the run
         // going on now passed one (a move back along the timeline); from
         // t = 0 otherwise.
-        let grid = Checkpoints::for_scenario(&scenario, step_ms(&scenario));
-        if self.checkpoints.with_value(|c| c.every_ms()) != grid.every_ms() {
-            self.checkpoints.set_value(grid);
-        }
-        let resumed = self.checkpoints.with_value(|c| {
-            self.sim.with_value(|history| {
-                c.resume(history, RunSpec::new(&scenario, run.seed, &done), run.t_ms)
-            })
+        let spec = RunSpec::new(&scenario, run.seed, &done);
+        let start = self.checkpoints.try_update_value(|c| {
+            self.sim
+                .with_value(|current| c.start(Some(current), spec, run.t_ms, step_ms(&scenario)))
         });
-        let (mut sim, mut applied) = match resumed {
-            Some((sim, n)) => (sim, done[..n].to_vec()),
-            None => match Sim::new(&scenario, run.seed) {
-                Ok(s) => (s, Vec::new()),
-                Err(e) => {
-                    self.notice.set(Some(Notice {
-                        error: true,
-                        text: e.to_string(),
-                    }));
-                    return;
-                }
-            },
+        let (mut sim, resumed) = match start {
+            Some(Ok(started)) => started,
+            Some(Err(e)) => {
+                self.notice.set(Some(Notice {
+                    error: true,
+                    text: e.to_string(),
+                }));
+                return;
+            }
+            None => return,
         };
+        let mut applied = done[..resumed].to_vec();
         self.replayed_from.set_value(sim.now_ms());
         let mut refused = Vec::new();
         self.checkpoints.update_value(|cps| {
@@ -114,9 +109,7 @@ impl Live {
         // Going back: the run as far as it went lends its history to the
         // checkpoints ahead, so going forward again jumps too.
         if let Some(left) = self.sim.try_update_value(|s| std::mem::replace(s, sim)) {
-            if left.now_ms() > now {
-                self.checkpoints.update_value(|c| c.leave(left));
-            }
+            self.checkpoints.update_value(|c| c.leave(left, now));
         }
         self.scenario.set(Arc::new(scenario));
         self.scenario_key.set(run.scenario.clone());

@@ -179,7 +179,7 @@ fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
         .resume(&history, RunSpec::new(&s, 1, &actions), 2_700_000)
         .unwrap();
     back.step_until(2_700_000);
-    cps.leave(history);
+    cps.leave(history, back.now_ms());
     // Forward to the middle: from the checkpoint before it, which only the
     // run left behind went through, and the same run as replayed.
     let (mut ahead, applied) = cps
@@ -192,7 +192,7 @@ fn going_forward_again_resumes_from_a_checkpoint_the_run_left_behind_passed() {
     assert!(ahead.events() == fresh.events());
     assert!(ahead.snapshot() == fresh.snapshot());
     // A shorter run left behind does not replace the furthest one.
-    cps.leave(back);
+    cps.leave(back, 0);
     let (again, _) = cps
         .resume(&ahead, RunSpec::new(&s, 1, &actions), s.duration_ms)
         .unwrap();

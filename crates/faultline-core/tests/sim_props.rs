@@ -322,7 +322,7 @@ proptest! {
                 let upto: Vec<(u64, Action)> = run.iter().filter(|(t, _)| *t <= ahead).cloned().collect();
                 let mut fresh_ahead = Sim::new(&s, run_seed).unwrap();
                 replay(&mut fresh_ahead, &upto, ahead, None);
-                cps.leave(history);
+                cps.leave(history, back);
                 if let Some((mut jumped, n)) = cps.resume(&resumed, RunSpec::new(&s, run_seed, &upto), ahead) {
                     prop_assert!(variant != 0 || jumped.now_ms() + cps.every_ms() > ahead);
                     replay(&mut jumped, &upto[n..], ahead, None);

@@ -12,7 +12,7 @@
 //! event log and the samples). By the end of a long run that history is
 //! megabytes, and the run being taken back already holds it: resuming
 //! copies the history up to the checkpoint from that run (`history` in
-//! [`Checkpoint::resume`]). A checkpoint says whether it belongs to a run
+//! [`Checkpoints::resume`]). A checkpoint says whether it belongs to a run
 //! (same scenario, seed and actions up to its time) and refuses otherwise,
 //! so a wrong one can cost a full replay but never a different run.
 //!
@@ -28,7 +28,7 @@
 use std::sync::Arc;
 
 use super::flow::State;
-use super::{Action, Sim};
+use super::{Action, Sim, SimError};
 use crate::scenario::Scenario;
 
 /// How many checkpoints a run keeps at most: one every 1/`PER_RUN` of the
@@ -118,7 +118,7 @@ impl Checkpoint {
     }
 
     /// True if this is a moment of `run` and `history` went through it.
-    pub fn fits(&self, history: &Sim, run: RunSpec) -> bool {
+    fn fits(&self, history: &Sim, run: RunSpec) -> bool {
         let done = self.operator_actions();
         // The cheap tests first: the scenario's is a walk through it.
         self.st.seed == run.seed
@@ -128,15 +128,6 @@ impl Checkpoint {
                 .all(|(t, _)| *t >= self.t_ms())
             && self.passed_by(history)
             && *self.st.scenario == *run.scenario
-    }
-
-    /// `run` resumed at this checkpoint, with its history up to here
-    /// copied from `history`, a run that went through this moment. Returns
-    /// the simulation and how many of `run`'s actions it has applied
-    /// already (apply the rest at their times, all at or after
-    /// [`Checkpoint::t_ms`]); `None` unless it [`fits`](Checkpoint::fits).
-    pub fn resume(&self, history: &Sim, run: RunSpec) -> Option<(Sim, usize)> {
-        self.fits(history, run).then(|| self.restore(history))
     }
 
     /// The run at this checkpoint, its history up to here copied from
@@ -239,16 +230,18 @@ impl Checkpoints {
         self.furthest = None;
     }
 
-    /// Keeps `sim`, a run being left for an earlier moment of itself (a
-    /// move back along the timeline), as the history of the checkpoints
-    /// after that moment, unless the run kept already went further. A run
-    /// with no checkpoint here is dropped.
-    pub fn leave(&mut self, sim: Sim) {
+    /// Keeps `sim`, a run being left for the moment `clock_ms` of a run
+    /// (a move back along the timeline when `sim` went further), as the
+    /// history of the checkpoints after that moment, unless the run kept
+    /// already went further. A run that did not go further, or with no
+    /// checkpoint here, is dropped.
+    pub fn leave(&mut self, sim: Sim, clock_ms: u64) {
         let ours = self.kept.first().is_some_and(|c| c.same_run_as(&sim));
-        let further = self
-            .furthest
-            .as_ref()
-            .is_none_or(|f| sim.now_ms() > f.now_ms());
+        let further = sim.now_ms() > clock_ms
+            && self
+                .furthest
+                .as_ref()
+                .is_none_or(|f| sim.now_ms() > f.now_ms());
         if ours && further {
             self.furthest = Some(sim);
         }
@@ -256,8 +249,8 @@ impl Checkpoints {
 
     /// The latest checkpoint at or before `t_ms` that is a moment of `run`
     /// and that `history` (or the run left behind, [`Checkpoints::leave`])
-    /// went through (see [`Checkpoint::fits`]), with the run that lends it
-    /// its history.
+    /// went through (same scenario and seed, the same actions up to its
+    /// time), with the run that lends it its history.
     pub fn latest_fitting<'a>(
         &'a self,
         history: &'a Sim,
@@ -274,10 +267,37 @@ impl Checkpoints {
     }
 
     /// `run` resumed at the [`latest_fitting`](Checkpoints::latest_fitting)
-    /// checkpoint, with how many of its actions it has applied (see
-    /// [`Checkpoint::resume`]); `None` if none fits.
+    /// checkpoint, its history up to there copied from the run that went
+    /// through it, with how many of `run`'s actions it has applied already
+    /// (apply the rest at their times, all at or after the checkpoint's);
+    /// `None` if none fits.
     pub fn resume(&self, history: &Sim, run: RunSpec, t_ms: u64) -> Option<(Sim, usize)> {
         self.latest_fitting(history, run, t_ms)
             .map(|(c, h)| c.restore(h))
+    }
+
+    /// Where a rebuilt `run` on its way to `t_ms` starts: [`resume`]d from
+    /// a checkpoint that `history` (the run going on now, if any) or the
+    /// run left behind lends its past to, or a fresh simulation at t = 0;
+    /// with how many of `run`'s actions it has applied. A store kept for
+    /// another scenario's grid (`step_ms`, see [`Checkpoints::for_scenario`])
+    /// starts again on this one's.
+    ///
+    /// [`resume`]: Checkpoints::resume
+    pub fn start(
+        &mut self,
+        history: Option<&Sim>,
+        run: RunSpec,
+        t_ms: u64,
+        step_ms: u64,
+    ) -> Result<(Sim, usize), SimError> {
+        let grid = Checkpoints::for_scenario(run.scenario, step_ms);
+        if grid.every_ms != self.every_ms {
+            *self = grid;
+        }
+        match history.and_then(|h| self.resume(h, run, t_ms)) {
+            Some(resumed) => Ok(resumed),
+            None => Ok((Sim::new(run.scenario, run.seed)?, 0)),
+        }
     }
 }
