@@ -174,7 +174,11 @@ pub fn SwitchesPanel() -> impl IntoView {
                 <span class="now">
                     {move || {
                         let v = controls.with(|c| c.reconnect_admission);
-                        if v > 0.0 { format!("now {v:.0}/s") } else { "now: no cap".to_string() }
+                        if v > 0.0 {
+                            format!("now {}/s", view_model::grouped(v))
+                        } else {
+                            "now no cap".to_string()
+                        }
                     }}
                 </span>
             </div>

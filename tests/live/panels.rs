@@ -207,11 +207,11 @@ async fn the_reconnects_row_shows_the_scenarios_admission_and_sets_another() {
     leptos::task::tick().await;
     // The steady state's own setting (traffic.reconnect_admission).
     let now = || query(&root, "button[data-action=reconnect_admission] + .now").text_content();
-    assert_eq!(now().as_deref(), Some("now 250000/s"));
+    assert_eq!(now().as_deref(), Some("now 250,000/s"));
     // An empty box is no cap: the herd of 2017.
     click(&query(&root, "button[data-action=reconnect_admission]"));
     leptos::task::tick().await;
-    assert_eq!(now().as_deref(), Some("now: no cap"));
+    assert_eq!(now().as_deref(), Some("now no cap"));
     assert_eq!(
         live.applied.get_untracked().last().map(|(_, a)| a.clone()),
         Some(Action::SetReconnectAdmission { per_second: 0.0 })
