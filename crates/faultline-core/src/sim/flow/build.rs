@@ -29,6 +29,7 @@ impl State {
         for (k, &i) in order.iter().enumerate() {
             pos[i] = k;
         }
+        let mut tables_built = Vec::new();
         let mut comps: Vec<Comp> = (0..n)
             .map(|i| {
                 let p = s.params[i].clone();
@@ -48,7 +49,7 @@ impl State {
                     }
                 }
                 let tables = (0..npools)
-                    .map(|g| ErlangTable::new(p.servers * pool_share[g]))
+                    .map(|g| ErlangTable::shared(p.servers * pool_share[g], &mut tables_built))
                     .collect();
                 Comp {
                     pos: pos[i],
