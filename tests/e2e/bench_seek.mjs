@@ -1,8 +1,11 @@
 // Timeline benchmark of the release build (a benchmark, not a test: it prints
 // figures and asserts nothing about them). Opens the January 2022 cascade
 // (3 h 45 min of simulated time) in headless Chromium and times, from the
-// slider's change event to the next frame painted after it:
+// slider's change event (or the key, or the click) to the next frame painted
+// after it:
 //
+//   - reset: Reset at a new seed (a fresh run built from the scenario, its
+//     queueing tables included, and the page redrawn at t = 0);
 //   - forward: from the start to the end, the first time at this seed (the
 //     run simulated on, 3 h 45 min);
 //   - back: from the end to the middle (a replay from the last checkpoint
@@ -40,6 +43,15 @@ function seekTimed(t) {
   );
 }
 
+/** In the page: clicks Reset and returns the ms until the next frame is painted. */
+function resetTimed() {
+  const t0 = performance.now();
+  document.querySelector('button[data-action=reset]').click();
+  return new Promise((done) =>
+    requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0)),
+  );
+}
+
 /** In the page: presses ← `n` times on the page and returns the ms until the next frame is painted. */
 function stepBackTimed(n) {
   const t0 = performance.now();
@@ -64,14 +76,17 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
   const stepBack = [];
   const held = [];
   const again = [];
+  const reset = [];
   for (let k = 0; k <= repeats; k++) {
     // Start again from t = 0 at a new seed (a reset), then forward to the end.
     await page.locator('input[data-control=seed]').fill(String(100 + k));
-    await page.locator('button[data-action=reset]').click();
+    const r = await page.evaluate(resetTimed);
+    let clock = await page.locator('[data-clock]').innerText();
+    if (!clock.startsWith('16:45:0')) throw new Error(`the reset landed at ${clock}`);
     const f = await page.evaluate(seekTimed, END);
     const b = await page.evaluate(seekTimed, MIDDLE);
     const s = await page.evaluate(stepBackTimed, 1);
-    let clock = await page.locator('[data-clock]').innerText();
+    clock = await page.locator('[data-clock]').innerText();
     if (clock !== '18:37:20') throw new Error(`the step back landed at ${clock}`);
     const h = await page.evaluate(stepBackTimed, 12);
     clock = await page.locator('[data-clock]').innerText();
@@ -80,6 +95,7 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
     clock = await page.locator('[data-clock]').innerText();
     if (clock !== '20:30:00') throw new Error(`forward again landed at ${clock}`);
     if (k === 0) continue; // warm-up, not counted
+    reset.push(r);
     forward.push(f);
     back.push(b);
     stepBack.push(s);
@@ -91,8 +107,9 @@ test('timeline seek benchmark (prints figures)', { timeout: 600_000 }, async () 
   const sb = stats(stepBack);
   const hd = stats(held);
   const ag = stats(again);
+  const rs = stats(reset);
   console.log(
-    `seek-bench repeats=${repeats} forward_to_end_p50_ms=${fw.p50.toFixed(1)} max=${fw.max.toFixed(1)} ` +
+    `seek-bench repeats=${repeats} reset_p50_ms=${rs.p50.toFixed(1)} max=${rs.max.toFixed(1)} forward_to_end_p50_ms=${fw.p50.toFixed(1)} max=${fw.max.toFixed(1)} ` +
       `back_to_middle_p50_ms=${bk.p50.toFixed(1)} max=${bk.max.toFixed(1)} ` +
       `step_back_from_middle_p50_ms=${sb.p50.toFixed(1)} max=${sb.max.toFixed(1)} ` +
       `twelve_held_steps_back_p50_ms=${hd.p50.toFixed(1)} max=${hd.max.toFixed(1)} ` +
