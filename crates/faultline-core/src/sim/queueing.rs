@@ -13,7 +13,9 @@
 //! [`ErlangTable`]: C at 129 utilisations, linearly interpolated, rebuilt
 //! only when the number of live servers changes (in 2% steps above 50
 //! servers; the shape is capped at 4000 servers, where C is negligible below
-//! ρ ≈ 0.98 anyway).
+//! ρ ≈ 0.98 anyway). A table costs 129 × c divisions, so a platform's
+//! components that start at the same server count share one
+//! ([`ErlangTable::shared`]), and the 129 recurrences run eight abreast.
 
 /// Exact Erlang C: probability of waiting with `c` servers and offered load `a` Erlangs.
 pub fn erlang_c(c: u32, a: f64) -> f64 {
