@@ -200,7 +200,7 @@ impl LogFilter {
         match self {
             LogFilter::All => "everything",
             LogFilter::Actions => "actions, switches, triggers, scaling, deploys",
-            LogFilter::Health => "health, crashes, restarts",
+            LogFilter::Health => "health, users, crashes, restarts",
             LogFilter::Breakers => "breakers",
             LogFilter::Failovers => "failovers",
         }

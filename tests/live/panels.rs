@@ -700,3 +700,68 @@ async fn the_inspector_says_how_the_selected_component_fares_in_the_compared_run
     assert_eq!(line(), None);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn event_log_tells_the_reconnect_herd_and_the_overload_it_brings() {
+    // July 2024: the tournament's surge makes the edges fail heartbeats, so
+    // users drop and reconnect in every region, and the herd overloads
+    // Guilds, whose row names the herd as its cause.
+    let scenario =
+        faultline_core::scenario::library::load("gateway_overload_2024").expect("bundled scenario");
+    let (root, live) = mount_live_with("gateway_overload_2024", scenario, 1, || {
+        view! { <EventLog /> }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // To 14:30:15: the herd began at 14:30:02, Guilds overloaded a second
+    // later, and the log's rows still reach back to them.
+    live.advance(10.25 * 60_000.0);
+    leptos::task::tick().await;
+    let items = root.query_selector_all("ol.events li.ev-users").unwrap();
+    assert!(items.length() >= 1, "a users row");
+    // The biggest regions begin a second after the rest of the world.
+    let herd: web_sys::Element = (0..items.length())
+        .filter_map(|k| items.item(k)?.dyn_into::<web_sys::Element>().ok())
+        .find(|li| {
+            li.text_content()
+                .unwrap_or_default()
+                .contains("United States")
+        })
+        .expect("the United States' users drop");
+    let what = query(&herd, ".what").text_content().unwrap();
+    assert!(
+        what.starts_with("Users losing their connections ("),
+        "{what}"
+    );
+    let because = query(&herd, ".because").text_content().unwrap();
+    assert!(
+        because.contains("Cloudflare"),
+        "the edge failing heartbeats: {because}"
+    );
+    let guilds = root
+        .query_selector_all("li[data-event-component=Guilds_Service]")
+        .unwrap();
+    let chains: Vec<String> = (0..guilds.length())
+        .filter_map(|k| {
+            let li: web_sys::Element = guilds.item(k)?.dyn_into().ok()?;
+            li.query_selector(".because").ok()??.text_content()
+        })
+        .collect();
+    assert!(
+        chains
+            .iter()
+            .any(|c| c.contains("Users losing their connections")),
+        "Guilds' overload is the herd's: {chains:?}"
+    );
+    // The health filter keeps the users' rows.
+    set_value(
+        &query(&root, "select[data-control=log_filter]"),
+        "health",
+        "change",
+    );
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("ol.events li.ev-users")
+        .unwrap()
+        .is_some());
+}

@@ -1,8 +1,8 @@
 //! Users who give up during an outage: affected while the platform would fail
 //! them, away (not affected) once it works again.
 
-use faultline_core::scenario::Scenario;
-use faultline_core::sim::{Action, Sim};
+use faultline_core::scenario::{library, Scenario};
+use faultline_core::sim::{Action, Event, EventKind, Sim};
 
 const GATEWAYS: [&str; 3] = ["Gateway_Primary", "Gateway_Secondary", "Gateway_EU"];
 
@@ -100,4 +100,126 @@ fn reconnect_admission_keeps_a_lost_gateway_to_its_region() {
     let (worst, after) = gateway_eu_lost(Some(0.0));
     assert!(worst > 0.9, "without admission, worst {worst}");
     assert!(after > 0.3, "without admission, after the revive {after}");
+}
+
+/// The log's `users` events of a run of bundled scenario `key` at seed 1,
+/// with the whole log.
+fn users_news(key: &str) -> (Vec<Event>, Vec<usize>) {
+    let s = library::load(key).unwrap();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.run_to_end();
+    let events = sim.events().to_vec();
+    let users = (0..events.len())
+        .filter(|&i| events[i].kind == EventKind::Users)
+        .collect();
+    (events, users)
+}
+
+#[test]
+fn the_log_tells_a_reconnect_herd_and_blames_the_overload_it_causes_on_it() {
+    // July 2024: the surge overloads the gateways, the edges fail
+    // heartbeats, users drop in every region and their reconnects overload
+    // Guilds, which none of its dependencies explains.
+    let (events, users) = users_news("gateway_overload_2024");
+    let begins: Vec<&Event> = users
+        .iter()
+        .map(|&i| &events[i])
+        .filter(|e| e.message.starts_with("Users losing their connections"))
+        .collect();
+    assert!(!begins.is_empty(), "no herd in the log");
+    for e in &begins {
+        assert!(
+            e.message.contains("of heartbeats failing at Cloudflare"),
+            "{}",
+            e.message
+        );
+        let cause = &events[e.cause.expect("a herd names its cause")];
+        assert_eq!(cause.kind, EventKind::Health, "{}", cause.message);
+        assert!(cause.message.starts_with("Cloudflare"), "{}", cause.message);
+    }
+    let all_regions = ["United States", "Europe", "Asia-Pacific", "Rest of world"];
+    for region in all_regions {
+        assert!(
+            begins.iter().any(|e| e.message.contains(region)),
+            "{region} drops too"
+        );
+    }
+    let guilds = events
+        .iter()
+        .find(|e| e.component.as_deref() == Some("Guilds_Service") && e.kind == EventKind::Health)
+        .unwrap();
+    assert!(guilds.message.contains("overloaded"), "{}", guilds.message);
+    let blamed = &events[guilds.cause.expect("the overload names a cause")];
+    assert_eq!(
+        blamed.kind,
+        EventKind::Users,
+        "Guilds blames {}",
+        blamed.message
+    );
+    // Each region's herd ends once, after the 14:50 scaling, naming the
+    // event that began it.
+    let ends: Vec<usize> = users
+        .iter()
+        .copied()
+        .filter(|&i| events[i].message.starts_with("Reconnect herd over"))
+        .collect();
+    for region in all_regions {
+        assert_eq!(
+            ends.iter()
+                .filter(|&&i| events[i].message.contains(region))
+                .count(),
+            1,
+            "{region}'s herd ends once"
+        );
+    }
+    for &i in &ends {
+        assert!(events[i].t_ms > 30 * 60_000, "{}", events[i].message);
+        let began = events[i].cause.expect("an end names its beginning");
+        assert!(events[began]
+            .message
+            .starts_with("Users losing their connections"));
+    }
+}
+
+#[test]
+fn users_dropped_by_crashing_session_servers_blame_the_sessions() {
+    // March 2017: Sessions servers run out of memory and take their users'
+    // sockets down with them; heartbeats at the edges do not fail.
+    let (events, users) = users_news("presence_herd_2017");
+    let first = &events[users[0]];
+    assert!(
+        first
+            .message
+            .contains("Sessions servers crashed under them"),
+        "{}",
+        first.message
+    );
+    let cause = &events[first.cause.expect("the herd names its cause")];
+    assert_eq!(
+        cause.component.as_deref(),
+        Some("Sessions_Service"),
+        "{}",
+        cause.message
+    );
+    // Every herd that begins also ends (the run closes calm), in turn.
+    let mut going = false;
+    for &i in &users {
+        let begins = events[i].message.starts_with("Users losing");
+        assert_ne!(begins, going, "herds alternate: {}", events[i].message);
+        going = begins;
+    }
+    assert!(!going, "the last herd ended");
+}
+
+#[test]
+fn a_calm_evening_has_no_herd() {
+    let mut s = Scenario::bundled_steady_state().unwrap();
+    s.duration_ms = 3_600_000;
+    let mut sim = Sim::new(&s, 2).unwrap();
+    sim.run_to_end();
+    assert!(
+        sim.events().iter().all(|e| e.kind != EventKind::Users),
+        "{:?}",
+        sim.events()
+    );
 }

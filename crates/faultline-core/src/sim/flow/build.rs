@@ -273,6 +273,8 @@ impl State {
             operator_log: Vec::new(),
             next_sample: 0,
             load_cause: [None; NCLASS],
+            herd_event: vec![None; nr],
+            sessions_crashed: None,
             att: vec![[0.0; NCLASS]; nr],
             refused: vec![[0.0; NCLASS]; nr],
             first: [0.0; NCLASS],

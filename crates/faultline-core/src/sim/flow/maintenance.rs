@@ -231,6 +231,7 @@ impl State {
         if c.p.role == Role::Sessions && servers > 0.0 {
             // Their users' sockets close with them: those users reconnect
             // (the first backoff stage), to the servers still up.
+            self.sessions_crashed = Some((i, self.now_ms));
             for (u, st) in self.users.iter_mut().zip(self.reconnect_stages.iter_mut()) {
                 let dropped = u.connected * servers;
                 u.connected -= dropped;

@@ -95,7 +95,11 @@
 //!   news shows at once, "healthy again" after 5 s of calm.
 //! - **Causes**: every event names the event that led to it: the action on
 //!   the component itself, else the earliest failing dependency's health
-//!   event, else the last load-changing action.
+//!   event, else the last load-changing action or reconnect herd.
+//! - **Herds** (`herds`): a `users` event when regions' users start dropping
+//!   (heartbeats failing at their edge, or their session servers crashing)
+//!   and one when their reconnect herd is over; the herd is the load cause
+//!   of the connects it brings.
 
 // Lanes, compartments and regions are indexed in parallel arrays on purpose:
 // fixed-size arrays in a fixed order are what keeps the tick fast and portable.
@@ -131,6 +135,7 @@ mod control;
 mod deploys;
 mod forward;
 mod health;
+mod herds;
 mod maintenance;
 mod outcomes;
 mod ramp;
@@ -545,6 +550,12 @@ pub(crate) struct State {
     /// failing dependency explains: the latest action that added load of
     /// that class (see `blame_for_load`).
     pub load_cause: [Option<usize>; NCLASS],
+    /// Per region, the `users` event that began its reconnect herd, while
+    /// the herd lasts (see `herds`).
+    pub herd_event: Vec<Option<usize>>,
+    /// The session servers that last crashed and dropped their users, and
+    /// when (see `herds`).
+    pub sessions_crashed: Option<(usize, u64)>,
     // Per-tick entry bookkeeping, per region and class.
     pub att: Vec<[f64; NCLASS]>,
     pub refused: Vec<[f64; NCLASS]>,
@@ -673,6 +684,7 @@ impl State {
         self.backward();
         self.outcomes();
         self.maintenance();
+        self.connection_news();
         // Capabilities follow this tick's health, so an action right after
         // the step sees them.
         self.control_plane();

@@ -115,16 +115,12 @@ impl State {
                 }
             }
             region_ok_api[r] = if a_api > 0.0 { good_api / a_api } else { 1.0 };
-            let before = self.users[r].connected;
-            let (dropped, _back) = users::advance(
+            users::advance(
                 &mut self.users[r],
                 &mut self.reconnect_stages[r],
                 &rates,
                 dt,
             );
-            if dropped > 0.01 * before.max(1.0) && dropped * 100.0 > before * dt {
-                // Large drops are reported once per burst via health events; keep the log readable.
-            }
         }
         self.client_retries(&region_ok, &region_unav, &att, &okn, &fastn, timeout_ms);
         // Indicators.
