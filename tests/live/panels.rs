@@ -713,13 +713,13 @@ async fn event_log_tells_the_reconnect_herd_and_the_overload_it_brings() {
     });
     let live = live.get().unwrap();
     leptos::task::tick().await;
-    // To 14:30:15: the herd began at 14:30:02, Guilds overloaded a second
-    // later, and the log's rows still reach back to them.
+    // To 14:30:15: the herd began at 14:30:00, Guilds overloaded three
+    // seconds later, and the log's rows still reach back to them.
     live.advance(10.25 * 60_000.0);
     leptos::task::tick().await;
     let items = root.query_selector_all("ol.events li.ev-users").unwrap();
     assert!(items.length() >= 1, "a users row");
-    // The biggest regions begin a second after the rest of the world.
+    // Regions that begin together share a row.
     let herd: web_sys::Element = (0..items.length())
         .filter_map(|k| items.item(k)?.dyn_into::<web_sys::Element>().ok())
         .find(|li| {

@@ -105,11 +105,18 @@ pub struct FirstTrouble {
     pub because: Option<usize>,
 }
 
+/// How the simulation begins the log line of users starting to drop in
+/// numbers (a reconnect herd begins).
+pub const HERD_BEGINS_PREFIX: &str = "Users losing their connections";
+
 /// Each component's first trouble in the order it came, at most `shown`
 /// of them, and how many components were in trouble in all. Every
 /// component starts healthy, so its first health or crash event is its
-/// first trouble. `hidden` events (a drill's scripted causes) are never
-/// named as a cause; the nearest visible one further back is.
+/// first trouble. The users' first reconnect herd is told in its place
+/// too (every region that begins dropping before any herd is over): it is
+/// how trouble at the edge reaches the services behind it, though it is no
+/// component. `hidden` events (a drill's scripted causes) are never named
+/// as a cause; the nearest visible one further back is.
 pub fn first_troubles(
     events: &[Event],
     shown: usize,
@@ -117,7 +124,22 @@ pub fn first_troubles(
 ) -> (Vec<FirstTrouble>, usize) {
     let mut seen: Vec<&str> = Vec::new();
     let mut firsts = Vec::new();
+    let mut first_herd_over = false;
     for (i, e) in events.iter().enumerate() {
+        let first_herd = e.kind == EventKind::Users && !first_herd_over;
+        if first_herd && !e.message.starts_with(HERD_BEGINS_PREFIX) {
+            first_herd_over = true;
+            continue;
+        }
+        if first_herd {
+            if firsts.len() < shown {
+                firsts.push(FirstTrouble {
+                    event: i,
+                    because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
+                });
+            }
+            continue;
+        }
         if !matches!(e.kind, EventKind::Health | EventKind::Crash) {
             continue;
         }
@@ -221,5 +243,42 @@ mod tests {
             None
         );
         assert_eq!(first_troubles(&events, 2, |_| false).0.len(), 2);
+    }
+
+    #[test]
+    fn first_troubles_tell_the_users_first_herd_but_count_only_components() {
+        let herd = |m: &str, cause| ev(EventKind::Users, None, m, cause);
+        let mut events = redis_killed();
+        events.extend([
+            herd(
+                "Users losing their connections (x): Europe 1M reconnecting",
+                Some(2),
+            ),
+            herd(
+                "Users losing their connections (x): Asia 1M reconnecting",
+                Some(2),
+            ),
+            ev(
+                EventKind::Health,
+                Some("Guilds"),
+                "Guilds overloaded",
+                Some(3),
+            ),
+            herd("Reconnect herd over (Europe, Asia)", Some(3)),
+            herd(
+                "Users losing their connections (x): Europe 2M reconnecting",
+                Some(5),
+            ),
+        ]);
+        let (firsts, total) = first_troubles(&events, 10, |_| false);
+        assert_eq!(total, 3, "Redis, Api and Guilds");
+        let told: Vec<usize> = firsts.iter().map(|f| f.event).collect();
+        assert_eq!(
+            told,
+            [1, 2, 3, 4, 5],
+            "the first herd's regions, not the later herd"
+        );
+        assert_eq!(firsts[2].because, Some(2));
+        assert_eq!(firsts[4].because, Some(3), "Guilds blames the herd");
     }
 }

@@ -12,18 +12,20 @@
 //! back into the platform.
 
 use super::*;
+use crate::sim::event::HERD_BEGINS_PREFIX;
 use crate::units;
 
 /// Share of a region's users reconnecting at which the log says they are
-/// losing their connections. Natural churn keeps well under a thousandth
-/// reconnecting (they reconnect at once); a region-wide drop passes 2%
-/// within seconds.
-const HERD_BEGINS: f64 = 0.02;
+/// losing their connections: a million of the 200M evening users. Natural
+/// churn keeps under a hundredth of that reconnecting (they reconnect at
+/// once); a region-wide drop passes it within seconds, before the
+/// reconnects it brings have overloaded anything behind the gateways.
+const HERD_BEGINS: f64 = 0.005;
 
 /// Share still reconnecting at which the herd is over. Well below
 /// [`HERD_BEGINS`], so that a herd hovering near the threshold is one
 /// story, not a line every few seconds.
-const HERD_ENDS: f64 = 0.005;
+const HERD_ENDS: f64 = 0.001;
 
 /// Heartbeat failures below this share do not explain a drop: users who
 /// lost their session servers (a crash) dropped with them instead.
@@ -57,7 +59,7 @@ impl State {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let message = format!("Users losing their connections ({why}): {who} reconnecting");
+            let message = format!("{HERD_BEGINS_PREFIX} ({why}): {who} reconnecting");
             let ev = self.push_event(EventKind::Users, None, message, cause);
             for &r in &begun {
                 self.herd_event[r] = Some(ev);
