@@ -48,18 +48,12 @@ impl State {
         }
         if let Some(&biggest) = self.most_reconnecting(&begun) {
             let (why, cause) = self.why_users_drop(biggest);
-            let who = begun
-                .iter()
-                .map(|&r| {
-                    format!(
-                        "{} {}",
-                        self.scenario.topology.regions[r].name,
-                        units::count(self.users[r].reconnecting)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let message = format!("{HERD_BEGINS_PREFIX} ({why}): {who} reconnecting");
+            let where_ = self.region_names(&begun);
+            let reconnecting: f64 = begun.iter().map(|&r| self.users[r].reconnecting).sum();
+            let message = format!(
+                "{HERD_BEGINS_PREFIX} in {where_} ({why}): {} reconnecting",
+                units::count(reconnecting)
+            );
             let ev = self.push_event(EventKind::Users, None, message, cause);
             for &r in &begun {
                 self.herd_event[r] = Some(ev);
@@ -80,13 +74,9 @@ impl State {
                 offline += u.offline;
                 population += u.connected + u.reconnecting + u.offline;
             }
-            let names: Vec<&str> = ended
-                .iter()
-                .map(|&r| self.scenario.topology.regions[r].name.as_str())
-                .collect();
             let message = format!(
-                "Reconnect herd over ({}): {} of their users connected, {} gave up for now and come back over about {} min",
-                names.join(", "),
+                "Reconnect herd over in {}: {} of their users connected, {} gave up for now and come back over about {} min",
+                self.region_names(&ended),
                 units::percent(100.0 * connected / population.max(1.0)),
                 units::count(offline),
                 (self.scenario.traffic.return_ms / 60_000.0).round(),
@@ -97,6 +87,19 @@ impl State {
                 self.herd_event[r] = None;
             }
         }
+    }
+
+    /// The names of `regions`, joined ("Europe, Asia-Pacific"), or "every
+    /// region".
+    fn region_names(&self, regions: &[usize]) -> String {
+        if regions.len() == self.users.len() && regions.len() > 1 {
+            return "every region".to_string();
+        }
+        regions
+            .iter()
+            .map(|&r| self.scenario.topology.regions[r].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Share of region `r`'s users reconnecting.
