@@ -223,14 +223,62 @@ fn look_aside_cache_stays_cold_under_load_read_through_refills() {
         .unwrap();
         sim.step_until(600_000);
         let snap = sim.snapshot();
-        (comp(&sim, &snap, "Cache").hit_rate, snap.sli.api_success)
+        (
+            comp(&sim, &snap, "Cache").hit_rate,
+            snap.sli.api_success,
+            sim.events().to_vec(),
+        )
     };
-    let (h_la, ok_la) = run(CacheKind::LookAside);
-    let (h_rt, ok_rt) = run(CacheKind::ReadThrough);
+    let (h_la, ok_la, log_la) = run(CacheKind::LookAside);
+    let (h_rt, ok_rt, log_rt) = run(CacheKind::ReadThrough);
     assert!(h_la < 0.1, "look-aside refilled to {h_la}");
     assert!(ok_la < 0.5);
     assert!(h_rt > 0.85, "read-through only at {h_rt}");
     assert!(ok_rt > 0.99);
+    // The log: both went cold when the cache died; only the read-through
+    // one says it is warm again, naming when it went cold.
+    let news = |log: &[faultline_core::sim::Event]| -> Vec<usize> {
+        (0..log.len())
+            .filter(|&i| log[i].kind == EventKind::Cache)
+            .collect()
+    };
+    for log in [&log_la, &log_rt] {
+        let cold = news(log)[0];
+        assert!(
+            log[cold].message.starts_with(
+                "Cache went cold: hit rate 0.0% of its usual 90.0%; its misses fall to Db"
+            ),
+            "{}",
+            log[cold].message
+        );
+        assert_eq!(log[cold].t_ms, 20_000);
+        assert!(log[log[cold].cause.unwrap()]
+            .message
+            .starts_with("Cache down"));
+    }
+    assert_eq!(news(&log_la).len(), 1, "the look-aside cache never warms");
+    let rt = news(&log_rt);
+    assert_eq!(rt.len(), 2);
+    assert!(
+        log_rt[rt[1]]
+            .message
+            .starts_with("Cache warm again: hit rate"),
+        "{}",
+        log_rt[rt[1]].message
+    );
+    assert_eq!(log_rt[rt[1]].cause, Some(rt[0]));
+    // Once the read-through cache answers again (healthy, but still
+    // filling), the database's next change of health is blamed on the
+    // cache gone cold.
+    let healthy = log_rt
+        .iter()
+        .position(|e| e.message.starts_with("Cache healthy again"))
+        .expect("the revived cache answers");
+    let db_next = log_rt[healthy..]
+        .iter()
+        .find(|e| e.component.as_deref() == Some("Db") && e.kind == EventKind::Health)
+        .expect("the database's overload ends as the cache warms");
+    assert_eq!(db_next.cause, Some(rt[0]), "{db_next:?}");
 }
 
 /// Gateway → Sessions → Presence; sessions buffer presence events in memory.

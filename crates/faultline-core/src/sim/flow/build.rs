@@ -83,6 +83,7 @@ impl State {
                     deadline_check: p.deadline_check,
                     queue: [0.0; MAX_POOLS],
                     warm: p.hit_rate,
+                    cold_event: None,
                     storage_used: p.storage_used_gb,
                     rolling_left: 0.0,
                     rolling_down: 0.0,

@@ -17,27 +17,34 @@ impl State {
         // here (a failing cache's misses fall back to this database; a
         // failing primary's load fails over to this backup).
         let mut best: Option<usize> = None;
-        let mut consider = |j: usize| {
+        // `cold_too`: a healthy cache that went cold counts as trouble too
+        // (its misses flood the database behind it all the same).
+        let mut consider = |j: usize, cold_too: bool| {
             let c = &self.comps[j];
-            if c.health != Health::Healthy {
-                if let Some(h) = c.health_event.or(c.cause) {
-                    best = Some(best.map_or(h, |b: usize| b.min(h)));
-                }
+            let news = if c.health != Health::Healthy {
+                c.health_event.or(c.cause)
+            } else if cold_too {
+                c.cold_event
+            } else {
+                None
+            };
+            if let Some(h) = news {
+                best = Some(best.map_or(h, |b: usize| b.min(h)));
             }
         };
         for &e in &self.comps[i].out_edges {
-            consider(self.edges[e].to);
+            consider(self.edges[e].to, false);
         }
         for e in &self.edges {
             if e.to == i {
                 if let Some(cache) = e.route.miss_of {
-                    consider(cache);
+                    consider(cache, true);
                 }
             }
         }
         for f in &self.fos {
             if f.to == i && f.f.moved > 0.0 {
-                consider(f.from);
+                consider(f.from, false);
             }
         }
         best.or_else(|| self.load_cause_of(i))

@@ -75,11 +75,11 @@ impl State {
                 population += u.connected + u.reconnecting + u.offline;
             }
             let message = format!(
-                "Reconnect herd over in {}: {} of their users connected, {} gave up for now and come back over about {} min",
+                "Reconnect herd over in {}: {} of their users connected, {} gave up for now and come back over about {}",
                 self.region_names(&ended),
                 units::percent(100.0 * connected / population.max(1.0)),
                 units::count(offline),
-                (self.scenario.traffic.return_ms / 60_000.0).round(),
+                units::span(self.scenario.traffic.return_ms),
             );
             let cause = self.herd_event[biggest];
             self.push_event(EventKind::Users, None, message, cause);

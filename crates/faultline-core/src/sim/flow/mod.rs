@@ -141,6 +141,7 @@ mod outcomes;
 mod ramp;
 mod retries;
 mod sample;
+mod warmth;
 
 /// Share of message sends that go to large guilds (seed 000: the large-guild
 /// router carries 7B+ of the 14B+ messages a day).
@@ -224,6 +225,8 @@ pub(crate) struct Comp {
     pub deadline_check: bool,
     pub queue: [f64; MAX_POOLS],
     pub warm: f64,
+    /// The `cache` event that said it went cold, while it is (see `warmth`).
+    pub cold_event: Option<usize>,
     pub storage_used: f64,
     pub rolling_left: f64,
     pub rolling_down: f64,
@@ -685,6 +688,7 @@ impl State {
         self.outcomes();
         self.maintenance();
         self.connection_news();
+        self.cache_news();
         // Capabilities follow this tick's health, so an action right after
         // the step sees them.
         self.control_plane();
