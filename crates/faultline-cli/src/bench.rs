@@ -94,7 +94,7 @@ fn going_back() -> Result<(), String> {
     let mut cps = Checkpoints::for_scenario(&s, s.sample_ms);
     cps.step_until(&mut history, s.duration_ms);
     let middle = s.duration_ms / 2;
-    println!(
+    outln!(
         "going back in the 2022 cascade (3 h 45 min, {} checkpoints, one every {} s):",
         cps.len(),
         cps.every_ms() / 1000
@@ -116,14 +116,14 @@ fn going_back() -> Result<(), String> {
         if cps.resume(&history, RunSpec::new(&s, 1, &[]), t).is_none() {
             return Err("bench: no checkpoint served the run that kept them".into());
         }
-        println!(
+        outln!(
             "  {what:<30}: replayed from t = 0 {:>8.2} ms | from a checkpoint {:>6.2} ms | {:>5.1}x faster",
             replayed * 1000.0,
             resumed * 1000.0,
             replayed / resumed
         );
     }
-    println!(
+    outln!(
         "  the run to its end: {:.2} ms, keeping checkpoints {:.2} ms ({:+.1}%)",
         forward * 1000.0,
         forward_kept * 1000.0,
@@ -147,21 +147,21 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!(
+    outln!(
         "full topology: {} components, {} dependency edges, {} failover edges, 7 request classes",
         topo.components.len(),
         topo.dependencies.len(),
         topo.failovers.len()
     );
     if cfg!(debug_assertions) {
-        println!("(debug build: figures are not representative; use --profile bench-native)");
+        outln!("(debug build: figures are not representative; use --profile bench-native)");
     }
     let _ = time_four_hours(1000, 1);
     for (tick, reps) in [(1000u64, 5usize), (100, 3)] {
         match time_four_hours(tick, reps) {
             Ok(wall) => {
                 let ticks = (FOUR_HOURS_MS / tick) as f64;
-                println!(
+                outln!(
                     "tick {:>5} ms: 4 simulated hours in {:>9.2} ms wall | {:>12.0} simulated s per wall s | {:>6.2} µs per tick",
                     tick,
                     wall * 1000.0,
@@ -176,7 +176,7 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     }
     match time_start() {
-        Ok(wall) => println!(
+        Ok(wall) => outln!(
             "starting a run (Sim::new, the 2022 cascade): {:.2} ms",
             wall * 1000.0
         ),

@@ -58,7 +58,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
     match check(&file, seed, runs, only.as_deref()) {
         Ok((out, ok)) => {
-            print!("{out}");
+            out!("{out}");
             if ok {
                 ExitCode::SUCCESS
             } else {

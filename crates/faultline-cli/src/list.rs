@@ -48,14 +48,14 @@ pub fn run(args: &[String]) -> ExitCode {
     };
     if json {
         match serde_json::to_string_pretty(&topology) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("{name}: cannot write JSON: {e}");
                 return ExitCode::FAILURE;
             }
         }
     } else {
-        print!("{}", render(&topology));
+        out!("{}", render(&topology));
     }
     ExitCode::SUCCESS
 }

@@ -9,6 +9,19 @@
 //! file), 2 the command line is wrong (unknown subcommand, missing argument).
 //! `help` asked for explicitly is a success and exits 0.
 
+/// `println!` to standard output, except that a reader who stopped
+/// reading (`faultline run … | head`) ends the program quietly, as other
+/// command-line tools do, instead of with a panic: the pipe closing is the
+/// reader's choice, not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*), true) };
+}
+
+/// `print!` to standard output, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*), false) };
+}
+
 mod bench;
 mod check;
 mod input;
@@ -147,6 +160,29 @@ fn usage() -> String {
     s
 }
 
+/// Writes to standard output for [`outln!`] and [`out!`]: a closed pipe
+/// ends the program with success, any other failure with a message and
+/// exit code 1.
+fn write_out(args: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("faultline: cannot write the output: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((name, rest)) = args.split_first() else {
@@ -156,7 +192,7 @@ fn main() -> ExitCode {
     match COMMANDS.iter().find(|c| c.name == name) {
         Some(c) => (c.run)(rest),
         None if matches!(name.as_str(), "help" | "-h" | "--help") => {
-            print!("{}", usage());
+            out!("{}", usage());
             ExitCode::SUCCESS
         }
         None => {

@@ -334,9 +334,9 @@ pub fn run(args: &[String]) -> ExitCode {
     match rows(&keys, seed) {
         Ok(r) => {
             if json_out {
-                println!("{}", json_rows(&r));
+                outln!("{}", json_rows(&r));
             } else {
-                print!("{}", table(&r));
+                out!("{}", table(&r));
             }
             let problems: Vec<String> = r.iter().filter_map(Row::problem).collect();
             if check && !problems.is_empty() {

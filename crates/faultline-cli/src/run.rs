@@ -93,7 +93,7 @@ pub fn run(args: &[String]) -> ExitCode {
         "spread" => spread_text(&sim, seed),
         _ => json_run(&sim).to_string(),
     };
-    println!("{out}");
+    outln!("{out}");
     ExitCode::SUCCESS
 }
 

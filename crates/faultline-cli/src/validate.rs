@@ -67,7 +67,7 @@ pub fn run(args: &[String]) -> ExitCode {
             String::new()
         };
         match check(name) {
-            Ok(summary) => println!("{prefix}{summary}"),
+            Ok(summary) => outln!("{prefix}{summary}"),
             Err(errors) => {
                 all_ok = false;
                 for e in errors {

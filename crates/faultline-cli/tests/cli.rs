@@ -523,3 +523,28 @@ fn report_adds_a_drill_row_where_the_scenario_scripts_responders() {
     ]));
     assert!(text.contains("  - responders (drill)"), "{text}");
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    use std::io::Read;
+    // `faultline run … | head -c 100`: the reader closes the pipe after a
+    // few lines of a run's megabytes of JSON.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["run", "bundled:api_cascade_2022.toml", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+}
