@@ -200,7 +200,7 @@ impl LogFilter {
         match self {
             LogFilter::All => "everything",
             LogFilter::Actions => "actions, switches, triggers, scaling, deploys",
-            LogFilter::Health => "health, users, crashes, restarts",
+            LogFilter::Health => "health, users, retries, crashes, restarts",
             LogFilter::Breakers => "breakers",
             LogFilter::Failovers => "failovers",
         }
@@ -224,7 +224,7 @@ impl LogFilter {
             }
             LogFilter::Health => matches!(
                 k,
-                K::Health | K::Crash | K::Restart | K::Cache | K::Users | K::Control
+                K::Health | K::Crash | K::Restart | K::Cache | K::Users | K::Retries | K::Control
             ),
             LogFilter::Breakers => k == K::Breaker,
             LogFilter::Failovers => k == K::Failover,
@@ -244,6 +244,7 @@ pub fn kind_word(k: EventKind) -> &'static str {
         EventKind::KillSwitch => "switch",
         EventKind::Trigger => "trigger",
         EventKind::Users => "users",
+        EventKind::Retries => "retries",
         EventKind::Autoscale => "autoscale",
         EventKind::Control => "control",
         EventKind::Cache => "cache",
@@ -430,21 +431,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_event_is_in_exactly_one_group() {
-        use EventKind as K;
-        let kinds = [
-            K::Action,
-            K::Health,
-            K::Crash,
-            K::Restart,
-            K::Breaker,
-            K::Failover,
-            K::KillSwitch,
-            K::Trigger,
-            K::Users,
-            K::Autoscale,
-            K::Control,
-            K::Cache,
-        ];
+        let kinds = EventKind::ALL;
         for k in kinds {
             assert!(LogFilter::All.keeps(k));
             let groups: Vec<_> = LogFilter::ALL[1..].iter().filter(|f| f.keeps(k)).collect();

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use faultline_core::scenario::Scenario;
-use faultline_core::sim::{Action, BreakerMode, Jitter, RetryBudget, RetryPolicy, Sim};
+use faultline_core::sim::{Action, BreakerMode, EventKind, Jitter, RetryBudget, RetryPolicy, Sim};
 
 /// Api of 1000 req/s at 40% load; clients give up after 2 s; a 3× spike for
 /// a minute at t = 60 s.
@@ -98,6 +98,75 @@ fn shedding_load_ends_the_metastable_state() {
     sim.step_until(t + 600_000);
     let snap = sim.snapshot();
     assert!(snap.sli.api_success > 0.99, "{:?}", snap.sli);
+}
+
+/// The log's `retries` events of `sim`, by index.
+fn storm_news(sim: &Sim) -> Vec<usize> {
+    (0..sim.events().len())
+        .filter(|&i| sim.events()[i].kind == EventKind::Retries)
+        .collect()
+}
+
+#[test]
+fn the_log_tells_the_storm_its_cause_and_when_shedding_ends_it() {
+    let mut sim = run_spike(RetryPolicy::seed_broken(), 5);
+    let t = sim.now_ms();
+    sim.apply(Action::ShedLoad { fraction: 0.9 }).unwrap();
+    sim.step_until(t + 120_000);
+    sim.apply(Action::ShedLoad { fraction: 0.0 }).unwrap();
+    sim.step_until(t + 600_000);
+    let events = sim.events();
+    let news = storm_news(&sim);
+    assert_eq!(news.len(), 2, "{news:?}");
+    let (began, over) = (&events[news[0]], &events[news[1]]);
+    assert!(
+        began
+            .message
+            .starts_with("Retry storm: the clients' retries are"),
+        "{}",
+        began.message
+    );
+    assert!(
+        (60_000..120_000).contains(&began.t_ms),
+        "during the spike: {began:?}"
+    );
+    // Its cause chain goes back to the spike: the trouble the retried
+    // requests met, and what brought that.
+    let mut chain = Vec::new();
+    let mut cause = began.cause;
+    while let Some(c) = cause {
+        chain.push(events[c].message.as_str());
+        cause = events[c].cause;
+    }
+    assert!(
+        chain
+            .last()
+            .is_some_and(|m| m.starts_with("operator: traffic × 3")),
+        "{chain:?}"
+    );
+    assert!(
+        over.message.starts_with("Retry storm over after"),
+        "{}",
+        over.message
+    );
+    assert_eq!(over.cause, Some(news[0]));
+    assert!(
+        over.t_ms > t,
+        "the storm outlived the spike and ended with the shedding"
+    );
+    // Without retries there is no storm; with capped ones it dies down
+    // within minutes of the spike, without anyone shedding.
+    assert!(storm_news(&run_spike(RetryPolicy::none(), 10)).is_empty());
+    let capped = RetryPolicy {
+        max_attempts: 2,
+        ..RetryPolicy::exponential(1000, 60_000, 2, Jitter::Full)
+    };
+    let calmed = run_spike(capped, 10);
+    let news = storm_news(&calmed);
+    assert_eq!(news.len() % 2, 0, "every storm is over");
+    assert!(news
+        .iter()
+        .all(|&i| calmed.events()[i].t_ms < 120_000 + 5 * 60_000));
 }
 
 /// Dropping expired work and serving the newest requests first (adaptive

@@ -32,6 +32,8 @@ pub enum EventKind {
     Trigger,
     /// Users lost or regained connections in numbers.
     Users,
+    /// The clients' retries became a storm, or calmed down.
+    Retries,
     /// The autoscaler added or removed capacity.
     Autoscale,
     /// Monitoring, configuration or orchestration capability changed.
@@ -40,6 +42,27 @@ pub enum EventKind {
     Cache,
     /// A deploy moved on: canary promoted or held, complete, rolled back.
     Deploy,
+}
+
+impl EventKind {
+    /// Every kind, in declaration order: for views that group or count
+    /// them (`every_kind_is_listed` keeps it whole).
+    pub const ALL: [EventKind; 14] = [
+        EventKind::Action,
+        EventKind::Health,
+        EventKind::Crash,
+        EventKind::Restart,
+        EventKind::Breaker,
+        EventKind::Failover,
+        EventKind::KillSwitch,
+        EventKind::Trigger,
+        EventKind::Users,
+        EventKind::Retries,
+        EventKind::Autoscale,
+        EventKind::Control,
+        EventKind::Cache,
+        EventKind::Deploy,
+    ];
 }
 
 /// One entry of the log.
@@ -109,13 +132,16 @@ pub struct FirstTrouble {
 /// numbers (a reconnect herd begins).
 pub const HERD_BEGINS_PREFIX: &str = "Users losing their connections";
 
+/// How the simulation begins the log line of a retry storm.
+pub const STORM_BEGINS_PREFIX: &str = "Retry storm:";
+
 /// Each component's first trouble in the order it came, at most `shown`
 /// of them, and how many components were in trouble in all. Every
 /// component starts healthy, so its first health or crash event is its
 /// first trouble. The users' first reconnect herd is told in its place
-/// too (every region that begins dropping before any herd is over): it is
-/// how trouble at the edge reaches the services behind it, though it is no
-/// component. `hidden` events (a drill's scripted causes) are never named
+/// too (every region that begins dropping before any herd is over), and so
+/// is the first retry storm: they are how trouble spreads through the
+/// clients, though they are no component. `hidden` events (a drill's scripted causes) are never named
 /// as a cause; the nearest visible one further back is.
 pub fn first_troubles(
     events: &[Event],
@@ -125,7 +151,20 @@ pub fn first_troubles(
     let mut seen: Vec<&str> = Vec::new();
     let mut firsts = Vec::new();
     let mut first_herd_over = false;
+    let mut storm_told = false;
     for (i, e) in events.iter().enumerate() {
+        if e.kind == EventKind::Retries {
+            if !storm_told && e.message.starts_with(STORM_BEGINS_PREFIX) {
+                storm_told = true;
+                if firsts.len() < shown {
+                    firsts.push(FirstTrouble {
+                        event: i,
+                        because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
+                    });
+                }
+            }
+            continue;
+        }
         let first_herd = e.kind == EventKind::Users && !first_herd_over;
         if first_herd && !e.message.starts_with(HERD_BEGINS_PREFIX) {
             first_herd_over = true;
@@ -186,6 +225,30 @@ mod tests {
             ev(EventKind::Health, Some("Redis"), "Redis down", Some(0)),
             ev(EventKind::Health, Some("Api"), "Api degraded", Some(1)),
         ]
+    }
+
+    #[test]
+    fn every_kind_is_listed() {
+        // Adding a kind breaks this match until it has a place in ALL.
+        let place = |k: EventKind| match k {
+            EventKind::Action => 0,
+            EventKind::Health => 1,
+            EventKind::Crash => 2,
+            EventKind::Restart => 3,
+            EventKind::Breaker => 4,
+            EventKind::Failover => 5,
+            EventKind::KillSwitch => 6,
+            EventKind::Trigger => 7,
+            EventKind::Users => 8,
+            EventKind::Retries => 9,
+            EventKind::Autoscale => 10,
+            EventKind::Control => 11,
+            EventKind::Cache => 12,
+            EventKind::Deploy => 13,
+        };
+        for (i, k) in EventKind::ALL.into_iter().enumerate() {
+            assert_eq!(place(k), i, "{k:?}");
+        }
     }
 
     #[test]
@@ -280,5 +343,17 @@ mod tests {
         );
         assert_eq!(firsts[2].because, Some(2));
         assert_eq!(firsts[4].because, Some(3), "Guilds blames the herd");
+        // The first retry storm is told too, once.
+        events.push(ev(EventKind::Retries, None, "Retry storm: x", Some(2)));
+        events.push(ev(
+            EventKind::Retries,
+            None,
+            "Retry storm over after 5 min",
+            Some(8),
+        ));
+        events.push(ev(EventKind::Retries, None, "Retry storm: y", Some(2)));
+        let (firsts, total) = first_troubles(&events, 10, |_| false);
+        assert_eq!(total, 3);
+        assert_eq!(firsts.last().map(|f| f.event), Some(8));
     }
 }

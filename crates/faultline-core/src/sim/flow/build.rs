@@ -276,6 +276,8 @@ impl State {
             load_cause: [None; NCLASS],
             herd_event: vec![None; nr],
             sessions_crashed: None,
+            storm_event: None,
+            storm_calm_ms: 0,
             att: vec![[0.0; NCLASS]; nr],
             refused: vec![[0.0; NCLASS]; nr],
             first: [0.0; NCLASS],

@@ -50,6 +50,19 @@ impl State {
         best.or_else(|| self.load_cause_of(i))
     }
 
+    /// The trouble requests meet at component `i`: its own if it is in
+    /// any, else the trouble it meets among its dependencies (a gateway
+    /// overloaded behind a healthy edge), as [`State::blame`] finds it.
+    pub(super) fn trouble_met_at(&self, i: usize) -> Option<usize> {
+        let c = &self.comps[i];
+        let own = if c.health != Health::Healthy {
+            c.health_event.or(c.cause)
+        } else {
+            None
+        };
+        own.or_else(|| self.blame(i))
+    }
+
     /// The load cause of the request class that makes up most of
     /// component `i`'s arrivals, among the classes that have one (a
     /// spike of voice joins is not why the session cache is overloaded);

@@ -123,9 +123,8 @@ impl State {
     }
 
     /// Why region `r`'s users are dropping, in words, and the event to
-    /// blame: heartbeats failing at the region's entry (its own trouble,
-    /// or the trouble it meets among its dependencies, such as a gateway
-    /// overloaded behind a healthy edge), or their session servers crashing
+    /// blame: heartbeats failing at the region's entry
+    /// ([`State::trouble_met_at`] it), or their session servers crashing
     /// within the last heartbeat interval.
     fn why_users_drop(&self, r: usize) -> (String, Option<usize>) {
         let (entry, _) = self.region_entry[r];
@@ -140,19 +139,13 @@ impl State {
                 );
             }
         }
-        let c = &self.comps[entry];
-        let own = if c.health != Health::Healthy {
-            c.health_event.or(c.cause)
-        } else {
-            None
-        };
         (
             format!(
                 "{} of heartbeats failing at {}",
                 units::percent(100.0 * failing),
                 self.name(entry)
             ),
-            own.or_else(|| self.blame(entry)),
+            self.trouble_met_at(entry),
         )
     }
 }

@@ -96,6 +96,11 @@
 //! - **Causes**: every event names the event that led to it: the action on
 //!   the component itself, else the earliest failing dependency's health
 //!   event, else the last load-changing action or reconnect herd.
+//! - **Retry storms** (`storms`): a `retries` event when the clients'
+//!   retries outnumber what users ask for and one when they have calmed;
+//!   the storm is the load cause of the classes it is made of.
+//! - **Caches** (`warmth`): a `cache` event when a cache goes cold and when
+//!   it is warm again; a database a cold cache floods blames it.
 //! - **Herds** (`herds`): a `users` event when regions' users start dropping
 //!   (heartbeats failing at their edge, or their session servers crashing)
 //!   and one when their reconnect herd is over; the herd is the load cause
@@ -141,6 +146,7 @@ mod outcomes;
 mod ramp;
 mod retries;
 mod sample;
+mod storms;
 mod warmth;
 
 /// Share of message sends that go to large guilds (seed 000: the large-guild
@@ -559,6 +565,10 @@ pub(crate) struct State {
     /// The session servers that last crashed and dropped their users, and
     /// when (see `herds`).
     pub sessions_crashed: Option<(usize, u64)>,
+    /// The `retries` event that began the retry storm going on, if any,
+    /// and how long its retries have been calm (see `storms`).
+    pub storm_event: Option<usize>,
+    pub storm_calm_ms: u64,
     // Per-tick entry bookkeeping, per region and class.
     pub att: Vec<[f64; NCLASS]>,
     pub refused: Vec<[f64; NCLASS]>,
@@ -689,6 +699,7 @@ impl State {
         self.maintenance();
         self.connection_news();
         self.cache_news();
+        self.storm_news();
         // Capabilities follow this tick's health, so an action right after
         // the step sees them.
         self.control_plane();
