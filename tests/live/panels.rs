@@ -758,3 +758,30 @@ async fn event_log_tells_the_reconnect_herd_and_the_overload_it_brings() {
         .unwrap()
         .is_some());
 }
+
+#[wasm_bindgen_test]
+async fn event_log_tells_the_retry_storm_with_its_chain_back_to_the_spike() {
+    let scenario =
+        faultline_core::scenario::library::load("api_cascade_2022").expect("bundled scenario");
+    let (root, live) = mount_live_with("api_cascade_2022", scenario, 1, || {
+        view! { <EventLog /> }
+    });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    // 16:45 to 16:47:30: the spike came at 16:47:12, the storm three
+    // seconds later.
+    live.advance(150_000.0);
+    leptos::task::tick().await;
+    let storm = root
+        .query_selector("ol.events li.ev-retries")
+        .unwrap()
+        .expect("a retries row");
+    let what = query(&storm, ".what").text_content().unwrap();
+    assert!(
+        what.starts_with("Retry storm: the clients' retries are"),
+        "{what}"
+    );
+    assert_eq!(query(&storm, ".kind").text_content().unwrap(), "retries");
+    let chain = query(&storm, ".because").text_content().unwrap();
+    assert!(chain.contains("traffic × 10"), "{chain}");
+}
