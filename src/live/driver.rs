@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use faultline_core::scenario::time::format_clock;
+use faultline_core::sim::event::{HERD_BEGINS_PREFIX, STORM_BEGINS_PREFIX};
 use faultline_core::sim::{Checkpoints, ComponentState};
 use faultline_core::sim::{EventKind, Sli};
 use faultline_core::{Action, Event, Scenario, Sim, Snapshot, Topology};
@@ -216,6 +217,9 @@ fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
         EventKind::Breaker if e.message.contains("opened") && !e.message.contains("reopened") => {
             Some(MarkerKind::Event)
         }
+        // A herd or a storm beginning: where the trouble reached the clients.
+        EventKind::Users if e.message.starts_with(HERD_BEGINS_PREFIX) => Some(MarkerKind::Event),
+        EventKind::Retries if e.message.starts_with(STORM_BEGINS_PREFIX) => Some(MarkerKind::Event),
         _ => None,
     }
 }
@@ -754,4 +758,47 @@ pub fn run_loop(live: Live) {
 /// The topology of the running scenario (shared, cheap to clone).
 pub fn topology_of(live: &Live) -> Arc<Topology> {
     Arc::new(live.scenario.with_untracked(|s| s.topology.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, message: &str) -> Event {
+        Event {
+            t_ms: 0,
+            kind,
+            component: None,
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    #[test]
+    fn a_herd_or_a_storm_beginning_is_marked_its_end_is_not() {
+        let marks = |kind, message| marked(&event(kind, message), false);
+        assert_eq!(
+            marks(
+                EventKind::Users,
+                "Users losing their connections in Europe (x): 1M reconnecting"
+            ),
+            Some(MarkerKind::Event)
+        );
+        assert_eq!(
+            marks(EventKind::Users, "Reconnect herd over in Europe: x"),
+            None
+        );
+        assert_eq!(
+            marks(
+                EventKind::Retries,
+                "Retry storm: the clients' retries are 60%"
+            ),
+            Some(MarkerKind::Event)
+        );
+        assert_eq!(
+            marks(EventKind::Retries, "Retry storm over after 5 min"),
+            None
+        );
+        assert_eq!(marks(EventKind::Cache, "Cache went cold"), None);
+    }
 }
