@@ -52,7 +52,7 @@ impl State {
 
     /// The trouble requests meet at component `i`: its own if it is in
     /// any, else the trouble it meets among its dependencies (a gateway
-    /// overloaded behind a healthy edge), as [`State::blame`] finds it.
+    /// overloaded behind a healthy edge), as `State::blame` finds it.
     pub(super) fn trouble_met_at(&self, i: usize) -> Option<usize> {
         let c = &self.comps[i];
         let own = if c.health != Health::Healthy {

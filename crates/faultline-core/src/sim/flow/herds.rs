@@ -123,8 +123,8 @@ impl State {
     }
 
     /// Why region `r`'s users are dropping, in words, and the event to
-    /// blame: heartbeats failing at the region's entry
-    /// ([`State::trouble_met_at`] it), or their session servers crashing
+    /// blame: heartbeats failing at the region's entry (the trouble met
+    /// there, `State::trouble_met_at`), or their session servers crashing
     /// within the last heartbeat interval.
     fn why_users_drop(&self, r: usize) -> (String, Option<usize>) {
         let (entry, _) = self.region_entry[r];
