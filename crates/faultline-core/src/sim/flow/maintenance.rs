@@ -171,6 +171,10 @@ impl State {
             }
         }
         self.triggers();
+        // A retry storm is told before health, so that a service it
+        // overloads in this very tick names it. (A herd is told after:
+        // it names its region's edge, whose health this tick must know.)
+        self.storm_news();
         self.health();
     }
 }
