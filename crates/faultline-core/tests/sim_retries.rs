@@ -325,3 +325,23 @@ fn the_snapshot_says_how_far_a_rollout_has_reached() {
     sim.step_until(10_000 + 1_200_000);
     assert_eq!(sim.snapshot().retry_policy_adoption, 1.0);
 }
+
+#[test]
+fn the_2017_failovers_retries_are_a_storm_that_the_overloads_name() {
+    // October 2017: half the API's answers are errors from 14:01; the
+    // clients' retries of them overload Push, Guilds and the routers near
+    // their evening peak, in the tick the storm begins.
+    let s = faultline_core::scenario::library::load("redis_failover_2017").unwrap();
+    let mut sim = Sim::new(&s, 1).unwrap();
+    sim.step_until(10 * 60_000);
+    let events = sim.events();
+    let news = storm_news(&sim);
+    assert_eq!(news.len(), 1, "the storm is still going at 14:05");
+    let guilds = events
+        .iter()
+        .find(|e| e.component.as_deref() == Some("Guilds_Service") && e.kind == EventKind::Health)
+        .expect("Guilds overloaded");
+    assert!(guilds.message.contains("overloaded"), "{}", guilds.message);
+    assert_eq!(guilds.cause, Some(news[0]), "{guilds:?}");
+    assert_eq!(guilds.t_ms, events[news[0]].t_ms, "in the same tick");
+}

@@ -97,7 +97,7 @@
 //!   the component itself, else the earliest failing dependency's health
 //!   event, else the last load-changing action or reconnect herd.
 //! - **Retry storms** (`storms`): a `retries` event when the clients'
-//!   retries come to a fifth of all requests and one when they have calmed;
+//!   retries come to 15% of all requests and one when they have calmed;
 //!   the storm is the load cause of the classes it is made of.
 //! - **Caches** (`warmth`): a `cache` event when a cache goes cold and when
 //!   it is warm again; a database a cold cache floods blames it.
