@@ -768,8 +768,8 @@ async fn event_log_tells_the_retry_storm_with_its_chain_back_to_the_spike() {
     });
     let live = live.get().unwrap();
     leptos::task::tick().await;
-    // 16:45 to 16:47:30: the spike came at 16:47:12, the storm three
-    // seconds later.
+    // 16:45 to 16:47:30: the spike came at 16:47:12, the storm a second
+    // later.
     live.advance(150_000.0);
     leptos::task::tick().await;
     let storm = root
