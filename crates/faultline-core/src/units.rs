@@ -57,24 +57,6 @@ pub fn millis(ms: f64) -> String {
     }
 }
 
-/// A stretch of simulated time, as an incident log says it: `45 s` under
-/// two minutes, `25 min` under two hours, `2 h 05 min` beyond. Not finite
-/// reads `—`.
-pub fn span(ms: f64) -> String {
-    if !ms.is_finite() {
-        return "—".to_string();
-    }
-    let s = (ms / 1000.0).round();
-    if s < 120.0 {
-        format!("{s:.0} s")
-    } else if s < 7200.0 {
-        format!("{:.0} min", (s / 60.0).round())
-    } else {
-        let m = (s / 60.0).round();
-        format!("{:.0} h {:02.0} min", (m / 60.0).floor(), m % 60.0)
-    }
-}
-
 /// A percentage given in points (0-100): three decimals at most near 100%,
 /// where they tell 99.95% from 99.99% (the seeds' objectives), two above
 /// 90%, one below (`50.0%`, not `49.985%`); trailing zeros go but one
@@ -142,12 +124,6 @@ mod tests {
 
     #[test]
     fn durations_pick_their_unit() {
-        assert_eq!(span(45_400.0), "45 s");
-        assert_eq!(span(119_000.0), "119 s");
-        assert_eq!(span(1_513_000.0), "25 min");
-        assert_eq!(span(1_800_000.0), "30 min");
-        assert_eq!(span(7_500_000.0), "2 h 05 min");
-        assert_eq!(span(f64::NAN), "—");
         assert_eq!(millis(0.25), "0.25 ms");
         assert_eq!(millis(0.5), "0.5 ms");
         assert_eq!(millis(0.0), "0.0 ms");

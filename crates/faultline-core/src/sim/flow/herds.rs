@@ -12,6 +12,7 @@
 //! back into the platform.
 
 use super::*;
+use crate::scenario::duration_in_words;
 use crate::sim::event::HERD_BEGINS_PREFIX;
 use crate::units;
 
@@ -79,7 +80,7 @@ impl State {
                 self.region_names(&ended),
                 units::percent(100.0 * connected / population.max(1.0)),
                 units::count(offline),
-                units::span(self.scenario.traffic.return_ms),
+                duration_in_words(self.scenario.traffic.return_ms as u64),
             );
             let cause = self.herd_event[biggest];
             self.push_event(EventKind::Users, None, message, cause);

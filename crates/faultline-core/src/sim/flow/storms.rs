@@ -11,6 +11,7 @@
 //! cascade's second wave) names the storm, not a spike that is over.
 
 use super::*;
+use crate::scenario::duration_in_words;
 use crate::sim::event::STORM_BEGINS_PREFIX;
 use crate::units;
 
@@ -83,10 +84,10 @@ impl State {
                 if self.storm_calm_ms < STORM_CALM_MS {
                     return;
                 }
-                let lasted = self.now_ms.saturating_sub(self.events[began].t_ms) as f64;
+                let lasted = self.now_ms.saturating_sub(self.events[began].t_ms);
                 let message = format!(
                     "Retry storm over after {}: retries are {} of requests",
-                    units::span(lasted),
+                    duration_in_words(lasted),
                     units::percent(100.0 * share),
                 );
                 self.push_event(EventKind::Retries, None, message, Some(began));

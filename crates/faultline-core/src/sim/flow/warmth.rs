@@ -12,6 +12,7 @@
 //! (`State::blame`).
 
 use super::*;
+use crate::scenario::duration_in_words;
 use crate::units;
 
 /// Warmth (as a share of the usual hit rate) under which a cache is cold.
@@ -55,13 +56,13 @@ impl State {
                     self.comps[i].cold_event = Some(ev);
                 }
                 Some(cold) if warmth >= WARM_AGAIN => {
-                    let took = self.now_ms.saturating_sub(self.events[cold].t_ms) as f64;
+                    let took = self.now_ms.saturating_sub(self.events[cold].t_ms);
                     let message = format!(
                         "{} warm again: hit rate {} of its usual {}, {} after it went cold",
                         self.name(i),
                         units::percent(100.0 * c.warm),
                         units::percent(100.0 * usual),
-                        units::span(took),
+                        duration_in_words(took),
                     );
                     self.push_event(EventKind::Cache, Some(i), message, Some(cold));
                     self.comps[i].cold_event = None;
