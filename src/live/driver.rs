@@ -19,7 +19,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use faultline_core::scenario::time::format_clock;
-use faultline_core::sim::event::{HERD_BEGINS_PREFIX, STORM_BEGINS_PREFIX};
 use faultline_core::sim::{Checkpoints, ComponentState};
 use faultline_core::sim::{EventKind, Sli};
 use faultline_core::{Action, Event, Scenario, Sim, Snapshot, Topology};
@@ -218,8 +217,9 @@ fn marked(e: &Event, drill: bool) -> Option<MarkerKind> {
             Some(MarkerKind::Event)
         }
         // A herd or a storm beginning: where the trouble reached the clients.
-        EventKind::Users if e.message.starts_with(HERD_BEGINS_PREFIX) => Some(MarkerKind::Event),
-        EventKind::Retries if e.message.starts_with(STORM_BEGINS_PREFIX) => Some(MarkerKind::Event),
+        EventKind::Users | EventKind::Retries if e.begins_herd() || e.begins_storm() => {
+            Some(MarkerKind::Event)
+        }
         _ => None,
     }
 }

@@ -86,6 +86,18 @@ impl Event {
     pub fn is_scripted(&self) -> bool {
         self.kind == EventKind::Action && self.message.starts_with(SCRIPTED_PREFIX)
     }
+
+    /// True for the line that says users started dropping in numbers (a
+    /// reconnect herd begins), not the one that says the herd is over.
+    pub fn begins_herd(&self) -> bool {
+        self.kind == EventKind::Users && self.message.starts_with(HERD_BEGINS_PREFIX)
+    }
+
+    /// True for the line that says a retry storm began, not the one that
+    /// says it is over.
+    pub fn begins_storm(&self) -> bool {
+        self.kind == EventKind::Retries && self.message.starts_with(STORM_BEGINS_PREFIX)
+    }
 }
 
 /// How the simulation begins the log line of a scenario's own action.
@@ -129,20 +141,22 @@ pub struct FirstTrouble {
 }
 
 /// How the simulation begins the log line of users starting to drop in
-/// numbers (a reconnect herd begins).
-pub const HERD_BEGINS_PREFIX: &str = "Users losing their connections";
+/// numbers (a reconnect herd begins; [`Event::begins_herd`]).
+pub(crate) const HERD_BEGINS_PREFIX: &str = "Users losing their connections";
 
-/// How the simulation begins the log line of a retry storm.
-pub const STORM_BEGINS_PREFIX: &str = "Retry storm:";
+/// How the simulation begins the log line of a retry storm
+/// ([`Event::begins_storm`]).
+pub(crate) const STORM_BEGINS_PREFIX: &str = "Retry storm:";
 
 /// Each component's first trouble in the order it came, at most `shown`
 /// of them, and how many components were in trouble in all. Every
 /// component starts healthy, so its first health or crash event is its
-/// first trouble. The users' first reconnect herd is told in its place
-/// too (every region that begins dropping before any herd is over), and so
-/// is the first retry storm: they are how trouble spreads through the
-/// clients, though they are no component. `hidden` events (a drill's scripted causes) are never named
-/// as a cause; the nearest visible one further back is.
+/// first trouble. The users' first reconnect herd is told in its place too
+/// (every region that begins dropping before any herd is over), and so is
+/// the first retry storm: they are how trouble spreads through the clients,
+/// though they are no component. `hidden` events (a drill's scripted
+/// causes) are never named as a cause; the nearest visible one further
+/// back is.
 pub fn first_troubles(
     events: &[Event],
     shown: usize,
@@ -150,50 +164,38 @@ pub fn first_troubles(
 ) -> (Vec<FirstTrouble>, usize) {
     let mut seen: Vec<&str> = Vec::new();
     let mut firsts = Vec::new();
-    let mut first_herd_over = false;
-    let mut storm_told = false;
-    for (i, e) in events.iter().enumerate() {
-        if e.kind == EventKind::Retries {
-            if !storm_told && e.message.starts_with(STORM_BEGINS_PREFIX) {
-                storm_told = true;
-                if firsts.len() < shown {
-                    firsts.push(FirstTrouble {
-                        event: i,
-                        because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
-                    });
-                }
-            }
-            continue;
-        }
-        let first_herd = e.kind == EventKind::Users && !first_herd_over;
-        if first_herd && !e.message.starts_with(HERD_BEGINS_PREFIX) {
-            first_herd_over = true;
-            continue;
-        }
-        if first_herd {
-            if firsts.len() < shown {
-                firsts.push(FirstTrouble {
-                    event: i,
-                    because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
-                });
-            }
-            continue;
-        }
-        if !matches!(e.kind, EventKind::Health | EventKind::Crash) {
-            continue;
-        }
-        let Some(id) = e.component.as_deref() else {
-            continue;
-        };
-        if seen.contains(&id) {
-            continue;
-        }
-        seen.push(id);
+    let mut tell = |i: usize| {
         if firsts.len() < shown {
             firsts.push(FirstTrouble {
                 event: i,
                 because: cause_chain(events, i, usize::MAX, hidden).last().copied(),
             });
+        }
+    };
+    let (mut a_herd_ended, mut storm_told) = (false, false);
+    for (i, e) in events.iter().enumerate() {
+        match e.kind {
+            EventKind::Users if !a_herd_ended => {
+                if e.begins_herd() {
+                    tell(i);
+                } else {
+                    a_herd_ended = true;
+                }
+            }
+            EventKind::Retries if !storm_told && e.begins_storm() => {
+                storm_told = true;
+                tell(i);
+            }
+            EventKind::Health | EventKind::Crash => {
+                let Some(id) = e.component.as_deref() else {
+                    continue;
+                };
+                if !seen.contains(&id) {
+                    seen.push(id);
+                    tell(i);
+                }
+            }
+            _ => {}
         }
     }
     (firsts, seen.len())
