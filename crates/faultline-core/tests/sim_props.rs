@@ -9,8 +9,10 @@ mod common;
 use faultline_core::scenario::{simple_topology, OnFailure, Role, Scenario};
 use faultline_core::sim::checkpoint::PER_RUN;
 use faultline_core::sim::deploy::DeployStrategy;
+use faultline_core::sim::event::cause_chain;
 use faultline_core::sim::{
-    Action, BreakerMode, Checkpoints, KillSwitch, RequestClass, RetryPolicy, RunSpec, Sim,
+    Action, BreakerMode, Checkpoints, EventKind, KillSwitch, RequestClass, RetryPolicy, RunSpec,
+    Sim,
 };
 use proptest::prelude::*;
 
@@ -395,4 +397,54 @@ fn a_bad_build_on_misbehaving_instances_fails_at_most_everything() {
         }
         sim.apply(a).unwrap();
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// The platform is calm until acted on, so every trouble the log
+    /// reports names a cause that leads back to one of the actions,
+    /// whatever they were (the bundled scenarios' version of this is in
+    /// `sim_causes`).
+    #[test]
+    fn every_trouble_traces_back_to_an_action(seed in any::<u64>(), tick in prop_oneof![Just(100u64), Just(1000u64)],
+                       spread in prop_oneof![Just(0.0f64), 0.05f64..0.95],
+                       split_users in proptest::option::of(0.0f64..1.0),
+                       plan in proptest::collection::vec((1u64..60_000, action()), 0..12)) {
+        let mut s = scenario(spread, split_users);
+        s.tick_ms = tick;
+        // Headroom enough that nothing is in trouble until acted on.
+        for id in IDS {
+            s.params_mut(id).unwrap().servers = 200.0;
+        }
+        s.params_mut("Db").unwrap().pool = 300.0;
+        let mut sim = Sim::new(&s, seed).unwrap();
+        for (gap, a) in plan {
+            sim.step_until(sim.now_ms() + gap);
+            let _ = sim.apply(a);
+        }
+        sim.step_until(sim.now_ms() + 60_000);
+        let log = sim.events();
+        for (i, e) in log.iter().enumerate().filter(|(_, e)| e.reports_trouble()) {
+            let root = cause_chain(log, i, usize::MAX, |_| false).first().copied();
+            prop_assert!(root.is_some_and(|r| log[r].kind == EventKind::Action),
+                "\"{}\" at {} ms traces back to {:?}; the log:\n{}",
+                e.message, e.t_ms, root.map(|r| &log[r].message), listing(log));
+        }
+    }
+}
+
+/// The log one event a line, with each event's index and cause.
+fn listing(log: &[faultline_core::sim::Event]) -> String {
+    let line = |(i, e): (usize, &faultline_core::sim::Event)| {
+        format!(
+            "{i}: {} ms {:?} {} <- {:?}",
+            e.t_ms, e.kind, e.message, e.cause
+        )
+    };
+    log.iter()
+        .enumerate()
+        .map(line)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -400,6 +400,7 @@ impl State {
             }
             (Action::SetDeadlineCheck { on, .. }, Target::Comp(i)) => {
                 self.comps[i].deadline_check = *on;
+                self.comps[i].struck = Some(ev);
             }
             (Action::SetRateLimit { per_server, .. }, Target::Comp(i)) => {
                 self.comps[i].p.rate_limit_per_server = *per_server;
@@ -423,11 +424,13 @@ impl State {
             }
             (Action::Partition { .. }, Target::Edge(e)) => {
                 self.edges[e].partitioned = true;
+                self.edges[e].partition_event = Some(ev);
                 let f = self.edges[e].from;
                 self.comps[f].cause = Some(ev);
             }
             (Action::Heal { .. }, Target::Edge(e)) => {
                 self.edges[e].partitioned = false;
+                self.edges[e].partition_event = None;
             }
             (Action::SetBreaker { mode, .. }, Target::Edge(e)) => {
                 self.maybe_open = true;
@@ -440,6 +443,12 @@ impl State {
                         edge.breaker.force(BreakerState::Closed, now)
                     }
                 }
+                // The caller now fails those calls at once, or makes them
+                // all: trouble of its own that nothing else explains is
+                // this action's (not its `cause`, which would take the
+                // blame from a spike that comes later).
+                let f = edge.from;
+                self.comps[f].struck = Some(ev);
             }
             (Action::SetFailureMode { mode, .. }, Target::Edge(e)) => {
                 let edge = &mut self.edges[e];
@@ -509,6 +518,11 @@ impl State {
                 self.blame_for_load(ev, *fraction < old);
             }
             _ => {}
+        }
+        for c in &mut self.comps {
+            if c.cause == Some(ev) {
+                c.struck = Some(ev);
+            }
         }
         Ok(())
     }

@@ -530,7 +530,12 @@ impl State {
                     Transition::HalfOpened => "half-open",
                 };
                 let m = format!("breaker {} → {} {what}", self.name(f), self.name(t));
-                let cause = self.comps[t].health_event.or(self.comps[t].cause);
+                // An opening blames the trouble the calls met there, which
+                // may lie behind a callee that is itself healthy.
+                let cause = match tr {
+                    Transition::Opened | Transition::Reopened => self.trouble_met_at(t),
+                    _ => self.comps[t].health_event.or(self.comps[t].cause),
+                };
                 self.push_event(EventKind::Breaker, Some(f), m, cause);
             }
         } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
@@ -544,7 +549,7 @@ impl State {
                     self.name(f),
                     self.name(t)
                 );
-                let cause = self.comps[f].cause;
+                let cause = self.edges[e].partition_event;
                 self.push_event(EventKind::Breaker, Some(f), m, cause);
             }
         }

@@ -134,6 +134,7 @@ impl State {
                     health: Health::Healthy,
                     calm_ms: 0,
                     cause: None,
+                    struck: None,
                     health_event: None,
                     p,
                 }
@@ -157,6 +158,7 @@ impl State {
                     breaker: BreakerFleet::new(bcfg),
                     mode: BreakerMode::Auto,
                     partitioned: false,
+                    partition_event: None,
                     held: [0.0; NCLASS],
                     calls: [0.0; NCLASS],
                     eff_calls: [0.0; NCLASS],

@@ -1,92 +1,15 @@
-//! Health for the diagram and the event log: classification, changes
-//! and their causes.
+//! Health for the diagram and the event log: classification, and the
+//! changes the log tells (with the causes `blame` finds).
 
+use super::blame::RETRIES_EXPLAIN;
 use super::*;
+use crate::sim::event::HEALTHY_AGAIN;
 use crate::units;
 
 /// The shortest queueing wait that can make a component degraded, ms.
 const MIN_NOTICED_WAIT_MS: f64 = 1.0;
 
 impl State {
-    pub(super) fn blame(&self, i: usize) -> Option<usize> {
-        if let Some(c) = self.comps[i].cause {
-            return Some(c);
-        }
-        // The earliest trouble among the components that explain this
-        // one's: its failing dependencies, and the ones whose load moved
-        // here (a failing cache's misses fall back to this database; a
-        // failing primary's load fails over to this backup).
-        let mut best: Option<usize> = None;
-        // `cold_too`: a healthy cache that went cold counts as trouble too
-        // (its misses flood the database behind it all the same).
-        let mut consider = |j: usize, cold_too: bool| {
-            let c = &self.comps[j];
-            let news = if c.health != Health::Healthy {
-                c.health_event.or(c.cause)
-            } else if cold_too {
-                c.cold_event
-            } else {
-                None
-            };
-            if let Some(h) = news {
-                best = Some(best.map_or(h, |b: usize| b.min(h)));
-            }
-        };
-        for &e in &self.comps[i].out_edges {
-            consider(self.edges[e].to, false);
-        }
-        for e in &self.edges {
-            if e.to == i {
-                if let Some(cache) = e.route.miss_of {
-                    consider(cache, true);
-                }
-            }
-        }
-        for f in &self.fos {
-            if f.to == i && f.f.moved > 0.0 {
-                consider(f.from, false);
-            }
-        }
-        best.or_else(|| self.load_cause_of(i))
-    }
-
-    /// The trouble requests meet at component `i`: its own if it is in
-    /// any, else the trouble it meets among its dependencies (a gateway
-    /// overloaded behind a healthy edge), as `State::blame` finds it.
-    pub(super) fn trouble_met_at(&self, i: usize) -> Option<usize> {
-        let c = &self.comps[i];
-        let own = if c.health != Health::Healthy {
-            c.health_event.or(c.cause)
-        } else {
-            None
-        };
-        own.or_else(|| self.blame(i))
-    }
-
-    /// The load cause of the request class that makes up most of
-    /// component `i`'s arrivals, among the classes that have one (a
-    /// spike of voice joins is not why the session cache is overloaded);
-    /// on a tie (no arrivals at all), the latest.
-    fn load_cause_of(&self, i: usize) -> Option<usize> {
-        let mix = &self.comps[i].mix;
-        let mut best: Option<(f64, usize)> = None;
-        for k in 0..NCLASS {
-            if let Some(ev) = self.load_cause[k] {
-                let better =
-                    best.is_none_or(|(share, at)| mix[k] > share || (mix[k] == share && ev > at));
-                if better {
-                    best = Some((mix[k], ev));
-                }
-            }
-        }
-        best.map(|(_, ev)| ev)
-    }
-
-    /// The latest load cause of any class.
-    fn latest_load_cause(&self) -> Option<usize> {
-        self.load_cause.iter().flatten().copied().max()
-    }
-
     pub(super) fn classify(&self, i: usize) -> Health {
         let c = &self.comps[i];
         if c.down {
@@ -130,18 +53,6 @@ impl State {
         Health::Healthy
     }
 
-    /// The event that started the oldest trouble still going on: the
-    /// earliest health event of a component that is not healthy (what an
-    /// automatic trigger, which watches the whole platform, responds to).
-    pub(super) fn oldest_trouble(&self) -> Option<usize> {
-        self.comps
-            .iter()
-            .filter(|c| c.health != Health::Healthy)
-            .filter_map(|c| c.health_event)
-            .min()
-            .or_else(|| self.latest_load_cause())
-    }
-
     #[inline(never)]
     pub(super) fn health(&mut self) {
         let tick = self.scenario.tick_ms;
@@ -182,19 +93,32 @@ impl State {
         }
         let old = self.comps[i].health;
         self.comps[i].health = h;
+        // A change from one trouble to another with nothing new to blame
+        // (an overload whose queue is still draining) goes on from the old;
+        // a trouble with nothing at all to blame, from the last action
+        // that struck the component.
         let cause = if h == Health::Healthy {
             self.comps[i].health_event
         } else {
-            self.blame(i)
+            let c = &self.comps[i];
+            self.blame(i).or(c.health_event).or(c.struck)
         };
         let why = match h {
-            Health::Healthy => "healthy again".to_string(),
+            Health::Healthy => HEALTHY_AGAIN.to_string(),
             Health::Degraded => format!(
                 "degraded: {:.1}% errors, {}",
                 self.comps[i].err * 100.0,
                 units::millis(self.comps[i].latency)
             ),
-            Health::Overloaded => overload_words(self.comps[i].arrivals, self.comps[i].capacity),
+            Health::Overloaded => {
+                let words = overload_words(self.comps[i].arrivals, self.comps[i].capacity);
+                let retried = self.retried_share_at(i);
+                if retried >= RETRIES_EXPLAIN {
+                    format!("{words}, {} of it retries", units::percent(100.0 * retried))
+                } else {
+                    words
+                }
+            }
             Health::Down => "down: no live servers".to_string(),
             Health::FailingOver => "failing over to its backup".to_string(),
             Health::Recovering => "recovering: servers restarting".to_string(),

@@ -96,10 +96,9 @@ impl State {
             // Autoscaling.
             let c = &mut self.comps[i];
             if let (Some(a), false) = (c.p.autoscale, orch) {
-                if let Some((at, new)) = c.pending_scale {
+                if let Some((at, new, cause)) = c.pending_scale {
                     if now >= at {
                         c.pending_scale = None;
-                        let cause = c.health_event;
                         self.servers_arrive(i, new, "autoscaler added capacity", cause);
                     }
                 } else if c.util > a.target && !c.down {
@@ -107,8 +106,10 @@ impl State {
                     c.below_ms = 0;
                     if c.above_ms >= a.after_ms && c.target < c.p.servers * a.max_factor {
                         let new = (c.target * (1.0 + a.step)).min(c.p.servers * a.max_factor);
-                        c.pending_scale = Some((now + a.provision_ms, new));
                         c.above_ms = 0;
+                        let at = now + a.provision_ms;
+                        let cause = self.trouble_met_at(i);
+                        self.comps[i].pending_scale = Some((at, new, cause));
                     }
                 } else {
                     c.above_ms = 0;
@@ -219,7 +220,7 @@ impl State {
         // At x = −1 (no spread, or even the least loaded full) this is the
         // whole fleet and all its held work.
         let (servers, lost) = memory::spread_share(x, front, spread);
-        let cause = self.comps[i].health_event.or_else(|| self.blame(i));
+        let cause = self.trouble_met_at(i);
         let c = &mut self.comps[i];
         let n = c.live * servers;
         // Restarts start when servers first go down, and start over when

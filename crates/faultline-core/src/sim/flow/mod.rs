@@ -135,6 +135,7 @@ use ramp::Ramp;
 mod apply;
 pub(crate) use apply::{check_action, describe};
 mod backward;
+mod blame;
 mod build;
 mod control;
 mod deploys;
@@ -239,8 +240,10 @@ pub(crate) struct Comp {
     pub rolling_timer: i64,
     pub above_ms: u64,
     pub below_ms: u64,
-    /// The autoscaler's order: when it arrives and the server count then.
-    pub pending_scale: Option<(u64, f64)>,
+    /// The autoscaler's order: when it arrives, the server count then, and
+    /// the trouble that made it scale (when it ordered; by the time the
+    /// servers arrive the component may be healthy again).
+    pub pending_scale: Option<(u64, f64, Option<usize>)>,
     /// An operator's provisioned scale-up (`Action::Scale` with
     /// `provision_ms`), arriving on its own clock beside the autoscaler's.
     pub ordered_scale: Option<OrderedScale>,
@@ -318,7 +321,12 @@ pub(crate) struct Comp {
     pub health: Health,
     /// How long the component has looked healthy while shown otherwise, ms.
     pub calm_ms: u64,
+    /// The action that struck this component, until it is healthy again.
     pub cause: Option<usize>,
+    /// The last action that struck it, kept after it is healthy again:
+    /// what its own trouble is put down to when nothing else explains it
+    /// (a component scaled down that overloads again at the next bump).
+    pub struck: Option<usize>,
     pub health_event: Option<usize>,
 }
 
@@ -332,6 +340,9 @@ pub(crate) struct Edge {
     pub breaker: BreakerFleet,
     pub mode: BreakerMode,
     pub partitioned: bool,
+    /// The action that partitioned it, while it is (what a breaker that
+    /// finds the dependency unreachable blames).
+    pub partition_event: Option<usize>,
     pub held: [f64; NCLASS],
     pub calls: [f64; NCLASS],
     pub eff_calls: [f64; NCLASS],

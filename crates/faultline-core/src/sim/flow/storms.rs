@@ -49,28 +49,13 @@ impl State {
                     units::percent(100.0 * share),
                     1.0 / (1.0 - share).max(1e-9),
                 );
-                // What the retried requests meet: the trouble at the
-                // entry of the region making the most of them.
-                let busiest = (0..self.att.len()).fold(0, |best, r| {
-                    let sum = |r: usize| self.att[r].iter().sum::<f64>();
-                    if sum(r) > sum(best) {
-                        r
-                    } else {
-                        best
-                    }
-                });
-                let cause = self
-                    .region_entry
-                    .get(busiest)
-                    .and_then(|&(entry, _)| self.trouble_met_at(entry))
-                    .or_else(|| self.oldest_trouble());
+                // What the retried requests meet.
+                let cause = self.retried_trouble().or_else(|| self.oldest_trouble());
                 let ev = self.push_event(EventKind::Retries, None, message, cause);
                 self.storm_event = Some(ev);
                 self.storm_calm_ms = 0;
                 for k in 0..NCLASS {
-                    let attempts: f64 = self.att.iter().map(|a| a[k]).sum();
-                    let retries = (attempts - self.first[k]).max(0.0);
-                    if attempts > 0.0 && retries >= CLASS_IN_STORM * attempts {
+                    if self.retry_share_of(k) >= CLASS_IN_STORM {
                         self.load_cause[k] = Some(ev);
                     }
                 }

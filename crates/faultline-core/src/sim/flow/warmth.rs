@@ -13,6 +13,7 @@
 
 use super::*;
 use crate::scenario::duration_in_words;
+use crate::sim::event::WENT_COLD;
 use crate::units;
 
 /// Warmth (as a share of the usual hit rate) under which a cache is cold.
@@ -46,12 +47,12 @@ impl State {
                         format!("; its misses fall to {}", fallback.join(", "))
                     };
                     let message = format!(
-                        "{} went cold: hit rate {} of its usual {}{misses_go}",
+                        "{} {WENT_COLD} hit rate {} of its usual {}{misses_go}",
                         self.name(i),
                         units::percent(100.0 * c.warm),
                         units::percent(100.0 * usual),
                     );
-                    let cause = c.health_event.or(c.cause).or_else(|| self.blame(i));
+                    let cause = self.trouble_met_at(i);
                     let ev = self.push_event(EventKind::Cache, Some(i), message, cause);
                     self.comps[i].cold_event = Some(ev);
                 }
