@@ -98,21 +98,6 @@ impl Event {
     pub fn begins_storm(&self) -> bool {
         self.kind == EventKind::Retries && self.message.starts_with(STORM_BEGINS_PREFIX)
     }
-
-    /// True for a line that says some trouble began: a change of health
-    /// other than a return to it, a reconnect herd or a retry storm
-    /// beginning, a cache going cold, a breaker opening. Each names the
-    /// cause that led to it (a test holds every bundled scenario to that).
-    pub fn reports_trouble(&self) -> bool {
-        match self.kind {
-            EventKind::Health => !self.message.contains(HEALTHY_AGAIN),
-            EventKind::Users => self.begins_herd(),
-            EventKind::Retries => self.begins_storm(),
-            EventKind::Cache => self.message.contains(WENT_COLD),
-            EventKind::Breaker => self.message.contains(BREAKER_OPENED),
-            _ => false,
-        }
-    }
 }
 
 /// How the simulation begins the log line of a scenario's own action.
@@ -162,16 +147,6 @@ pub(crate) const HERD_BEGINS_PREFIX: &str = "Users losing their connections";
 /// How the simulation begins the log line of a retry storm
 /// ([`Event::begins_storm`]).
 pub(crate) const STORM_BEGINS_PREFIX: &str = "Retry storm:";
-
-/// How a health line says a component is healthy again.
-pub(crate) const HEALTHY_AGAIN: &str = "healthy again";
-
-/// How a cache line says the cache went cold.
-pub(crate) const WENT_COLD: &str = "went cold:";
-
-/// How a breaker line says it opened (or reopened): its other lines say
-/// half-open or closed.
-pub(crate) const BREAKER_OPENED: &str = "opened";
 
 /// Each component's first trouble in the order it came, at most `shown`
 /// of them, and how many components were in trouble in all. Every

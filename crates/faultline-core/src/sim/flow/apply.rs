@@ -483,6 +483,9 @@ impl State {
                 let was = self.switches[*switch as usize];
                 self.switches[*switch as usize] = *on;
                 self.blame_for_load(ev, was && !*on);
+                if *on && !was {
+                    self.refuses_at_the_edge(ev);
+                }
             }
             (Action::SetAutoTrigger { trigger, enabled }, _) => {
                 self.armed[*trigger as usize] = *enabled;
@@ -508,6 +511,9 @@ impl State {
                 let was = self.sending_disabled;
                 self.sending_disabled = *disabled;
                 self.blame_for_load(ev, was && !*disabled);
+                if *disabled && !was {
+                    self.refuses_at_the_edge(ev);
+                }
             }
             (Action::SetReconnectAdmission { per_second }, _) => {
                 self.admission = *per_second;
@@ -516,6 +522,9 @@ impl State {
                 let old = self.shed;
                 self.shed = *fraction;
                 self.blame_for_load(ev, *fraction < old);
+                if *fraction > old {
+                    self.refuses_at_the_edge(ev);
+                }
             }
             _ => {}
         }
@@ -539,6 +548,17 @@ impl State {
                 self.name(i)
             );
             self.push_event(EventKind::Control, Some(i), m, Some(ev));
+        }
+    }
+
+    /// Action event `ev` makes the platform refuse some requests (shedding
+    /// at the edge, a kill switch, message sending disabled): the failures users see for it, with no
+    /// trouble anywhere, are put down to it (an automatic trigger watching
+    /// the error rate names it) as the last action that struck each entry.
+    fn refuses_at_the_edge(&mut self, ev: usize) {
+        for r in 0..self.region_entry.len() {
+            let entry = self.region_entry[r].0;
+            self.comps[entry].struck = Some(ev);
         }
     }
 

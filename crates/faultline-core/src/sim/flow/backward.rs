@@ -531,12 +531,16 @@ impl State {
                 };
                 let m = format!("breaker {} → {} {what}", self.name(f), self.name(t));
                 // An opening blames the trouble the calls met there, which
-                // may lie behind a callee that is itself healthy.
+                // may lie behind a callee that is itself healthy; a closing
+                // ends what the opening began.
                 let cause = match tr {
                     Transition::Opened | Transition::Reopened => self.trouble_met_at(t),
-                    _ => self.comps[t].health_event.or(self.comps[t].cause),
+                    _ => self.edges[e].opened_event.or(self.comps[t].health_event),
                 };
-                self.push_event(EventKind::Breaker, Some(f), m, cause);
+                let ev = self.push_event(EventKind::Breaker, Some(f), m, cause);
+                if matches!(tr, Transition::Opened | Transition::Reopened) {
+                    self.edges[e].opened_event = Some(ev);
+                }
             }
         } else if part && edge.mode == BreakerMode::Auto && total > 0.0 {
             let per_inst = total * dt / caller_live;
@@ -550,7 +554,8 @@ impl State {
                     self.name(t)
                 );
                 let cause = self.edges[e].partition_event;
-                self.push_event(EventKind::Breaker, Some(f), m, cause);
+                let ev = self.push_event(EventKind::Breaker, Some(f), m, cause);
+                self.edges[e].opened_event = Some(ev);
             }
         }
     }

@@ -22,12 +22,20 @@ impl State {
     /// any other trouble, the nearest trouble further down its
     /// dependencies.
     pub(super) fn blame(&self, i: usize) -> Option<usize> {
-        let explained = self.blame_nearby(i).or_else(|| self.load_cause_of(i));
         if self.comps[i].health == Health::Overloaded {
-            explained.or_else(|| self.retried_load_cause(i))
+            self.blame_nearby(i)
+                .or_else(|| self.load_cause_of(i))
+                .or_else(|| self.retried_load_cause(i))
         } else {
-            explained.or_else(|| self.deep_dependency_trouble(i))
+            self.blame_besides_retries(i)
         }
+    }
+
+    /// `blame` for any trouble but an overload (which retries can explain).
+    fn blame_besides_retries(&self, i: usize) -> Option<usize> {
+        self.blame_nearby(i)
+            .or_else(|| self.load_cause_of(i))
+            .or_else(|| self.deep_dependency_trouble(i))
     }
 
     /// The action that struck component `i`, else the earliest trouble
@@ -131,12 +139,12 @@ impl State {
 
     /// For component `i` overloaded with no trouble to blame: if retries
     /// make up at least [`RETRIES_EXPLAIN`] of its arrivals, the trouble
-    /// the retried requests come back from (`State::retried_trouble`).
+    /// the retried requests come back from (`State::entry_trouble`).
     /// Retries of failing message sends double Push's load before the
     /// clients' retries overall amount to a storm.
     fn retried_load_cause(&self, i: usize) -> Option<usize> {
         if self.retried_share_at(i) >= RETRIES_EXPLAIN {
-            self.retried_trouble()
+            self.entry_trouble()
         } else {
             None
         }
@@ -160,18 +168,18 @@ impl State {
         }
     }
 
-    /// The trouble retried requests come back from: the trouble met at
-    /// the entry of the region making the most attempts, its own or found
-    /// behind it (without looking at retries again).
-    pub(super) fn retried_trouble(&self) -> Option<usize> {
+    /// The trouble requests meet at the entry of the region making the
+    /// most of them, as `State::trouble_met_at` finds it but without
+    /// putting an overload down to retries (it is what retries and
+    /// automatic triggers are put down to).
+    pub(super) fn entry_trouble(&self) -> Option<usize> {
         let sum = |r: usize| self.att[r].iter().sum::<f64>();
         let busiest =
             (0..self.att.len()).fold(0, |best, r| if sum(r) > sum(best) { r } else { best });
         let &(entry, _) = self.region_entry.get(busiest)?;
         self.news_of(entry, false)
-            .or_else(|| self.blame_nearby(entry))
-            .or_else(|| self.load_cause_of(entry))
-            .or_else(|| self.deep_dependency_trouble(entry))
+            .or_else(|| self.blame_besides_retries(entry))
+            .or_else(|| self.struck_at_or_below(entry))
     }
 
     /// The trouble requests meet at component `i`: its own if it is in
@@ -184,7 +192,14 @@ impl State {
     pub(super) fn trouble_met_at(&self, i: usize) -> Option<usize> {
         self.news_of(i, false)
             .or_else(|| self.blame(i))
-            .or(self.comps[i].struck)
+            .or_else(|| self.struck_at_or_below(i))
+    }
+
+    /// The last action that struck component `i`, else the nearest
+    /// component further down its dependencies that one struck.
+    pub(super) fn struck_at_or_below(&self, i: usize) -> Option<usize> {
+        self.comps[i]
+            .struck
             .or_else(|| self.nearest_below(i, |j| self.comps[j].struck))
     }
 

@@ -159,6 +159,7 @@ impl State {
                     mode: BreakerMode::Auto,
                     partitioned: false,
                     partition_event: None,
+                    opened_event: None,
                     held: [0.0; NCLASS],
                     calls: [0.0; NCLASS],
                     eff_calls: [0.0; NCLASS],
@@ -206,6 +207,7 @@ impl State {
                 rebuilt: 0.0,
                 sent: 0.0,
                 rebuilt_logged: false,
+                began_event: None,
             })
             .collect();
         let (region_entry, region_share): (Vec<(usize, usize)>, Vec<f64>) = if t.regions.is_empty()

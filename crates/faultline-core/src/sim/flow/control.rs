@@ -76,7 +76,8 @@ impl State {
                     self.name(f),
                     self.name(t)
                 );
-                self.push_event(EventKind::Breaker, Some(f), m, None);
+                let opened = self.edges[e].opened_event;
+                self.push_event(EventKind::Breaker, Some(f), m, opened);
             }
         }
         self.maybe_open = any_open;
@@ -102,7 +103,9 @@ impl State {
                 reach: p.failover_reach,
             };
             let scale = p.failover_restore_scale;
-            let msg = match self.fos[k].f.advance(now, primary_bad, &timings) {
+            let change = self.fos[k].f.advance(now, primary_bad, &timings);
+            let began = matches!(change, Change::Began);
+            let msg = match change {
                 Change::None => continue,
                 Change::Began => "health check failed: failover begins, load migrating",
                 Change::Promoted => "replica promoted: writes redirected to the backup",
@@ -121,7 +124,14 @@ impl State {
                 Change::FailingBack => "primary healthy again: failing back",
                 Change::FailedBack => "failback complete",
             };
-            let cause = self.comps[from].health_event;
+            // A failover begins for the trouble its health checks meet at
+            // the primary (errors its callers' breakers keep from showing
+            // as its health too); its later steps follow from the beginning.
+            let cause = if began {
+                self.trouble_met_at(from)
+            } else {
+                self.comps[from].health_event.or(self.fos[k].began_event)
+            };
             // The load balancer moves the load whatever the backup's state
             // (as DNS failover does); a backup that is down answers none of
             // it, and the log must not read as if the move had helped.
@@ -139,7 +149,10 @@ impl State {
                 self.name(from),
                 self.name(to)
             );
-            self.push_event(EventKind::Failover, Some(from), text, cause);
+            let ev = self.push_event(EventKind::Failover, Some(from), text, cause);
+            if began {
+                self.fos[k].began_event = Some(ev);
+            }
         }
     }
 
@@ -184,7 +197,7 @@ impl State {
                     self.name(to),
                     self.name(to)
                 );
-                let cause = self.comps[from].health_event;
+                let cause = self.comps[from].health_event.or(self.fos[k].began_event);
                 self.push_event(EventKind::Failover, Some(from), text, cause);
             }
         }
@@ -196,7 +209,10 @@ impl State {
             return;
         }
         self.switches[s] = true;
-        let cause = self.oldest_trouble();
+        // What the trigger watches is the whole platform; with no trouble
+        // anywhere, what its requests meet at the edge (shedding refusing
+        // them there).
+        let cause = self.oldest_trouble().or_else(|| self.entry_trouble());
         let ev = self.push_event(
             EventKind::Trigger,
             None,

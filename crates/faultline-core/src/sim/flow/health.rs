@@ -3,7 +3,6 @@
 
 use super::blame::RETRIES_EXPLAIN;
 use super::*;
-use crate::sim::event::HEALTHY_AGAIN;
 use crate::units;
 
 /// The shortest queueing wait that can make a component degraded, ms.
@@ -96,15 +95,16 @@ impl State {
         // A change from one trouble to another with nothing new to blame
         // (an overload whose queue is still draining) goes on from the old;
         // a trouble with nothing at all to blame, from the last action
-        // that struck the component.
+        // that struck the component or one behind it.
         let cause = if h == Health::Healthy {
             self.comps[i].health_event
         } else {
-            let c = &self.comps[i];
-            self.blame(i).or(c.health_event).or(c.struck)
+            self.blame(i)
+                .or(self.comps[i].health_event)
+                .or_else(|| self.struck_at_or_below(i))
         };
         let why = match h {
-            Health::Healthy => HEALTHY_AGAIN.to_string(),
+            Health::Healthy => "healthy again".to_string(),
             Health::Degraded => format!(
                 "degraded: {:.1}% errors, {}",
                 self.comps[i].err * 100.0,

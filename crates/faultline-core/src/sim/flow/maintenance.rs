@@ -108,7 +108,10 @@ impl State {
                         let new = (c.target * (1.0 + a.step)).min(c.p.servers * a.max_factor);
                         c.above_ms = 0;
                         let at = now + a.provision_ms;
-                        let cause = self.trouble_met_at(i);
+                        // What it sees is its load: the trouble here or
+                        // behind it, else the oldest going on anywhere (a
+                        // failed edge moving its calls to this one).
+                        let cause = self.trouble_met_at(i).or_else(|| self.oldest_trouble());
                         self.comps[i].pending_scale = Some((at, new, cause));
                     }
                 } else {

@@ -343,6 +343,8 @@ pub(crate) struct Edge {
     /// The action that partitioned it, while it is (what a breaker that
     /// finds the dependency unreachable blames).
     pub partition_event: Option<usize>,
+    /// The breaker's last opening (what its half-open probing follows from).
+    pub opened_event: Option<usize>,
     pub held: [f64; NCLASS],
     pub calls: [f64; NCLASS],
     pub eff_calls: [f64; NCLASS],
@@ -509,6 +511,9 @@ pub(crate) struct Fo {
     pub sent: f64,
     /// Whether "rebuilt" has been logged since the failover began.
     pub rebuilt_logged: bool,
+    /// The event that said this failover began, while it goes on (what its
+    /// later steps follow from once the primary is healthy again).
+    pub began_event: Option<usize>,
 }
 
 impl Fo {

@@ -50,7 +50,7 @@ impl State {
                     1.0 / (1.0 - share).max(1e-9),
                 );
                 // What the retried requests meet.
-                let cause = self.retried_trouble().or_else(|| self.oldest_trouble());
+                let cause = self.entry_trouble().or_else(|| self.oldest_trouble());
                 let ev = self.push_event(EventKind::Retries, None, message, cause);
                 self.storm_event = Some(ev);
                 self.storm_calm_ms = 0;

@@ -13,7 +13,6 @@
 
 use super::*;
 use crate::scenario::duration_in_words;
-use crate::sim::event::WENT_COLD;
 use crate::units;
 
 /// Warmth (as a share of the usual hit rate) under which a cache is cold.
@@ -47,7 +46,7 @@ impl State {
                         format!("; its misses fall to {}", fallback.join(", "))
                     };
                     let message = format!(
-                        "{} {WENT_COLD} hit rate {} of its usual {}{misses_go}",
+                        "{} went cold: hit rate {} of its usual {}{misses_go}",
                         self.name(i),
                         units::percent(100.0 * c.warm),
                         units::percent(100.0 * usual),
