@@ -93,9 +93,13 @@
 //!   capacity or queue half full), recovering, degraded (errors above 1% over
 //!   the base rate, reduced capacity, added latency, memory above 90%); worse
 //!   news shows at once, "healthy again" after 5 s of calm.
-//! - **Causes**: every event names the event that led to it: the action on
-//!   the component itself, else the earliest failing dependency's health
-//!   event, else the last load-changing action or reconnect herd.
+//! - **Causes** (`blame`): every event but an action names the event that
+//!   led to it, so every chain ends at an action: the action on the
+//!   component itself, else the earliest failing dependency's health
+//!   event, else the load cause (a spike, a reconnect herd, a retry storm),
+//!   else for an overload the failures its retries come back from, and for
+//!   other trouble the nearest trouble further down, else the last action
+//!   that struck the component or one behind it.
 //! - **Retry storms** (`storms`): a `retries` event when the clients'
 //!   retries come to 15% of all requests and one when they have calmed;
 //!   the storm is the load cause of the classes it is made of.
