@@ -16,7 +16,8 @@ use super::driver::Live;
 use super::limit_controls::LimitControls;
 use super::load_controls::{ScaleControl, SurgeControl};
 use super::view_model::{
-    self, breaker_word, errors_text, grouped, latency_text, load_text, rate, servers_text,
+    self, breaker_word, errors_text, grouped, latency_text, load_text, rate, retries_text,
+    servers_text,
 };
 use super::why::WhyPanel;
 
@@ -52,6 +53,7 @@ fn sparkline(values: &[f64], max: Option<f64>, class: &'static str) -> impl Into
 #[derive(Clone, Debug, PartialEq, Default)]
 struct Figures {
     load: String,
+    retries: Option<String>,
     throughput: String,
     throughput_value: String,
     queue: String,
@@ -91,6 +93,7 @@ pub fn ComponentActions(
         live.snapshot.with(|s| {
             s.components.get(index).map(|c| Figures {
                 load: load_text(c.utilisation, c.arrivals, c.capacity),
+                retries: retries_text(c.retry_share, c.arrivals),
                 throughput: format!("{} of {}", rate(c.throughput), rate(c.capacity)),
                 throughput_value: format!("{:.1}", c.throughput),
                 queue: format!("{} / {}", grouped(c.queue.round()), grouped(c.queue_limit)),
@@ -116,12 +119,18 @@ pub fn ComponentActions(
         live.compared_component(index)
             .map(|c| super::compare::component_line(&c))
     });
+    let has_retries =
+        Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.retries.is_some())));
     let has_hits = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.hits.is_some())));
     let has_pool = Memo::new(move |_| fig.with(|x| x.as_ref().is_some_and(|f| f.pool.is_some())));
     let figures = view! {
         <dl class="live-figures">
             <dt>"Load"</dt>
             <dd data-figure="load">{text(|f| f.load.clone())}</dd>
+            <Show when=move || has_retries.get()>
+                <dt>"Retries"</dt>
+                <dd data-figure="retries">{text(|f| f.retries.clone().unwrap_or_default())}</dd>
+            </Show>
             <dt>"Throughput"</dt>
             <dd data-figure="throughput" data-value=text(|f| f.throughput_value.clone())>
                 {text(|f| f.throughput.clone())}

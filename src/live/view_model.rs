@@ -209,6 +209,24 @@ pub fn load_text(utilisation: f64, arrivals: f64, capacity: f64) -> String {
     }
 }
 
+/// The clients' retries among a component's arrivals as shown (`49.7% of
+/// arrivals · 27k/s`), or nothing while they are under 1% (the row would
+/// only be noise in a calm run).
+pub fn retries_text(retry_share: f64, arrivals: f64) -> Option<String> {
+    let share = if retry_share.is_finite() {
+        clamp01(retry_share)
+    } else {
+        0.0
+    };
+    (share >= 0.01).then(|| {
+        format!(
+            "{:.1}% of arrivals · {}",
+            share * 100.0,
+            rate(share * arrivals)
+        )
+    })
+}
+
 /// A component's servers as shown: live of configured, the share of
 /// their capacity they keep when it is degraded (`500 of 500 · 67%
 /// capacity`), which server counts alone do not show, and whether the
@@ -589,7 +607,7 @@ pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String
 
 #[cfg(test)]
 mod tests {
-    use super::{errors_text, grouped, load_text, servers_text};
+    use super::{errors_text, grouped, load_text, retries_text, servers_text};
 
     #[test]
     fn errors_name_a_down_shards_unavailable_part() {
@@ -636,6 +654,17 @@ mod tests {
             "a down component has no capacity"
         );
         assert_eq!(load_text(f64::NAN, 1.0, 1.0), "0%");
+    }
+
+    #[test]
+    fn retries_show_once_they_are_a_percent_of_the_load() {
+        assert_eq!(retries_text(0.0, 50_000.0), None);
+        assert_eq!(retries_text(0.009, 50_000.0), None, "churn");
+        assert_eq!(
+            retries_text(0.497, 53_300.0).as_deref(),
+            Some("49.7% of arrivals · 26k/s")
+        );
+        assert_eq!(retries_text(f64::NAN, 1.0), None);
     }
 
     #[test]

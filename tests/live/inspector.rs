@@ -37,6 +37,34 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
 }
 
 #[wasm_bindgen_test]
+async fn the_figures_show_the_retries_in_a_components_load() {
+    let push = index_of("Push_Service");
+    let (root, live) = mount_live(move || view! { <ComponentActions index=push /> });
+    let live = live.get().unwrap();
+    live.step();
+    leptos::task::tick().await;
+    assert!(
+        root.query_selector("[data-figure=retries]")
+            .unwrap()
+            .is_none(),
+        "a calm evening has no retries to show"
+    );
+    // Message sends fail without the database; the clients retry them,
+    // and Push, which every send reaches, gets their retries.
+    live.act(Action::Kill {
+        component: "ScyllaDB_Primary".into(),
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let text = query(&root, "[data-figure=retries]")
+        .text_content()
+        .unwrap();
+    let pct: f64 = text.split('%').next().unwrap().parse().unwrap();
+    assert!(pct > 30.0 && text.contains("% of arrivals · "), "{text}");
+}
+
+#[wasm_bindgen_test]
 async fn why_traces_a_callers_trouble_back_to_the_kill_that_began_it() {
     let (cache, api) = (index_of("Redis_Sessions"), index_of("API_Gateway"));
     let selected = std::rc::Rc::new(std::cell::Cell::new(None));

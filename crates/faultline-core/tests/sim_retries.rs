@@ -100,6 +100,28 @@ fn shedding_load_ends_the_metastable_state() {
     assert!(snap.sli.api_success > 0.99, "{:?}", snap.sli);
 }
 
+/// The snapshot tells how much of a component's load is retries: none
+/// before the spike, most of it while the storm outlives the spike, none
+/// at all without retries.
+#[test]
+fn the_snapshot_tells_the_retries_in_a_components_load() {
+    let api_retries = |sim: &Sim| comp(sim, &sim.snapshot(), "Api").retry_share;
+    let s = spiky(RetryPolicy::seed_broken());
+    let mut sim = start(&s);
+    sim.step_until(50_000);
+    assert!(api_retries(&sim) < 0.01, "calm: {}", api_retries(&sim));
+    let storm = run_spike(RetryPolicy::seed_broken(), 5);
+    let share = api_retries(&storm);
+    assert!(share > 0.5, "the storm after the spike: {share}");
+    let snap = storm.snapshot();
+    let api = comp(&storm, &snap, "Api");
+    // Users ask for 400 req/s again; their retries are many times that.
+    let retried = api.arrivals * share;
+    assert!(retried > 5.0 * 400.0, "retries at {retried} req/s");
+    let none = run_spike(RetryPolicy::none(), 0);
+    assert_eq!(api_retries(&none), 0.0);
+}
+
 /// The log's `retries` events of `sim`, by index.
 fn storm_news(sim: &Sim) -> Vec<usize> {
     (0..sim.events().len())

@@ -140,6 +140,12 @@ pub struct ComponentState {
     pub capacity: f64,
     /// Requests per second arriving, a surge's extra load included.
     pub arrivals: f64,
+    /// Share of `arrivals` that are the clients' retries: each request
+    /// class's retries among its attempts, weighted by the class's share
+    /// of the arrivals here (retries that double Push's load show here
+    /// before they amount to a storm).
+    #[serde(default)]
+    pub retry_share: f64,
     /// Share of its capacity it keeps (`Action::Degrade`: a soft-locked
     /// host, failed nodes), 1 when whole.
     #[serde(default = "one")]
@@ -183,7 +189,7 @@ impl ComponentState {
     /// These settings with the figures monitoring measures taken from
     /// `seen` (what the dashboards last showed): health, load, queue,
     /// memory, errors (and the unavailable part), throughput, capacity,
-    /// arrivals, the surge's present
+    /// arrivals (and the retries among them), the surge's present
     /// level, latency, live servers, hit rate, pool use and the trouble's
     /// event. The operators' own settings (limits, capacity kept, the
     /// surge's target, servers ordered) stay as they are now.

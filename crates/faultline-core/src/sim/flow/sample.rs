@@ -66,7 +66,8 @@ impl State {
         let components = self
             .comps
             .iter()
-            .map(|c| ComponentState {
+            .enumerate()
+            .map(|(i, c)| ComponentState {
                 // A component the operator has killed is down from that
                 // moment, not from the next tick: a paused run shows it.
                 health: if c.killed { Health::Down } else { c.health },
@@ -80,6 +81,7 @@ impl State {
                 throughput: c.throughput,
                 capacity: c.capacity,
                 arrivals: c.arrivals,
+                retry_share: self.retried_share_at(i),
                 capacity_fraction: c.cap_frac,
                 surge: c.surge.now,
                 surge_target: c.surge.target,
