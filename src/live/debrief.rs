@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::drill::{self, DrillDebrief, DrillFacts};
 use super::driver::{drill_hidden, Live};
-use super::spread::{self, SpreadLine, SPREAD_SHOWN};
+use super::spread::{self, SpreadLine, SpreadRoot, SPREAD_SHOWN};
 use super::switch_effect;
 
 /// Whether the debrief shows indicator `i` with this run's worst value:
@@ -123,6 +123,9 @@ pub struct DebriefFacts {
     pub spread: Vec<SpreadLine>,
     /// How many components were in trouble at some point.
     pub spread_total: usize,
+    /// Where the trouble began: what each component's first trouble traces
+    /// back to, with how many components each led to.
+    pub roots: Vec<SpreadRoot>,
 }
 
 /// The title a scenario goes by (its name when it has no title).
@@ -229,6 +232,9 @@ pub fn gather(live: &Live) -> DebriefFacts {
     let (spread, spread_total) = live
         .events
         .with_untracked(|events| spread::spread(events, start, SPREAD_SHOWN, hidden));
+    let roots = live
+        .events
+        .with_untracked(|events| spread::roots(events, start, hidden));
     DebriefFacts {
         title: title_of(&scenario),
         date: date_of(&scenario),
@@ -252,6 +258,7 @@ pub fn gather(live: &Live) -> DebriefFacts {
         link: replay_link(live),
         spread,
         spread_total,
+        roots,
     }
 }
 
@@ -355,10 +362,19 @@ pub fn markdown(f: &DebriefFacts, drill: Option<&DrillFacts>) -> String {
         if let Some(more) = more_components(f) {
             md.push_str(&format!("- {more}\n"));
         }
+        if !f.roots.is_empty() {
+            md.push_str(&format!("\n{ROOTS_NOTE}\n\n"));
+            for r in &f.roots {
+                md.push_str(&format!("- {}\n", r.line()));
+            }
+        }
     }
     md.push_str("\nMade with Faultline, an independent teaching tool (not affiliated with the platform it models).\n");
     md
 }
+
+/// What the list of the trouble's beginnings is.
+const ROOTS_NOTE: &str = "Where it began: what each component's first trouble traces back to, and how many components each led to.";
 
 /// "… and 12 more components", when the spread was cut short.
 fn more_components(f: &DebriefFacts) -> Option<String> {
@@ -541,6 +557,12 @@ pub fn Debrief() -> impl IntoView {
                         <p class="bands-note">"Each component's first trouble, in order, and what the log blames it on."</p>
                         <ol class="spread" data-spread-total=f.spread_total>{spread_items}</ol>
                         {more_components(&f).map(|m| view! { <p class="bands-note">{m}</p> })}
+                        {(!f.roots.is_empty()).then(|| view! {
+                            <p class="bands-note">{ROOTS_NOTE}</p>
+                            <ul class="roots">
+                                {f.roots.iter().map(|r| view! { <li>{r.line()}</li> }).collect_view()}
+                            </ul>
+                        })}
                     })}
                     <button class="download" data-action="download_debrief" on:click=save>
                         "Download the debrief (Markdown)"
@@ -592,6 +614,11 @@ mod tests {
                 because: Some("scenario: message_send traffic × 10".into()),
             }],
             spread_total: 3,
+            roots: vec![SpreadRoot {
+                clock: "16:47:12".into(),
+                message: "scenario: message_send traffic × 10".into(),
+                components: 3,
+            }],
         }
     }
 
@@ -615,7 +642,7 @@ mod tests {
         );
         assert!(md.contains("not affiliated"));
         assert!(
-            md.contains("## How it spread\n\nEach component's first trouble, in order, and what the log blames it on.\n\n- 16:47:12 API Gateway overloaded (because: scenario: message_send traffic × 10)\n- … and 2 more components\n"),
+            md.contains("## How it spread\n\nEach component's first trouble, in order, and what the log blames it on.\n\n- 16:47:12 API Gateway overloaded (because: scenario: message_send traffic × 10)\n- … and 2 more components\n\nWhere it began: what each component's first trouble traces back to, and how many components each led to.\n\n- 16:47:12 scenario: message_send traffic × 10: 3 components\n"),
             "{md}"
         );
         assert!(md.contains(

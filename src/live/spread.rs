@@ -8,7 +8,7 @@
 //! timeline starts from.
 
 use faultline_core::scenario::time::format_clock;
-use faultline_core::sim::event::first_troubles;
+use faultline_core::sim::event::{first_troubles, trouble_roots};
 use faultline_core::Event;
 
 /// Components listed at most; the rest are counted.
@@ -48,6 +48,48 @@ pub fn spread(
         })
         .collect();
     (lines, total)
+}
+
+/// Where the trouble began: one thing done (or, in a drill, the first
+/// trouble shown of what the scenario did) and how many components'
+/// first troubles trace back to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpreadRoot {
+    /// The incident's clock at the event.
+    pub clock: String,
+    /// The event's message.
+    pub message: String,
+    /// How many components' first troubles lead back to it.
+    pub components: usize,
+}
+
+impl SpreadRoot {
+    /// "19:55:00 scenario: kill ScyllaDB Primary: 13 components".
+    pub fn line(&self) -> String {
+        let s = if self.components == 1 { "" } else { "s" };
+        format!(
+            "{} {}: {} component{s}",
+            self.clock, self.message, self.components
+        )
+    }
+}
+
+/// The beginnings of the trouble, oldest first (see
+/// [`faultline_core::sim::event::trouble_roots`]), with the incident's
+/// clock and the messages.
+pub fn roots(
+    events: &[Event],
+    start_clock_ms: u64,
+    hidden: impl Fn(&Event) -> bool + Copy,
+) -> Vec<SpreadRoot> {
+    trouble_roots(events, hidden)
+        .into_iter()
+        .map(|r| SpreadRoot {
+            clock: format_clock(start_clock_ms, events[r.event].t_ms),
+            message: events[r.event].message.clone(),
+            components: r.components,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -145,5 +187,18 @@ mod tests {
         // Past the cap the components are counted, not listed.
         let (two, total) = spread(&events, 0, 2, |_| false);
         assert_eq!((two.len(), total), (2, 3));
+        // Where it began: the kill led to two components' troubles; the
+        // crash, with no cause, is its own beginning.
+        let lines: Vec<String> = roots(&events, 0, |_| false)
+            .iter()
+            .map(SpreadRoot::line)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "00:00:00 scenario: kill Redis: 2 components",
+                "00:00:05 Sessions: 3 servers ran out of memory: 1 component"
+            ]
+        );
     }
 }

@@ -247,6 +247,17 @@ async fn a_drill_holds_back_the_cause_and_the_debrief_reveals_it() {
         "{lines:?}"
     );
     assert!(md.contains("## How it spread"), "{md}");
+    // Where it began: the scripted kill stays hidden, so the trouble
+    // begins where it shows, with the cache going down.
+    let roots = root.query_selector_all(".debrief ul.roots li").unwrap();
+    let roots: Vec<String> = (0..roots.length())
+        .map(|k| roots.item(k).unwrap().text_content().unwrap())
+        .collect();
+    assert!(
+        roots[0].starts_with("19:05:00 Memcached Guilds down") && roots[0].ends_with(" components"),
+        "{roots:?}"
+    );
+    assert!(roots.iter().all(|l| !l.contains("scenario:")), "{roots:?}");
     // A drill's clock only runs forward: its times do not go back.
     let go = query(&root, ".debrief ol.spread li button[data-action=go-to]");
     assert!(go

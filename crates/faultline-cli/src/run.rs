@@ -17,7 +17,7 @@
 use std::process::ExitCode;
 
 use faultline_core::scenario::{time::format_clock, Scenario};
-use faultline_core::sim::event::first_troubles;
+use faultline_core::sim::event::{first_troubles, trouble_roots};
 use faultline_core::sim::{run_hash, Health, Sim};
 use faultline_core::SourceError;
 use serde_json::{json, Map, Value};
@@ -122,6 +122,20 @@ fn spread_text(sim: &Sim, seed: u64) -> String {
         "{total} of {} components were in trouble at some point.",
         scenario.topology.components.len()
     ));
+    let roots = trouble_roots(events, |_| false);
+    if !roots.is_empty() {
+        out.push_str("\nWhere it began (each component's first trouble traced back):");
+        for r in roots {
+            let e = &events[r.event];
+            out.push_str(&format!(
+                "\n{}  {}: {} component{}",
+                format_clock(scenario.start_clock_ms, e.t_ms),
+                e.message,
+                r.components,
+                if r.components == 1 { "" } else { "s" }
+            ));
+        }
+    }
     out
 }
 

@@ -434,10 +434,14 @@ fn run_spread_tells_each_components_first_trouble_in_order_with_its_cause() {
         lines[4].starts_with("          because: Memcached Guilds down"),
         "{out}"
     );
-    // The components' first troubles are counted in the last line; the
+    // The components' first troubles are counted after them; the
     // clients' news (here the retry storm the failing permission checks
     // set off) is told among them, not counted.
-    let (news, firsts): (Vec<&str>, Vec<&str>) = lines[1..lines.len() - 1]
+    let counted = lines
+        .iter()
+        .position(|l| l.ends_with("components were in trouble at some point."))
+        .expect(&out);
+    let (news, firsts): (Vec<&str>, Vec<&str>) = lines[1..counted]
         .iter()
         .filter(|l| !l.starts_with(' '))
         .map(|l| &l[10..])
@@ -445,10 +449,16 @@ fn run_spread_tells_each_components_first_trouble_in_order_with_its_cause() {
     assert_eq!(news.len(), 1, "{out}");
     assert!(news[0].starts_with("Retry storm:"), "{out}");
     let n = firsts.len();
-    assert!(lines
-        .last()
-        .unwrap()
-        .starts_with(&format!("{n} of 41 components")));
+    assert!(lines[counted].starts_with(&format!("{n} of 41 components")));
+    // Where it began: every one of them traces back to the kill.
+    assert_eq!(
+        lines[counted + 1..],
+        [
+            "Where it began (each component's first trouble traced back):",
+            &format!("19:05:00  scenario: kill Memcached Guilds: {n} components"),
+        ],
+        "{out}"
+    );
     // A quiet evening has nothing to tell.
     let quiet = stdout(&faultline(&[
         "run",

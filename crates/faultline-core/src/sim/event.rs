@@ -201,6 +201,46 @@ pub fn first_troubles(
     (firsts, seen.len())
 }
 
+/// Where the trouble began: an event the components' first troubles trace
+/// back to, and how many of them do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TroubleRoot {
+    /// Index of the event: an action, or in a drill the earliest cause in
+    /// the chain that is not hidden (a component's trouble with no cause
+    /// at all is its own beginning).
+    pub event: usize,
+    /// How many components' first troubles lead back to it.
+    pub components: usize,
+}
+
+/// The beginnings of the components' first troubles (see
+/// [`first_troubles`]), each with how many lead back to it, oldest first:
+/// the blast radius of each thing that was done ("kill ScyllaDB Primary:
+/// 13 components"). Herds and storms are how trouble travels, not a
+/// component, and are not counted.
+pub fn trouble_roots(events: &[Event], hidden: impl Fn(&Event) -> bool + Copy) -> Vec<TroubleRoot> {
+    let (firsts, _) = first_troubles(events, usize::MAX, hidden);
+    let mut roots: Vec<TroubleRoot> = Vec::new();
+    for f in firsts {
+        if !matches!(events[f.event].kind, EventKind::Health | EventKind::Crash) {
+            continue;
+        }
+        let event = cause_chain(events, f.event, usize::MAX, hidden)
+            .first()
+            .copied()
+            .unwrap_or(f.event);
+        match roots.iter_mut().find(|r| r.event == event) {
+            Some(r) => r.components += 1,
+            None => roots.push(TroubleRoot {
+                event,
+                components: 1,
+            }),
+        }
+    }
+    roots.sort_by_key(|r| r.event);
+    roots
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +304,32 @@ mod tests {
         assert_eq!(cause_chain(&events, 2, 4, Event::is_scripted), [1]);
         assert!(cause_chain(&events, 3, 4, |_| false).is_empty());
         assert!(cause_chain(&events, 9, 4, |_| false).is_empty());
+    }
+
+    #[test]
+    fn trouble_roots_count_the_components_each_beginning_led_to() {
+        let mut log = redis_killed();
+        log.push(ev(EventKind::Action, Some("Db"), "scenario: kill Db", None));
+        log.push(ev(EventKind::Health, Some("Db"), "Db down", Some(3)));
+        // A herd is no component; Api's second trouble is not its first.
+        log.push(ev(
+            EventKind::Users,
+            None,
+            &format!("{HERD_BEGINS_PREFIX} everywhere"),
+            Some(2),
+        ));
+        log.push(ev(EventKind::Health, Some("Api"), "Api down", Some(4)));
+        log.push(ev(EventKind::Crash, Some("Edge"), "Edge crashed", None));
+        let roots = |hidden: fn(&Event) -> bool| -> Vec<(usize, usize)> {
+            trouble_roots(&log, hidden)
+                .iter()
+                .map(|r| (r.event, r.components))
+                .collect()
+        };
+        assert_eq!(roots(|_| false), [(0, 2), (3, 1), (7, 1)]);
+        // A drill hides the scripted kills: the troubles begin where they
+        // show.
+        assert_eq!(roots(Event::is_scripted), [(1, 2), (4, 1), (7, 1)]);
     }
 
     #[test]
