@@ -6,7 +6,7 @@
 //! an overload made of retries, one trouble turning into another.
 
 use faultline_core::scenario::library;
-use faultline_core::sim::event::cause_chain;
+use faultline_core::sim::event::{cause_chain, trouble_roots};
 use faultline_core::sim::{Event, EventKind, Sim};
 use faultline_core::SourceError;
 
@@ -120,4 +120,24 @@ fn a_trouble_turning_into_another_goes_on_from_the_first() {
     let slow = find(&log, "Push_Service", "Push degraded: 0.0% errors");
     assert!(overload < slow);
     assert_eq!(log[slow].cause, Some(overload));
+}
+
+#[test]
+fn servers_added_are_never_blamed_for_the_trouble_they_meet() {
+    // The 2023 large-guild cascade: the responders scale the crashing
+    // router at 19:55 while its failover is still going on. Everything
+    // that went wrong traces back to the surge, none of it to the fix.
+    let log = log_of("large_guild_cascade_2023", 1);
+    let roots = trouble_roots(&log, |_| false);
+    let said: Vec<&str> = roots
+        .iter()
+        .map(|r| log[r.event].message.as_str())
+        .collect();
+    assert_eq!(
+        said,
+        ["scenario: surge: Message Router 2 gets 2.5× its load over 4 min"]
+    );
+    assert!(log
+        .iter()
+        .any(|e| e.message == "scenario: scale Message Router 2 to 2.5× its servers"));
 }

@@ -347,6 +347,14 @@ impl State {
                 let now = self.now_ms;
                 let c = &mut self.comps[i];
                 let new = c.p.servers * factor;
+                // Servers taken away are what its trouble then comes from;
+                // servers added are a fix, never blamed for the trouble
+                // they meet (only remembered, as a last resort).
+                if new < c.target {
+                    c.cause = Some(ev);
+                } else {
+                    c.struck = Some(ev);
+                }
                 // A newer decision replaces an earlier order still on its
                 // way (the autoscaler's own order keeps its clock).
                 c.ordered_scale = None;
@@ -368,7 +376,6 @@ impl State {
                     c.live = (c.live - (cut - from_crashed)).max(0.0);
                     c.target = new;
                 }
-                c.cause = Some(ev);
                 if c.ordered_scale.is_some() {
                     self.note_waits_for_orchestrator(i, "the ordered servers start", ev);
                 }
