@@ -4,7 +4,9 @@
 //! failing over); else the load a spike, a herd or a storm brought; else,
 //! for an overload, the failures whose retries make it up, and for other
 //! trouble, the nearest trouble further down; else the last action that
-//! struck it.
+//! struck it or a component behind it. So every line of the log but the
+//! actions traces back to one (the `sim_causes` and `sim_props` tests hold
+//! the bundled scenarios and random action sequences to that).
 
 use super::*;
 
