@@ -616,8 +616,7 @@ mod tests {
             spread_total: 3,
             roots: vec![SpreadRoot {
                 clock: "16:47:12".into(),
-                message: "scenario: message_send traffic × 10".into(),
-                components: 3,
+                words: "scenario: message_send traffic × 10: 3 components".into(),
             }],
         }
     }

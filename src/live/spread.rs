@@ -51,32 +51,27 @@ pub fn spread(
 }
 
 /// Where the trouble began: one thing done (or, in a drill, the first
-/// trouble shown of what the scenario did) and how many components'
+/// trouble shown of what the scenario did), with how many components'
 /// first troubles trace back to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpreadRoot {
     /// The incident's clock at the event.
     pub clock: String,
-    /// The event's message.
-    pub message: String,
-    /// How many components' first troubles lead back to it.
-    pub components: usize,
+    /// What it was and how many it led to
+    /// ([`faultline_core::sim::event::TroubleRoot::words`]).
+    pub words: String,
 }
 
 impl SpreadRoot {
     /// "19:55:00 scenario: kill ScyllaDB Primary: 13 components".
     pub fn line(&self) -> String {
-        let s = if self.components == 1 { "" } else { "s" };
-        format!(
-            "{} {}: {} component{s}",
-            self.clock, self.message, self.components
-        )
+        format!("{} {}", self.clock, self.words)
     }
 }
 
 /// The beginnings of the trouble, oldest first (see
 /// [`faultline_core::sim::event::trouble_roots`]), with the incident's
-/// clock and the messages.
+/// clock.
 pub fn roots(
     events: &[Event],
     start_clock_ms: u64,
@@ -86,8 +81,7 @@ pub fn roots(
         .into_iter()
         .map(|r| SpreadRoot {
             clock: format_clock(start_clock_ms, events[r.event].t_ms),
-            message: events[r.event].message.clone(),
-            components: r.components,
+            words: r.words(events),
         })
         .collect()
 }

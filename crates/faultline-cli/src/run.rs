@@ -126,14 +126,8 @@ fn spread_text(sim: &Sim, seed: u64) -> String {
     if !roots.is_empty() {
         out.push_str("\nWhere it began (each component's first trouble traced back):");
         for r in roots {
-            let e = &events[r.event];
-            out.push_str(&format!(
-                "\n{}  {}: {} component{}",
-                format_clock(scenario.start_clock_ms, e.t_ms),
-                e.message,
-                r.components,
-                if r.components == 1 { "" } else { "s" }
-            ));
+            let clock = format_clock(scenario.start_clock_ms, events[r.event].t_ms);
+            out.push_str(&format!("\n{clock}  {}", r.words(events)));
         }
     }
     out

@@ -213,6 +213,16 @@ pub struct TroubleRoot {
     pub components: usize,
 }
 
+impl TroubleRoot {
+    /// The beginning in words, for the debrief and the CLI: "scenario:
+    /// kill ScyllaDB Primary: 13 components".
+    pub fn words(&self, events: &[Event]) -> String {
+        let n = self.components;
+        let s = if n == 1 { "" } else { "s" };
+        format!("{}: {n} component{s}", events[self.event].message)
+    }
+}
+
 /// The beginnings of the components' first troubles (see
 /// [`first_troubles`]), each with how many lead back to it, oldest first:
 /// the blast radius of each thing that was done ("kill ScyllaDB Primary:
@@ -330,6 +340,18 @@ mod tests {
         // A drill hides the scripted kills: the troubles begin where they
         // show.
         assert_eq!(roots(Event::is_scripted), [(1, 2), (4, 1), (7, 1)]);
+        let words: Vec<String> = trouble_roots(&log, |_| false)
+            .iter()
+            .map(|r| r.words(&log))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "scenario: kill Redis: 2 components",
+                "scenario: kill Db: 1 component",
+                "Edge crashed: 1 component"
+            ]
+        );
     }
 
     #[test]
