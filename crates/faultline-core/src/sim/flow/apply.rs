@@ -430,14 +430,12 @@ impl State {
                 }
             }
             (Action::Partition { .. }, Target::Edge(e)) => {
-                self.edges[e].partitioned = true;
-                self.edges[e].partition_event = Some(ev);
+                self.edges[e].partitioned = Some(ev);
                 let f = self.edges[e].from;
                 self.comps[f].cause = Some(ev);
             }
             (Action::Heal { .. }, Target::Edge(e)) => {
-                self.edges[e].partitioned = false;
-                self.edges[e].partition_event = None;
+                self.edges[e].partitioned = None;
             }
             (Action::SetBreaker { mode, .. }, Target::Edge(e)) => {
                 self.maybe_open = true;

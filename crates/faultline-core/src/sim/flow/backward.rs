@@ -123,7 +123,7 @@ impl State {
             let to = self.edges[e].to;
             let t_e = self.comps[to].p.deadline_ms;
             let adm = self.edges[e].adm;
-            let part = self.edges[e].partitioned;
+            let part = self.edges[e].partitioned.is_some();
             let on_fail = self.edges[e].route.on_failure;
             let (mut w_ok, mut w_n, mut w_q, mut w_u) = (0.0, 0.0, 0.0, 0.0);
             // A down shard: whatever of its requests fails at once (its
@@ -553,7 +553,7 @@ impl State {
                     self.name(f),
                     self.name(t)
                 );
-                let cause = self.edges[e].partition_event;
+                let cause = self.edges[e].partitioned;
                 let ev = self.push_event(EventKind::Breaker, Some(f), m, cause);
                 self.edges[e].opened_event = Some(ev);
             }

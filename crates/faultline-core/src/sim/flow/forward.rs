@@ -446,7 +446,7 @@ impl State {
             let to = edge.to;
             let adm = edge.adm;
             let buffer = edge.route.on_failure == OnFailure::Buffer;
-            if edge.partitioned {
+            if edge.partitioned.is_some() {
                 for k in lanes[..nl].iter().map(|&k| k as usize) {
                     edge.held[k] += edge.calls[k] * adm * dt;
                 }

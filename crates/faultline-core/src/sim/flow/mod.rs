@@ -343,10 +343,9 @@ pub(crate) struct Edge {
     pub carries: bool,
     pub breaker: BreakerFleet,
     pub mode: BreakerMode,
-    pub partitioned: bool,
-    /// The action that partitioned it, while it is (what a breaker that
-    /// finds the dependency unreachable blames).
-    pub partition_event: Option<usize>,
+    /// The action that partitioned it, while it is partitioned (what a
+    /// breaker that finds the dependency unreachable blames).
+    pub partitioned: Option<usize>,
     /// The breaker's last opening (what its half-open probing follows from).
     pub opened_event: Option<usize>,
     pub held: [f64; NCLASS],

@@ -108,7 +108,7 @@ impl State {
                 traffic: e.traffic,
                 error_rate: e.err,
                 breaker: e.breaker.state(),
-                partitioned: e.partitioned,
+                partitioned: e.partitioned.is_some(),
                 held: e.held.iter().sum(),
             })
             .collect();
