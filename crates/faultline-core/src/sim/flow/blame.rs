@@ -152,22 +152,22 @@ impl State {
         }
     }
 
-    /// Share of component `i`'s arrivals that are retries, taking each
-    /// class's share of retries among its attempts as the share among its
-    /// arrivals here.
+    /// Share of component `i`'s arrivals that are retries (see
+    /// [`retried_share`]).
     pub(super) fn retried_share_at(&self, i: usize) -> f64 {
-        let mix = &self.comps[i].mix;
-        (0..NCLASS).map(|k| mix[k] * self.retry_share_of(k)).sum()
+        retried_share(&self.comps[i].mix, &self.class_retry_shares())
     }
 
-    /// Share of class `k`'s attempts this tick that are retries.
-    pub(super) fn retry_share_of(&self, k: usize) -> f64 {
-        let attempts: f64 = self.att.iter().map(|a| a[k]).sum();
-        if attempts > 0.0 {
-            ((attempts - self.first[k]) / attempts).max(0.0)
-        } else {
-            0.0
-        }
+    /// Share of each class's attempts this tick that are retries.
+    pub(super) fn class_retry_shares(&self) -> [f64; NCLASS] {
+        std::array::from_fn(|k| {
+            let attempts: f64 = self.att.iter().map(|a| a[k]).sum();
+            if attempts > 0.0 {
+                ((attempts - self.first[k]) / attempts).max(0.0)
+            } else {
+                0.0
+            }
+        })
     }
 
     /// The trouble requests meet at the entry of the region making the
@@ -240,4 +240,11 @@ impl State {
             .min()
             .or_else(|| self.latest_load_cause())
     }
+}
+
+/// Share of the arrivals with class mix `mix` that are retries, taking each
+/// class's share of retries among its attempts (`shares`) as its share
+/// among those arrivals.
+pub(super) fn retried_share(mix: &[f64; NCLASS], shares: &[f64; NCLASS]) -> f64 {
+    (0..NCLASS).map(|k| mix[k] * shares[k]).sum()
 }

@@ -63,11 +63,11 @@ impl State {
         // Asked now, not from the per-tick flag: a paused run shows an
         // order given since the last tick as waiting.
         let orch_down = self.role_down(ROLE_ORCHESTRATOR);
+        let retry_shares = self.class_retry_shares();
         let components = self
             .comps
             .iter()
-            .enumerate()
-            .map(|(i, c)| ComponentState {
+            .map(|c| ComponentState {
                 // A component the operator has killed is down from that
                 // moment, not from the next tick: a paused run shows it.
                 health: if c.killed { Health::Down } else { c.health },
@@ -81,7 +81,7 @@ impl State {
                 throughput: c.throughput,
                 capacity: c.capacity,
                 arrivals: c.arrivals,
-                retry_share: self.retried_share_at(i),
+                retry_share: super::blame::retried_share(&c.mix, &retry_shares),
                 capacity_fraction: c.cap_frac,
                 surge: c.surge.now,
                 surge_target: c.surge.target,

@@ -54,9 +54,10 @@ impl State {
                 let ev = self.push_event(EventKind::Retries, None, message, cause);
                 self.storm_event = Some(ev);
                 self.storm_calm_ms = 0;
-                for k in 0..NCLASS {
-                    if self.retry_share_of(k) >= CLASS_IN_STORM {
-                        self.load_cause[k] = Some(ev);
+                let shares = self.class_retry_shares();
+                for (cause, share) in self.load_cause.iter_mut().zip(shares) {
+                    if share >= CLASS_IN_STORM {
+                        *cause = Some(ev);
                     }
                 }
             }
