@@ -3,7 +3,7 @@
 //! step, let Leptos settle and read the DOM; plus the pure view model and
 //! URL fragment codec. The shared helpers are here; the tests are in
 //! `tests/live/`, a module per area (inspector, panels, links, scenarios,
-//! drill, timeline, save_run, deploy).
+//! drill, timeline, save_run, deploy, vitals).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
@@ -41,6 +41,8 @@ mod save_run;
 mod scenarios;
 #[path = "live/timeline.rs"]
 mod timeline;
+#[path = "live/vitals.rs"]
+mod vitals;
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()

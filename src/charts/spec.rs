@@ -134,6 +134,8 @@ pub struct SeriesSpec {
     pub key: &'static str,
     /// The chart's title.
     pub title: &'static str,
+    /// A word or two for the vitals line above the map ("API p95").
+    pub short: &'static str,
     /// What it measures, in a sentence (the title's tooltip).
     pub meaning: &'static str,
     /// The unit in words, e.g. `"%"` or `"ms"`.
@@ -190,6 +192,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::API_SUCCESS,
             title: Indicator::ApiSuccess.title(),
+            short: "API",
             meaning: Indicator::ApiSuccess.meaning(),
             unit: "%",
             slo: at_least(
@@ -203,6 +206,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::API_P95,
             title: Indicator::ApiLatencyP95Ms.title(),
+            short: "API p95",
             meaning: Indicator::ApiLatencyP95Ms.meaning(),
             unit: "ms",
             slo: at_most(100.0, "seed 002 SLOs: REST API response time p95 <100ms"),
@@ -213,6 +217,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::WS_CONNECT,
             title: Indicator::WsConnectRate.title(),
+            short: "WebSocket",
             meaning: Indicator::WsConnectRate.meaning(),
             unit: "%",
             slo: at_least(99.9, "seed 002: WebSocket connection success >99.9%"),
@@ -223,6 +228,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::VOICE_CONNECT,
             title: Indicator::VoiceSuccess.title(),
+            short: "Voice",
             meaning: Indicator::VoiceSuccess.meaning(),
             unit: "%",
             slo: at_least(99.95, "seed 002 SLOs: voice connection success 99.95%"),
@@ -233,6 +239,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DELIVERY_RATE,
             title: Indicator::DeliveryRate.title(),
+            short: "Delivery",
             meaning: Indicator::DeliveryRate.meaning(),
             unit: "%",
             slo: at_least(99.99, "seed 002 SLOs: 99.99% message delivery"),
@@ -243,6 +250,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DELIVERY_P99,
             title: Indicator::DeliveryLatencyP99Ms.title(),
+            short: "Delivery p99",
             meaning: Indicator::DeliveryLatencyP99Ms.meaning(),
             unit: "ms",
             slo: at_most(200.0, "seed 002 SLOs: message latency p99 <200ms globally"),
@@ -253,6 +261,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::DB_QUERY,
             title: Indicator::DbQueryMs.title(),
+            short: "DB query",
             meaning: Indicator::DbQueryMs.meaning(),
             unit: "ms",
             slo: None,
@@ -266,6 +275,7 @@ pub fn default_indicators() -> Vec<SeriesSpec> {
         SeriesSpec {
             key: keys::USERS_AFFECTED,
             title: Indicator::UsersAffected.title(),
+            short: "Affected",
             meaning: Indicator::UsersAffected.meaning(),
             unit: "users",
             slo: None,

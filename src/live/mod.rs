@@ -25,6 +25,10 @@
 //!   back) and the operator's actions recorded ahead of the clock.
 //! - [`drill`]: drill mode, the incident without its responders, and the
 //!   drill's debrief.
+//! - [`vitals`]: every indicator's value now, in the sticky bar above the
+//!   map, each a way to its chart.
+//! - [`sticky_bar`]: the sticky bar's height, so the inspector and
+//!   scrolled-to elements stop below it.
 //! - [`url_state`]: the run in the URL (fragment or query) and local storage.
 //! - [`save_run`]: the run saved as a scenario file of its own.
 //! - [`download`]: files handed to the browser (the debrief, the samples,
@@ -51,11 +55,13 @@ pub mod scenario_panel;
 pub mod share;
 pub mod spread;
 pub mod start;
+pub mod sticky_bar;
 pub mod switch_effect;
 pub mod switches;
 pub mod timeline;
 pub mod url_state;
 pub mod view_model;
+pub mod vitals;
 pub mod why;
 
 pub use actions_panel::ComponentActions;
@@ -266,13 +272,24 @@ pub fn HealthLegend() -> impl IntoView {
     }
 }
 
-/// What the live sandbox adds above the diagram: notices and the playback bar.
+/// What the live sandbox adds above the diagram: notices, the playback bar,
+/// the vitals and the health key.
 #[component]
 pub fn LiveTop() -> impl IntoView {
+    let bar = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let Some(el) = bar.get() else { return false };
+        sticky_bar::track_height(el);
+        true
+    });
     view! {
-        <section class="live-top" aria-label="Playback and health key">
+        <section class="live-top" aria-label="Playback and health key" node_ref=bar>
             <NoticeBar />
             <PlaybackBar />
+            <vitals::Vitals />
             <HealthLegend />
             <BlindNotice />
         </section>

@@ -170,3 +170,39 @@ for (const [width, height, stays] of [[1366, 768, true], [390, 844, false]]) {
     await page.close();
   });
 }
+
+// What must stop below the sticky playback bar rather than under it: the
+// sticky inspector (its heading names the component) and the chart a vital
+// in the bar brings into view.
+test('at 1366x768 the inspector and a chart reached from its vital stay clear of the playback bar', async () => {
+  const { page, problems } = await openPage(1366, 768, '#s=api_cascade_2022&seed=1&t=3600000');
+  await page.waitForSelector('[data-component=API_Gateway]', { timeout: 15000 });
+  await page.locator('[data-component=API_Gateway]').click();
+  await page.waitForSelector('.inspector h2');
+  await page.evaluate(() => window.scrollTo(0, 900));
+  await page.waitForTimeout(300);
+  const heading = await page.evaluate(() => {
+    const bar = document.querySelector('.live-top').getBoundingClientRect();
+    const h = document.querySelector('.inspector h2').getBoundingClientRect();
+    return { barBottom: Math.round(bar.bottom), top: Math.round(h.top), scrolled: Math.round(window.scrollY) };
+  });
+  assert.ok(heading.scrolled >= 800, `scrolled down the map: ${JSON.stringify(heading)}`);
+  assert.ok(heading.top >= heading.barBottom, `the inspector's heading is below the bar: ${JSON.stringify(heading)}`);
+  // The API success vital, red at this hour of the cascade, leads to its chart.
+  const vital = page.locator('[data-vital=api_success]');
+  assert.equal(await vital.getAttribute('data-breach'), 'true');
+  assert.equal(
+    (await vital.locator('.vital-value').innerText()).replace(/^\W+/, ''),
+    (await page.locator('.fl-chart-value[data-key=api_success]').innerText()).replace(/^\W+/, ''),
+  );
+  await vital.click();
+  await page.waitForTimeout(300);
+  const chart = await page.evaluate(() => {
+    const bar = document.querySelector('.live-top').getBoundingClientRect();
+    const c = document.querySelector('figure.fl-chart[data-key=api_success]').getBoundingClientRect();
+    return { barBottom: Math.round(bar.bottom), top: Math.round(c.top), bottom: Math.round(c.bottom), height: window.innerHeight };
+  });
+  assert.ok(chart.top >= chart.barBottom && chart.bottom <= chart.height, `the chart is in view below the bar: ${JSON.stringify(chart)}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

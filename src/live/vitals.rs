@@ -1,0 +1,141 @@
+//! The vitals line in the sticky bar above the map: every service-level
+//! indicator's value now, in red when it breaks its objective.
+//!
+//! The charts sit below the map, the kill switches and the traffic panel,
+//! a screen or two down on a laptop: without this line, someone watching
+//! the map during a drill would not see the API fail until they scrolled.
+//! Each figure is a button that brings the charts into view and flashes
+//! its own chart. It reads the same history as the charts and writes the
+//! same figure as the chart's header (while monitoring is down, the last
+//! one seen).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::charts::spec::SeriesSpec;
+use crate::charts::ChartPoint;
+
+use super::Live;
+
+/// How long a chart stays highlighted after its vital is clicked (matches
+/// the `fl-flash` animation in `assets/live.css`).
+const FLASH_MS: u32 = 1400;
+
+/// The indicators' values now, one button per indicator.
+#[component]
+pub fn Vitals() -> impl IntoView {
+    let Some(live) = use_context::<Live>() else {
+        return ().into_any();
+    };
+    let specs: Vec<SeriesSpec> = live.history.with_untracked(|h| h.specs().to_vec());
+    let items = specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| vital(live, i, spec))
+        .collect_view();
+    view! {
+        <p class="live-vitals" role="group" aria-label="The service-level indicators now">
+            <span class="vitals-label" aria-hidden="true">"Now"</span>
+            {items}
+        </p>
+    }
+    .into_any()
+}
+
+/// One indicator's figure, its objective in the tooltip.
+fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
+    let SeriesSpec {
+        key,
+        title,
+        short,
+        slo,
+        format,
+        ..
+    } = spec;
+    // While monitoring is down the dashboards show the last figure seen,
+    // and so does this line; the history itself keeps growing.
+    let shown = move || -> Option<ChartPoint> {
+        match live.blind_since.get() {
+            Some(t) => live.history.with_untracked(|h| h.value_at(i, t)),
+            None => live.history.with(|h| h.latest(i)),
+        }
+    };
+    let value = move || {
+        shown()
+            .filter(|p| p.value.is_finite())
+            .map_or_else(|| "—".to_string(), |p| format.format(p.value))
+    };
+    let breached = move || {
+        shown()
+            .zip(slo)
+            .is_some_and(|(p, s)| s.is_breached(p.value))
+    };
+    let title_text = move || {
+        let mut s = format!("{title}: {}", value());
+        match slo {
+            Some(o) if breached() => {
+                s.push_str(&format!(", objective broken (SLO {})", o.describe(format)))
+            }
+            Some(o) => s.push_str(&format!(" (SLO {})", o.describe(format))),
+            None => {}
+        }
+        if let Some(t) = live.blind_since.get() {
+            s.push_str(&format!(
+                "; monitoring is down, last seen at {}",
+                live.clock_at(t)
+            ));
+        }
+        s.push_str(". Click for its chart.");
+        s
+    };
+    view! {
+        <button
+            type="button"
+            class="vital"
+            class:stale=move || live.blind_since.with(Option::is_some)
+            data-vital=key
+            data-breach=move || breached().to_string()
+            title=title_text
+            on:click=move |_| show_chart(key)
+        >
+            <span class="vital-name">{short}</span>
+            " "
+            <span class="vital-value">{value}</span>
+        </button>
+    }
+}
+
+/// Brings the chart of `key` into view (below the sticky bar, by the
+/// page's `scroll-padding-top`) and flashes it.
+fn show_chart(key: &'static str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let selector = format!("figure.fl-chart[data-key={key}]");
+    let Ok(Some(chart)) = document.query_selector(&selector) else {
+        return;
+    };
+    // The whole panel (its window buttons, the other indicators) when the
+    // chart is then in view; on a short or narrow screen, the chart itself.
+    if let Ok(Some(panel)) = document.query_selector("section.fl-charts") {
+        panel.scroll_into_view();
+    }
+    let viewport = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::INFINITY);
+    if chart.get_bounding_client_rect().bottom() > viewport {
+        chart.scroll_into_view();
+    }
+    // Removed and set again so that a second click restarts the animation.
+    let _ = chart.remove_attribute("data-flash");
+    if let Ok(el) = chart.clone().dyn_into::<web_sys::HtmlElement>() {
+        // Reading the layout makes the browser see the attribute's removal.
+        let _ = el.offset_width();
+    }
+    let _ = chart.set_attribute("data-flash", "");
+    gloo_timers::callback::Timeout::new(FLASH_MS, move || {
+        let _ = chart.remove_attribute("data-flash");
+    })
+    .forget();
+}
