@@ -66,6 +66,26 @@ pub struct Notice {
     pub text: String,
 }
 
+impl Notice {
+    /// An incident update, for a reader who may not have the scenario
+    /// panel's banner in view: its time and text. `paused` when *Pause at
+    /// updates* stopped the clock there; `earlier` counts the updates that
+    /// came due with it and are not repeated (a move along the timeline).
+    pub fn incident_update(at: &str, text: &str, paused: bool, earlier: usize) -> Notice {
+        let text = if paused {
+            format!("Paused at the incident update of {at}: {text} Press Play (or Space) to go on.")
+        } else if earlier > 0 {
+            format!(
+                "Incident update {at}, the latest of {}: {text}",
+                earlier + 1
+            )
+        } else {
+            format!("Incident update {at}: {text}")
+        };
+        Notice { error: false, text }
+    }
+}
+
 /// Handle to the running sandbox (cheap to copy; everything inside is a signal or stored value).
 #[derive(Clone, Copy)]
 pub struct Live {
@@ -590,19 +610,19 @@ impl Live {
                 s.messages
                     .iter()
                     .find(|m| m.t_ms > before && (m.t_ms as f64) <= target)
-                    .map(|m| m.t_ms)
+                    .map(|m| (m.t_ms, m.text.clone()))
             })
         })
         .flatten();
-        let target = update.map_or(target, |t| t as f64);
+        let target = update.as_ref().map_or(target, |(t, _)| *t as f64);
         let after = self.step_recorded(target as u64, chunk, budget_ms);
-        if update.is_some_and(|t| after >= t) {
+        if let Some((t, text)) = update.filter(|(t, _)| after >= *t) {
             self.playing.set(false);
-            self.notice.set(Some(Notice {
-                error: false,
-                text: "Paused at the incident update (Pause at updates is on). Press Play (or Space) to go on."
-                    .into(),
-            }));
+            // The update's own words: the banner that shows them may be
+            // scrolled out of view, and the bar with this notice is not.
+            let at = self.clock_at(t);
+            self.notice
+                .set(Some(Notice::incident_update(&at, &text, true, 0)));
         }
         // Out of budget: carry on from where the simulation is, not from
         // the wall clock's target (which would run further ahead each frame).

@@ -439,7 +439,19 @@ fn StoryBanner() -> impl IntoView {
             .with(|s| s.messages.iter().take_while(|m| m.t_ms <= t).count())
     });
     let total = Memo::new(move |_| live.scenario.with(|s| s.messages.len()));
-    move || {
+    // A new update whose banner is out of sight (the page scrolled down to
+    // the map or the charts) is told in the sticky bar's notice line.
+    let slot = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |prev: Option<usize>| {
+        let n = due.get();
+        if let Some(before) = prev.filter(|&p| n > p) {
+            if !slot.get_untracked().is_some_and(|el| in_view(&el)) {
+                announce_update(live, n, n - before);
+            }
+        }
+        n
+    });
+    let banner = move || {
         let n = due.get();
         if total.get() == 0 {
             return None;
@@ -484,5 +496,51 @@ fn StoryBanner() -> impl IntoView {
                 })}
             </div>
         })
+    };
+    view! { <div class="story-slot" node_ref=slot>{banner}</div> }
+}
+
+/// Puts the `n`th incident update (the latest of `new` that came due at
+/// once) in the notice line, unless a problem is shown there or the line
+/// already tells it (*Pause at updates* stopped the clock at it).
+fn announce_update(live: Live, n: usize, new: usize) {
+    let Some((t, text)) = live.scenario.with_untracked(|s| {
+        s.messages
+            .get(n.wrapping_sub(1))
+            .map(|m| (m.t_ms, m.text.clone()))
+    }) else {
+        return;
+    };
+    let at = live.clock_at(t);
+    let paused_here = Notice::incident_update(&at, &text, true, 0);
+    let keep = live
+        .notice
+        .with_untracked(|shown| shown.as_ref().is_some_and(|x| x.error || *x == paused_here));
+    if !keep {
+        live.notice
+            .set(Some(Notice::incident_update(&at, &text, false, new - 1)));
     }
+}
+
+/// Whether `el` shows on screen: inside the window and not under the
+/// sticky bar (where the bar is stuck to the top, not on a phone, where it
+/// scrolls with the page).
+fn in_view(el: &web_sys::Element) -> bool {
+    let Some(window) = web_sys::window() else {
+        return true;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::INFINITY);
+    let covered = window
+        .document()
+        .and_then(|d| d.query_selector("section.live-top").ok().flatten())
+        .map(|bar| bar.get_bounding_client_rect())
+        .filter(|bar| bar.top() <= 0.5)
+        .map_or(0.0, |bar| bar.bottom())
+        .max(0.0);
+    let rect = el.get_bounding_client_rect();
+    rect.bottom() > covered && rect.top() < height
 }

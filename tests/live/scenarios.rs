@@ -104,6 +104,80 @@ async fn story_messages_appear_as_the_clock_passes_them() {
 }
 
 #[wasm_bindgen_test]
+async fn an_update_due_out_of_sight_is_told_in_the_sticky_bar() {
+    let (root, live) = mount_live(|| {
+        view! {
+            <live::ScenarioPanel />
+            <live::LiveTop />
+            // The map, the panels and the charts below the bar.
+            <div style="height: 6000px"></div>
+        }
+    });
+    let live = live.get().unwrap();
+    live.choose_scenario("api_cascade_2022");
+    leptos::task::tick().await;
+    let messages = live.scenario.with_untracked(|s| s.messages.clone());
+    assert!(messages.len() >= 4, "{}", messages.len());
+    let window = web_sys::window().unwrap();
+    let story = query(&root, ".story-slot");
+    let bar = query(&root, "section.live-top");
+    let go_to = |t: u64| {
+        live.advance((t - live.now_ms()) as f64);
+    };
+    let notice = || live.notice.get_untracked().map(|n| n.text);
+
+    // The banner in view: the update is read there, not repeated above.
+    story.scroll_into_view();
+    go_to(messages[0].t_ms);
+    leptos::task::tick().await;
+    assert_eq!(notice(), None);
+
+    // Scrolled down to the charts, the bar stuck to the top: the next one
+    // is told in the bar's notice line, with its time and words.
+    window.scroll_to_with_x_and_y(
+        0.0,
+        bar.get_bounding_client_rect().top() + window.scroll_y().unwrap() + 3000.0,
+    );
+    assert!(
+        story.get_bounding_client_rect().bottom() < 0.0,
+        "the banner is out of sight"
+    );
+    go_to(messages[1].t_ms);
+    leptos::task::tick().await;
+    let at = live.clock_at(messages[1].t_ms);
+    assert_eq!(
+        notice(),
+        Some(format!("Incident update {at}: {}", messages[1].text))
+    );
+
+    // A move along the timeline past two at once tells the latest.
+    live.seek(messages[3].t_ms).unwrap();
+    leptos::task::tick().await;
+    let at = live.clock_at(messages[3].t_ms);
+    assert_eq!(
+        notice(),
+        Some(format!(
+            "Incident update {at}, the latest of 2: {}",
+            messages[3].text
+        ))
+    );
+
+    // A problem shown in the line is not pushed out by an update.
+    let problem = live::Notice {
+        error: true,
+        text: "A problem.".into(),
+    };
+    live.notice.set(Some(problem.clone()));
+    if let Some(next) = messages.get(4) {
+        go_to(next.t_ms);
+        leptos::task::tick().await;
+        assert_eq!(live.notice.get_untracked(), Some(problem));
+    }
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_users_file_runs_and_the_debrief_follows_the_end() {
     let (root, live) = mount_live(|| view! { <live::ScenarioPanel /> });
     let live = live.get().unwrap();

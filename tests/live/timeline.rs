@@ -713,10 +713,22 @@ async fn pause_at_updates_stops_the_clock_at_each_incident_update() {
             "stopped at the update due at {next} ms"
         );
         assert!(!live.playing.get_untracked());
-        assert!(live
-            .notice
-            .get_untracked()
-            .is_some_and(|n| n.text.starts_with("Paused at the incident update")));
+        // The notice tells the update itself: its banner may be out of view.
+        let text = live.scenario.with_untracked(|s| {
+            s.messages
+                .iter()
+                .find(|m| m.t_ms == next)
+                .unwrap()
+                .text
+                .clone()
+        });
+        assert_eq!(
+            live.notice.get_untracked().map(|n| n.text),
+            Some(format!(
+                "Paused at the incident update of {}: {text} Press Play (or Space) to go on.",
+                live.clock_at(next)
+            ))
+        );
     }
     // A move along the timeline goes where it is asked, past updates.
     let from = live.now_ms();

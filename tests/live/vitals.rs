@@ -97,6 +97,7 @@ async fn the_vitals_say_what_the_charts_say_and_turn_red_with_them() {
         .get_attribute("title")
         .unwrap()
         .contains("monitoring is down, last seen at"));
+    root.remove();
 }
 
 #[wasm_bindgen_test]
