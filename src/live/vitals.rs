@@ -79,6 +79,15 @@ fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
             Some(o) => s.push_str(&format!(" (SLO {})", o.describe(format))),
             None => {}
         }
+        // The compared run at the same time, as the chart's header says it.
+        if live.comparison.with(Option::is_some) {
+            let compared = shown()
+                .and_then(|p| live.compare_history.with(|h| h.value_at(i, p.t_ms)))
+                .filter(|p| p.value.is_finite());
+            if let Some(p) = compared {
+                s.push_str(&format!("; compared run: {}", format.format(p.value)));
+            }
+        }
         if let Some(t) = live.blind_since.get() {
             s.push_str(&format!(
                 "; monitoring is down, last seen at {}",

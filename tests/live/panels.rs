@@ -538,7 +538,7 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
     let key = "api_cascade_2022";
     let scenario = library::load(key).unwrap();
     let (root, live) = mount_live_with(key, scenario.clone(), 1, || {
-        view! { <live::LiveCharts /> }
+        view! { <live::vitals::Vitals /> <live::LiveCharts /> }
     });
     let live = live.get().unwrap();
     leptos::task::tick().await;
@@ -604,6 +604,11 @@ async fn the_charts_compare_the_run_with_a_fix_at_the_same_seed() {
         faultline_core::units::percent(unfixed)
     );
     assert!(text("[data-testid=compare-legend]").contains("Fixed client backoff"));
+    // The vital above the map names the compared figure in its tooltip.
+    let vital = query(&root, "[data-vital=api_success]")
+        .get_attribute("title")
+        .unwrap();
+    assert!(vital.contains("; compared run: 99.95%"), "{vital}");
 
     // A reset keeps the comparison, from the start again.
     live.reset(1);
