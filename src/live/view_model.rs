@@ -211,14 +211,21 @@ pub fn load_text(utilisation: f64, arrivals: f64, capacity: f64) -> String {
 
 /// The clients' retries among a component's arrivals as shown (`49.7% of
 /// arrivals · 27k/s`), or nothing while they are under 1% (the row would
-/// only be noise in a calm run).
+/// only be noise in a calm run) or under one a second (a share of next to
+/// nothing: a component its callers' breakers keep calls from, where "75%
+/// of arrivals · 0/s" would only puzzle).
 pub fn retries_text(retry_share: f64, arrivals: f64) -> Option<String> {
     let share = if retry_share.is_finite() {
         clamp01(retry_share)
     } else {
         0.0
     };
-    (share >= 0.01).then(|| {
+    let per_second = if arrivals.is_finite() {
+        share * arrivals
+    } else {
+        0.0
+    };
+    (share >= 0.01 && per_second >= 1.0).then(|| {
         format!(
             "{:.1}% of arrivals · {}",
             share * 100.0,
@@ -665,6 +672,13 @@ mod tests {
             Some("49.7% of arrivals · 26k/s")
         );
         assert_eq!(retries_text(f64::NAN, 1.0), None);
+        // A share of next to nothing is not shown.
+        assert_eq!(retries_text(0.75, 0.0), None, "no arrivals");
+        assert_eq!(retries_text(0.75, 1.2), None, "under one a second");
+        assert_eq!(
+            retries_text(0.5, 10.0).as_deref(),
+            Some("50.0% of arrivals · 5/s")
+        );
     }
 
     #[test]
