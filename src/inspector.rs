@@ -26,6 +26,53 @@ fn related(topology: &Topology, selection: Selection, index: usize, note: String
     }
 }
 
+/// How long a node located on the map stays highlighted (matches the
+/// `fl-locate` animation in `assets/style.css`).
+const LOCATE_FLASH_MS: u32 = 1600;
+
+/// "Show on the map": scrolls the component's node into the middle of the
+/// window and flashes it. The inspector stays in view as the page scrolls,
+/// so a component chosen from the event log, a *Why* step or the debrief
+/// may be far from where its node is drawn.
+#[component]
+fn LocateButton(id: String) -> impl IntoView {
+    let locate = move |ev: leptos::ev::MouseEvent| {
+        // The map beside this inspector (a page has one; tests mount several).
+        let scope = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("main.workspace").ok().flatten());
+        let selector = format!("[data-component=\"{id}\"]");
+        let node = match scope {
+            Some(main) => main.query_selector(&selector).ok().flatten(),
+            None => document().query_selector(&selector).ok().flatten(),
+        };
+        let Some(node) = node else { return };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+        node.scroll_into_view_with_scroll_into_view_options(&options);
+        // Removed and set again so that a second click flashes again.
+        let _ = node.remove_attribute("data-located");
+        let _ = node.get_bounding_client_rect();
+        let _ = node.set_attribute("data-located", "");
+        gloo_timers::callback::Timeout::new(LOCATE_FLASH_MS, move || {
+            let _ = node.remove_attribute("data-located");
+        })
+        .forget();
+    };
+    view! {
+        <button
+            class="link locate"
+            data-action="locate"
+            title="Scroll the map to this component and flash it"
+            on:click=locate
+        >
+            "Show on the map"
+        </button>
+    }
+}
+
 /// A titled list of related components, or nothing when the list is empty.
 fn section(title: &'static str, class: &'static str, items: Vec<AnyView>) -> Option<AnyView> {
     (!items.is_empty()).then(|| {
@@ -140,6 +187,8 @@ fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
             <h2>{c.name.clone()}</h2>
             <p class="ident">
                 <code>{c.id.clone()}</code>
+                " "
+                <LocateButton id=c.id.clone() />
             </p>
             <dl class="where">
                 <dt>"Plane"</dt>

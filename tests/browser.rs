@@ -154,6 +154,45 @@ async fn clicking_a_node_shows_its_facts_and_blast_radius() {
 }
 
 #[wasm_bindgen_test]
+async fn show_on_the_map_brings_the_selected_node_into_view_and_flashes_it() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    // Chosen (as from the event log or a Why step) while the page is
+    // scrolled to the top: its node, in the last plane, is out of view.
+    let aws = node(&root, "AWS_Secondary");
+    click(&aws);
+    leptos::task::tick().await;
+    let window = web_sys::window().unwrap();
+    root.scroll_into_view();
+    let height = window.inner_height().unwrap().as_f64().unwrap();
+    let centre = || {
+        let r = aws.get_bounding_client_rect();
+        (r.top() + r.bottom()) / 2.0
+    };
+    assert!(
+        centre() > height,
+        "out of view first: {} of {height}",
+        centre()
+    );
+    let locate = root
+        .query_selector(".inspector button[data-action=locate]")
+        .unwrap()
+        .expect("the Show on the map button");
+    click(&locate);
+    let c = centre();
+    assert!(
+        (c - height / 2.0).abs() < 40.0,
+        "the node is in the middle of the window: {c} of {height}"
+    );
+    assert!(aws.has_attribute("data-located"), "the node flashes");
+    gloo_timers::future::TimeoutFuture::new(1800).await;
+    assert!(!aws.has_attribute("data-located"), "the flash ends");
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn enter_and_space_select_escape_clears() {
     let root = fresh_root();
     let _app = mount_to(root.clone(), App);
