@@ -126,6 +126,8 @@ fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
     view! {
         <main class="workspace">
             <section class="diagram-pane" aria-label="Failure-domain map">
+                // The badges' key, with the live sandbox (a static map has none).
+                {use_context::<crate::live::Live>().map(|_| view! { <crate::live::HealthLegend /> })}
                 <div class="legend" aria-label="Legend">
                     <span class="key key-call">"calls"</span>
                     <span class="key key-failover">"fails over to"</span>

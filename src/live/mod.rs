@@ -33,6 +33,8 @@
 //! - [`save_run`]: the run saved as a scenario file of its own.
 //! - [`download`]: files handed to the browser (the debrief, the samples,
 //!   a saved run).
+//! - [`page_nav`]: ways to the map, the levers, the charts and the log
+//!   from the sticky bar.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
@@ -47,6 +49,7 @@ pub mod event_log;
 pub mod limit_controls;
 pub mod link_open;
 pub mod load_controls;
+pub mod page_nav;
 pub mod panic_overlay;
 pub mod playback;
 pub mod replay;
@@ -272,8 +275,10 @@ pub fn HealthLegend() -> impl IntoView {
     }
 }
 
-/// What the live sandbox adds above the diagram: notices, the playback bar,
-/// the vitals and the health key.
+/// What the live sandbox adds above the diagram, in the bar that stays in
+/// view as the page scrolls: notices, the playback bar, the vitals and the
+/// ways to the parts of the page. (The health key heads the map instead:
+/// on a laptop the bar must stay short.)
 #[component]
 pub fn LiveTop() -> impl IntoView {
     let bar = NodeRef::<leptos::html::Section>::new();
@@ -286,11 +291,13 @@ pub fn LiveTop() -> impl IntoView {
         true
     });
     view! {
-        <section class="live-top" aria-label="Playback and health key" node_ref=bar>
+        <section class="live-top" aria-label="Playback and vitals" node_ref=bar>
             <NoticeBar />
             <PlaybackBar />
-            <vitals::Vitals />
-            <HealthLegend />
+            <div class="live-vitals-row">
+                <vitals::Vitals />
+                <page_nav::PageNav />
+            </div>
             <BlindNotice />
         </section>
     }

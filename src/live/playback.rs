@@ -60,6 +60,7 @@ pub fn PlaybackBar() -> impl IntoView {
                 class="play"
                 data-action="play"
                 aria-label=move || if live.playing.get() { "Pause (Space)" } else { "Play (Space)" }
+                title=move || if live.playing.get() { "Pause (Space)" } else { "Play (Space)" }
                 on:click=move |_| live.toggle()
             >
                 {move || if live.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
@@ -73,7 +74,7 @@ pub fn PlaybackBar() -> impl IntoView {
             >
                 "|◂ Back"
             </button>
-            <button data-action="step" aria-label="Step one sample interval (→)" on:click=move |_| live.step()>
+            <button data-action="step" aria-label="Step one sample interval (→)" title="Step one sample interval (→)" on:click=move |_| live.step()>
                 "Step ▸|"
             </button>
             <span class="clock" aria-live="off">
@@ -84,7 +85,7 @@ pub fn PlaybackBar() -> impl IntoView {
                 <span class="elapsed">{progress}</span>
             </span>
             <span class="speed">
-                <button aria-label="Slower (−)" data-action="slower" on:click=move |_| live.change_speed(false)>"−"</button>
+                <button aria-label="Slower (−)" title="Slower (−)" data-action="slower" on:click=move |_| live.change_speed(false)>"−"</button>
                 <select
                     aria-label="Speed"
                     data-control="speed"
@@ -105,7 +106,7 @@ pub fn PlaybackBar() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <button aria-label="Faster (+)" data-action="faster" on:click=move |_| live.change_speed(true)>"+"</button>
+                <button aria-label="Faster (+)" title="Faster (+)" data-action="faster" on:click=move |_| live.change_speed(true)>"+"</button>
             </span>
             {move || {
                 // Not in a drill: its updates are held back, and stopping at

@@ -34,10 +34,10 @@ pub fn Vitals() -> impl IntoView {
         .map(|(i, spec)| vital(live, i, spec))
         .collect_view();
     view! {
-        <p class="live-vitals" role="group" aria-label="The service-level indicators now">
+        <div class="live-vitals" role="group" aria-label="The service-level indicators now">
             <span class="vitals-label" aria-hidden="true">"Now"</span>
             {items}
-        </p>
+        </div>
     }
     .into_any()
 }

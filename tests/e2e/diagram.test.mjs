@@ -174,7 +174,7 @@ for (const [width, height, stays] of [[1366, 768, true], [390, 844, false]]) {
 // What must stop below the sticky playback bar rather than under it: the
 // sticky inspector (its heading names the component) and the chart a vital
 // in the bar brings into view.
-test('at 1366x768 the inspector and a chart reached from its vital stay clear of the playback bar', async () => {
+test('at 1366x768 the inspector, a chart reached from its vital and the log reached from the bar stay clear of the playback bar', async () => {
   const { page, problems } = await openPage(1366, 768, '#s=api_cascade_2022&seed=1&t=3600000');
   await page.waitForSelector('[data-component=API_Gateway]', { timeout: 15000 });
   await page.locator('[data-component=API_Gateway]').click();
@@ -203,6 +203,21 @@ test('at 1366x768 the inspector and a chart reached from its vital stay clear of
     return { barBottom: Math.round(bar.bottom), top: Math.round(c.top), bottom: Math.round(c.bottom), height: window.innerHeight };
   });
   assert.ok(chart.top >= chart.barBottom && chart.bottom <= chart.height, `the chart is in view below the bar: ${JSON.stringify(chart)}`);
+  // "Go to: Levers" puts the kill switches just under the bar; "Log" brings
+  // the event log, the end of the page, into view below it.
+  const under = async (go, sel) => {
+    await page.locator(`nav.page-nav button[data-go=${go}]`).click();
+    await page.waitForTimeout(300);
+    return page.evaluate(sel => {
+      const bar = document.querySelector('.live-top').getBoundingClientRect();
+      const l = document.querySelector(sel).getBoundingClientRect();
+      return { barBottom: Math.round(bar.bottom), top: Math.round(l.top), height: window.innerHeight };
+    }, sel);
+  };
+  const levers = await under('levers', 'div.live-controls');
+  assert.ok(levers.top >= levers.barBottom && levers.top <= levers.barBottom + 20, `the levers start just under the bar: ${JSON.stringify(levers)}`);
+  const log = await under('log', 'section.live-events');
+  assert.ok(log.top >= log.barBottom && log.top < log.height - 100, `the log is in view below the bar: ${JSON.stringify(log)}`);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,5 +1,6 @@
 //! The sticky bar above the map: the vitals line (each indicator's value
-//! now, a way to its chart) and the bar's measured height.
+//! now, a way to its chart), the ways to the parts of the page and the
+//! bar's measured height.
 
 use super::*;
 
@@ -166,5 +167,48 @@ async fn the_bar_publishes_its_height_as_it_grows() {
     gloo_timers::future::TimeoutFuture::new(100).await;
     assert!(bar.offset_height() > before, "the notice takes room");
     assert_eq!(published(), format!("{}px", bar.offset_height()));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_bar_leads_to_each_part_of_the_page() {
+    let (root, _live) = mount_live(|| {
+        view! {
+            <div class="app">
+                <live::LiveTop />
+                <section class="diagram-pane" style="height: 2500px">"the map"</section>
+                <div class="live-controls" style="height: 1500px"><SwitchesPanel /></div>
+                <live::LiveCharts />
+                <EventLog />
+                // Room below, so that the log too can reach the top.
+                <div style="height: 3000px"></div>
+            </div>
+        }
+    });
+    leptos::task::tick().await;
+    let window = web_sys::window().unwrap();
+    let height = window.inner_height().unwrap().as_f64().unwrap();
+    let mut tops = Vec::new();
+    for (go, part) in [
+        ("log", "section.live-events"),
+        ("levers", "div.live-controls"),
+        ("charts", "section.live-charts"),
+        ("map", "section.diagram-pane"),
+    ] {
+        let target = query(&root, part);
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+        let before = target.get_bounding_client_rect().top();
+        click(&query(&root, &format!("nav.page-nav button[data-go={go}]")));
+        let after = target.get_bounding_client_rect().top();
+        assert!(
+            after.abs() < 2.0 || before.abs() < 2.0,
+            "{go}: {part} at the top of the window ({before} before, {after} after)"
+        );
+        assert!(after >= -2.0 && after < height, "{go}: in view ({after})");
+        tops.push(before);
+    }
+    // Every part but the map started out of view: the test moved each.
+    assert!(tops[..3].iter().all(|&t| t > height), "{tops:?}");
+    window.scroll_to_with_x_and_y(0.0, 0.0);
     root.remove();
 }
