@@ -38,8 +38,13 @@ async fn kill_button_takes_redis_sessions_down_after_a_step() {
 
 #[wasm_bindgen_test]
 async fn the_figures_show_the_retries_in_a_components_load() {
-    let push = index_of("Push_Service");
-    let (root, live) = mount_live(move || view! { <ComponentActions index=push /> });
+    let (edge, push) = (index_of("CloudFlare_US"), index_of("Push_Service"));
+    let (root, live) = mount_live(move || {
+        view! {
+            <div class="edge"><ComponentActions index=edge /></div>
+            <div class="push"><ComponentActions index=push /></div>
+        }
+    });
     let live = live.get().unwrap();
     live.step();
     leptos::task::tick().await;
@@ -49,19 +54,32 @@ async fn the_figures_show_the_retries_in_a_components_load() {
             .is_none(),
         "a calm evening has no retries to show"
     );
-    // Message sends fail without the database; the clients retry them,
-    // and Push, which every send reaches, gets their retries.
+    // Message sends fail without the database; the clients retry them, and
+    // the edge, which every attempt reaches, shows their share.
     live.act(Action::Kill {
         component: "ScyllaDB_Primary".into(),
     })
     .unwrap();
     live.step();
     leptos::task::tick().await;
-    let text = query(&root, "[data-figure=retries]")
+    let text = query(&root, ".edge [data-figure=retries]")
         .text_content()
         .unwrap();
     let pct: f64 = text.split('%').next().unwrap().parse().unwrap();
-    assert!(pct > 30.0 && text.contains("% of arrivals · "), "{text}");
+    assert!(pct > 20.0 && text.contains("% of arrivals · "), "{text}");
+    // Behind the API, whose callers' breakers keep every call away now,
+    // Push receives nothing: no share of nothing is shown.
+    let s = live.snapshot.get_untracked();
+    assert!(
+        s.components[push].arrivals < 1.0,
+        "{}",
+        s.components[push].arrivals
+    );
+    assert!(s.components[push].retry_share > 0.3, "the estimate alone");
+    assert!(root
+        .query_selector(".push [data-figure=retries]")
+        .unwrap()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
