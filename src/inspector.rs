@@ -37,29 +37,15 @@ const LOCATE_FLASH_MS: u32 = 1600;
 #[component]
 fn LocateButton(id: String) -> impl IntoView {
     let locate = move |ev: leptos::ev::MouseEvent| {
-        // The map beside this inspector (a page has one; tests mount several).
-        let scope = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|el| el.closest("main.workspace").ok().flatten());
         let selector = format!("[data-component=\"{id}\"]");
-        let node = match scope {
-            Some(main) => main.query_selector(&selector).ok().flatten(),
-            None => document().query_selector(&selector).ok().flatten(),
+        let Some(node) = crate::dom::find_from(&ev, "main.workspace", &selector) else {
+            return;
         };
-        let Some(node) = node else { return };
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Center);
         options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
         node.scroll_into_view_with_scroll_into_view_options(&options);
-        // Removed and set again so that a second click flashes again.
-        let _ = node.remove_attribute("data-located");
-        let _ = node.get_bounding_client_rect();
-        let _ = node.set_attribute("data-located", "");
-        gloo_timers::callback::Timeout::new(LOCATE_FLASH_MS, move || {
-            let _ = node.remove_attribute("data-located");
-        })
-        .forget();
+        crate::dom::flash(node, "data-located", LOCATE_FLASH_MS);
     };
     view! {
         <button

@@ -11,10 +11,12 @@
 //! - [`inspector`]: the side panel for the selected component.
 //! - [`charts`]: live SLI charts (plotters on canvas).
 //! - [`app`]: the page around them.
+//! - [`dom`]: small DOM helpers the panels share.
 
 pub mod app;
 pub mod charts;
 pub mod diagram;
+pub mod dom;
 pub mod inspector;
 pub mod layout;
 pub mod live;

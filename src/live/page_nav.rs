@@ -56,20 +56,9 @@ pub fn PageNav() -> impl IntoView {
 }
 
 /// Scrolls the part of the page matching `selector` to the top of the
-/// window: the one in the page (`div.app`) the clicked button is in (a
-/// page has one; tests mount several).
+/// window: the one in the page (`div.app`) the clicked button is in.
 fn go_to(ev: &leptos::ev::MouseEvent, selector: &str) {
-    let page = ev
-        .current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .and_then(|el| el.closest("div.app").ok().flatten());
-    let found = match page {
-        Some(page) => page.query_selector(selector).ok().flatten(),
-        None => web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(selector).ok().flatten()),
-    };
-    if let Some(el) = found {
+    if let Some(el) = crate::dom::find_from(ev, "div.app", selector) {
         el.scroll_into_view();
     }
 }

@@ -10,7 +10,6 @@
 //! one seen).
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::charts::spec::SeriesSpec;
 use crate::charts::ChartPoint;
@@ -105,7 +104,7 @@ fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
             data-vital=key
             data-breach=move || breached().to_string()
             title=title_text
-            on:click=move |_| show_chart(key)
+            on:click=move |ev| show_chart(&ev, key)
         >
             <span class="vital-name">{short}</span>
             " "
@@ -116,17 +115,14 @@ fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
 
 /// Brings the chart of `key` into view (below the sticky bar, by the
 /// page's `scroll-padding-top`) and flashes it.
-fn show_chart(key: &'static str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
+fn show_chart(ev: &leptos::ev::MouseEvent, key: &'static str) {
     let selector = format!("figure.fl-chart[data-key={key}]");
-    let Ok(Some(chart)) = document.query_selector(&selector) else {
+    let Some(chart) = crate::dom::find_from(ev, "div.app", &selector) else {
         return;
     };
     // The whole panel (its window buttons, the other indicators) when the
     // chart is then in view; on a short or narrow screen, the chart itself.
-    if let Ok(Some(panel)) = document.query_selector("section.fl-charts") {
+    if let Some(panel) = chart.closest("section.fl-charts").ok().flatten() {
         panel.scroll_into_view();
     }
     let viewport = web_sys::window()
@@ -136,15 +132,5 @@ fn show_chart(key: &'static str) {
     if chart.get_bounding_client_rect().bottom() > viewport {
         chart.scroll_into_view();
     }
-    // Removed and set again so that a second click restarts the animation.
-    let _ = chart.remove_attribute("data-flash");
-    if let Ok(el) = chart.clone().dyn_into::<web_sys::HtmlElement>() {
-        // Reading the layout makes the browser see the attribute's removal.
-        let _ = el.offset_width();
-    }
-    let _ = chart.set_attribute("data-flash", "");
-    gloo_timers::callback::Timeout::new(FLASH_MS, move || {
-        let _ = chart.remove_attribute("data-flash");
-    })
-    .forget();
+    crate::dom::flash(chart, "data-flash", FLASH_MS);
 }
