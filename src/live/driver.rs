@@ -168,6 +168,8 @@ pub struct Live {
     /// instructor walking a class through the incident can talk each one
     /// over (never in a drill: its updates are held back).
     pub pause_at_updates: RwSignal<bool>,
+    /// The list of keyboard shortcuts is open (`?`, or *Keys* in the bar).
+    pub keys_help: RwSignal<bool>,
     /// Simulated seconds per wall second.
     pub speed: RwSignal<f64>,
     /// The run's seed.
@@ -398,6 +400,7 @@ impl Live {
             compare_published_at: StoredValue::new(f64::NEG_INFINITY),
             playing: RwSignal::new(false),
             pause_at_updates: RwSignal::new(false),
+            keys_help: RwSignal::new(false),
             speed: RwSignal::new(speed),
             seed: RwSignal::new(seed),
             notice: RwSignal::new(None),

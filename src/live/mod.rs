@@ -34,7 +34,7 @@
 //! - [`download`]: files handed to the browser (the debrief, the samples,
 //!   a saved run).
 //! - [`page_nav`]: ways to the map, the levers, the charts and the log
-//!   from the sticky bar.
+//!   from the sticky bar, and the list of keyboard shortcuts.
 //! - [`panic_overlay`]: a friendly overlay instead of a dead page.
 
 pub mod actions_panel;
@@ -269,7 +269,7 @@ pub fn HealthLegend() -> impl IntoView {
                 </span>
             })}
             <span class="live-key keys">
-                <kbd>"Space"</kbd>" play/pause · "<kbd>"←"</kbd>" "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"
+                <kbd>"Space"</kbd>" play/pause · "<kbd>"←"</kbd>" "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"" · "<kbd>"?"</kbd>" all keys"
             </span>
         </p>
     }

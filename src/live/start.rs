@@ -10,12 +10,18 @@ use super::driver::{is_fresh, run_loop, Live, Notice};
 use super::link_open;
 use super::url_state::{self, RunState};
 
-/// Space plays/pauses, → steps, ← steps back, + and − change speed. Escape is the app's
-/// (it clears the selection). Keys typed into form fields, and keys a
-/// focused control already handled, are left alone.
+/// Space plays/pauses, → steps, ← steps back, + and − change speed, `?`
+/// opens and closes the list of keys. Escape is the app's (it clears the
+/// selection), and closes the list of keys wherever the focus is. Keys
+/// typed into form fields, and keys a focused control already handled,
+/// are left alone.
 pub fn install_keys(live: Live) {
     let handle = window_event_listener(leptos::ev::keydown, move |e| {
         if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        if e.key() == "Escape" && live.keys_help.get_untracked() {
+            live.keys_help.set(false);
             return;
         }
         let in_field = e
@@ -43,6 +49,7 @@ pub fn install_keys(live: Live) {
                 e.prevent_default();
                 live.step_back();
             }
+            "?" => live.keys_help.update(|open| *open = !*open),
             "+" | "=" => live.change_speed(true),
             "-" | "_" => live.change_speed(false),
             _ => {}

@@ -203,7 +203,7 @@ test('at 1366x768 the inspector, a chart reached from its vital and the log reac
     return { barBottom: Math.round(bar.bottom), top: Math.round(c.top), bottom: Math.round(c.bottom), height: window.innerHeight };
   });
   assert.ok(chart.top >= chart.barBottom && chart.bottom <= chart.height, `the chart is in view below the bar: ${JSON.stringify(chart)}`);
-  // "Go to: Levers" puts the kill switches just under the bar; "Log" brings
+  // "Levers" in the bar puts the kill switches just under the bar; "Log" brings
   // the event log, the end of the page, into view below it.
   const under = async (go, sel) => {
     await page.locator(`nav.page-nav button[data-go=${go}]`).click();

@@ -228,7 +228,7 @@ test('the last session is offered on return', async () => {
   await page.close();
 });
 
-test('keyboard: → steps, ← steps back, + and − change speed, Space plays and pauses', async () => {
+test('keyboard: → steps, ← steps back, + and − change speed, Space plays and pauses, ? lists the keys', async () => {
   const { page, problems } = await open(1280, 800);
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:10');
@@ -247,6 +247,19 @@ test('keyboard: → steps, ← steps back, + and − change speed, Space plays a
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Pause'));
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('button[data-action=play]').textContent.includes('Play'));
+  // ? lists the keys, with the focus in the list; Escape closes it, and
+  // the keys work again.
+  const dialog = page.locator('[role=dialog][aria-labelledby=keys-help-title]');
+  assert.equal(await dialog.isVisible(), false);
+  await page.keyboard.press('?');
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await dialog.innerText(), /Play or pause/);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'close-keys');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-clock]').textContent === '19:00:20');
   assert.deepEqual(problems, []);
   await page.close();
 });

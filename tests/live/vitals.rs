@@ -212,3 +212,44 @@ async fn the_bar_leads_to_each_part_of_the_page() {
     window.scroll_to_with_x_and_y(0.0, 0.0);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn keys_in_the_bar_lists_the_shortcuts_with_the_focus_in_the_list() {
+    let (root, live) = mount_live(|| view! { <live::LiveTop /> });
+    let live = live.get().unwrap();
+    leptos::task::tick().await;
+    let backdrop = query(&root, ".keys-help-backdrop");
+    assert!(backdrop.has_attribute("hidden"), "closed at first");
+    click(&query(&root, "button[data-action=keys]"));
+    leptos::task::tick().await;
+    assert!(live.keys_help.get_untracked());
+    assert!(!backdrop.has_attribute("hidden"));
+    let rows = backdrop.query_selector_all("dt").unwrap().length();
+    assert_eq!(rows, 8, "one row per shortcut");
+    let text = backdrop.text_content().unwrap();
+    for key in [
+        "Play or pause",
+        "Step back one sample interval",
+        "Open or close this list",
+    ] {
+        assert!(text.contains(key), "{key}: {text}");
+    }
+    let focused = document().active_element().unwrap();
+    assert_eq!(
+        focused.get_attribute("data-action").as_deref(),
+        Some("close-keys")
+    );
+    // A click inside the list keeps it; one beside it, or Close, closes it.
+    click(&query(&root, ".keys-help dl"));
+    leptos::task::tick().await;
+    assert!(live.keys_help.get_untracked());
+    click(&backdrop);
+    leptos::task::tick().await;
+    assert!(backdrop.has_attribute("hidden"));
+    click(&query(&root, "button[data-action=keys]"));
+    leptos::task::tick().await;
+    click(&query(&root, "button[data-action=close-keys]"));
+    leptos::task::tick().await;
+    assert!(!live.keys_help.get_untracked());
+    root.remove();
+}
