@@ -282,14 +282,7 @@ pub fn HealthLegend() -> impl IntoView {
 #[component]
 pub fn LiveTop() -> impl IntoView {
     let bar = NodeRef::<leptos::html::Section>::new();
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        let Some(el) = bar.get() else { return false };
-        sticky_bar::track_height(el);
-        true
-    });
+    bar.on_load(sticky_bar::track_height);
     view! {
         <section class="live-top" aria-label="Playback and vitals" node_ref=bar>
             <NoticeBar />
