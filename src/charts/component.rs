@@ -30,7 +30,7 @@ use super::draw::{
     SLO_COLOUR, USER_ACTION_COLOUR,
 };
 use super::markers::{count_near, nearest_marker, Marker, MarkerKind};
-use super::series::{ChartHistory, Window};
+use super::series::{ChartHistory, Reading, Window};
 use super::spec::SeriesSpec;
 
 /// Milliseconds of drawing after which the remaining charts wait for the
@@ -407,6 +407,34 @@ struct Shared {
     pick: Signal<Option<Callback<u64>>>,
 }
 
+/// The [`Reading`] of indicator `i`, memoised: the figure written over its
+/// chart and in the vitals line above the map, which change only when the
+/// figure shown does, however often samples arrive. While `seen_until` is
+/// set (monitoring blind) the history is not even subscribed to.
+pub fn reading_memo(
+    i: usize,
+    spec: SeriesSpec,
+    history: Signal<ChartHistory>,
+    seen_until: Signal<Option<u64>>,
+    compare: Signal<ChartHistory>,
+    comparing: Signal<bool>,
+) -> Memo<Reading> {
+    Memo::new(move |_| {
+        let seen = seen_until.get();
+        let read = |h: &ChartHistory| {
+            if comparing.get() {
+                compare.with(|c| h.reading(i, &spec, seen, Some(c)))
+            } else {
+                h.reading(i, &spec, seen, None)
+            }
+        };
+        match seen {
+            Some(_) => history.with_untracked(read),
+            None => history.with(read),
+        }
+    })
+}
+
 /// One indicator's chart: header with title, current value and objective,
 /// and its canvas.
 fn chart_view(
@@ -427,31 +455,19 @@ fn chart_view(
         blind_since,
     } = shared;
     let format = spec.format;
-    let slo = spec.slo;
     let title = spec.title;
-    let latest = move || match blind_since.get() {
-        Some(t) => history.with_untracked(|h| h.value_at(i, t)),
-        None => history.with(|h| h.latest(i)),
-    };
-    let value_text = move || {
-        latest()
-            .map(|p| format.format(p.value))
-            .unwrap_or_else(|| "—".to_string())
-    };
-    // The compared run's value at the time of the one shown.
-    let compared_text = move || {
-        if !comparing.get() {
-            return None;
-        }
-        let t = latest()?.t_ms;
-        let p = compare.with(|o| o.value_at(i, t))?;
-        Some(format!("compared: {}", format.format(p.value)))
-    };
-    let breached = move || {
-        latest()
-            .zip(slo)
-            .is_some_and(|(p, s)| s.is_breached(p.value))
-    };
+    let reading = reading_memo(
+        i,
+        spec.clone(),
+        history,
+        blind_since.into(),
+        compare,
+        comparing.into(),
+    );
+    let value_text = move || reading.with(|r| r.value.clone());
+    let compared_text =
+        move || reading.with(|r| r.compared.as_ref().map(|c| format!("compared: {c}")));
+    let breached = move || reading.with(|r| r.breached);
     // Every chart has this line (so the plots line up): the objective, the
     // normal level, or that there is none; the seed passage is its title.
     let (reference, source) = match (spec.slo, spec.baseline) {

@@ -44,7 +44,7 @@ pub use component::ChartPanel;
 pub use markers::{
     count_near, group_markers, markers_in, nearest_marker, Marker, MarkerGroup, MarkerKind,
 };
-pub use series::{breach_spans, ChartFrame, ChartHistory, ChartPoint, Window};
+pub use series::{breach_spans, ChartFrame, ChartHistory, ChartPoint, Reading, Window};
 pub use spec::{
     default_indicators, keys, AxisScale, Baseline, Direction, SeriesSpec, Slo, ValueFormat,
 };

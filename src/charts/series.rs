@@ -227,6 +227,18 @@ impl Default for ChartHistory {
     }
 }
 
+/// An indicator's figure as written over its chart (see
+/// [`ChartHistory::reading`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The value shown, formatted ("—" for none).
+    pub value: String,
+    /// Whether it breaks the indicator's objective.
+    pub breached: bool,
+    /// The compared run's value at the same time, formatted, if any.
+    pub compared: Option<String>,
+}
+
 impl ChartHistory {
     /// Full-resolution samples kept by [`ChartHistory::new`]: a little over
     /// an hour at one sample per simulated second.
@@ -353,6 +365,38 @@ impl ChartHistory {
             t_ms: self.recent_t[i],
             value: *self.recent.get(series)?.get(i)?,
         })
+    }
+
+    /// What a chart's header (and the vitals line above the map) says of
+    /// column `series` described by `spec`: the latest sample, or while
+    /// monitoring is blind the last one at or before `seen_until`, with
+    /// whether it breaks the objective and the `compared` run's figure at
+    /// the same time.
+    pub fn reading(
+        &self,
+        series: usize,
+        spec: &SeriesSpec,
+        seen_until: Option<u64>,
+        compared: Option<&ChartHistory>,
+    ) -> Reading {
+        let shown = match seen_until {
+            Some(t) => self.value_at(series, t),
+            None => self.latest(series),
+        };
+        let Some(p) = shown else {
+            return Reading {
+                value: spec.format.format(f64::NAN),
+                breached: false,
+                compared: None,
+            };
+        };
+        Reading {
+            value: spec.format.format(p.value),
+            breached: spec.slo.is_some_and(|s| s.is_breached(p.value)),
+            compared: compared
+                .and_then(|c| c.value_at(series, p.t_ms))
+                .map(|c| spec.format.format(c.value)),
+        }
     }
 
     /// The time range `window` shows: it ends at the latest sample, except
@@ -541,6 +585,34 @@ mod tests {
             .into_iter()
             .find(|s| s.key == key)
             .unwrap()
+    }
+
+    #[test]
+    fn a_reading_is_the_latest_figure_or_the_last_seen_and_the_compared_one() {
+        let spec = spec(keys::API_SUCCESS);
+        let mut h = ChartHistory::new(vec![spec.clone()]);
+        let none = h.reading(0, &spec, None, None);
+        assert_eq!((none.value.as_str(), none.breached), ("—", false));
+        h.push(10_000, &[99.99]);
+        h.push(20_000, &[40.0]);
+        let mut other = ChartHistory::new(vec![spec.clone()]);
+        other.push(10_000, &[99.95]);
+        other.push(20_000, &[99.96]);
+        let now = h.reading(0, &spec, None, Some(&other));
+        assert_eq!(
+            now,
+            Reading {
+                value: "40.0%".into(),
+                breached: true,
+                compared: Some("99.96%".into()),
+            }
+        );
+        // Blind since 15 s: the figure seen at 10 s, and the compared
+        // run's at that same time.
+        let seen = h.reading(0, &spec, Some(15_000), Some(&other));
+        assert_eq!(seen.value, "99.99%");
+        assert!(!seen.breached);
+        assert_eq!(seen.compared.as_deref(), Some("99.95%"));
     }
 
     #[test]

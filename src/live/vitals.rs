@@ -11,8 +11,8 @@
 
 use leptos::prelude::*;
 
+use crate::charts::component::reading_memo;
 use crate::charts::spec::SeriesSpec;
-use crate::charts::ChartPoint;
 
 use super::Live;
 
@@ -41,7 +41,9 @@ pub fn Vitals() -> impl IntoView {
     .into_any()
 }
 
-/// One indicator's figure, its objective in the tooltip.
+/// One indicator's figure, its objective in the tooltip: the same
+/// [`reading_memo`] as its chart's header, while monitoring is down the
+/// last figure seen.
 fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
     let SeriesSpec {
         key,
@@ -51,50 +53,38 @@ fn vital(live: Live, i: usize, spec: SeriesSpec) -> impl IntoView {
         format,
         ..
     } = spec;
-    // While monitoring is down the dashboards show the last figure seen,
-    // and so does this line; the history itself keeps growing.
-    let shown = move || -> Option<ChartPoint> {
-        match live.blind_since.get() {
-            Some(t) => live.history.with_untracked(|h| h.value_at(i, t)),
-            None => live.history.with(|h| h.latest(i)),
-        }
-    };
-    let value = move || {
-        shown()
-            .filter(|p| p.value.is_finite())
-            .map_or_else(|| "—".to_string(), |p| format.format(p.value))
-    };
-    let breached = move || {
-        shown()
-            .zip(slo)
-            .is_some_and(|(p, s)| s.is_breached(p.value))
-    };
+    let reading = reading_memo(
+        i,
+        spec.clone(),
+        live.history.into(),
+        live.blind_since.into(),
+        live.compare_history.into(),
+        Signal::derive(move || live.comparison.with(Option::is_some)),
+    );
+    let value = move || reading.with(|r| r.value.clone());
+    let breached = move || reading.with(|r| r.breached);
     let title_text = move || {
-        let mut s = format!("{title}: {}", value());
-        match slo {
-            Some(o) if breached() => {
-                s.push_str(&format!(", objective broken (SLO {})", o.describe(format)))
+        reading.with(|r| {
+            let mut s = format!("{title}: {}", r.value);
+            match slo {
+                Some(o) if r.breached => {
+                    s.push_str(&format!(", objective broken (SLO {})", o.describe(format)))
+                }
+                Some(o) => s.push_str(&format!(" (SLO {})", o.describe(format))),
+                None => {}
             }
-            Some(o) => s.push_str(&format!(" (SLO {})", o.describe(format))),
-            None => {}
-        }
-        // The compared run at the same time, as the chart's header says it.
-        if live.comparison.with(Option::is_some) {
-            let compared = shown()
-                .and_then(|p| live.compare_history.with(|h| h.value_at(i, p.t_ms)))
-                .filter(|p| p.value.is_finite());
-            if let Some(p) = compared {
-                s.push_str(&format!("; compared run: {}", format.format(p.value)));
+            if let Some(c) = &r.compared {
+                s.push_str(&format!("; compared run: {c}"));
             }
-        }
-        if let Some(t) = live.blind_since.get() {
-            s.push_str(&format!(
-                "; monitoring is down, last seen at {}",
-                live.clock_at(t)
-            ));
-        }
-        s.push_str(". Click for its chart.");
-        s
+            if let Some(t) = live.blind_since.get() {
+                s.push_str(&format!(
+                    "; monitoring is down, last seen at {}",
+                    live.clock_at(t)
+                ));
+            }
+            s.push_str(". Click for its chart.");
+            s
+        })
     };
     view! {
         <button
