@@ -126,8 +126,12 @@ fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
     view! {
         <main class="workspace">
             <section class="diagram-pane" aria-label="Failure-domain map">
-                // The badges' key, with the live sandbox (a static map has none).
-                {use_context::<crate::live::Live>().map(|_| view! { <crate::live::HealthLegend /> })}
+                // The keys to the badges and to the live edges' looks, with
+                // the live sandbox (a static map has neither).
+                {use_context::<crate::live::Live>().map(|_| view! {
+                    <crate::live::HealthLegend />
+                    <crate::live::EdgeKey />
+                })}
                 <div class="legend" aria-label="Legend">
                     <span class="key key-call">"calls"</span>
                     <span class="key key-failover">"fails over to"</span>

@@ -82,6 +82,7 @@ pub fn Diagram(
     let show_all = show_all_edges.unwrap_or_else(|| Signal::from(false));
     let why = crate::live::diagram_feed::why_chain(selection);
     let compared = crate::live::diagram_feed::compared_health();
+    crate::live::edge_hover::provide();
     move || {
         let l = layout.get();
         let t = topology.clone();
@@ -124,6 +125,9 @@ pub fn Diagram(
             >
                 <g class="edges live-flows">{crate::live::diagram_feed::edge_overlays(&l.dependencies)}</g>
                 <g class="edges live-failovers">{crate::live::diagram_feed::failover_overlays(&l.failovers)}</g>
+                <g class="edge-hover">
+                    <crate::live::edge_hover::EdgeHighlight routes=l.dependencies.clone() />
+                </g>
             </svg>
             <svg
                 class="diagram diagram-layer"
@@ -165,6 +169,7 @@ pub fn Diagram(
             >
                 <g class="live-node-bars">{crate::live::diagram_feed::node_bars(&l.nodes, NODE_H)}</g>
             </svg>
+            <crate::live::edge_hover::EdgeReadout />
             </div>
         }
     }

@@ -3,7 +3,7 @@
 //! step, let Leptos settle and read the DOM; plus the pure view model and
 //! URL fragment codec. The shared helpers are here; the tests are in
 //! `tests/live/`, a module per area (inspector, panels, links, scenarios,
-//! drill, timeline, save_run, deploy, vitals).
+//! drill, timeline, save_run, deploy, vitals, edges).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p faultline-app --test live`
 
@@ -27,6 +27,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod deploy;
 #[path = "live/drill.rs"]
 mod drill;
+#[path = "live/edges.rs"]
+mod edges;
 #[path = "live/inspector.rs"]
 mod inspector;
 #[path = "live/links.rs"]

@@ -9,7 +9,9 @@
 //! - [`view_model`]: pure mapping from a snapshot to what the diagram shows
 //!   (health word, colour and glyph, bars, edge flow and breakers).
 //! - [`diagram_feed`]: small pieces the static diagram draws per node and
-//!   edge when a [`Live`] is in context (badge, bars, animated flow).
+//!   edge when a [`Live`] is in context (badge, bars, animated flow);
+//!   [`map_key`]: the keys to the badges and to the edges' looks above the
+//!   map; [`edge_hover`]: what a call edge carries, read by pointing at it.
 //! - [`actions_panel`], [`switches`], [`playback`], [`event_log`]: the
 //!   panels around the diagram; [`limit_controls`]: the inspector's rate
 //!   and queue limit rows; [`load_controls`]: its scaling and surge rows;
@@ -45,10 +47,12 @@ pub mod diagram_feed;
 pub mod download;
 pub mod drill;
 pub mod driver;
+pub mod edge_hover;
 pub mod event_log;
 pub mod limit_controls;
 pub mod link_open;
 pub mod load_controls;
+pub mod map_key;
 pub mod page_nav;
 pub mod panic_overlay;
 pub mod playback;
@@ -71,6 +75,7 @@ pub use actions_panel::ComponentActions;
 pub use driver::{Live, Notice};
 pub use event_log::EventLog;
 pub use limit_controls::LimitControls;
+pub use map_key::{EdgeKey, HealthLegend};
 pub use playback::PlaybackBar;
 pub use scenario_panel::ScenarioPanel;
 pub use start::provide_live;
@@ -230,49 +235,6 @@ pub fn LiveCharts() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// The key to the node badges: every health state's glyph, colour and word.
-#[component]
-pub fn HealthLegend() -> impl IntoView {
-    use faultline_core::sim::Health;
-    let live = use_context::<Live>();
-    let comparing = Memo::new(move |_| live.is_some_and(|l| l.comparison.with(Option::is_some)));
-    let items = Health::ALL
-    .into_iter()
-    .map(|h| {
-        view! {
-            <span class="live-key" data-health=view_model::health_word(h) title=h.meaning()>
-                <span class="glyph" style=format!("background:{}", view_model::health_color(h)) aria-hidden="true">
-                    {view_model::health_glyph(h)}
-                </span>
-                " "
-                {view_model::health_word(h).replace('-', " ")}
-            </span>
-        }
-    })
-    .collect_view();
-    view! {
-        <p class="live-legend" aria-label="Health key">
-            {items}
-            <span class="live-key"><span class="glyph brk" aria-hidden="true">"⊘"</span>" breaker open"</span>
-            <span class="live-key"><span class="glyph brk" aria-hidden="true">"◐"</span>" half-open"</span>
-            <span class="live-key bars">"bars: load · queue · memory"</span>
-            {move || comparing.get().then(|| view! {
-                <span
-                    class="live-key compared"
-                    data-testid="compared-key"
-                    title="The dashed grey ring: this component is in another state in the run the charts compare with (hover the chart legend for which)."
-                >
-                    <span class="glyph ring" aria-hidden="true"></span>
-                    " differs in the compared run"
-                </span>
-            })}
-            <span class="live-key keys">
-                <kbd>"Space"</kbd>" play/pause · "<kbd>"←"</kbd>" "<kbd>"→"</kbd>" step · "<kbd>"+"</kbd>" "<kbd>"−"</kbd>" speed"" · "<kbd>"?"</kbd>" all keys"
-            </span>
-        </p>
-    }
 }
 
 /// What the live sandbox adds above the diagram, in the bar that stays in

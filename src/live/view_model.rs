@@ -108,6 +108,9 @@ pub struct NodeView {
     pub deploy: Option<(String, bool)>,
 }
 
+/// The share of failing calls above which an edge is drawn red.
+pub const FAILING_EDGE_SHARE: f64 = 0.05;
+
 /// What one dependency edge shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EdgeView {
@@ -119,7 +122,7 @@ pub struct EdgeView {
     pub flow: u8,
     /// Error share, `0..=1`.
     pub error_rate: f64,
-    /// Errors above 5%: drawn red.
+    /// Errors above [`FAILING_EDGE_SHARE`]: drawn red.
     pub failing: bool,
     /// Breaker state.
     pub breaker: BreakerState,
@@ -319,7 +322,7 @@ pub fn diagram_view(t: &Topology, s: &Snapshot) -> DiagramView {
                 width: 1.0 + 3.0 * rel,
                 flow,
                 error_rate,
-                failing: error_rate > 0.05,
+                failing: error_rate > FAILING_EDGE_SHARE,
                 breaker: e.breaker,
                 partitioned: e.partitioned,
             }

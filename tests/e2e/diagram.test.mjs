@@ -221,3 +221,84 @@ test('at 1366x768 the inspector, a chart reached from its vital and the log reac
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+// The live map's edges: the key above the map draws each look as the map
+// does (read from the style sheet, as the user sees them), and pointing at
+// an edge with the mouse, through the map's layers, reads it; a click
+// opens its caller at that edge's row.
+test('the edge key matches the map, and pointing at an edge reads it, a click opens its caller at its row', async () => {
+  // Fifty minutes into the cascade: calls failing, breakers open and half-open.
+  const { page, problems } = await openPage(1366, 900, '#s=api_cascade_2022&seed=1&t=3000000');
+  await page.waitForSelector('.diagram-flows path.live-edge.brk-open', { timeout: 15000 });
+  const looks = await page.evaluate(() => {
+    const look = (el) => {
+      const s = getComputedStyle(el);
+      return `${s.stroke} / ${s.strokeDasharray}`;
+    };
+    const map = (sel) => document.querySelector(`.diagram-flows path.live-edge${sel}`);
+    const sample = (key) => document.querySelector(`[data-edge-key=${key}] path`);
+    const pairs = {
+      failing: ['.live-failing:not(.brk-open):not(.brk-half)', 'failing'],
+      open: ['.brk-open', 'breaker-open'],
+      half: ['.brk-half', 'breaker-half-open'],
+      flowing: ['.live-flow-3:not(.live-failing):not(.brk-open):not(.brk-half)', 'flowing'],
+    };
+    return Object.fromEntries(Object.entries(pairs).map(([k, [sel, key]]) => {
+      const m = map(sel);
+      return [k, { map: m ? look(m) : null, key: look(sample(key)) }];
+    }));
+  });
+  for (const [state, { map, key }] of Object.entries(looks)) {
+    assert.ok(map, `an edge ${state} on the map fifty minutes into the cascade`);
+    assert.equal(key, map, `the key's "${state}" looks like the map's`);
+  }
+
+  // A failing edge, pointed at where no node covers it.
+  const at = await page.evaluate(() => {
+    const hit = document.querySelector('path.live-edge-hit[data-key="API_Gateway>API_RateLimiter"]');
+    hit.scrollIntoView({ block: 'center' });
+    const len = hit.getTotalLength();
+    const m = hit.getScreenCTM();
+    for (let f = 0.5; f > 0.05; f -= 0.02) {
+      for (const g of [f, 1 - f]) {
+        const q = hit.getPointAtLength(len * g).matrixTransform(m);
+        if (document.elementFromPoint(q.x, q.y) === hit) return { x: q.x, y: q.y };
+      }
+    }
+    return null;
+  });
+  assert.ok(at, 'some stretch of the edge is not under a node');
+  await page.mouse.move(at.x, at.y);
+  const readout = page.locator('.edge-readout');
+  await readout.waitFor({ timeout: 3000 });
+  const text = await readout.innerText();
+  assert.match(text, /^API Gateway → Rate Limiter\n/);
+  assert.match(text, /[\d.]+% failing/);
+  const placed = await page.evaluate(() => {
+    const r = document.querySelector('.edge-readout').getBoundingClientRect();
+    const pane = document.querySelector('.diagram-pane').getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, paneLeft: pane.left, paneRight: pane.right };
+  });
+  assert.ok(placed.left > at.x && placed.left < at.x + 30 && placed.top > at.y, `beside the pointer: ${JSON.stringify({ placed, at })}`);
+  assert.ok(placed.right <= placed.paneRight, `within the map: ${JSON.stringify(placed)}`);
+  assert.equal(await page.locator('path.live-edge-hovered').count(), 1);
+  await page.screenshot({ path: path.join(shots, 'edge-readout.png') });
+
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => document.querySelector('.inspector h2')?.textContent === 'API Gateway');
+  const row = page.locator('.inspector li.live-breaker[data-edge="API_Gateway>API_RateLimiter"]');
+  await page.waitForFunction(() => document.querySelector('.inspector li.live-breaker[data-edge="API_Gateway>API_RateLimiter"]')?.hasAttribute('data-flash'));
+  const seen = await page.evaluate(() => {
+    const r = document.querySelector('.inspector li.live-breaker[data-edge="API_Gateway>API_RateLimiter"]').getBoundingClientRect();
+    const i = document.querySelector('aside.inspector').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, inTop: i.top, inBottom: i.bottom, height: window.innerHeight };
+  });
+  assert.ok(seen.top >= seen.inTop && seen.bottom <= Math.min(seen.inBottom, seen.height), `the row is in view: ${JSON.stringify(seen)}`);
+  assert.equal(await row.locator('.to').innerText(), 'Rate Limiter');
+
+  // Away from the edges, the readout goes.
+  await page.mouse.move(5, 5);
+  await readout.waitFor({ state: 'detached', timeout: 3000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

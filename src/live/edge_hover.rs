@@ -1,0 +1,298 @@
+//! What a call edge of the live map carries, read by pointing at it.
+//!
+//! A hundred and forty edges cross the map; a red or dotted one says that
+//! something is wrong but not between what. Each call edge has a wide,
+//! invisible hit path ([`HitPath`]) over its drawn line. Pointing at it
+//! lights the edge ([`EdgeHighlight`]) and shows a small readout beside
+//! the pointer ([`EdgeReadout`]): the caller and the callee, the calls a
+//! second, the share failing, and the breaker or partition in the way.
+//! A click opens the caller in the inspector, where that breaker and that
+//! partition are set.
+//!
+//! One signal holds the edge pointed at ([`HoveredEdge`]), so the readout
+//! is the only thing that follows the figures while the run plays, not a
+//! tooltip per edge.
+
+use leptos::prelude::*;
+
+use super::driver::Live;
+use super::view_model::{rate, EdgeView};
+use crate::layout::EdgeRoute;
+use crate::Selection;
+use faultline_core::sim::BreakerState;
+use faultline_core::Topology;
+
+/// How far right of the stack's right edge the readout may start before it
+/// is drawn on the pointer's left instead, in px (about its width).
+const READOUT_ROOM_PX: f64 = 300.0;
+
+/// The call edge the pointer is on, and where the pointer is, in px from
+/// the map's top left corner.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeHover {
+    /// Index into the topology's dependencies.
+    pub edge: usize,
+    /// Pointer position from the map's left edge.
+    pub x: f64,
+    /// Pointer position from the map's top edge.
+    pub y: f64,
+    /// Too near the map's right edge: the readout goes on the pointer's left.
+    pub flip: bool,
+}
+
+/// The edge pointed at, shared by the hit paths, the highlight and the
+/// readout of one map (context).
+#[derive(Clone, Copy, Debug)]
+pub struct HoveredEdge(pub RwSignal<Option<EdgeHover>>);
+
+/// Provides the hover state to the map about to be built; `None` (and
+/// nothing provided) without a running sandbox: the static map has no
+/// traffic to read.
+pub fn provide() -> Option<HoveredEdge> {
+    use_context::<Live>()?;
+    let hovered = HoveredEdge(RwSignal::new(None));
+    provide_context(hovered);
+    Some(hovered)
+}
+
+/// Where a pointer event falls in the map (the `.diagram-stack` holding
+/// its target), and whether the readout must go on its left.
+fn locate(ev: &web_sys::PointerEvent, edge: usize) -> Option<EdgeHover> {
+    use wasm_bindgen::JsCast;
+    let target: web_sys::Element = ev.current_target()?.dyn_into().ok()?;
+    let stack = target.closest(".diagram-stack").ok()??;
+    let rect = stack.get_bounding_client_rect();
+    let x = f64::from(ev.client_x()) - rect.left();
+    let y = f64::from(ev.client_y()) - rect.top();
+    Some(EdgeHover {
+        edge,
+        x,
+        y,
+        flip: x > rect.width() - READOUT_ROOM_PX,
+    })
+}
+
+/// How long the inspector's row of a clicked edge flashes, in ms.
+const ROW_FLASH_MS: u32 = 1400;
+
+/// Brings the inspector's row of the edge `key` (`"<from id>><to id>"`),
+/// in the workspace the click `ev` came from, into view and flashes it.
+/// Run once the inspector has drawn the caller just selected: the
+/// reactive system redraws in a microtask, before any timeout.
+fn show_row_after_redraw(ev: &web_sys::MouseEvent, key: String) {
+    let workspace = ev
+        .current_target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .and_then(|el| el.closest("main.workspace").ok().flatten());
+    let Some(workspace) = workspace else {
+        return;
+    };
+    gloo_timers::callback::Timeout::new(0, move || {
+        let selector = format!(".inspector li.live-breaker[data-edge=\"{key}\"]");
+        let Ok(Some(row)) = workspace.query_selector(&selector) else {
+            return;
+        };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        row.scroll_into_view_with_scroll_into_view_options(&options);
+        crate::dom::flash(row, "data-flash", ROW_FLASH_MS);
+    })
+    .forget();
+}
+
+/// The invisible, pointer-catching twin of call edge `edge` along `path`:
+/// pointing at it shows the readout; a click opens its caller, `from`, in
+/// the inspector, and brings that edge's row (its breaker, partition and
+/// failure mode) into view there.
+#[component]
+pub fn HitPath(
+    /// Index into the topology's dependencies.
+    edge: usize,
+    /// The caller's component index.
+    from: usize,
+    /// The edge as the inspector's rows name it: `"<from id>><to id>"`.
+    key: String,
+    /// The edge's SVG path.
+    path: String,
+) -> impl IntoView {
+    let Some(hovered) = use_context::<HoveredEdge>() else {
+        return ().into_any();
+    };
+    let selection = use_context::<Selection>();
+    let point = move |ev: web_sys::PointerEvent| {
+        if let Some(h) = locate(&ev, edge) {
+            hovered.0.set(Some(h));
+        }
+    };
+    let leave = move |_| {
+        // Only this edge's own readout goes: the pointer may already be on
+        // the next edge, whose enter can come first.
+        if hovered.0.get_untracked().is_some_and(|h| h.edge == edge) {
+            hovered.0.set(None);
+        }
+    };
+    view! {
+        <path
+            class="live-edge-hit"
+            d=path
+            data-key=key.clone()
+            on:pointerenter=point
+            on:pointermove=point
+            on:pointerleave=leave
+            on:click=move |ev| {
+                if let Some(s) = selection {
+                    s.0.set(Some(from));
+                    show_row_after_redraw(&ev, key.clone());
+                }
+            }
+        ></path>
+    }
+    .into_any()
+}
+
+/// The edge pointed at, drawn over the others so that it can be followed
+/// through the crossings.
+#[component]
+pub fn EdgeHighlight(routes: Vec<EdgeRoute>) -> impl IntoView {
+    let Some(hovered) = use_context::<HoveredEdge>() else {
+        return ().into_any();
+    };
+    let edge = Memo::new(move |_| hovered.0.with(|h| h.map(|h| h.edge)));
+    let path = move || {
+        let e = edge.get()?;
+        let route = routes.iter().find(|r| r.edge == e)?;
+        Some(view! { <path class="live-edge-hovered" d=route.path.clone()></path> })
+    };
+    path.into_any()
+}
+
+/// What the readout says of an edge: its figures, then what stands in the
+/// way of its calls, if anything.
+pub fn readout_lines(e: &EdgeView) -> (String, Option<&'static str>) {
+    let calls = if e.traffic < 0.5 {
+        "no calls now".to_string()
+    } else {
+        format!("{} calls/s", rate(e.traffic).trim_end_matches("/s"))
+    };
+    let errors = if e.error_rate >= 0.0005 {
+        format!("{:.1}% failing", e.error_rate * 100.0)
+    } else {
+        "none failing".to_string()
+    };
+    let in_the_way = if e.partitioned {
+        Some("Partitioned: no call gets through.")
+    } else {
+        match e.breaker {
+            BreakerState::Closed => None,
+            BreakerState::Open => Some("Breaker open: calls fail at once, without reaching it."),
+            BreakerState::HalfOpen => Some("Breaker half-open: a few trial calls go through."),
+        }
+    };
+    (format!("{calls} · {errors}"), in_the_way)
+}
+
+/// The caller's and callee's names of edge `edge`.
+fn names(t: &Topology, edge: usize) -> Option<(String, String, String, String)> {
+    let d = t.dependencies.get(edge)?;
+    let (from, to) = (t.components.get(d.from)?, t.components.get(d.to)?);
+    Some((
+        from.name.clone(),
+        to.name.clone(),
+        from.id.clone(),
+        to.id.clone(),
+    ))
+}
+
+/// The readout beside the pointer: the edge's ends and live figures. Mouse
+/// help only (hidden from screen readers): the inspector's dependency rows
+/// say the same for the keyboard.
+#[component]
+pub fn EdgeReadout() -> impl IntoView {
+    let (Some(live), Some(hovered)) = (use_context::<Live>(), use_context::<HoveredEdge>()) else {
+        return ().into_any();
+    };
+    let edge = Memo::new(move |_| hovered.0.with(|h| h.map(|h| h.edge)));
+    let ends = Memo::new(move |_| {
+        let e = edge.get()?;
+        live.scenario.with(|s| names(&s.topology, e))
+    });
+    // The figures, only while an edge is pointed at.
+    let figures = Memo::new(move |_| {
+        let e = edge.get()?;
+        live.view.with(|v| v.edges.get(e).map(readout_lines))
+    });
+    let position = move || {
+        hovered.0.with(|h| {
+            h.map(|h| {
+                if h.flip {
+                    format!(
+                        "right:calc(100% - {:.0}px);top:{:.0}px",
+                        h.x - 14.0,
+                        h.y + 16.0
+                    )
+                } else {
+                    format!("left:{:.0}px;top:{:.0}px", h.x + 14.0, h.y + 16.0)
+                }
+            })
+            .unwrap_or_default()
+        })
+    };
+    view! {
+        {move || {
+            let (from, to, from_id, to_id) = ends.get()?;
+            let (line, in_the_way) = figures.get()?;
+            let stale = live.blind_since.get().map(|t| {
+                format!("Last seen at {}: monitoring is down.", live.clock_at(t))
+            });
+            Some(view! {
+                <div
+                    class="edge-readout"
+                    aria-hidden="true"
+                    data-from=from_id
+                    data-to=to_id
+                    style=position
+                >
+                    <strong>{from}" → "{to}</strong>
+                    <span class="figures">{line}</span>
+                    {in_the_way.map(|w| view! { <span class="in-the-way">{w}</span> })}
+                    {stale.map(|s| view! { <span class="stale">{s}</span> })}
+                    <span class="hint">"Click for the caller's breakers and partitions."</span>
+                </div>
+            })
+        }}
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(traffic: f64, error_rate: f64, breaker: BreakerState, partitioned: bool) -> EdgeView {
+        EdgeView {
+            traffic,
+            width: 2.0,
+            flow: 2,
+            error_rate,
+            failing: error_rate > 0.05,
+            breaker,
+            partitioned,
+        }
+    }
+
+    #[test]
+    fn the_readout_gives_the_calls_the_failing_share_and_what_is_in_the_way() {
+        let (line, way) = readout_lines(&edge(52_300.0, 0.0, BreakerState::Closed, false));
+        assert_eq!(line, "52k calls/s · none failing");
+        assert_eq!(way, None);
+        let (line, way) = readout_lines(&edge(1_200_000.0, 0.4567, BreakerState::Open, false));
+        assert_eq!(line, "1.2M calls/s · 45.7% failing");
+        assert!(way.unwrap().starts_with("Breaker open"));
+        let (line, way) = readout_lines(&edge(0.2, 0.0, BreakerState::HalfOpen, true));
+        assert_eq!(line, "no calls now · none failing");
+        assert!(
+            way.unwrap().starts_with("Partitioned"),
+            "a partition is what stands in the way first"
+        );
+    }
+}

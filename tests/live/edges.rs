@@ -1,0 +1,150 @@
+//! The live map's call edges: the readout of the edge pointed at, and a
+//! click on one opening its caller at that edge's row.
+
+use super::*;
+
+/// Sends `kind` (`pointerenter`, `pointermove`, `pointerleave`) to `el`,
+/// the pointer at client x `x`, halfway down `el`'s box. (The readout
+/// goes by the pointer's place alone; the end-to-end tests point with a
+/// real mouse.)
+fn point(el: &web_sys::Element, kind: &str, x: f64) {
+    let send = js_sys::Function::new_with_args(
+        "el, kind, x",
+        "const r = el.getBoundingClientRect();
+         el.dispatchEvent(new PointerEvent(kind, {clientX: x, clientY: r.top + r.height / 2}));",
+    );
+    send.call3(&wasm_bindgen::JsValue::NULL, el, &kind.into(), &x.into())
+        .unwrap();
+}
+
+fn mount_app(root: &web_sys::HtmlElement) -> Live {
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        let v = view! { <faultline_app::App /> };
+        s2.set(use_context::<Live>());
+        v
+    })
+    .forget();
+    slot.get().expect("the app runs the sandbox")
+}
+
+#[wasm_bindgen_test]
+async fn pointing_at_a_call_edge_reads_what_it_carries_as_the_run_goes_on() {
+    let root = container();
+    let live = mount_app(&root);
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let key = "Sessions_Service>Redis_Sessions";
+    let hit = query(&root, &format!("path.live-edge-hit[data-key=\"{key}\"]"));
+    let readout = || root.query_selector(".edge-readout").unwrap();
+    let lit = || root.query_selector("path.live-edge-hovered").unwrap();
+    assert!(readout().is_none() && lit().is_none(), "nothing pointed at");
+
+    let stack = query(&root, ".diagram-stack").get_bounding_client_rect();
+    let x = stack.left() + 200.0;
+    point(&hit, "pointerenter", x);
+    leptos::task::tick().await;
+    let box_ = readout().expect("a readout for the edge pointed at");
+    assert_eq!(
+        box_.get_attribute("data-from").as_deref(),
+        Some("Sessions_Service")
+    );
+    assert_eq!(
+        box_.get_attribute("data-to").as_deref(),
+        Some("Redis_Sessions")
+    );
+    let text = box_.text_content().unwrap();
+    assert!(text.starts_with("Sessions → Redis Sessions"), "{text}");
+    // Its figure is the simulation's: the calls a second on that edge.
+    let j = live.scenario.with_untracked(|s| {
+        view_model::edge_index(&s.topology, "Sessions_Service", "Redis_Sessions").unwrap()
+    });
+    let traffic = live.snapshot.with_untracked(|s| s.edges[j].traffic);
+    assert!(traffic > 1_000.0, "sessions read their cache: {traffic}");
+    let calls = format!(
+        "{} calls/s",
+        view_model::rate(traffic).trim_end_matches("/s")
+    );
+    assert!(
+        text.contains(&format!("{calls} · none failing")),
+        "{text} / {calls}"
+    );
+    assert!(!text.contains("Breaker"), "{text}");
+    assert!(
+        lit().is_some(),
+        "the edge pointed at is drawn over the others"
+    );
+    // Beside the pointer, to its right. The style sheet, which places it
+    // from these, is the end-to-end tests' to check.
+    let style = || readout().unwrap().get_attribute("style").unwrap();
+    assert!(style().starts_with("left:214px;"), "{}", style());
+
+    // The readout follows the run while the pointer stays: the breaker
+    // forced open on that very edge shows at the next step.
+    live.act(Action::SetBreaker {
+        from: "Sessions_Service".into(),
+        to: "Redis_Sessions".into(),
+        mode: BreakerMode::ForceOpen,
+    })
+    .unwrap();
+    live.step();
+    leptos::task::tick().await;
+    let text = readout().unwrap().text_content().unwrap();
+    assert!(text.contains("Breaker open: calls fail at once"), "{text}");
+
+    // The pointer moving on moves the readout with it; near the map's
+    // right edge the readout goes on the pointer's left, to stay in it.
+    point(&hit, "pointermove", x + 30.0);
+    leptos::task::tick().await;
+    assert!(style().starts_with("left:244px;"), "{}", style());
+    point(&hit, "pointermove", stack.right() - 100.0);
+    leptos::task::tick().await;
+    let right = format!("right:calc(100% - {:.0}px);", stack.width() - 114.0);
+    assert!(style().starts_with(&right), "{} / {right}", style());
+
+    // Another edge's leave does not close this one's readout; its own does.
+    let other = query(
+        &root,
+        "path.live-edge-hit[data-key=\"Gateway_Primary>Sessions_Service\"]",
+    );
+    point(&other, "pointerleave", x);
+    leptos::task::tick().await;
+    assert!(readout().is_some(), "still on the sessions' edge");
+    point(&hit, "pointerleave", x);
+    leptos::task::tick().await;
+    assert!(
+        readout().is_none() && lit().is_none(),
+        "gone with the pointer"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_click_on_an_edge_opens_its_caller_at_that_edges_row() {
+    let root = container();
+    let live = mount_app(&root);
+    live.step();
+    leptos::task::tick().await;
+    // The router's last call edge: its row is far down the inspector.
+    let key = "MessageRouter_Primary>Push_Service";
+    let hit = query(&root, &format!("path.live-edge-hit[data-key=\"{key}\"]"));
+    click(&hit);
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, ".inspector h2").text_content().as_deref(),
+        Some("Message Router 1"),
+        "the caller is selected"
+    );
+    // The row is reached once the inspector has drawn it.
+    gloo_timers::future::TimeoutFuture::new(30).await;
+    let row = query(
+        &root,
+        &format!(".inspector li.live-breaker[data-edge=\"{key}\"]"),
+    );
+    assert!(row.has_attribute("data-flash"), "the edge's row flashes");
+    let flashing = root.query_selector_all("[data-flash]").unwrap().length();
+    assert_eq!(flashing, 1, "that row alone");
+}
