@@ -222,6 +222,13 @@ pub fn ComponentActions(
             let mode = Memo::new(move |_| {
                 controls.with(|c| c.breaker_modes.get(j).copied().unwrap_or(BreakerMode::Auto))
             });
+            // What the edge carries now, as the map's readout says it
+            // (the keyboard's way to the same figures).
+            let flow = Memo::new(move |_| {
+                live.view
+                    .with(|v| v.edges.get(j).map(|e| super::edge_hover::readout_lines(e).0))
+                    .unwrap_or_default()
+            });
             let buttons = [BreakerMode::Auto, BreakerMode::ForceOpen, BreakerMode::ForceClosed]
                 .into_iter()
                 .map(|m| {
@@ -319,6 +326,7 @@ pub fn ComponentActions(
                 >
                     <span class="to">{to_name.clone()}</span>
                     <span class="state">{state}</span>
+                    <span class="flow" data-figure="edge-flow">{move || flow.get()}</span>
                     <span class="segs" role="group" aria-label=format!("Breaker mode to {to_name}")>{buttons}</span>
                     <button
                         class="cut"

@@ -1,5 +1,5 @@
 // Seeded random exploration of the release build: a user who clicks
-// anything, picks any option, types anything into the number fields and
+// anything (the map's edges too), picks any option, types anything into the number fields and
 // presses the page's keys, in any order (a reproducible sequence per seed).
 // Whatever they do, no panic or console error may reach them, and the
 // address the page writes for the state they left it in must open again
@@ -34,7 +34,9 @@ const SEEDS = (process.env.FAULTLINE_EXPLORE_SEEDS ?? '11,12').split(',').map(Nu
  */
 function markTarget(pick) {
   for (const e of document.querySelectorAll('[data-explore]')) e.removeAttribute('data-explore');
-  const all = [...document.querySelectorAll('button:not([disabled]), input:not([disabled]), select:not([disabled]), .node, summary')];
+  // One edge in eight: all 140 would outnumber the controls.
+  const edges = [...document.querySelectorAll('path.live-edge-hit')].filter((_, k) => k % 8 === 0);
+  const all = [...document.querySelectorAll('button:not([disabled]), input:not([disabled]), select:not([disabled]), .node, summary'), ...edges];
   const usable = all.filter((e) => {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || e.closest('[hidden]')) return false;
@@ -44,6 +46,12 @@ function markTarget(pick) {
   if (usable.length === 0) return null;
   const e = usable[Math.floor(pick * usable.length)];
   e.setAttribute('data-explore', '');
+  if (e.matches('path.live-edge-hit')) {
+    // An edge is pointed at along its line, not at its box's centre.
+    e.scrollIntoView({ block: 'center' });
+    const q = e.getPointAtLength(e.getTotalLength() * pick).matrixTransform(e.getScreenCTM());
+    return { kind: 'edge', x: q.x, y: q.y, name: `edge ${e.dataset.key}` };
+  }
   const kind = e.tagName === 'SELECT' ? 'select' : e.tagName === 'INPUT' ? `input:${e.type}` : 'click';
   const options = e.tagName === 'SELECT' ? [...e.options].filter((o) => !o.disabled).map((o) => o.value) : [];
   const name = (e.getAttribute('aria-label') || e.textContent || e.getAttribute('name') || '').trim().slice(0, 60);
@@ -77,6 +85,11 @@ for (const seed of SEEDS) {
             await el.fill(text, { timeout: 2000 });
             await el.press('Enter');
             done.push(`type "${text}" into ${target.name}`);
+          } else if (target.kind === 'edge') {
+            // Point at it, then click (whatever is on top there takes it).
+            await page.mouse.move(target.x, target.y);
+            await page.mouse.click(target.x, target.y);
+            done.push(`point and click at ${target.name}`);
           } else if (target.kind === 'input:range') {
             const key = pick(['ArrowRight', 'ArrowLeft', 'End', 'Home', 'PageUp']);
             await el.press(key, { timeout: 2000 });

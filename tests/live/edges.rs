@@ -147,4 +147,17 @@ async fn a_click_on_an_edge_opens_its_caller_at_that_edges_row() {
     assert!(row.has_attribute("data-flash"), "the edge's row flashes");
     let flashing = root.query_selector_all("[data-flash]").unwrap().length();
     assert_eq!(flashing, 1, "that row alone");
+    // The row gives the edge's figures too, as the map's readout does: the
+    // keyboard's way to them.
+    let flow = query(&row, "[data-figure=edge-flow]")
+        .text_content()
+        .unwrap();
+    let hit_rect = hit.get_bounding_client_rect();
+    point(&hit, "pointerenter", hit_rect.left() + 2.0);
+    leptos::task::tick().await;
+    let readout = query(&root, ".edge-readout .figures")
+        .text_content()
+        .unwrap();
+    assert_eq!(flow, readout);
+    assert!(flow.ends_with("calls/s · none failing"), "{flow}");
 }
