@@ -116,6 +116,8 @@ fn About() -> impl IntoView {
 #[component]
 fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
     let show_all = RwSignal::new(false);
+    // The edge lit on the map, shared with the inspector's call rows.
+    crate::live::edge_hover::provide();
     let counts = format!(
         "{} components in {} failure domains · {} dependencies · {} failover paths",
         topology.components.len(),

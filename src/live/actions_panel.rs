@@ -317,9 +317,14 @@ pub fn ComponentActions(
                     </select>
                 }
             });
+            let light = super::edge_hover::RowLight::new(j);
             view! {
                 <li
                     class="live-breaker"
+                    on:mouseenter=move |_| light.on()
+                    on:mouseleave=move |_| light.off()
+                    on:focusin=move |_| light.on()
+                    on:focusout=move |_| light.off()
                     data-edge=format!("{}>{}", id, to_id)
                     data-breaker=state
                     data-partitioned=move || cut.get().to_string()

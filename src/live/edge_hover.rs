@@ -7,7 +7,8 @@
 //! the pointer ([`EdgeReadout`]): the caller and the callee, the calls a
 //! second, the share failing, and the breaker or partition in the way.
 //! A click opens the caller in the inspector, where that breaker and that
-//! partition are set.
+//! partition are set. The other way round, pointing at or focusing one of
+//! the inspector's call rows lights its edge on the map ([`RowLight`]).
 //!
 //! One signal holds the edge pointed at ([`HoveredEdge`]), so the readout
 //! is the only thing that follows the figures while the run plays, not a
@@ -26,33 +27,85 @@ use faultline_core::Topology;
 /// is drawn on the pointer's left instead, in px (about its width).
 const READOUT_ROOM_PX: f64 = 300.0;
 
-/// The call edge the pointer is on, and where the pointer is, in px from
-/// the map's top left corner.
+/// Where the pointer is on the map, in px from its top left corner.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EdgeHover {
-    /// Index into the topology's dependencies.
-    pub edge: usize,
-    /// Pointer position from the map's left edge.
+pub struct Pointer {
+    /// From the map's left edge.
     pub x: f64,
-    /// Pointer position from the map's top edge.
+    /// From the map's top edge.
     pub y: f64,
     /// Too near the map's right edge: the readout goes on the pointer's left.
     pub flip: bool,
 }
 
-/// The edge pointed at, shared by the hit paths, the highlight and the
-/// readout of one map (context).
+/// The call edge lit on the map: pointed at on the map itself (with the
+/// pointer's place, for the readout), or through its row in the inspector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeHover {
+    /// Index into the topology's dependencies.
+    pub edge: usize,
+    /// The pointer, when it is on the edge itself.
+    pub at: Option<Pointer>,
+}
+
+/// The edge lit, shared by the map's hit paths, its highlight and its
+/// readout, and the inspector's call rows (context).
 #[derive(Clone, Copy, Debug)]
 pub struct HoveredEdge(pub RwSignal<Option<EdgeHover>>);
 
-/// Provides the hover state to the map about to be built; `None` (and
-/// nothing provided) without a running sandbox: the static map has no
-/// traffic to read.
+/// The hover state of the workspace being built: the one already in
+/// context, or a new one provided here. `None` (and nothing provided)
+/// without a running sandbox: the static map has no traffic to read.
 pub fn provide() -> Option<HoveredEdge> {
     use_context::<Live>()?;
+    if let Some(hovered) = use_context::<HoveredEdge>() {
+        return Some(hovered);
+    }
     let hovered = HoveredEdge(RwSignal::new(None));
     provide_context(hovered);
     Some(hovered)
+}
+
+/// Lights one edge on the map while the inspector's row of it is pointed
+/// at or holds the focus; does nothing where no map shares the hover
+/// state.
+#[derive(Clone, Copy, Debug)]
+pub struct RowLight {
+    edge: usize,
+    hovered: Option<HoveredEdge>,
+}
+
+impl RowLight {
+    /// For the row of edge `edge` (index into the topology's dependencies).
+    pub fn new(edge: usize) -> Self {
+        Self {
+            edge,
+            hovered: use_context::<HoveredEdge>(),
+        }
+    }
+
+    /// The row is pointed at or focused: light its edge.
+    pub fn on(self) {
+        if let Some(h) = self.hovered {
+            h.0.set(Some(EdgeHover {
+                edge: self.edge,
+                at: None,
+            }));
+        }
+    }
+
+    /// The row is left: put its edge out, unless the map has lit another
+    /// one (or this one, under the pointer) since.
+    pub fn off(self) {
+        if let Some(h) = self.hovered {
+            if h.0
+                .get_untracked()
+                .is_some_and(|h| h.edge == self.edge && h.at.is_none())
+            {
+                h.0.set(None);
+            }
+        }
+    }
 }
 
 /// Where a pointer event falls in the map (the `.diagram-stack` holding
@@ -66,9 +119,11 @@ fn locate(ev: &web_sys::PointerEvent, edge: usize) -> Option<EdgeHover> {
     let y = f64::from(ev.client_y()) - rect.top();
     Some(EdgeHover {
         edge,
-        x,
-        y,
-        flip: x > rect.width() - READOUT_ROOM_PX,
+        at: Some(Pointer {
+            x,
+            y,
+            flip: x > rect.width() - READOUT_ROOM_PX,
+        }),
     })
 }
 
@@ -211,7 +266,13 @@ pub fn EdgeReadout() -> impl IntoView {
     let (Some(live), Some(hovered)) = (use_context::<Live>(), use_context::<HoveredEdge>()) else {
         return ().into_any();
     };
-    let edge = Memo::new(move |_| hovered.0.with(|h| h.map(|h| h.edge)));
+    // Only an edge pointed at on the map has a readout; one lit from its
+    // inspector row has its figures there already.
+    let edge = Memo::new(move |_| {
+        hovered
+            .0
+            .with(|h| h.and_then(|h| h.at.is_some().then_some(h.edge)))
+    });
     let ends = Memo::new(move |_| {
         let e = edge.get()?;
         live.scenario.with(|s| names(&s.topology, e))
@@ -223,18 +284,19 @@ pub fn EdgeReadout() -> impl IntoView {
     });
     let position = move || {
         hovered.0.with(|h| {
-            h.map(|h| {
-                if h.flip {
-                    format!(
-                        "right:calc(100% - {:.0}px);top:{:.0}px",
-                        h.x - 14.0,
-                        h.y + 16.0
-                    )
-                } else {
-                    format!("left:{:.0}px;top:{:.0}px", h.x + 14.0, h.y + 16.0)
-                }
-            })
-            .unwrap_or_default()
+            h.and_then(|h| h.at)
+                .map(|h| {
+                    if h.flip {
+                        format!(
+                            "right:calc(100% - {:.0}px);top:{:.0}px",
+                            h.x - 14.0,
+                            h.y + 16.0
+                        )
+                    } else {
+                        format!("left:{:.0}px;top:{:.0}px", h.x + 14.0, h.y + 16.0)
+                    }
+                })
+                .unwrap_or_default()
         })
     };
     view! {

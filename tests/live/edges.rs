@@ -161,3 +161,51 @@ async fn a_click_on_an_edge_opens_its_caller_at_that_edges_row() {
     assert_eq!(flow, readout);
     assert!(flow.ends_with("calls/s · none failing"), "{flow}");
 }
+
+#[wasm_bindgen_test]
+async fn pointing_at_or_focusing_an_inspector_call_row_lights_its_edge_on_the_map() {
+    let root = container();
+    let live = mount_app(&root);
+    live.step();
+    leptos::task::tick().await;
+    click(&query(&root, ".node[data-component=MessageRouter_Primary]"));
+    leptos::task::tick().await;
+    let key = "MessageRouter_Primary>Push_Service";
+    let row = query(
+        &root,
+        &format!(".inspector li.live-breaker[data-edge=\"{key}\"]"),
+    );
+    let lit = || {
+        root.query_selector("path.live-edge-hovered")
+            .unwrap()
+            .and_then(|p| p.get_attribute("d"))
+    };
+    let edge_path = query(&root, &format!("path.live-edge-hit[data-key=\"{key}\"]"))
+        .get_attribute("d")
+        .unwrap();
+    assert_eq!(lit(), None);
+    let send =
+        js_sys::Function::new_with_args("el, kind", "el.dispatchEvent(new MouseEvent(kind));");
+    send.call2(&wasm_bindgen::JsValue::NULL, &row, &"mouseenter".into())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(lit(), Some(edge_path.clone()), "the row's own edge is lit");
+    assert!(
+        root.query_selector(".edge-readout").unwrap().is_none(),
+        "no readout: the row gives the figures"
+    );
+    send.call2(&wasm_bindgen::JsValue::NULL, &row, &"mouseleave".into())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(lit(), None);
+    // The keyboard: a control of the row taking the focus lights it too.
+    let button: web_sys::HtmlElement = query(&row, "button[data-mode=force_open]")
+        .dyn_into()
+        .unwrap();
+    button.focus().unwrap();
+    leptos::task::tick().await;
+    assert_eq!(lit(), Some(edge_path));
+    button.blur().unwrap();
+    leptos::task::tick().await;
+    assert_eq!(lit(), None);
+}
