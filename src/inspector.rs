@@ -13,11 +13,35 @@ use crate::live::driver::Live;
 use crate::Selection;
 
 /// One related component in a list: a button that selects it, plus a note.
-fn related(topology: &Topology, selection: Selection, index: usize, note: String) -> impl IntoView {
+/// Related through dependency `edge`, the item lights that edge on the
+/// live map while pointed at or focused.
+fn related(
+    topology: &Topology,
+    selection: Selection,
+    index: usize,
+    edge: Option<usize>,
+    note: String,
+) -> impl IntoView {
     let name = topology.components[index].name.clone();
     let id = topology.components[index].id.clone();
+    let light = edge.map(crate::live::edge_hover::RowLight::new);
+    let on = move || {
+        if let Some(l) = light {
+            l.on();
+        }
+    };
+    let off = move || {
+        if let Some(l) = light {
+            l.off();
+        }
+    };
     view! {
-        <li>
+        <li
+            on:mouseenter=move |_| on()
+            on:mouseleave=move |_| off()
+            on:focusin=move |_| on()
+            on:focusout=move |_| off()
+        >
             <button class="link" data-target=id on:click=move |_| selection.0.set(Some(index))>
                 {name}
             </button>
@@ -130,7 +154,7 @@ fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
             .iter()
             .enumerate()
             .filter(|(_, d)| d.from == i && d.kind == kind)
-            .map(|(e, d)| related(t, selection, d.to, carries(e, kind)).into_any())
+            .map(|(e, d)| related(t, selection, d.to, Some(e), carries(e, kind)).into_any())
             .collect()
     };
     let edges_to = |kind: DependencyKind| -> Vec<AnyView> {
@@ -138,20 +162,20 @@ fn details(t: &Topology, selection: Selection, i: usize) -> impl IntoView {
             .iter()
             .enumerate()
             .filter(|(_, d)| d.to == i && d.kind == kind)
-            .map(|(e, d)| related(t, selection, d.from, carries(e, kind)).into_any())
+            .map(|(e, d)| related(t, selection, d.from, Some(e), carries(e, kind)).into_any())
             .collect()
     };
     let fails_to: Vec<AnyView> = t
         .failovers
         .iter()
         .filter(|f| f.from == i)
-        .map(|f| related(t, selection, f.to, f.label.join(" · ")).into_any())
+        .map(|f| related(t, selection, f.to, None, f.label.join(" · ")).into_any())
         .collect();
     let takes_from: Vec<AnyView> = t
         .failovers
         .iter()
         .filter(|f| f.to == i)
-        .map(|f| related(t, selection, f.from, f.label.join(" · ")).into_any())
+        .map(|f| related(t, selection, f.from, None, f.label.join(" · ")).into_any())
         .collect();
 
     let facts = c

@@ -63,6 +63,17 @@ pub fn provide() -> Option<HoveredEdge> {
     }
     let hovered = HoveredEdge(RwSignal::new(None));
     provide_context(hovered);
+    // A click in the inspector that selects another component redraws
+    // its rows: the row pointed at goes without a leave, so its light
+    // goes with the selection.
+    if let Some(selection) = use_context::<Selection>() {
+        Effect::new(move |_| {
+            selection.0.track();
+            if hovered.0.get_untracked().is_some_and(|h| h.at.is_none()) {
+                hovered.0.set(None);
+            }
+        });
+    }
     Some(hovered)
 }
 

@@ -209,3 +209,46 @@ async fn pointing_at_or_focusing_an_inspector_call_row_lights_its_edge_on_the_ma
     leptos::task::tick().await;
     assert_eq!(lit(), None);
 }
+
+#[wasm_bindgen_test]
+async fn the_inspectors_dependency_links_light_their_edge_until_one_is_followed() {
+    let root = container();
+    let live = mount_app(&root);
+    live.step();
+    leptos::task::tick().await;
+    click(&query(&root, ".node[data-component=Presence_Service]"));
+    leptos::task::tick().await;
+    // Presence's callers: the sessions' edge into it.
+    let item = query(
+        &root,
+        ".inspector .deps-in button.link[data-target=Sessions_Service]",
+    )
+    .parent_element()
+    .unwrap();
+    let lit = || {
+        root.query_selector("path.live-edge-hovered")
+            .unwrap()
+            .and_then(|p| p.get_attribute("d"))
+    };
+    let edge_path = query(
+        &root,
+        "path.live-edge-hit[data-key=\"Sessions_Service>Presence_Service\"]",
+    )
+    .get_attribute("d")
+    .unwrap();
+    let send =
+        js_sys::Function::new_with_args("el, kind", "el.dispatchEvent(new MouseEvent(kind));");
+    send.call2(&wasm_bindgen::JsValue::NULL, &item, &"mouseenter".into())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(lit(), Some(edge_path));
+    // Followed: the sessions are selected, the list redrawn under the
+    // pointer without a leave, and the light goes with it.
+    click(&query(&item, "button.link"));
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, ".inspector h2").text_content().as_deref(),
+        Some("Sessions")
+    );
+    assert_eq!(lit(), None);
+}
