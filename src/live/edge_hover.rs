@@ -246,7 +246,7 @@ pub fn readout_lines(e: &EdgeView) -> (String, Option<&'static str>) {
         "none failing".to_string()
     };
     let in_the_way = if e.partitioned {
-        Some("Partitioned: no call gets through.")
+        Some("Partitioned: no call gets through; they are held and delivered when it heals.")
     } else {
         match e.breaker {
             BreakerState::Closed => None,
@@ -254,7 +254,14 @@ pub fn readout_lines(e: &EdgeView) -> (String, Option<&'static str>) {
             BreakerState::HalfOpen => Some("Breaker half-open: a few trial calls go through."),
         }
     };
-    (format!("{calls} · {errors}"), in_the_way)
+    // Calls waiting on the edge: a partition's, or those a caller keeps
+    // in memory while the callee fails (seed 004's sessions).
+    let held = if e.held >= 1.0 {
+        format!(" · {} held", rate(e.held).trim_end_matches("/s"))
+    } else {
+        String::new()
+    };
+    (format!("{calls} · {errors}{held}"), in_the_way)
 }
 
 /// The caller's and callee's names of edge `edge`.
@@ -350,6 +357,7 @@ mod tests {
             failing: error_rate > 0.05,
             breaker,
             partitioned,
+            held: 0.0,
         }
     }
 
@@ -361,8 +369,10 @@ mod tests {
         let (line, way) = readout_lines(&edge(1_200_000.0, 0.4567, BreakerState::Open, false));
         assert_eq!(line, "1.2M calls/s · 45.7% failing");
         assert!(way.unwrap().starts_with("Breaker open"));
-        let (line, way) = readout_lines(&edge(0.2, 0.0, BreakerState::HalfOpen, true));
-        assert_eq!(line, "no calls now · none failing");
+        let mut cut = edge(0.2, 0.0, BreakerState::HalfOpen, true);
+        cut.held = 1_234_567.0;
+        let (line, way) = readout_lines(&cut);
+        assert_eq!(line, "no calls now · none failing · 1.2M held");
         assert!(
             way.unwrap().starts_with("Partitioned"),
             "a partition is what stands in the way first"

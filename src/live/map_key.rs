@@ -160,6 +160,7 @@ mod tests {
             failing,
             breaker,
             partitioned,
+            held: 0.0,
         };
         let looks = [
             edge(false, BreakerState::Closed, false),

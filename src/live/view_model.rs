@@ -128,6 +128,9 @@ pub struct EdgeView {
     pub breaker: BreakerState,
     /// Partitioned.
     pub partitioned: bool,
+    /// Calls held on the edge (by a partition, or in the caller's memory
+    /// while the callee fails), to be delivered later.
+    pub held: f64,
 }
 
 impl EdgeView {
@@ -325,6 +328,11 @@ pub fn diagram_view(t: &Topology, s: &Snapshot) -> DiagramView {
                 failing: error_rate > FAILING_EDGE_SHARE,
                 breaker: e.breaker,
                 partitioned: e.partitioned,
+                held: if e.held.is_finite() {
+                    e.held.max(0.0)
+                } else {
+                    0.0
+                },
             }
         })
         .collect();

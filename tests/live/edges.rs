@@ -252,3 +252,43 @@ async fn the_inspectors_dependency_links_light_their_edge_until_one_is_followed(
     );
     assert_eq!(lit(), None);
 }
+
+#[wasm_bindgen_test]
+async fn a_partitioned_edge_reads_as_cut_with_the_calls_it_holds() {
+    let root = container();
+    let live = mount_app(&root);
+    live.act(Action::Partition {
+        component: "Sessions_Service".into(),
+        dependency: "Presence_Service".into(),
+    })
+    .unwrap();
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let j = live.scenario.with_untracked(|s| {
+        view_model::edge_index(&s.topology, "Sessions_Service", "Presence_Service").unwrap()
+    });
+    let held = live.snapshot.with_untracked(|s| s.edges[j].held);
+    assert!(
+        held >= 1.0,
+        "the partition holds the sessions' calls: {held}"
+    );
+    let hit = query(
+        &root,
+        "path.live-edge-hit[data-key=\"Sessions_Service>Presence_Service\"]",
+    );
+    let x = hit.get_bounding_client_rect().left() + 2.0;
+    point(&hit, "pointerenter", x);
+    leptos::task::tick().await;
+    let text = query(&root, ".edge-readout").text_content().unwrap();
+    let count = view_model::rate(held);
+    assert!(
+        text.contains(&format!(" · {} held", count.trim_end_matches("/s"))),
+        "{text} / {held}"
+    );
+    assert!(
+        text.contains("Partitioned: no call gets through; they are held"),
+        "{text}"
+    );
+}
