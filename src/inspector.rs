@@ -110,6 +110,11 @@ pub fn Inspector(topology: Arc<Topology>) -> impl IntoView {
                     "Click a node, or move to it with " <kbd>"Tab"</kbd> " and press " <kbd>"Enter"</kbd>
                     ". " <kbd>"Esc"</kbd> " clears the selection."
                 </p>
+                {use_context::<Live>().map(|_| view! {
+                    <p class="hint">
+                        "Point at a line between two components for what it carries now; click it for the caller."
+                    </p>
+                })}
             </div>
         }
         .into_any(),
