@@ -318,8 +318,19 @@ fn failover_edges(l: &Layout, selection: Selection, labels: bool) -> impl IntoVi
                         }
                     })
                     .collect_view();
+                // Live: filled while the failover is under way, and a
+                // tooltip saying where it stands.
+                let live = crate::live::diagram_feed::failover_label(e.edge, label.lines.join(" · "));
+                let underway = live.map(|(u, _)| u);
+                let title = live.map(|(_, t)| view! { <title>{t}</title> });
                 view! {
-                    <g class="failover-label" class:active=active>
+                    <g
+                        class="failover-label"
+                        data-failover=e.edge
+                        class:active=active
+                        class:underway=move || underway.is_some_and(|u| u.get())
+                    >
+                        {title}
                         <rect x=px(r.x) y=px(r.y) width=px(r.w) height=px(r.h) rx="4"></rect>
                         {lines}
                     </g>

@@ -318,6 +318,23 @@ pub fn FailoverFlow(
     .into_any()
 }
 
+/// The live state of failover `index` for its label on the map: whether it
+/// is under way (the label is then drawn filled) and its tooltip, the
+/// static label followed by where it stands. `None` without a running
+/// sandbox.
+pub fn failover_label(index: usize, label: String) -> Option<(Signal<bool>, Signal<String>)> {
+    let live = use_context::<Live>()?;
+    let fv = Memo::new(move |_| live.view.with(|v| v.failovers.get(index).cloned()));
+    let underway = Signal::derive(move || fv.with(|f| f.as_ref().is_some_and(|f| f.active)));
+    let title = Memo::new(move |_| {
+        fv.with(|f| match f {
+            Some(f) => format!("{label}: {}", f.words()),
+            None => label.clone(),
+        })
+    });
+    Some((underway, title.into()))
+}
+
 /// Live overlays for every dependency edge route (draw after the static edges).
 pub fn edge_overlays(routes: &[crate::layout::EdgeRoute]) -> impl IntoView {
     routes

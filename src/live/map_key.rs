@@ -105,7 +105,7 @@ fn edge_samples() -> Vec<EdgeSample> {
             classes: "live-failover lit",
             badge: None,
             word: "failover under way",
-            meaning: "A failover path in use: load is moving from the failed component to its backup.".into(),
+            meaning: "A failover path in use, its label filled: load is moving from the failed component to its backup. Point at the label for how far it has gone.".into(),
         },
     ]
 }

@@ -163,6 +163,24 @@ pub struct FailoverView {
     pub phase: &'static str,
 }
 
+impl FailoverView {
+    /// Where the failover stands, in words for its label's tooltip:
+    /// "moving the load to the backup: 40% moved".
+    pub fn words(&self) -> String {
+        let moved = format!("{:.0}% of the load moved", self.moved * 100.0);
+        match self.phase {
+            "idle" => "not in use".to_string(),
+            "detecting" => "the primary is failing its health checks".to_string(),
+            "migrating" => format!("moving the load to the backup: {moved}"),
+            "promoting" => format!("promoting the replica for writes: {moved}"),
+            "active" => format!("in use: {moved}"),
+            "restored" => format!("in use, the backup scaled to full strength: {moved}"),
+            "failing back" => format!("the primary is healthy again, load moving back: {moved}"),
+            other => format!("{other}: {moved}"),
+        }
+    }
+}
+
 /// The whole diagram's live state.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DiagramView {
@@ -625,7 +643,26 @@ pub fn deploy_tag(d: &faultline_core::sim::deploy::DeployView) -> Option<(String
 
 #[cfg(test)]
 mod tests {
-    use super::{errors_text, grouped, load_text, retries_text, servers_text};
+    use super::{errors_text, grouped, load_text, retries_text, servers_text, FailoverView};
+
+    #[test]
+    fn a_failover_says_where_it_stands_and_how_much_has_moved() {
+        let at = |phase, moved| {
+            FailoverView {
+                active: phase != "idle",
+                moved,
+                phase,
+            }
+            .words()
+        };
+        assert_eq!(at("idle", 0.0), "not in use");
+        assert_eq!(
+            at("migrating", 0.404),
+            "moving the load to the backup: 40% of the load moved"
+        );
+        assert_eq!(at("active", 1.0), "in use: 100% of the load moved");
+        assert!(at("failing back", 0.5).starts_with("the primary is healthy again"));
+    }
 
     #[test]
     fn errors_name_a_down_shards_unavailable_part() {

@@ -292,3 +292,45 @@ async fn a_partitioned_edge_reads_as_cut_with_the_calls_it_holds() {
         "{text}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_failover_label_fills_while_its_failover_is_under_way_and_says_how_far() {
+    let (root, live) = mount_live(|| {
+        let topology = std::sync::Arc::new(steady().topology.clone());
+        view! { <faultline_app::diagram::Diagram topology width=1200.0 /> }
+    });
+    let live = live.get().unwrap();
+    let index = steady()
+        .topology
+        .failovers
+        .iter()
+        .position(|f| steady().topology.components[f.from].id == "Gateway_Primary")
+        .expect("the primary gateway's failover");
+    live.step();
+    leptos::task::tick().await;
+    let label = query(
+        &root,
+        &format!(".failover-label[data-failover=\"{index}\"]"),
+    );
+    let title = || query(&label, "title").text_content().unwrap();
+    assert!(!label.class_list().contains("underway"));
+    assert_eq!(
+        title(),
+        "Connection failure · WebSocket migration: not in use"
+    );
+
+    live.act(Action::Kill {
+        component: "Gateway_Primary".into(),
+    })
+    .unwrap();
+    live.advance(90_000.0);
+    leptos::task::tick().await;
+    let f = live.view.with_untracked(|v| v.failovers[index].clone());
+    assert!(f.active, "the health check has failed by now: {f:?}");
+    assert!(label.class_list().contains("underway"));
+    assert_eq!(
+        title(),
+        format!("Connection failure · WebSocket migration: {}", f.words())
+    );
+    assert!(title().contains("% of the load moved"), "{}", title());
+}
