@@ -114,6 +114,7 @@ pub fn Diagram(
                 {bands(&t, &l)}
                 <g class="edges deps">{dependency_edges(&t, &l, selection)}</g>
                 <g class="edges failovers">{failover_edges(&l, selection, false)}</g>
+                <g class="edge-hits">{crate::live::edge_hover::hit_paths(&t, &l.dependencies)}</g>
             </svg>
             <svg
                 class="diagram-layer diagram-flows"

@@ -10,8 +10,7 @@
 //!   layer because they change often.
 //! - [`EdgeFlow`]: an overlay on a dependency edge with dash flow whose
 //!   speed and width follow traffic, red with errors, and the breaker's
-//!   state as a badge at the caller's end when it is not closed, with its
-//!   hit path for pointing at it ([`super::edge_hover`]).
+//!   state as a badge at the caller's end when it is not closed.
 //! - [`FailoverFlow`]: an overlay on a failover edge, lit while in use.
 //! - [`why_chain`]: the components the selected one's trouble came
 //!   through, which the map rings.
@@ -242,13 +241,12 @@ pub fn EdgeFlow(
         return ().into_any();
     };
     // Only call edges carry request traffic; control and hosting links stay static.
-    let Some((from, to, caller)) = live.scenario.with_untracked(|s| {
+    let Some((from, to)) = live.scenario.with_untracked(|s| {
         let d = s.topology.dependencies.get(edge)?;
         (d.kind == DependencyKind::Call).then(|| {
             (
                 s.topology.components[d.from].id.clone(),
                 s.topology.components[d.to].id.clone(),
-                d.from,
             )
         })
     }) else {
@@ -264,7 +262,6 @@ pub fn EdgeFlow(
         })
     });
     let start = path_start(&path);
-    let key = format!("{from}>{to}");
     let badge = move || {
         let breaker = look.with(|l| l.as_ref().map(|l| l.2))?;
         let (x, y) = start?;
@@ -290,7 +287,6 @@ pub fn EdgeFlow(
             style=move || look.with(|l| format!("stroke-width:{:.1}px", l.as_ref().map_or(2.0, |l| l.1 as f64) / 2.0))
         ></path>
         {badge}
-        <super::edge_hover::HitPath edge from=caller key=key path=path.clone() />
     }
     .into_any()
 }

@@ -6,6 +6,8 @@
 //! lights the edge ([`EdgeHighlight`]) and shows a small readout beside
 //! the pointer ([`EdgeReadout`]): the caller and the callee, the calls a
 //! second, the share failing, and the breaker or partition in the way.
+//! The hit paths lie in the map's base layer ([`hit_paths`]), under the
+//! moving traffic, so they add nothing to what repaints as it moves.
 //! A click opens the caller in the inspector, where that breaker and that
 //! partition are set. The other way round, pointing at or focusing one of
 //! the inspector's call rows lights its edge on the map ([`RowLight`]).
@@ -21,7 +23,7 @@ use super::view_model::{rate, EdgeView};
 use crate::layout::EdgeRoute;
 use crate::Selection;
 use faultline_core::sim::BreakerState;
-use faultline_core::Topology;
+use faultline_core::{DependencyKind, Topology};
 
 /// How far right of the stack's right edge the readout may start before it
 /// is drawn on the pointer's left instead, in px (about its width).
@@ -164,6 +166,30 @@ fn show_row_after_redraw(ev: &web_sys::MouseEvent, key: String) {
         crate::dom::flash(row, "data-flash", ROW_FLASH_MS);
     })
     .forget();
+}
+
+/// The hit paths of every call edge among `routes`, for the map's base
+/// layer: it repaints only when the selection changes, where the traffic
+/// layer above repaints with the moving dashes many times a second, and
+/// the layers above it let the pointer through to it. Nothing without a
+/// running sandbox.
+pub fn hit_paths(topology: &Topology, routes: &[EdgeRoute]) -> impl IntoView {
+    let live = use_context::<HoveredEdge>().is_some();
+    live.then(|| {
+        routes
+            .iter()
+            .filter_map(|r| {
+                let d = topology.dependencies.get(r.edge)?;
+                (d.kind == DependencyKind::Call).then(|| {
+                    let key = format!(
+                        "{}>{}",
+                        topology.components[d.from].id, topology.components[d.to].id
+                    );
+                    view! { <HitPath edge=r.edge from=d.from key path=r.path.clone() /> }
+                })
+            })
+            .collect_view()
+    })
 }
 
 /// The invisible, pointer-catching twin of call edge `edge` along `path`:
