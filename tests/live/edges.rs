@@ -334,3 +334,49 @@ async fn a_failover_label_fills_while_its_failover_is_under_way_and_says_how_far
     );
     assert!(title().contains("% of the load moved"), "{}", title());
 }
+
+#[wasm_bindgen_test]
+async fn while_monitoring_is_down_the_readout_gives_the_last_figures_seen_and_says_so() {
+    let root = container();
+    let live = mount_app(&root);
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    let hit = query(
+        &root,
+        "path.live-edge-hit[data-key=\"Sessions_Service>Redis_Sessions\"]",
+    );
+    let x = hit.get_bounding_client_rect().left() + 2.0;
+    point(&hit, "pointerenter", x);
+    leptos::task::tick().await;
+    let figures = || {
+        query(&root, ".edge-readout .figures")
+            .text_content()
+            .unwrap()
+    };
+    assert!(root
+        .query_selector(".edge-readout .stale")
+        .unwrap()
+        .is_none());
+    kill_monitoring(&live);
+    live.step();
+    leptos::task::tick().await;
+    let seen = figures();
+    // The cache killed while nobody watches: its callers' calls fail, but
+    // the readout keeps what was last seen.
+    live.act(Action::Kill {
+        component: "Redis_Sessions".into(),
+    })
+    .unwrap();
+    for _ in 0..3 {
+        live.step();
+    }
+    leptos::task::tick().await;
+    assert_eq!(figures(), seen, "frozen while blind");
+    let stale = query(&root, ".edge-readout .stale").text_content().unwrap();
+    assert!(
+        stale.starts_with("Last seen at ") && stale.ends_with(": monitoring is down."),
+        "{stale}"
+    );
+}
