@@ -25,8 +25,8 @@ use crate::Selection;
 use faultline_core::sim::BreakerState;
 use faultline_core::{DependencyKind, Topology};
 
-/// How far right of the stack's right edge the readout may start before it
-/// is drawn on the pointer's left instead, in px (about its width).
+/// How near the map's right edge the pointer may come before the readout
+/// is drawn on its left instead, in px (about the readout's width).
 const READOUT_ROOM_PX: f64 = 300.0;
 
 /// Where the pointer is on the map, in px from its top left corner.
