@@ -83,6 +83,7 @@ pub fn Diagram(
     let why = crate::live::diagram_feed::why_chain(selection);
     let compared = crate::live::diagram_feed::compared_health();
     crate::live::edge_hover::provide();
+    let tap_away = crate::live::edge_hover::tap_away();
     move || {
         let l = layout.get();
         let t = topology.clone();
@@ -99,6 +100,11 @@ pub fn Diagram(
             // is the single drawing's: edges, flows, nodes, labels, bars.
             <div
                 class="diagram-stack"
+                on:pointerdown=move |ev| {
+                    if let Some(f) = tap_away {
+                        f(ev);
+                    }
+                }
                 class:has-selection=move || selection.0.get().is_some()
                 class:show-all=move || show_all.get()
             >

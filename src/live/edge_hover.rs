@@ -12,6 +12,11 @@
 //! partition are set. The other way round, pointing at or focusing one of
 //! the inspector's call rows lights its edge on the map ([`RowLight`]).
 //!
+//! A finger cannot point without touching: on a touch screen the first tap
+//! on an edge shows its readout, which stays until the next tap, and a
+//! second tap on the same edge opens its caller ([`tap_away`] puts the
+//! readout out when the tap lands elsewhere on the map).
+//!
 //! One signal holds the edge pointed at ([`HoveredEdge`]), so the readout
 //! is the only thing that follows the figures while the run plays, not a
 //! tooltip per edge.
@@ -25,9 +30,37 @@ use crate::Selection;
 use faultline_core::sim::BreakerState;
 use faultline_core::{DependencyKind, Topology};
 
-/// How near the map's right edge the pointer may come before the readout
-/// is drawn on its left instead, in px (about the readout's width).
+/// The room the readout needs beside the pointer, in px (its widest,
+/// with a margin).
 const READOUT_ROOM_PX: f64 = 300.0;
+
+/// The map frame's border and padding, in px (`.diagram-pane`).
+const FRAME_INSET_PX: f64 = 9.0;
+
+/// How far from the pointer the readout starts, in px.
+const READOUT_GAP_PX: f64 = 14.0;
+
+/// Where the readout goes, in px from the map's left edge.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Place {
+    /// Its left edge here: right of the pointer, or, where neither side
+    /// has room (a phone), wherever it fits in the visible part of the map.
+    From(f64),
+    /// Its right edge here: left of the pointer, near the right edge.
+    Until(f64),
+}
+
+/// Where the readout goes for a pointer at `x` (map px) when the part of
+/// the map in view runs from `visible_left` to `visible_right`.
+pub fn place(x: f64, visible_left: f64, visible_right: f64) -> Place {
+    if visible_right - (x + READOUT_GAP_PX) >= READOUT_ROOM_PX {
+        Place::From(x + READOUT_GAP_PX)
+    } else if (x - READOUT_GAP_PX) - visible_left >= READOUT_ROOM_PX {
+        Place::Until(x - READOUT_GAP_PX)
+    } else {
+        Place::From((visible_right - READOUT_ROOM_PX).max(visible_left + 4.0))
+    }
+}
 
 /// Where the pointer is on the map, in px from its top left corner.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,8 +69,10 @@ pub struct Pointer {
     pub x: f64,
     /// From the map's top edge.
     pub y: f64,
-    /// Too near the map's right edge: the readout goes on the pointer's left.
-    pub flip: bool,
+    /// Where the readout goes.
+    pub place: Place,
+    /// A finger, not a mouse: a second tap opens the caller.
+    pub touch: bool,
 }
 
 /// The call edge lit on the map: pointed at on the map itself (with the
@@ -122,21 +157,62 @@ impl RowLight {
 }
 
 /// Where a pointer event falls in the map (the `.diagram-stack` holding
-/// its target), and whether the readout must go on its left.
+/// its target), and where its readout goes in the part of the map in the
+/// window (a phone scrolls a map wider than itself inside its frame).
 fn locate(ev: &web_sys::PointerEvent, edge: usize) -> Option<EdgeHover> {
     use wasm_bindgen::JsCast;
     let target: web_sys::Element = ev.current_target()?.dyn_into().ok()?;
     let stack = target.closest(".diagram-stack").ok()??;
     let rect = stack.get_bounding_client_rect();
+    let window_right = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(f64::INFINITY);
+    // The map's frame (inside its border and padding), which scrolls it
+    // sideways where it is wider, and the window.
+    let (frame_left, frame_right) = stack
+        .closest(".diagram-pane")
+        .ok()
+        .flatten()
+        .map(|pane| {
+            let r = pane.get_bounding_client_rect();
+            (r.left() + FRAME_INSET_PX, r.right() - FRAME_INSET_PX)
+        })
+        .unwrap_or((0.0, window_right));
     let x = f64::from(ev.client_x()) - rect.left();
+    let visible_left = (frame_left.max(0.0) - rect.left()).max(0.0);
+    let visible_right = rect
+        .width()
+        .min(frame_right.min(window_right) - rect.left());
     let y = f64::from(ev.client_y()) - rect.top();
     Some(EdgeHover {
         edge,
         at: Some(Pointer {
             x,
             y,
-            flip: x > rect.width() - READOUT_ROOM_PX,
+            place: place(x, visible_left, visible_right),
+            touch: ev.pointer_type() == "touch",
         }),
+    })
+}
+
+/// For the map's `pointerdown`: a tap that lands elsewhere than on an
+/// edge puts out the readout a tap left up (a finger sends no leave that
+/// counts; see [`HitPath`]). `None` without the hover state.
+pub fn tap_away() -> Option<impl Fn(web_sys::PointerEvent) + Copy> {
+    let hovered = use_context::<HoveredEdge>()?;
+    Some(move |ev: web_sys::PointerEvent| {
+        use wasm_bindgen::JsCast;
+        if ev.pointer_type() != "touch" {
+            return;
+        }
+        let on_edge = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.closest(".live-edge-hit").ok().flatten().is_some());
+        if !on_edge && hovered.0.get_untracked().is_some_and(|h| h.at.is_some()) {
+            hovered.0.set(None);
+        }
     })
 }
 
@@ -211,12 +287,32 @@ pub fn HitPath(
         return ().into_any();
     };
     let selection = use_context::<Selection>();
+    // The last pointer to come onto this edge was a finger; and it came
+    // while this edge's readout was already up (a second tap).
+    let touch = StoredValue::new(false);
+    let second_tap = StoredValue::new(false);
     let point = move |ev: web_sys::PointerEvent| {
+        if ev.type_() == "pointerenter" {
+            let finger = ev.pointer_type() == "touch";
+            touch.set_value(finger);
+            second_tap.set_value(
+                finger
+                    && hovered
+                        .0
+                        .get_untracked()
+                        .is_some_and(|h| h.edge == edge && h.at.is_some()),
+            );
+        }
         if let Some(h) = locate(&ev, edge) {
             hovered.0.set(Some(h));
         }
     };
-    let leave = move |_| {
+    let leave = move |ev: web_sys::PointerEvent| {
+        // A finger leaves as soon as it lifts: its readout stays until the
+        // next tap.
+        if ev.pointer_type() == "touch" {
+            return;
+        }
         // Only this edge's own readout goes: the pointer may already be on
         // the next edge, whose enter can come first.
         if hovered.0.get_untracked().is_some_and(|h| h.edge == edge) {
@@ -232,6 +328,10 @@ pub fn HitPath(
             on:pointermove=point
             on:pointerleave=leave
             on:click=move |ev| {
+                // A first tap only shows the readout.
+                if touch.get_value() && !second_tap.get_value() {
+                    return;
+                }
                 if let Some(s) = selection {
                     s.0.set(Some(from));
                     show_row_after_redraw(&ev, key.clone());
@@ -326,18 +426,21 @@ pub fn EdgeReadout() -> impl IntoView {
         let e = edge.get()?;
         live.view.with(|v| v.edges.get(e).map(readout_lines))
     });
+    let touch = Memo::new(move |_| {
+        hovered
+            .0
+            .with(|h| h.and_then(|h| h.at).is_some_and(|p| p.touch))
+    });
     let position = move || {
         hovered.0.with(|h| {
             h.and_then(|h| h.at)
                 .map(|h| {
-                    if h.flip {
-                        format!(
-                            "right:calc(100% - {:.0}px);top:{:.0}px",
-                            h.x - 14.0,
-                            h.y + 16.0
-                        )
-                    } else {
-                        format!("left:{:.0}px;top:{:.0}px", h.x + 14.0, h.y + 16.0)
+                    let top = h.y + 16.0;
+                    match h.place {
+                        Place::From(left) => format!("left:{left:.0}px;top:{top:.0}px"),
+                        Place::Until(right) => {
+                            format!("right:calc(100% - {right:.0}px);top:{top:.0}px")
+                        }
                     }
                 })
                 .unwrap_or_default()
@@ -362,7 +465,10 @@ pub fn EdgeReadout() -> impl IntoView {
                     <span class="figures">{line}</span>
                     {in_the_way.map(|w| view! { <span class="in-the-way">{w}</span> })}
                     {stale.map(|s| view! { <span class="stale">{s}</span> })}
-                    <span class="hint">"Click for the caller's breakers and partitions."</span>
+                    <span class="hint">
+                        {move || if touch.get() { "Tap it again" } else { "Click" }}
+                        " for the caller's breakers and partitions."
+                    </span>
                 </div>
             })
         }}
@@ -385,6 +491,19 @@ mod tests {
             partitioned,
             held: 0.0,
         }
+    }
+
+    #[test]
+    fn the_readout_goes_right_of_the_pointer_else_left_else_where_it_fits() {
+        // A wide map: right of the pointer, or left of it near the edge.
+        assert_eq!(place(200.0, 0.0, 1000.0), Place::From(214.0));
+        assert_eq!(place(900.0, 0.0, 1000.0), Place::Until(886.0));
+        // A phone shows 360 px of a wider map: no side has the room, so it
+        // starts where it fits, inside the part in view.
+        assert_eq!(place(170.0, 0.0, 360.0), Place::From(60.0));
+        assert_eq!(place(560.0, 500.0, 860.0), Place::From(560.0));
+        // Narrower than the readout: from the left of the view.
+        assert_eq!(place(100.0, 20.0, 300.0), Place::From(24.0));
     }
 
     #[test]

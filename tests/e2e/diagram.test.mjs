@@ -226,6 +226,26 @@ test('at 1366x768 the inspector, a chart reached from its vital and the log reac
 // does (read from the style sheet, as the user sees them), and pointing at
 // an edge with the mouse, through the map's layers, reads it; a click
 // opens its caller at that edge's row.
+/**
+ * Scrolls the call edge `key` (`From>To`) into view and gives a point of it,
+ * in window px, where nothing covers it; null if there is none.
+ */
+function pointOnEdge(page, key) {
+  return page.evaluate((key) => {
+    const hit = document.querySelector(`path.live-edge-hit[data-key="${key}"]`);
+    hit.scrollIntoView({ block: 'center', inline: 'center' });
+    const len = hit.getTotalLength();
+    const m = hit.getScreenCTM();
+    for (let f = 0.5; f > 0.05; f -= 0.02) {
+      for (const g of [f, 1 - f]) {
+        const q = hit.getPointAtLength(len * g).matrixTransform(m);
+        if (document.elementFromPoint(q.x, q.y) === hit) return { x: q.x, y: q.y };
+      }
+    }
+    return null;
+  }, key);
+}
+
 test('the edge key matches the map, and pointing at an edge reads it, a click opens its caller at its row', async () => {
   // Fifty minutes into the cascade: calls failing, breakers open and half-open.
   const { page, problems } = await openPage(1366, 900, '#s=api_cascade_2022&seed=1&t=3000000');
@@ -254,19 +274,7 @@ test('the edge key matches the map, and pointing at an edge reads it, a click op
   }
 
   // A failing edge, pointed at where no node covers it.
-  const at = await page.evaluate(() => {
-    const hit = document.querySelector('path.live-edge-hit[data-key="API_Gateway>API_RateLimiter"]');
-    hit.scrollIntoView({ block: 'center' });
-    const len = hit.getTotalLength();
-    const m = hit.getScreenCTM();
-    for (let f = 0.5; f > 0.05; f -= 0.02) {
-      for (const g of [f, 1 - f]) {
-        const q = hit.getPointAtLength(len * g).matrixTransform(m);
-        if (document.elementFromPoint(q.x, q.y) === hit) return { x: q.x, y: q.y };
-      }
-    }
-    return null;
-  });
+  const at = await pointOnEdge(page, 'API_Gateway>API_RateLimiter');
   assert.ok(at, 'some stretch of the edge is not under a node');
   await page.mouse.move(at.x, at.y);
   const readout = page.locator('.edge-readout');
@@ -298,6 +306,53 @@ test('the edge key matches the map, and pointing at an edge reads it, a click op
 
   // Away from the edges, the readout goes.
   await page.mouse.move(5, 5);
+  await readout.waitFor({ state: 'detached', timeout: 3000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('on a phone a tap on an edge reads it inside the part of the map in view, a second tap opens its caller', async () => {
+  const { page, problems } = await openPage(390, 844, '#s=api_cascade_2022&seed=1&t=3000000', { touch: true });
+  await page.waitForSelector('.diagram-flows path.live-edge.brk-open', { timeout: 15000 });
+  const key = 'CloudFlare_US>API_Gateway';
+  const at = await pointOnEdge(page, key);
+  assert.ok(at, 'some stretch of the edge is not under a node');
+
+  await page.touchscreen.tap(at.x, at.y);
+  const readout = page.locator('.edge-readout');
+  await readout.waitFor({ timeout: 3000 });
+  assert.match(await readout.innerText(), /^Cloudflare US → API Gateway\n[\s\S]*Tap it again for the caller's/);
+  // The map is wider than a phone and scrolls inside its frame: the readout
+  // lies in the part of it in view, not past the frame's edge.
+  const placed = await page.evaluate(() => {
+    const r = document.querySelector('.edge-readout').getBoundingClientRect();
+    const pane = document.querySelector('.diagram-pane').getBoundingClientRect();
+    return { left: r.left, right: r.right, paneLeft: pane.left, paneRight: pane.right, width: window.innerWidth };
+  });
+  assert.ok(placed.left >= placed.paneLeft && placed.right <= Math.min(placed.paneRight, placed.width),
+    `inside the map's frame: ${JSON.stringify(placed)}`);
+  assert.equal(await page.locator('.inspector h2').innerText(), 'Inspector', 'the first tap opens nothing');
+  await page.screenshot({ path: path.join(shots, 'edge-readout-phone.png') });
+
+  await page.touchscreen.tap(at.x, at.y);
+  await page.waitForFunction(() => document.querySelector('.inspector h2')?.textContent === 'Cloudflare US');
+
+  // The caller's row was scrolled into view below the map. Back on the
+  // map, a tap away from the edges puts the readout out.
+  assert.equal(await readout.count(), 1, 'the readout stays up after the second tap');
+  await pointOnEdge(page, key);
+  const blank = await page.evaluate(() => {
+    const pane = document.querySelector('.diagram-pane').getBoundingClientRect();
+    for (let y = Math.max(pane.top, 0) + 20; y < Math.min(pane.bottom, innerHeight) - 20; y += 7) {
+      for (let x = pane.left + 20; x < pane.right - 20; x += 7) {
+        const el = document.elementFromPoint(x, y);
+        if (el && el.closest('svg.diagram-base') && !el.closest('.live-edge-hit, [data-component]')) return { x, y };
+      }
+    }
+    return null;
+  });
+  assert.ok(blank, 'some bare stretch of the map in view');
+  await page.touchscreen.tap(blank.x, blank.y);
   await readout.waitFor({ state: 'detached', timeout: 3000 });
   assert.deepEqual(problems, []);
   await page.close();

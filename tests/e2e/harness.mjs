@@ -86,9 +86,10 @@ export const baseUrl = () => base;
 /**
  * Opens the page (plus an optional `#fragment`) at a viewport size and
  * collects console errors, page errors and failed requests into `problems`.
+ * `{ touch: true }` opens it as a phone does: a touch screen, no mouse.
  */
-export async function openPage(width, height, fragment = '') {
-  const page = await browser.newPage({ viewport: { width, height } });
+export async function openPage(width, height, fragment = '', { touch = false } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, hasTouch: touch, isMobile: touch });
   const problems = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);

@@ -380,3 +380,88 @@ async fn while_monitoring_is_down_the_readout_gives_the_last_figures_seen_and_sa
         "{stale}"
     );
 }
+
+/// Sends a finger's `kind` event to `el` at client x `x`.
+fn touch(el: &web_sys::Element, kind: &str, x: f64) {
+    let send = js_sys::Function::new_with_args(
+        "el, kind, x",
+        "const r = el.getBoundingClientRect();
+         el.dispatchEvent(new PointerEvent(kind, {pointerType: 'touch', clientX: x, clientY: r.top + r.height / 2, bubbles: kind === 'pointerdown'}));",
+    );
+    send.call3(&wasm_bindgen::JsValue::NULL, el, &kind.into(), &x.into())
+        .unwrap();
+}
+
+/// A tap as a phone sends it: enter, down, leave as the finger lifts, then
+/// the click.
+async fn tap(el: &web_sys::Element, x: f64) {
+    touch(el, "pointerenter", x);
+    touch(el, "pointerdown", x);
+    touch(el, "pointerleave", x);
+    click(el);
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn on_a_touch_screen_a_tap_shows_the_readout_and_a_second_tap_opens_the_caller() {
+    let root = container();
+    let live = mount_app(&root);
+    live.step();
+    leptos::task::tick().await;
+    let key = "Sessions_Service>Redis_Sessions";
+    let hit = query(&root, &format!("path.live-edge-hit[data-key=\"{key}\"]"));
+    let x = hit.get_bounding_client_rect().left() + 2.0;
+    let readout = || root.query_selector(".edge-readout").unwrap();
+    let selected = || {
+        root.query_selector(".inspector h2")
+            .unwrap()
+            .and_then(|h| h.text_content())
+    };
+
+    tap(&hit, x).await;
+    let shown = readout().expect("the first tap shows the readout");
+    assert!(
+        shown
+            .text_content()
+            .unwrap()
+            .contains("Tap it again for the caller's"),
+        "{:?}",
+        shown.text_content()
+    );
+    assert_eq!(
+        selected().as_deref(),
+        Some("Inspector"),
+        "nothing opened yet"
+    );
+
+    tap(&hit, x).await;
+    assert_eq!(
+        selected().as_deref(),
+        Some("Sessions"),
+        "the second tap opens the caller"
+    );
+
+    // A tap elsewhere on the map puts the readout out.
+    assert!(readout().is_some());
+    let base = query(&root, "svg.diagram-base");
+    touch(&base, "pointerdown", x);
+    leptos::task::tick().await;
+    assert!(readout().is_none());
+    // And a tap on another edge after one on this is a first tap there.
+    tap(&hit, x).await;
+    let other = query(
+        &root,
+        "path.live-edge-hit[data-key=\"Gateway_Primary>Sessions_Service\"]",
+    );
+    let ox = other.get_bounding_client_rect().left() + 2.0;
+    tap(&other, ox).await;
+    assert_eq!(
+        readout().unwrap().get_attribute("data-from").as_deref(),
+        Some("Gateway_Primary")
+    );
+    assert_eq!(
+        selected().as_deref(),
+        Some("Sessions"),
+        "still the sessions"
+    );
+}
