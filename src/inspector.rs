@@ -106,13 +106,19 @@ pub fn Inspector(topology: Arc<Topology>) -> impl IntoView {
             <div class="inspector-empty">
                 <h2>"Inspector"</h2>
                 <p>"Select a component to see its facts, blast radius, dependencies and failover paths."</p>
-                <p class="hint">
+                // Worded for a mouse, or for a finger where the screen
+                // cannot hover (`.for-mouse`/`.for-touch` in style.css).
+                <p class="hint for-mouse">
                     "Click a node, or move to it with " <kbd>"Tab"</kbd> " and press " <kbd>"Enter"</kbd>
                     ". " <kbd>"Esc"</kbd> " clears the selection."
                 </p>
+                <p class="hint for-touch">"Tap a node."</p>
                 {use_context::<Live>().map(|_| view! {
-                    <p class="hint">
+                    <p class="hint for-mouse">
                         "Point at a line between two components for what it carries now; click it for the caller."
+                    </p>
+                    <p class="hint for-touch">
+                        "Tap a line between two components for what it carries now; tap it again for the caller."
                     </p>
                 })}
             </div>

@@ -273,6 +273,11 @@ test('the edge key matches the map, and pointing at an edge reads it, a click op
     assert.equal(key, map, `the key's "${state}" looks like the map's`);
   }
 
+  // The inspector's hints are worded for a mouse.
+  const hints = await page.locator('.inspector-empty').innerText();
+  assert.match(hints, /Point at a line between two components for what it carries now; click it for the caller\./);
+  assert.doesNotMatch(hints, /Tap/);
+
   // A failing edge, pointed at where no node covers it.
   const at = await pointOnEdge(page, 'API_Gateway>API_RateLimiter');
   assert.ok(at, 'some stretch of the edge is not under a node');
@@ -314,6 +319,10 @@ test('the edge key matches the map, and pointing at an edge reads it, a click op
 test('on a phone a tap on an edge reads it inside the part of the map in view, a second tap opens its caller', async () => {
   const { page, problems } = await openPage(390, 844, '#s=api_cascade_2022&seed=1&t=3000000', { touch: true });
   await page.waitForSelector('.diagram-flows path.live-edge.brk-open', { timeout: 15000 });
+  // The inspector's hints are worded for a finger.
+  const hints = await page.locator('.inspector-empty').innerText();
+  assert.match(hints, /Tap a node\.\n+Tap a line between two components for what it carries now; tap it again for the caller\./);
+  assert.doesNotMatch(hints, /Click|Point at/);
   const key = 'CloudFlare_US>API_Gateway';
   const at = await pointOnEdge(page, key);
   assert.ok(at, 'some stretch of the edge is not under a node');
