@@ -165,7 +165,8 @@ pub struct FailoverView {
 
 impl FailoverView {
     /// Where the failover stands, in words for its label's tooltip:
-    /// "moving the load to the backup: 40% moved".
+    /// "moving the load to the backup: 40% of the load moved". `phase` is
+    /// one of the core's `failover::Phase::name` words.
     pub fn words(&self) -> String {
         let moved = format!("{:.0}% of the load moved", self.moved * 100.0);
         match self.phase {
