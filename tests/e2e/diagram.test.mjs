@@ -312,6 +312,28 @@ test('the edge key matches the map, and pointing at an edge reads it, a click op
   // Away from the edges, the readout goes.
   await page.mouse.move(5, 5);
   await readout.waitFor({ state: 'detached', timeout: 3000 });
+
+  // Pointed at just above the window's bottom, the readout goes above the
+  // pointer, inside the window.
+  const low = await page.evaluate(() => {
+    const hit = document.querySelector('path.live-edge-hit[data-key="API_RateLimiter>PostgreSQL_Main"]');
+    const len = hit.getTotalLength();
+    for (let f = 0.3; f < 0.8; f += 0.02) {
+      const q0 = hit.getPointAtLength(len * f).matrixTransform(hit.getScreenCTM());
+      window.scrollBy(0, q0.y - (innerHeight - 25));
+      const q = hit.getPointAtLength(len * f).matrixTransform(hit.getScreenCTM());
+      if (document.elementFromPoint(q.x, q.y) === hit) return { x: q.x, y: q.y };
+    }
+    return null;
+  });
+  assert.ok(low, 'a stretch of the edge 25 px above the window bottom');
+  await page.mouse.move(low.x, low.y);
+  await readout.waitFor({ timeout: 3000 });
+  const above = await page.evaluate(() => {
+    const r = document.querySelector('.edge-readout').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, height: innerHeight };
+  });
+  assert.ok(above.bottom < low.y && above.top >= 0, `above the pointer, in the window: ${JSON.stringify({ above, low })}`);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -35,7 +35,7 @@ mod place;
 mod readout;
 
 pub use hit::{hit_paths, tap_away, HitPath};
-pub use place::Place;
+pub use place::{Anchor, Place};
 pub use readout::{readout_lines, EdgeHighlight, EdgeReadout};
 
 /// Where the pointer is on the map, in px from its top left corner.

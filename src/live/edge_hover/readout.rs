@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{HoveredEdge, Place};
+use super::HoveredEdge;
 use crate::layout::EdgeRoute;
 use crate::live::driver::Live;
 use crate::live::view_model::{rate, EdgeView};
@@ -102,15 +102,7 @@ pub fn EdgeReadout() -> impl IntoView {
     let position = move || {
         hovered.0.with(|h| {
             h.and_then(|h| h.at)
-                .map(|h| {
-                    let top = h.y + 16.0;
-                    match h.place {
-                        Place::From(left) => format!("left:{left:.0}px;top:{top:.0}px"),
-                        Place::Until(right) => {
-                            format!("right:calc(100% - {right:.0}px);top:{top:.0}px")
-                        }
-                    }
-                })
+                .map(|h| h.place.across.css("left", "right") + &h.place.down.css("top", "bottom"))
                 .unwrap_or_default()
         })
     };
