@@ -116,6 +116,7 @@ fn About() -> impl IntoView {
 #[component]
 fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
     let show_all = RwSignal::new(false);
+    let inspector = NodeRef::<leptos::html::Aside>::new();
     // The edge lit on the map, shared with the inspector's call rows.
     crate::live::edge_hover::provide();
     let counts = format!(
@@ -153,10 +154,11 @@ fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
             // Not a live region itself: its figures change many times a
             // second while the run plays, which a screen reader would read
             // out without end. The selection alone is announced.
-            <aside class="inspector" aria-label="Inspector">
+            <aside class="inspector" aria-label="Inspector" node_ref=inspector>
                 <Inspector topology=topology.clone() />
             </aside>
-            <SelectionAnnouncer topology=topology />
+            <SelectionAnnouncer topology=topology.clone() />
+            <crate::selection_dock::SelectionDock topology=topology inspector=inspector />
         </main>
     }
 }

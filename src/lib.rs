@@ -8,7 +8,8 @@
 //! - [`layout`]: pure geometry (plane bands, domain boxes, nodes, edge routes),
 //!   unit-tested natively.
 //! - [`diagram`]: the SVG drawing and node selection.
-//! - [`inspector`]: the side panel for the selected component.
+//! - [`inspector`]: the side panel for the selected component;
+//!   [`selection_dock`]: the bar naming it while the panel is out of sight.
 //! - [`charts`]: live SLI charts (plotters on canvas).
 //! - [`app`]: the page around them.
 //! - [`dom`]: small DOM helpers the panels share.
@@ -20,6 +21,7 @@ pub mod dom;
 pub mod inspector;
 pub mod layout;
 pub mod live;
+pub mod selection_dock;
 
 pub use app::{App, Page};
 

@@ -192,6 +192,74 @@ async fn show_on_the_map_brings_the_selected_node_into_view_and_flashes_it() {
     root.remove();
 }
 
+/// Waits for the browser to send the scroll events of a scroll just made.
+async fn scrolled() {
+    gloo_timers::future::TimeoutFuture::new(120).await;
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_dock_names_the_selection_while_the_inspector_is_out_of_sight_and_takes_you_there() {
+    let root = fresh_root();
+    let _app = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    let window = web_sys::window().unwrap();
+    let dock = || root.query_selector(".selection-dock").unwrap();
+    let inspector = root.query_selector("aside.inspector").unwrap().unwrap();
+
+    // Nothing selected: no dock, wherever the page is.
+    root.scroll_into_view();
+    scrolled().await;
+    assert!(dock().is_none());
+
+    // Selected at the top of the map, the inspector far below it.
+    click(&node(&root, "Gateway_Primary"));
+    scrolled().await;
+    let height = window.inner_height().unwrap().as_f64().unwrap();
+    assert!(
+        inspector.get_bounding_client_rect().top() > height,
+        "the inspector is below the window"
+    );
+    let shown = dock().expect("the dock shows while the inspector is out of sight");
+    assert_eq!(
+        shown
+            .query_selector(".name")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Gateway Primary")
+    );
+    let details = shown.query_selector("button.details").unwrap().unwrap();
+    assert_eq!(details.text_content().as_deref(), Some("Details ↓"));
+
+    // Details: the inspector comes into view and flashes; the dock goes.
+    click(&details);
+    scrolled().await;
+    let top = inspector.get_bounding_client_rect().top();
+    assert!(
+        top.abs() < 20.0,
+        "the inspector is at the window's top: {top}"
+    );
+    assert!(inspector.has_attribute("data-flash"));
+    assert!(dock().is_none(), "the inspector in sight, no dock");
+
+    // Scrolled back up to the map, the dock clears the selection.
+    root.scroll_into_view();
+    scrolled().await;
+    let clear = dock()
+        .expect("out of sight again")
+        .query_selector("button.clear")
+        .unwrap()
+        .unwrap();
+    click(&clear);
+    leptos::task::tick().await;
+    assert!(selected_ids(&root).is_empty());
+    assert!(dock().is_none());
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn enter_and_space_select_escape_clears() {
     let root = fresh_root();

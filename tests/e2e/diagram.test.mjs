@@ -388,3 +388,24 @@ test('on a phone a tap on an edge reads it inside the part of the map in view, a
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('on a phone a tapped node is named at the window bottom while its details are out of sight, and Details takes you to them', async () => {
+  const { page, problems } = await openPage(390, 844, '#s=api_cascade_2022&seed=1&t=3000000', { touch: true });
+  await page.waitForSelector('[data-component]', { timeout: 15000 });
+  await page.locator('[data-component="Gateway_Primary"]').tap();
+  const dock = page.locator('.selection-dock');
+  await dock.waitFor({ timeout: 3000 });
+  assert.equal(await dock.locator('.name').innerText(), 'Gateway Primary');
+  const box = await dock.boundingBox();
+  assert.ok(box.y + box.height <= 844 && box.y > 844 - 80 && box.x >= 0 && box.x + box.width <= 390,
+    `at the window's bottom: ${JSON.stringify(box)}`);
+  await page.screenshot({ path: path.join(shots, 'selection-dock-phone.png') });
+
+  await dock.locator('button.details').tap();
+  await dock.waitFor({ state: 'detached', timeout: 3000 });
+  const heading = await page.locator('.inspector h2').boundingBox();
+  assert.ok(heading.y >= 0 && heading.y + heading.height <= 844, `the inspector's heading is in view: ${JSON.stringify(heading)}`);
+  assert.equal(await page.locator('.inspector h2').innerText(), 'Gateway Primary');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
