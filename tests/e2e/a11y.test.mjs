@@ -1,9 +1,10 @@
 // Accessibility check of the release build with axe-core (WCAG 2.1 A and
 // AA rules plus axe's best practices): the page as it opens, with a
-// component selected, with the Share panel open, with the scenario picker
-// open, at the end of a run with its debrief, and in a drill and at its
-// debrief. Every state must come out with no violation at all, so a
-// regression names the rule, the element and what is wrong.
+// component selected (and scrolled past the map, its dock showing), with
+// the Share panel open, with the scenario picker open, at the end of a
+// run with its debrief, and in a drill and at its debrief. Every state
+// must come out with no violation at all, so a regression names the rule,
+// the element and what is wrong.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,11 @@ test('the page meets WCAG 2.1 AA as axe checks it, in every main state', async (
   await page.locator('g[data-component="Sessions_Service"]').click();
   await page.waitForSelector('.inspector button[data-mode=force_open]');
   await check('component selected', page);
+  // Scrolled past the map with it selected: the dock at the window's bottom.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForSelector('.selection-dock');
+  await check('selection dock', page);
+  await page.evaluate(() => window.scrollTo(0, 0));
   // The Share panel open, its two links ready to copy.
   await page.locator('details.share > summary').click();
   await page.waitForSelector('#share-start');
