@@ -57,6 +57,10 @@ pub fn SelectionDock(topology: Arc<Topology>, inspector: NodeRef<html::Aside>) -
     let selection = expect_context::<Selection>();
     let where_it_is = RwSignal::new(Sight::InView);
     let look = move || {
+        // Nothing selected, nothing to show: no layout read on each scroll.
+        if selection.0.get_untracked().is_none() {
+            return;
+        }
         let Some(aside) = inspector.get_untracked() else {
             return;
         };
@@ -79,9 +83,13 @@ pub fn SelectionDock(topology: Arc<Topology>, inspector: NodeRef<html::Aside>) -
     });
     // A new selection redraws the inspector, and its height with it: look
     // once that is done.
+    // Cleared, it forgets where the inspector was, so that the next
+    // selection cannot show the dock for a frame on a stale look.
     Effect::new(move |_| {
         if selection.0.get().is_some() {
             request_animation_frame(look);
+        } else {
+            where_it_is.set(Sight::InView);
         }
     });
     let go = move |_| {
