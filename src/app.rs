@@ -134,6 +134,7 @@ fn Workspace(topology: Arc<Topology>, width: Signal<f64>) -> impl IntoView {
                 {use_context::<crate::live::Live>().map(|_| view! {
                     <crate::live::HealthLegend />
                     <crate::live::EdgeKey />
+                    <crate::live::KeyMeanings />
                 })}
                 <div class="legend" aria-label="Legend">
                     <span class="key key-call">"calls"</span>

@@ -1,5 +1,6 @@
 //! The keys heading the live map: what a node's badge says
-//! ([`HealthLegend`]) and what a call edge's look says ([`EdgeKey`]).
+//! ([`HealthLegend`]) and what a call edge's look says ([`EdgeKey`]), and
+//! both written out in full ([`KeyMeanings`]).
 //!
 //! The edge key draws its samples with the very classes the map's live
 //! edges carry (`live-edge live-flow-N`, `live-failing`, `brk-open`, ...),
@@ -21,11 +22,9 @@ pub fn HealthLegend() -> impl IntoView {
         .map(|h| {
             view! {
                 <span class="live-key" data-health=view_model::health_word(h) title=h.meaning()>
-                    <span class="glyph" style=format!("background:{}", view_model::health_color(h)) aria-hidden="true">
-                        {view_model::health_glyph(h)}
-                    </span>
+                    {health_glyph(h)}
                     " "
-                    {view_model::health_word(h).replace('-', " ")}
+                    {health_name(h)}
                 </span>
             }
         })
@@ -49,6 +48,20 @@ pub fn HealthLegend() -> impl IntoView {
             </span>
         </p>
     }
+}
+
+/// A health state's badge, as the map's nodes wear it.
+fn health_glyph(h: faultline_core::sim::Health) -> impl IntoView {
+    view! {
+        <span class="glyph" style=format!("background:{}", view_model::health_color(h)) aria-hidden="true">
+            {view_model::health_glyph(h)}
+        </span>
+    }
+}
+
+/// A health state's name in words ("failing over").
+fn health_name(h: faultline_core::sim::Health) -> String {
+    view_model::health_word(h).replace('-', " ")
 }
 
 /// One sample of the edge key: its look (the classes of a live edge, or
@@ -110,6 +123,21 @@ fn edge_samples() -> Vec<EdgeSample> {
     ]
 }
 
+/// A sample's short line, drawn with the map's own classes.
+fn edge_sample(s: &EdgeSample) -> impl IntoView {
+    view! {
+        <svg class="edge-sample" width="36" height="16" viewBox="0 0 36 16" aria-hidden="true">
+            <path class=s.classes d="M2 8 H34" style="stroke-width:2.5px"></path>
+            {s.badge.map(|g| view! {
+                <g class="live-breaker-badge" transform="translate(8 8)">
+                    <circle r="7"></circle>
+                    <text text-anchor="middle" dominant-baseline="central">{g}</text>
+                </g>
+            })}
+        </svg>
+    }
+}
+
 /// The key to the live map's edges: a call carrying traffic, failing,
 /// behind an open or half-open breaker, partitioned; a failover in use.
 #[component]
@@ -118,16 +146,8 @@ pub fn EdgeKey() -> impl IntoView {
         .into_iter()
         .map(|s| {
             view! {
-                <span class="live-key edge" data-edge-key=s.key title=s.meaning>
-                    <svg class="edge-sample" width="36" height="16" viewBox="0 0 36 16" aria-hidden="true">
-                        <path class=s.classes d="M2 8 H34" style="stroke-width:2.5px"></path>
-                        {s.badge.map(|g| view! {
-                            <g class="live-breaker-badge" transform="translate(8 8)">
-                                <circle r="7"></circle>
-                                <text text-anchor="middle" dominant-baseline="central">{g}</text>
-                            </g>
-                        })}
-                    </svg>
+                <span class="live-key edge" data-edge-key=s.key title=s.meaning.clone()>
+                    {edge_sample(&s)}
                     {s.word}
                 </span>
             }
@@ -138,6 +158,41 @@ pub fn EdgeKey() -> impl IntoView {
             <span class="live-key lead">"Live calls:"</span>
             {items}
         </p>
+    }
+}
+
+/// Every badge and every line of the keys with what it means, written
+/// out: the keys give it only in a tooltip, which a finger or the keyboard
+/// cannot bring up. Folded by default.
+#[component]
+pub fn KeyMeanings() -> impl IntoView {
+    use faultline_core::sim::Health;
+    let states = Health::ALL
+        .into_iter()
+        .map(|h| {
+            view! {
+                <dt data-health=view_model::health_word(h)>{health_glyph(h)}" "{health_name(h)}</dt>
+                <dd>{h.meaning()}</dd>
+            }
+        })
+        .collect_view();
+    let lines = edge_samples()
+        .into_iter()
+        .map(|s| {
+            view! {
+                <dt data-edge-key=s.key>{edge_sample(&s)}" "{s.word}</dt>
+                <dd>{s.meaning}</dd>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="key-meanings">
+            <summary>"What the badges and lines mean"</summary>
+            <div class="meanings">
+                <dl aria-label="Health states">{states}</dl>
+                <dl aria-label="Live calls">{lines}</dl>
+            </div>
+        </details>
     }
 }
 

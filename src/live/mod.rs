@@ -75,7 +75,7 @@ pub use actions_panel::ComponentActions;
 pub use driver::{Live, Notice};
 pub use event_log::EventLog;
 pub use limit_controls::LimitControls;
-pub use map_key::{EdgeKey, HealthLegend};
+pub use map_key::{EdgeKey, HealthLegend, KeyMeanings};
 pub use playback::PlaybackBar;
 pub use scenario_panel::ScenarioPanel;
 pub use start::provide_live;

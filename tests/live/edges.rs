@@ -465,3 +465,45 @@ async fn on_a_touch_screen_a_tap_shows_the_readout_and_a_second_tap_opens_the_ca
         "still the sessions"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_keys_written_out_give_every_badge_and_line_its_meaning_as_the_keys_tooltips_do() {
+    let root = container();
+    let _live = mount_app(&root);
+    leptos::task::tick().await;
+    let meanings = query(&root, "details.key-meanings");
+    assert!(!meanings.has_attribute("open"), "folded until asked for");
+    // Each item of both keys, by its data attribute, with its tooltip.
+    let keyed = |selector: &str, attribute: &str| -> Vec<(String, String)> {
+        let list = root.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .map(|e| {
+                (
+                    e.get_attribute(attribute).unwrap(),
+                    e.get_attribute("title").unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let states = keyed(".live-legend .live-key[data-health]", "data-health");
+    let lines = keyed(".edge-key .live-key[data-edge-key]", "data-edge-key");
+    assert_eq!(states.len(), 6, "{states:?}");
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    for (selector, attribute, items) in [
+        ("dt[data-health]", "data-health", &states),
+        ("dt[data-edge-key]", "data-edge-key", &lines),
+    ] {
+        let terms = meanings.query_selector_all(selector).unwrap();
+        assert_eq!(terms.length() as usize, items.len(), "{selector}");
+        for (i, (key, title)) in items.iter().enumerate() {
+            let dt: web_sys::Element = terms.item(i as u32).unwrap().dyn_into().unwrap();
+            assert_eq!(dt.get_attribute(attribute).as_ref(), Some(key));
+            let dd = dt.next_element_sibling().expect("its meaning");
+            assert_eq!(dd.tag_name(), "DD");
+            assert_eq!(&dd.text_content().unwrap(), title, "{key}");
+            assert!(!title.is_empty(), "{key} has a meaning");
+        }
+    }
+}
