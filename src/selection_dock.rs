@@ -82,9 +82,9 @@ pub fn SelectionDock(topology: Arc<Topology>, inspector: NodeRef<html::Aside>) -
         resize.remove();
     });
     // A new selection redraws the inspector, and its height with it: look
-    // once that is done.
-    // Cleared, it forgets where the inspector was, so that the next
-    // selection cannot show the dock for a frame on a stale look.
+    // once that is done. Cleared, it forgets where the inspector was, so
+    // that the next selection cannot show the dock for a frame on a stale
+    // look.
     Effect::new(move |_| {
         if selection.0.get().is_some() {
             request_animation_frame(look);
