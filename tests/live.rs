@@ -57,6 +57,21 @@ fn container() -> web_sys::HtmlElement {
     el.dyn_into().unwrap()
 }
 
+/// Mounts the whole page into `root` from a clean address (no run to
+/// replay from an earlier test) and gives its sandbox.
+fn mount_app(root: &web_sys::HtmlElement) -> Live {
+    web_sys::window().unwrap().location().replace("#").unwrap();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let s2 = slot.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        let v = view! { <faultline_app::App /> };
+        s2.set(use_context::<Live>());
+        v
+    })
+    .forget();
+    slot.get().expect("the app runs the sandbox")
+}
+
 fn query(root: &web_sys::Element, sel: &str) -> web_sys::Element {
     root.query_selector(sel)
         .unwrap()

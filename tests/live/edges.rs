@@ -17,19 +17,6 @@ fn point(el: &web_sys::Element, kind: &str, x: f64) {
         .unwrap();
 }
 
-fn mount_app(root: &web_sys::HtmlElement) -> Live {
-    web_sys::window().unwrap().location().replace("#").unwrap();
-    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
-    let s2 = slot.clone();
-    leptos::mount::mount_to(root.clone(), move || {
-        let v = view! { <faultline_app::App /> };
-        s2.set(use_context::<Live>());
-        v
-    })
-    .forget();
-    slot.get().expect("the app runs the sandbox")
-}
-
 #[wasm_bindgen_test]
 async fn pointing_at_a_call_edge_reads_what_it_carries_as_the_run_goes_on() {
     let root = container();

@@ -557,17 +557,8 @@ async fn only_rate_limited_components_get_a_rate_limit_row() {
 
 #[wasm_bindgen_test]
 async fn whole_app_kill_from_the_inspector_turns_the_node_down() {
-    // A clean URL: no run to replay from an earlier test.
-    web_sys::window().unwrap().location().replace("#").unwrap();
     let root = container();
-    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
-    let s2 = slot.clone();
-    leptos::mount::mount_to(root.clone(), move || {
-        let v = view! { <faultline_app::App /> };
-        s2.set(use_context::<Live>());
-        v
-    })
-    .forget();
+    mount_app(&root);
     leptos::task::tick().await;
     let node = query(&root, ".node[data-component=Redis_Sessions]");
     assert_eq!(
