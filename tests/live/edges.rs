@@ -428,9 +428,21 @@ async fn on_a_touch_screen_a_tap_shows_the_readout_and_a_second_tap_opens_the_ca
         "the second tap opens the caller"
     );
 
+    // A finger that lands on an edge to scroll the map: the browser
+    // cancels the touch, and the readout goes with it.
+    let base = query(&root, "svg.diagram-base");
+    touch(&base, "pointerdown", x);
+    leptos::task::tick().await;
+    touch(&hit, "pointerenter", x);
+    leptos::task::tick().await;
+    assert!(readout().is_some(), "the touch shows the readout");
+    touch(&hit, "pointercancel", x);
+    leptos::task::tick().await;
+    assert!(readout().is_none(), "a scroll is not a tap");
+    tap(&hit, x).await;
+
     // A tap elsewhere on the map puts the readout out.
     assert!(readout().is_some());
-    let base = query(&root, "svg.diagram-base");
     touch(&base, "pointerdown", x);
     leptos::task::tick().await;
     assert!(readout().is_none());

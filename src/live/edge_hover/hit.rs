@@ -132,6 +132,14 @@ pub fn HitPath(
             hovered.0.set(None);
         }
     };
+    // A finger that lands on the edge to scroll the map, not to tap it:
+    // the browser takes the touch and cancels it, and the readout it
+    // brought up goes.
+    let cancel = move |_: web_sys::PointerEvent| {
+        if hovered.0.get_untracked().is_some_and(|h| h.edge == edge) {
+            hovered.0.set(None);
+        }
+    };
     view! {
         <path
             class="live-edge-hit"
@@ -140,6 +148,7 @@ pub fn HitPath(
             on:pointerenter=point
             on:pointermove=point
             on:pointerleave=leave
+            on:pointercancel=cancel
             on:click=move |ev| {
                 // A first tap only shows the readout.
                 if touch.get_value() && !second_tap.get_value() {
