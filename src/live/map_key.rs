@@ -161,7 +161,30 @@ pub fn EdgeKey() -> impl IntoView {
     }
 }
 
-/// Every badge and every line of the keys with what it means, written
+/// The bars under each node, left to right: key, the map's class, word
+/// and meaning.
+const NODE_BARS: [(&str, &str, &str, &str); 3] = [
+    (
+        "load",
+        "bar-load",
+        "load",
+        "The first bar under a node: the share of its capacity in use.",
+    ),
+    (
+        "queue",
+        "bar-queue",
+        "queue",
+        "The second: how full its queue is, against its limit.",
+    ),
+    (
+        "memory",
+        "bar-mem",
+        "memory",
+        "The third: the share of its memory in use (a component that buffers, like the sessions, can run out of it).",
+    ),
+];
+
+/// Every badge, bar and line of the keys with what it means, written
 /// out: the keys give it only in a tooltip, which a finger or the keyboard
 /// cannot bring up. Folded by default.
 #[component]
@@ -185,11 +208,32 @@ pub fn KeyMeanings() -> impl IntoView {
             }
         })
         .collect_view();
+    // The three bars under each node, drawn with the map's classes.
+    let bars = NODE_BARS
+        .into_iter()
+        .map(|(key, class, word, meaning)| {
+            view! {
+                <dt data-bar=key>
+                    <svg class="bar-sample" width="24" height="8" viewBox="0 0 24 8" aria-hidden="true">
+                        <rect class="live-bar-bg" x="0" y="2" width="24" height="4"></rect>
+                        <rect class=format!("live-bar {class}") x="0" y="2" width="16" height="4"></rect>
+                    </svg>
+                    " "
+                    {word}
+                </dt>
+                <dd>{meaning}</dd>
+            }
+        })
+        .collect_view();
     view! {
         <details class="key-meanings">
-            <summary>"What the badges and lines mean"</summary>
+            <summary>"What the badges, bars and lines mean"</summary>
+            // Two columns where they fit: a node's looks, a line's looks.
             <div class="meanings">
-                <dl aria-label="Health states">{states}</dl>
+                <div>
+                    <dl aria-label="Health states">{states}</dl>
+                    <dl aria-label="Bars under a node">{bars}</dl>
+                </div>
                 <dl aria-label="Live calls">{lines}</dl>
             </div>
         </details>

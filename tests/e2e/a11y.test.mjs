@@ -1,10 +1,10 @@
 // Accessibility check of the release build with axe-core (WCAG 2.1 A and
-// AA rules plus axe's best practices): the page as it opens, with a
-// component selected (and scrolled past the map, its dock showing), with
-// the Share panel open, with the scenario picker open, at the end of a
-// run with its debrief, and in a drill and at its debrief. Every state
-// must come out with no violation at all, so a regression names the rule,
-// the element and what is wrong.
+// AA rules plus axe's best practices): the page as it opens (and with its
+// keys written out), with a component selected (and scrolled past the
+// map, its dock showing), with the Share panel open, with the scenario
+// picker open, at the end of a run with its debrief, and in a drill and at
+// its debrief. Every state must come out with no violation at all, so a
+// regression names the rule, the element and what is wrong.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,6 +49,10 @@ test('the page meets WCAG 2.1 AA as axe checks it, in every main state', async (
   // As it opens, then with a component selected (the inspector's controls).
   let { page, problems } = await opened('');
   await check('opened', page);
+  // The keys written out.
+  await page.locator('.key-meanings summary').click();
+  await page.waitForSelector('.key-meanings dt[data-bar=memory]');
+  await check('keys written out', page);
   await page.locator('g[data-component="Sessions_Service"]').click();
   await page.waitForSelector('.inspector button[data-mode=force_open]');
   await check('component selected', page);

@@ -505,4 +505,32 @@ async fn the_keys_written_out_give_every_badge_and_line_its_meaning_as_the_keys_
             assert!(!title.is_empty(), "{key} has a meaning");
         }
     }
+    // The bars, in the map's order and drawn with its classes.
+    let bars = meanings.query_selector_all("dt[data-bar]").unwrap();
+    let on_map = query(&root, ".live-bars");
+    for (i, (key, class)) in [
+        ("load", "bar-load"),
+        ("queue", "bar-queue"),
+        ("memory", "bar-mem"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dt: web_sys::Element = bars.item(i as u32).unwrap().dyn_into().unwrap();
+        assert_eq!(dt.get_attribute("data-bar").as_deref(), Some(key));
+        let sample = query(&dt, "rect.live-bar");
+        assert!(sample.class_list().contains(class), "{key}");
+        let drawn = on_map.query_selector_all("rect.live-bar").unwrap();
+        let nth: web_sys::Element = drawn.item(i as u32).unwrap().dyn_into().unwrap();
+        assert!(
+            nth.class_list().contains(class),
+            "the map's bar {i} is {key}"
+        );
+        assert!(!dt
+            .next_element_sibling()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .is_empty());
+    }
 }
