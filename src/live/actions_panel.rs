@@ -325,7 +325,7 @@ pub fn ComponentActions(
                     on:mouseleave=move |_| light.off()
                     on:focusin=move |_| light.on()
                     on:focusout=move |_| light.off()
-                    data-edge=format!("{}>{}", id, to_id)
+                    data-edge=view_model::edge_key(&id, &to_id)
                     data-breaker=state
                     data-partitioned=move || cut.get().to_string()
                 >

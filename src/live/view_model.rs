@@ -108,6 +108,13 @@ pub struct NodeView {
     pub deploy: Option<(String, bool)>,
 }
 
+/// How the page names a call edge in its attributes (`data-edge` on the
+/// inspector's call rows, `data-key` on the map's hit paths), so that a
+/// click on the map finds its row: `"<caller id>><callee id>"`.
+pub fn edge_key(from_id: &str, to_id: &str) -> String {
+    format!("{from_id}>{to_id}")
+}
+
 /// The share of failing calls above which an edge is drawn red.
 pub const FAILING_EDGE_SHARE: f64 = 0.05;
 

@@ -70,9 +70,9 @@ pub fn hit_paths(topology: &Topology, routes: &[EdgeRoute]) -> impl IntoView {
             .filter_map(|r| {
                 let d = topology.dependencies.get(r.edge)?;
                 (d.kind == DependencyKind::Call).then(|| {
-                    let key = format!(
-                        "{}>{}",
-                        topology.components[d.from].id, topology.components[d.to].id
+                    let key = crate::live::view_model::edge_key(
+                        &topology.components[d.from].id,
+                        &topology.components[d.to].id,
                     );
                     view! { <HitPath edge=r.edge from=d.from key path=r.path.clone() /> }
                 })
