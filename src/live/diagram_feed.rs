@@ -291,6 +291,12 @@ pub fn EdgeFlow(
     .into_any()
 }
 
+/// Failover `index`'s live state, for its path and its label: changes
+/// only when the failover's does.
+fn failover_view(live: Live, index: usize) -> Memo<Option<super::view_model::FailoverView>> {
+    Memo::new(move |_| live.view.with(|v| v.failovers.get(index).cloned()))
+}
+
 /// The live overlay of failover edge `index` along `path`: lit while the failover is under way.
 #[component]
 pub fn FailoverFlow(
@@ -302,7 +308,7 @@ pub fn FailoverFlow(
     let Some(live) = use_context::<Live>() else {
         return ().into_any();
     };
-    let fv = Memo::new(move |_| live.view.with(|v| v.failovers.get(index).cloned()));
+    let fv = failover_view(live, index);
     view! {
         <path
             class="live-failover"
@@ -320,7 +326,7 @@ pub fn FailoverFlow(
 /// sandbox.
 pub fn failover_label(index: usize, label: String) -> Option<(Signal<bool>, Signal<String>)> {
     let live = use_context::<Live>()?;
-    let fv = Memo::new(move |_| live.view.with(|v| v.failovers.get(index).cloned()));
+    let fv = failover_view(live, index);
     let underway = Signal::derive(move || fv.with(|f| f.as_ref().is_some_and(|f| f.active)));
     let title = Memo::new(move |_| {
         fv.with(|f| match f {
